@@ -1,0 +1,85 @@
+"""Captured feedback, under the Chatham House Rule.
+
+Nothing here links to a contact, an organisation or a booking, and nothing records
+when exactly an item was said: an item knows its meeting, its agenda section, its
+order within the meeting (for the capture page only) and the meeting's date.
+"""
+
+from django.db import models
+from django.db.models.functions import Lower
+
+from meetings.models import Section
+
+
+class JourneyStage(models.Model):
+    """A moment of truth / touch point on the customer journey (admin-managed)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=60)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("name"), name="tag_name_unique_ci")]
+
+    def __str__(self):
+        return self.name
+
+
+class FeedbackItem(models.Model):
+    class Kind(models.TextChoices):
+        PRAISE = "praise", "Praise"
+        CONCERN = "concern", "Concern"
+        IDEA = "idea", "Idea"
+        QUESTION = "question", "Question"
+        EXPECTATION = "expectation", "Expectation"
+
+    class Sentiment(models.TextChoices):
+        NEGATIVE = "negative", "Negative"
+        NEUTRAL = "neutral", "Neutral"
+        POSITIVE = "positive", "Positive"
+
+    class Source(models.TextChoices):
+        """Where the item came from: a category, never a person."""
+
+        GUEST = "guest", "Customer guest"
+        STAFF = "staff", "Our staff"
+
+    meeting = models.ForeignKey(
+        "meetings.Meeting", on_delete=models.PROTECT, related_name="feedback_items"
+    )
+    section = models.CharField(max_length=20, choices=Section.choices, default=Section.CUSTOMER)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CONCERN)
+    sentiment = models.CharField(
+        max_length=10, choices=Sentiment.choices, default=Sentiment.NEUTRAL
+    )
+    stage = models.ForeignKey(
+        JourneyStage, on_delete=models.SET_NULL, null=True, blank=True, related_name="items"
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="items")
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.GUEST)
+    # Only redacted text is ever stored (see feedback.redaction).
+    text = models.TextField()
+    # Order within the meeting; shown on the capture page only.
+    number = models.PositiveIntegerField()
+    # The meeting's date, never the time the item was captured.
+    meeting_date = models.DateField(db_index=True)
+    idempotency_key = models.UUIDField(unique=True)
+
+    class Meta:
+        ordering = ["meeting", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "number"], name="feedback_number_unique"),
+        ]
+
+    def __str__(self):
+        return self.text[:60]

@@ -1,0 +1,1 @@
+import rules  # noqa: F401  (capture permissions are registered with the capture pages)

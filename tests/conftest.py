@@ -1,0 +1,144 @@
+import os
+import uuid
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django must still allow ORM use.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from tests.services import CeleryWorker, chromium_path, database_env, missing  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    # Tests run tasks eagerly unless they ask for a real worker (the `celery_worker` fixture).
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    from config.celery import app
+
+    app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def redis_url():
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        missing("REDIS_URL is not set: no Redis to test against")
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        missing(f"Redis at {url} does not answer: {exc}")
+    return url
+
+
+@pytest.fixture
+def postgres(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        missing("DATABASE_URL does not point at PostgreSQL")
+    return connection
+
+
+@pytest.fixture
+def celery_worker(transactional_db, redis_url, tmp_path, settings):
+    """A real Celery worker process sharing this test's database and Redis.
+
+    The test's own writes must be committed for the worker to see them, hence
+    `transactional_db`. Tasks are sent through the broker, not run eagerly.
+    """
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        missing("a real Celery worker needs the PostgreSQL test database (set DATABASE_URL)")
+    from config.celery import app
+
+    # A queue of this test's own, so that nothing else on the same Redis takes its tasks.
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CELERY_TASK_DEFAULT_QUEUE = queue
+    app.conf.task_always_eager = False
+    app.conf.task_default_queue = queue
+    env = {
+        **os.environ,
+        **database_env(connection),
+        "REDIS_URL": redis_url,
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+    worker = CeleryWorker(env, tmp_path / "worker.log", queues=queue).start()
+    try:
+        yield worker
+    finally:
+        worker.stop()
+        app.conf.task_always_eager = True
+        app.conf.task_default_queue = "celery"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    path = chromium_path()
+    if not path:
+        missing("Chromium is not installed (apt-get install chromium, or set CHROMIUM_PATH)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing("playwright is not installed")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=path,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-background-networking",
+                "--disable-gpu",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1200, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser, live_server):
+    context = browser.new_context(
+        base_url=live_server.url,
+        viewport={"width": 375, "height": 740},
+        is_mobile=True,
+        has_touch=True,
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def screenshot_dir():
+    from pathlib import Path
+
+    path = Path(
+        os.environ.get(
+            "SCREENSHOT_DIR", Path(__file__).resolve().parent.parent / "artifacts" / "screenshots"
+        )
+    )
+    path.mkdir(parents=True, exist_ok=True)
+    return path
