@@ -1,30 +1,31 @@
 """What each role's home page shows.
 
-Each app contributes a section through `HOME_SECTIONS` (a callable taking the user
-and returning a context dict); a section that is not available yet is skipped.
+Each app may contribute sections through a `home` module with a function
+`home_sections(*, role: str, user) -> list[dict]`; each dict names a `template`
+to include and may carry any extra context. Sections appear in INSTALLED_APPS order.
 """
 
-from collections.abc import Callable
+import importlib
+import importlib.util
+from functools import cache
+
+from django.apps import apps
 
 from .models import Role
 
-# role -> list of "module.function" paths that return extra context for that home page
-HOME_SECTIONS: dict[str, list[str]] = {
-    Role.LEADER.value: [],
-    Role.FACILITATOR.value: [],
-    Role.EXECUTIVE.value: [],
-    Role.ADMINISTRATOR.value: [],
-}
 
-
-def _load(path: str) -> Callable:
-    from django.utils.module_loading import import_string
-
-    return import_string(path)
+@cache
+def _section_providers():
+    providers = []
+    for app_config in apps.get_app_configs():
+        module_name = f"{app_config.name}.home"
+        if importlib.util.find_spec(module_name) is not None:
+            providers.append(importlib.import_module(module_name).home_sections)
+    return providers
 
 
 def context_for(role: Role, user) -> dict:
-    context: dict = {"role": role.value}
-    for path in HOME_SECTIONS[role.value]:
-        context.update(_load(path)(user=user))
-    return context
+    sections = []
+    for provider in _section_providers():
+        sections.extend(provider(role=role.value, user=user))
+    return {"role": role.value, "home_sections": sections}
