@@ -126,7 +126,7 @@ def organisation_detail(request, pk: int):
 @login_required
 def organisation_create(request):
     _require(request, "customers.add_organisation")
-    form = OrganisationForm(request.POST or None, user=request.user)
+    form = OrganisationForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         organisation = form.save(commit=False)
         services.organisation_save(organisation=organisation, facets=form.cleaned_data["facets"])
@@ -140,7 +140,9 @@ def organisation_create(request):
 def organisation_edit(request, pk: int):
     organisation = get_object_or_404(Organisation, pk=pk)
     _require(request, "customers.change_organisation", organisation)
-    form = OrganisationForm(request.POST or None, instance=organisation, user=request.user)
+    form = OrganisationForm(
+        request.POST if request.method == "POST" else None, instance=organisation, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         organisation = form.save(commit=False)
         services.organisation_save(organisation=organisation, facets=form.cleaned_data["facets"])
@@ -166,7 +168,11 @@ def contact_create(request, pk: int):
     organisation = get_object_or_404(Organisation, pk=pk)
     _require(request, "customers.add_contact", organisation)
     contact = Contact(organisation=organisation, language="en")
-    form = ContactForm(request.POST or None, instance=contact, organisation=organisation)
+    form = ContactForm(
+        request.POST if request.method == "POST" else None,
+        instance=contact,
+        organisation=organisation,
+    )
     if request.method == "POST" and form.is_valid():
         contact = _save_contact(request, form)
         messages.success(request, f"{contact.name} was added to {organisation.name}.")
@@ -186,7 +192,11 @@ def contact_edit(request, pk: int):
     if contact.is_erased:
         messages.info(request, "This contact was erased; there is nothing left to edit.")
         return redirect("customers:organisation", pk=contact.organisation_id)
-    form = ContactForm(request.POST or None, instance=contact, organisation=contact.organisation)
+    form = ContactForm(
+        request.POST if request.method == "POST" else None,
+        instance=contact,
+        organisation=contact.organisation,
+    )
     if request.method == "POST" and form.is_valid():
         contact = _save_contact(request, form)
         messages.success(request, f"{contact.name} was saved.")
@@ -203,7 +213,7 @@ def contact_edit(request, pk: int):
 def contact_erase(request, pk: int):
     contact = get_object_or_404(Contact.objects.select_related("organisation"), pk=pk)
     _require(request, "customers.erase_contact", contact)
-    form = EraseForm(request.POST or None)
+    form = EraseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.contact_erase(contact=contact)
         messages.success(
@@ -245,7 +255,10 @@ def invite_next(request):
 @login_required
 def import_upload(request):
     _require(request, "customers.import_customers")
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    form = ImportUploadForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         customer_import = services.customer_import_upload(

@@ -11,7 +11,9 @@ def days_ago(days: int) -> dt.datetime:
     return (timezone.now() - dt.timedelta(days=days)).replace(microsecond=0)
 
 
-def attended(contact, *, days: int, status: str = "held", attended: bool | None = True, region=None):
+def attended(
+    contact, *, days: int, status: str = "held", attended: bool | None = True, region=None
+):
     """Book the contact into a meeting `days` ago (negative: in the future) and record attendance."""
     starts_at = days_ago(days)
     meeting = MeetingFactory(

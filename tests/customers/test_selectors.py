@@ -139,7 +139,11 @@ def test_invite_next_lists_contacts_met_longest_ago_first_and_hides_erased():
 
 def test_facet_coverage_shows_a_gap_for_a_facet_nobody_met_last_quarter():
     region = RegionFactory(name="North")
-    retail, energy, food = FacetFactory(name="Retail"), FacetFactory(name="Energy"), FacetFactory(name="Food")
+    retail, energy, food = (
+        FacetFactory(name="Retail"),
+        FacetFactory(name="Energy"),
+        FacetFactory(name="Food"),
+    )
     shop = ContactFactory(organisation__region=region, organisation__facets=[retail])
     attended(shop, days=20)
     plant = ContactFactory(organisation__region=region, organisation__facets=[energy])
@@ -149,7 +153,7 @@ def test_facet_coverage_shows_a_gap_for_a_facet_nobody_met_last_quarter():
     now = days_ago(0)
     facets, rows = facet_coverage(since=months_ago(now, 3), until=now)
     (row,) = rows
-    assert dict((facet.name, count) for facet, count in row.cells) == {
+    assert {facet.name: count for facet, count in row.cells} == {
         "Retail": 1,
         "Energy": 0,
         "Food": 0,
