@@ -4,6 +4,8 @@ Idempotent: organisations are found by name and contacts by email, so running it
 adds nothing and changes nothing already there.
 """
 
+import unicodedata
+
 from accounts.models import User
 
 from .models import Contact, Facet, Organisation, Region
@@ -64,11 +66,15 @@ ORGANISATIONS = [
 ]  # fmt: skip
 
 
+def _ascii(text: str) -> str:
+    text = text.lower().replace("ß", "ss").replace("æ", "ae").replace("ø", "o").replace("ð", "d")
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
 def _email(name: str, organisation: str) -> str:
-    local = ".".join(part for part in name.lower().split())
-    domain = "".join(ch for ch in organisation.lower() if ch.isalnum())[:20]
-    table = str.maketrans("äöüßéáóíúšæøåðþ", "aousseaoiusaoadt")
-    return f"{local.translate(table)}@{domain.translate(table)}.example"
+    local = ".".join(_ascii(name).split())
+    domain = "".join(ch for ch in _ascii(organisation) if ch.isalnum())[:20]
+    return f"{local}@{domain}.example"
 
 
 def seed(*, stdout) -> None:

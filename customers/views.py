@@ -49,6 +49,9 @@ def customer_list(request):
         "organisations": page.object_list,
         "query": query.urlencode(),
         "filtered": any(value for key, value in request.GET.items() if key not in ("page", "sort")),
+        "filters_open": any(
+            value for key, value in request.GET.items() if key not in ("page", "q")
+        ),
     }
     template = "customers/list.html#results" if request.htmx else "customers/list.html"
     return render(request, template, context)
