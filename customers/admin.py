@@ -1,17 +1,38 @@
 from django.contrib import admin
 
+from accounts.rules import is_administrator
+
 from .models import Contact, Facet, Organisation, Region
 
 
+class AdministratorsManage:
+    """Users with the Administrator role (and staff access) manage customer records here."""
+
+    def has_module_permission(self, request):
+        return is_administrator(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_administrator(request.user)
+
+    def has_add_permission(self, request, *args):
+        return is_administrator(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_administrator(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_administrator(request.user)
+
+
 @admin.register(Facet)
-class FacetAdmin(admin.ModelAdmin):
+class FacetAdmin(AdministratorsManage, admin.ModelAdmin):
     list_display = ["name", "position"]
     list_editable = ["position"]
     search_fields = ["name"]
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(AdministratorsManage, admin.ModelAdmin):
     list_display = ["name", "time_zone", "country_list"]
     search_fields = ["name"]
     filter_horizontal = ["leaders"]
@@ -21,7 +42,7 @@ class RegionAdmin(admin.ModelAdmin):
         return ", ".join(country.name for country in obj.countries)
 
 
-class ContactInline(admin.TabularInline):
+class ContactInline(AdministratorsManage, admin.TabularInline):
     model = Contact
     extra = 0
     fields = ["name", "email", "job_title", "phone", "language", "time_zone", "opted_out_at"]
@@ -29,18 +50,17 @@ class ContactInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AdministratorsManage, admin.ModelAdmin):
     list_display = ["name", "tier", "region", "country", "account_owner"]
     list_filter = ["tier", "region", "facets"]
     search_fields = ["name"]
     filter_horizontal = ["facets"]
-    autocomplete_fields = ["account_owner"]
     list_select_related = ["region", "account_owner"]
     inlines = [ContactInline]
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(AdministratorsManage, admin.ModelAdmin):
     list_display = ["name", "organisation", "email", "job_title", "erased_at"]
     list_filter = ["organisation__region", "language"]
     search_fields = ["name", "email", "organisation__name"]
