@@ -65,7 +65,8 @@ class CustomerFilterForm(forms.Form):
         self.fields["q"].widget.input_type = "search"
 
     def filters(self) -> CustomerFilters:
-        data = self.cleaned_data if self.is_valid() else {}
+        self.is_valid()  # fields with a bad value are left out (and shown with their error)
+        data = getattr(self, "cleaned_data", {})
         return CustomerFilters(
             q=(data.get("q") or "").strip(),
             tiers=[data["tier"]] if data.get("tier") else [],

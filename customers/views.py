@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import Role
 
 from . import selectors, services
+from .csv_io import too_large_message, write_rows
 from .forms import ContactForm, CustomerFilterForm, EraseForm, ImportUploadForm, OrganisationForm
 from .models import Contact, CustomerImport, Organisation
 from .rules import led_region_ids
@@ -94,8 +95,6 @@ def customer_export(request):
             for c in contacts:
                 yield base + [c.name, c.email, c.job_title, c.phone, c.language, c.time_zone] + tail
 
-    from .csv_io import write_rows
-
     response = HttpResponse(write_rows(header, rows()), content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="customers-{stamp}.csv"'
@@ -132,9 +131,15 @@ def organisation_create(request):
     form = OrganisationForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         organisation = form.save(commit=False)
-        services.organisation_save(organisation=organisation, facets=form.cleaned_data["facets"])
-        messages.success(request, f"{organisation.name} was added.")
-        return redirect("customers:organisation", pk=organisation.pk)
+        try:
+            services.organisation_save(
+                organisation=organisation, facets=form.cleaned_data["facets"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"{organisation.name} was added.")
+            return redirect("customers:organisation", pk=organisation.pk)
     return render(request, "customers/organisation_form.html", {"form": form, "organisation": None})
 
 
@@ -148,9 +153,15 @@ def organisation_edit(request, pk: int):
     )
     if request.method == "POST" and form.is_valid():
         organisation = form.save(commit=False)
-        services.organisation_save(organisation=organisation, facets=form.cleaned_data["facets"])
-        messages.success(request, f"{organisation.name} was saved.")
-        return redirect("customers:organisation", pk=organisation.pk)
+        try:
+            services.organisation_save(
+                organisation=organisation, facets=form.cleaned_data["facets"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"{organisation.name} was saved.")
+            return redirect("customers:organisation", pk=organisation.pk)
     return render(
         request, "customers/organisation_form.html", {"form": form, "organisation": organisation}
     )
@@ -177,9 +188,13 @@ def contact_create(request, pk: int):
         organisation=organisation,
     )
     if request.method == "POST" and form.is_valid():
-        contact = _save_contact(request, form)
-        messages.success(request, f"{contact.name} was added to {organisation.name}.")
-        return redirect("customers:organisation", pk=organisation.pk)
+        try:
+            contact = _save_contact(request, form)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"{contact.name} was added to {organisation.name}.")
+            return redirect("customers:organisation", pk=organisation.pk)
     return render(
         request,
         "customers/contact_form.html",
@@ -201,9 +216,13 @@ def contact_edit(request, pk: int):
         organisation=contact.organisation,
     )
     if request.method == "POST" and form.is_valid():
-        contact = _save_contact(request, form)
-        messages.success(request, f"{contact.name} was saved.")
-        return redirect("customers:organisation", pk=contact.organisation_id)
+        try:
+            contact = _save_contact(request, form)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"{contact.name} was saved.")
+            return redirect("customers:organisation", pk=contact.organisation_id)
     return render(
         request,
         "customers/contact_form.html",
@@ -254,10 +273,29 @@ def invite_next(request):
     return render(request, "customers/invite_next.html", context)
 
 
+def _declared_size(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def import_upload(request):
     _require(request, "customers.import_customers")
+    if request.method == "POST" and _declared_size(request) > services.max_import_bytes() + 65536:
+        # Refuse a body far over the limit before reading it.
+        return render(
+            request,
+            "customers/import_upload.html",
+            {
+                "form": ImportUploadForm(),
+                "max_bytes": services.max_import_bytes(),
+                "upload_error": too_large_message(_declared_size(request)),
+            },
+            status=413,
+        )
     form = ImportUploadForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,

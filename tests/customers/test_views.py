@@ -305,9 +305,16 @@ def test_import_upload_preview_confirm_and_again(client, uk_leader, acme):
 def test_a_20_mb_upload_gets_a_clear_message(client, uk_leader):
     big = b"organisation\n" + b"x" * (20 * 1024 * 1024)
     response = upload(as_user(client, uk_leader), big)
-    assert response.status_code == 200
+    assert response.status_code == 413
     assert "The file is 20.0\xa0MB; the largest file accepted is 5.0\xa0MB." in response.text
     assert not Organisation.objects.exclude(name="Acme Foods").exists()
+
+
+def test_a_file_just_over_the_limit_is_refused_by_the_form(client, uk_leader, settings):
+    settings.MAX_IMPORT_BYTES = 1000
+    response = upload(as_user(client, uk_leader), CSV + b"#" * 1000)
+    assert response.status_code == 200
+    assert "the largest file accepted is 1000\xa0bytes" in response.text
 
 
 def test_preview_errors_are_shown_row_by_row(client, uk_leader):
