@@ -56,10 +56,14 @@ def test_customer_pages(request, world, screenshot_dir, device):
     expect(page.get_by_role("heading", name="Customers", level=1)).to_be_visible()
     expect(page.get_by_role("heading", name="30 organisations")).to_be_visible()
     page.get_by_text("Filters and sorting").click()
+    # Changing a filter updates the results in place (htmx), and the address keeps it.
     page.get_by_label("Tier").select_option("strategic")
-    page.get_by_role("button", name="Apply filters").click()
-    expect(page.get_by_role("link", name="Northgate Engineering")).to_be_visible()
     expect(page.get_by_role("link", name="Larkfield Grocers")).to_have_count(0)
+    expect(page.get_by_role("link", name="Northgate Engineering")).to_be_visible()
+    expect(page.get_by_role("heading", name="10 organisations match")).to_be_visible()
+    assert "tier=strategic" in page.url
+    page.get_by_role("button", name="Apply filters").click()  # and without JavaScript
+    expect(page.get_by_role("link", name="Northgate Engineering")).to_be_visible()
     page.goto("/customers/")
     assert_accessible(page)
     no_sideways_scroll(page)
@@ -78,6 +82,16 @@ def test_customer_pages(request, world, screenshot_dir, device):
     no_sideways_scroll(page)
     page.screenshot(path=screenshot_dir / f"customers-organisation-{device}.png", full_page=True)
     page.screenshot(path=screenshot_dir / f"customers-organisation-{device}-top.png")
+
+    page.goto("/customers/new/")
+    page.get_by_role("button", name="Add organisation").click()
+    expect(page.get_by_role("alert")).to_contain_text("Please correct")
+    expect(page.get_by_text("This field is required.").first).to_be_visible()
+    assert_accessible(page)
+    no_sideways_scroll(page)
+    page.screenshot(
+        path=screenshot_dir / f"customers-organisation-form-{device}.png", full_page=True
+    )
 
     page.goto("/customers/invite-next/")
     expect(page.get_by_role("heading", name="Invite next", level=1)).to_be_visible()
