@@ -62,7 +62,8 @@ def normalise_phone(value: str, *, country: str = "") -> str:
 
 @transaction.atomic
 def contact_erase(*, contact: Contact) -> Contact:
-    """Anonymise a contact on request: name, email, phone and job title are gone for good.
+    """Anonymise a contact on request: name, email, phone and job title are gone for good,
+    and so are the notes and needs they gave when answering invitations.
 
     The contact row and its bookings stay, so every "times met" and "last met" count
     stays right; other apps holding copies of the address (e.g. mail already queued)
@@ -78,6 +79,9 @@ def contact_erase(*, contact: Contact) -> Contact:
     contact.job_title = ""
     contact.erased_at = timezone.now()
     contact.save(update_fields=["name", "email", "phone", "job_title", "erased_at", "updated_at"])
+    # What the guest wrote when answering (notes, accessibility or dietary needs) is theirs
+    # too. Reached through the reverse relation, so customers still imports no meetings model.
+    contact.bookings.update(rsvp_note="", needs="")
     CustomerImport.objects.filter(applied_at__isnull=True).delete()
     contact_erased.send(sender=Contact, contact=contact, email=old_email, name=old_name)
     return contact

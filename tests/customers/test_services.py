@@ -19,7 +19,10 @@ def test_erasure_removes_name_email_phone_but_keeps_meeting_counts():
         job_title="CFO",
     )
     attended(contact, days=40)
-    attended(contact, days=10)
+    booking = attended(contact, days=10)
+    booking.needs = "Wheelchair access"
+    booking.rsvp_note = "Ann will come with her deputy"
+    booking.save()
     before = organisation_list().get(name="Acme")
 
     contact_erase(contact=contact)
@@ -36,6 +39,8 @@ def test_erasure_removes_name_email_phone_but_keeps_meeting_counts():
     after = organisation_list().get(name="Acme")
     assert (after.times_met, after.last_met) == (before.times_met, before.last_met)
     assert contact.bookings.count() == 2
+    booking.refresh_from_db()
+    assert (booking.needs, booking.rsvp_note) == ("", "")
 
 
 def test_erasure_tells_other_apps_and_drops_pending_uploads():
