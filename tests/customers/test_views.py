@@ -357,3 +357,21 @@ def test_exported_file_imports_back_with_no_change(client, uk_leader, acme):
     exported = client.get(reverse("customers:export")).content
     preview = client.get(upload(client, exported)["Location"])
     assert "importing it would change nothing" in preview.text
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_invite_next_and_export_query_counts_do_not_grow(
+    client, django_assert_max_num_queries, uk, uk_leader, count
+):
+    facet = FacetFactory(name="Retail")
+    for i in range(count):
+        contact = ContactFactory(
+            organisation__name=f"Org {i:03}", organisation__region=uk, organisation__facets=[facet]
+        )
+        ContactFactory(organisation=contact.organisation)
+        attended(contact, days=10 + i)
+    client.force_login(uk_leader)
+    with django_assert_max_num_queries(15):
+        assert client.get(reverse("customers:invite_next")).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("customers:export")).status_code == 200
