@@ -66,16 +66,26 @@ def is_formula(value: str) -> bool:
 
 
 def neutralise(value) -> str:
-    """A cell safe to open in a spreadsheet: formula-like text gets a leading apostrophe."""
+    """A cell safe to open in a spreadsheet: formula-like text gets a leading apostrophe.
+
+    A value that already starts with apostrophes before a formula gets one more, so that
+    `unwrap_neutralised` gives back exactly the original value.
+    """
     text = "" if value is None else str(value)
-    return f"'{text}" if is_formula(text) else text
+    return f"'{text}" if is_formula(text.lstrip("'")) else text
 
 
 def unwrap_neutralised(value: str) -> str:
-    # Our own export writes '=… for a cell starting with =; read it back as it was.
-    if value.startswith("'") and is_formula(value[1:]):
+    """The value a neutralised cell stood for (`'=x` is `=x`); other cells unchanged."""
+    if value.startswith("'") and is_formula(value.lstrip("'")):
         return value[1:]
     return value
+
+
+def formula_start(value: str) -> str:
+    """How a formula-like cell starts, in words a person can act on."""
+    first = value.lstrip(" ")[:1]
+    return {"\t": "a tab", "\r": "a line break", "\n": "a line break"}.get(first, f"“{first}”")
 
 
 def _normalise_header(text: str) -> str:
@@ -206,7 +216,7 @@ def parse(content: bytes) -> ParsedFile:
                     "columns. Check for a missing quote or an extra delimiter on that line."
                 )
             row = {
-                column: unwrap_neutralised(cells[i]) if i < len(cells) else ""
+                column: cells[i] if i < len(cells) else ""
                 for i, column in enumerate(columns)
                 if column
             }

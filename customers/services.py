@@ -203,7 +203,11 @@ def import_plan(*, content: bytes, editable_region_ids: frozenset[int] | None = 
     seen_emails: dict[str, int] = {}
 
     for line, cells in parsed.rows:
-        cells = {key: value.strip() for key, value in cells.items()}
+        # Refuse formulas as written in the file; a cell our export neutralised ('=…) is
+        # plain text and reads back as the value it stood for.
+        formulas = [column for column, value in cells.items() if csv_io.is_formula(value)]
+        raw_cells = cells
+        cells = {key: csv_io.unwrap_neutralised(value).strip() for key, value in cells.items()}
         name = cells.get("organisation", "")
         row = PlannedRow(
             line=line,
@@ -214,12 +218,12 @@ def import_plan(*, content: bytes, editable_region_ids: frozenset[int] | None = 
         plan.rows.append(row)
         errors = row.errors
 
-        for column, value in cells.items():
-            if csv_io.is_formula(value):
-                errors.append(
-                    f"The {csv_io.HEADER_LABELS[column]} cell starts with “{value.lstrip()[0]}”, "
-                    "which spreadsheets run as a formula; remove that character."
-                )
+        for column in formulas:
+            errors.append(
+                f"The {csv_io.HEADER_LABELS[column]} cell starts with "
+                f"{csv_io.formula_start(raw_cells[column])}, which spreadsheets run as a "
+                "formula; remove that character."
+            )
         for column, limit in _MAX_LENGTHS.items():
             if len(cells.get(column, "")) > limit:
                 errors.append(

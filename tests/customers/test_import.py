@@ -1,6 +1,8 @@
 import codecs
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from customers import csv_io
 from customers.models import Contact, Organisation
@@ -212,6 +214,7 @@ def test_utf16_excel_unicode_text_is_read():
         (b"organisation,notes\n", "no rows"),
         (b'organisation,notes\nAcme,"unclosed\n', "not valid CSV"),
         (b"organisation,notes\nAcme,a,b,c\n", "Line 2 has 4 cells"),
+        (b"organisation,notes\nAcme \x81\x8d\x90,x\n", "could not be read in any encoding"),
     ],
 )
 def test_unreadable_files_are_explained_and_nothing_is_written(content, message):
@@ -235,6 +238,26 @@ def test_leader_cannot_import_rows_for_regions_they_do_not_lead():
     errors = errors_by_line(plan)
     assert list(errors) == [4]
     assert "You do not lead the region DACH" in errors[4][0]
+
+
+def test_a_tab_before_a_formula_is_named_in_the_message():
+    plan = import_plan(content=csv_bytes('Acme,key,UK & Ireland,GB,,"\t=1+cmd",,,,,,'))
+    assert errors_by_line(plan)[2][0].startswith("The notes cell starts with a tab")
+
+
+def test_cells_neutralised_by_our_export_import_as_the_value_they_stood_for():
+    import_apply(content=csv_bytes("Acme,key,UK & Ireland,GB,,'=SUM(A1),,,,,,"))
+    assert Organisation.objects.get().notes == "=SUM(A1)"
+    plan = import_plan(content=csv_bytes("Acme,key,UK & Ireland,GB,,'=SUM(A1),,,,,,"))
+    assert plan.ok
+    assert plan.changes == 0
+
+
+@given(st.text())
+def test_neutralised_cells_are_never_formulas_and_read_back_exactly(value):
+    safe = csv_io.neutralise(value)
+    assert not csv_io.is_formula(safe)
+    assert csv_io.unwrap_neutralised(safe) == value
 
 
 def test_neutralise_prefixes_formula_cells_and_leaves_phones():
