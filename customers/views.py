@@ -313,11 +313,11 @@ def import_upload(request):
     )
 
 
-def _pending_import(request, pk: int) -> CustomerImport:
-    customer_import = get_object_or_404(
-        CustomerImport, pk=pk, uploaded_by=request.user, applied_at__isnull=True
-    )
-    return customer_import
+def _pending_import(request, pk: int, *, lock: bool = False) -> CustomerImport:
+    queryset = CustomerImport.objects.filter(uploaded_by=request.user, applied_at__isnull=True)
+    if lock:  # two clicks on "Import" apply the file once
+        queryset = queryset.select_for_update()
+    return get_object_or_404(queryset, pk=pk)
 
 
 @require_GET
@@ -340,7 +340,7 @@ def import_preview(request, pk: int):
 @login_required
 def import_confirm(request, pk: int):
     _require(request, "customers.import_customers")
-    customer_import = _pending_import(request, pk)
+    customer_import = _pending_import(request, pk, lock=True)
     try:
         plan = services.customer_import_confirm(
             customer_import=customer_import,
