@@ -191,10 +191,10 @@ def test_leader_cannot_create_in_or_edit_a_region_they_do_not_lead(client, dach,
     assert client.get(reverse("customers:contact_create", args=[german.pk])).status_code == 403
 
 
-def test_leader_of_no_region_cannot_add_organisations(client):
-    assert (
-        as_user(client, leader()).get(reverse("customers:organisation_create")).status_code == 403
-    )
+def test_leader_of_no_region_cannot_add_or_import_organisations(client):
+    client = as_user(client, leader())
+    assert client.get(reverse("customers:organisation_create")).status_code == 403
+    assert client.get(reverse("customers:import")).status_code == 403
 
 
 def test_administrator_edits_any_region(client, dach):
