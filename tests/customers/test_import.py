@@ -1,7 +1,9 @@
 import codecs
+import csv
+import io
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from customers import csv_io
@@ -266,3 +268,46 @@ def test_neutralise_prefixes_formula_cells_and_leaves_phones():
     assert csv_io.neutralise("+44 20 7946 0000") == "+44 20 7946 0000"
     assert csv_io.neutralise("Acme") == "Acme"
     assert csv_io.unwrap_neutralised("'=cmd") == "=cmd"
+
+
+# Names with accents, capitals, quotes, delimiters and inner dashes (formulas: tested above).
+_names = st.text(alphabet="abcdeäöüßxyzABC ,;\"'", min_size=1, max_size=12).map(
+    lambda name: name.replace("a", "a-")
+)
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    rows=st.lists(
+        st.tuples(
+            _names,
+            st.sampled_from(["key", "strategic", "other", "Key", ""]),
+            st.sampled_from(["Retail", "Payments", "Retail;Payments", ""]),
+            _names,
+            st.integers(min_value=0, max_value=200),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_any_file_that_imports_imports_again_with_no_change(rows):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(
+        ["organisation", "tier", "region", "country", "facets", "contact name", "email"]
+    )
+    for org, tier, facets, person, n in rows:
+        writer.writerow([org, tier, "UK & Ireland", "GB", facets, person, f"p{n}@x.example"])
+    content = buffer.getvalue().encode()
+    if not import_plan(content=content).ok:
+        before = Contact.objects.count()
+        with pytest.raises(ImportRejected):
+            import_apply(content=content)
+        assert Contact.objects.count() == before
+        return
+    import_apply(content=content)
+    again = import_plan(content=content)
+    assert again.ok
+    assert again.changes == 0
