@@ -35,7 +35,9 @@ class LocalDateTimeField(forms.Field):
 
 class MeetingForm(forms.Form):
     title = forms.CharField(max_length=200)
-    type = forms.ChoiceField(choices=Meeting.Type.choices, label="Kind of meeting")
+    type = forms.ChoiceField(
+        choices=Meeting.Type.choices, label="Kind of meeting", widget=forms.RadioSelect
+    )
     region = forms.ModelChoiceField(queryset=Region.objects.all())
     country = forms.ChoiceField(choices=[("", "---------"), *countries])
     starts_at = LocalDateTimeField(label="Starts", help_text="In the meeting's time zone.")

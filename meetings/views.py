@@ -328,7 +328,8 @@ def _agenda_response(request, meeting, *, error: str = "", status: int = 200, fo
         "editable": meeting.status not in (Status.CLOSED, Status.CANCELLED),
     }
     if request.htmx:
-        return render(request, "meetings/agenda.html#agenda-editor", context, status=status)
+        # htmx swaps only 2xx responses; the refusal is in the partial (role="alert").
+        return render(request, "meetings/agenda.html#agenda-editor", context)
     if error:
         messages.error(request, error)
     if request.method == "POST" and not (form and form.errors):
