@@ -5,6 +5,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from meetings.models import Booking, Meeting, PrepItem, Section
+from tests.browser.a11y import assert_accessible
 from tests.factories import (
     AgendaItemFactory,
     BookingFactory,
@@ -93,6 +94,7 @@ def test_agenda_is_put_customer_first_and_moved_by_keyboard(page, panel, screens
     expect(page.get_by_role("alert")).to_contain_text("customer block stays first")
     expect(items.nth(2)).to_have_text("SLA dashboard")
     page.screenshot(path=screenshot_dir / "meetings-agenda-refused.png", full_page=True)
+    assert_accessible(page)
 
 
 def test_agenda_drag_and_drop_is_saved(page, panel):
@@ -111,7 +113,10 @@ def test_agenda_drag_and_drop_is_saved(page, panel):
         page.mouse.move(source["x"] + 5, y)
         page.wait_for_timeout(30)
     page.mouse.move(target["x"] + 5, target["y"] + 2)
-    page.mouse.up()
+    # Sortable moves the item at once; wait for the server to save the order.
+    with page.expect_response("**/agenda/reorder/") as saved:
+        page.mouse.up()
+    assert saved.value.ok
     items = page.locator(".agenda-item strong")
     expect(items.nth(2)).to_have_text("Financial results")
     page.reload()
@@ -137,6 +142,7 @@ def test_booking_shows_warnings_before_saving(page, panel, screenshot_dir):
     expect(warnings).to_contain_text("2 guests from Boulangeries Réunies")
     expect(warnings).to_contain_text("Public sector")
     page.screenshot(path=screenshot_dir / "meetings-booking-warnings.png", full_page=True)
+    assert_accessible(page)
     assert not Booking.objects.filter(contact__name="Bruno Petit").exists()
     page.get_by_role("button", name="Book anyway").click()
     expect(page.get_by_text("Booked 1 guest: Bruno Petit.")).to_be_visible()
@@ -162,6 +168,7 @@ def test_meeting_page_desktop_and_phone(page, phone_page, panel, screenshot_dir)
     page.get_by_role("button", name="Tick: Tell the staff we are serious").click()
     expect(page.get_by_role("button", name="Untick: Tell the staff we are serious")).to_be_visible()
     page.screenshot(path=screenshot_dir / "meetings-detail.png", full_page=True)
+    assert_accessible(page)
     log_in(phone_page, "lena")
     phone_page.goto(f"/meetings/{panel.pk}/")
     no_horizontal_scroll(phone_page)
@@ -187,11 +194,13 @@ def test_rhythm_of_the_demo_year(page, phone_page, screenshot_dir):
     expect(page.get_by_role("rowheader", name="France")).to_be_visible()
     expect(page.get_by_text("No customer guest").first).to_be_visible()
     page.screenshot(path=screenshot_dir / "meetings-rhythm.png", full_page=True)
+    assert_accessible(page)
     phone_page.goto("/meetings/rhythm/")
     no_horizontal_scroll(phone_page)
     phone_page.screenshot(path=screenshot_dir / "meetings-rhythm-phone.png", full_page=True)
     page.goto("/meetings/?scope=past")
     page.screenshot(path=screenshot_dir / "meetings-list.png", full_page=True)
+    assert_accessible(page)
 
 
 def test_prep_brief(page, phone_page, panel, screenshot_dir):
@@ -199,6 +208,7 @@ def test_prep_brief(page, phone_page, panel, screenshot_dir):
     page.goto(f"/meetings/{panel.pk}/prep/brief/")
     expect(page.get_by_role("heading", name="Guest organisations")).to_be_visible()
     page.screenshot(path=screenshot_dir / "meetings-prep-brief.png", full_page=True)
+    assert_accessible(page)
     page.emulate_media(media="print")
     expect(page.get_by_role("button", name="Print")).to_be_hidden()
     page.screenshot(path=screenshot_dir / "meetings-prep-brief-print.png", full_page=True)
