@@ -330,3 +330,42 @@ def test_list_shows_upcoming_meetings(client):
     MeetingFactory(title="Next month")
     client.force_login(leader())
     assert "Next month" in client.get(reverse("meetings:list")).content.decode()
+
+
+def test_other_apps_panels_appear_on_the_meeting_page(client, monkeypatch, tmp_path, settings):
+    from meetings import panels
+
+    template_dir = tmp_path / "templates"
+    (template_dir / "fake").mkdir(parents=True)
+    (template_dir / "fake" / "panel.html").write_text(
+        '<section class="card"><h2>{{ panel.heading }}</h2>{{ meeting.title }}</section>'
+    )
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], template_dir]}
+    ]
+
+    def provider(*, meeting, user):
+        return [{"template": "fake/panel.html", "heading": f"Outbox for {user.username}"}]
+
+    monkeypatch.setattr(panels, "_providers", lambda: (provider,))
+    meeting = MeetingFactory(title="Panel host")
+    client.force_login(meeting.owner)
+    html = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    assert f"Outbox for {meeting.owner.username}" in html
+
+
+def test_administrators_edit_templates_and_the_question_bank(admin_client):
+    assert admin_client.get(reverse("admin:meetings_question_changelist")).status_code == 200
+    assert admin_client.get(reverse("admin:meetings_agendatemplate_changelist")).status_code == 200
+    assert Question.objects.filter(text="How customer-focused are we?").exists()
+
+
+def test_administrator_creates_a_meeting_for_a_leader(client):
+    from tests.factories import administrator
+
+    admin_user, owner = administrator(), leader()
+    region = RegionFactory()
+    client.force_login(admin_user)
+    response = client.post(reverse("meetings:create"), {**meeting_data(region), "owner": owner.pk})
+    assert response.status_code == 302
+    assert Meeting.objects.get().owner == owner
