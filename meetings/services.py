@@ -138,6 +138,7 @@ def meeting_create(
 def meeting_update(
     *,
     meeting: Meeting,
+    owner=None,
     co_owners: Iterable | None = None,
     facilitators: Iterable | None = None,
     internal_attendees: Iterable | None = None,
@@ -154,6 +155,8 @@ def meeting_update(
     )
     for name, value in fields.items():
         setattr(meeting, name, value)
+    if owner is not None:
+        meeting.owner = owner
     if calendar_changed and meeting.status == Status.INVITED:
         meeting.ics_sequence += 1
     meeting.full_clean()

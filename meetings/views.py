@@ -180,14 +180,12 @@ def meeting_edit(request, pk):
         try:
             services.meeting_update(
                 meeting=meeting,
+                owner=data.get("owner"),
                 co_owners=data["co_owners"],
                 facilitators=data["facilitators"],
                 internal_attendees=data["internal_attendees"],
                 **fields,
             )
-            if data.get("owner") and data["owner"] != meeting.owner:
-                meeting.owner = data["owner"]
-                meeting.save(update_fields=["owner", "updated_at"])
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
