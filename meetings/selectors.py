@@ -177,6 +177,7 @@ def staff_choices(role: Role) -> QuerySet[User]:
 class RhythmCell:
     meetings: list[Meeting]
     has_customer_guest: bool
+    is_future: bool = False
 
 
 @dataclass
@@ -218,14 +219,16 @@ def rhythm(*, months: list[dt.date], user) -> list[RhythmRow]:
         n = index.get((local.year, local.month))
         if n is not None:
             grid[meeting.country.code][n].append(meeting)
+    this_month = timezone.localdate().replace(day=1)
     rows = []
     for code, country in sorted(countries.items(), key=lambda kv: str(kv[1].name)):
         cells = [
             RhythmCell(
                 meetings=cell,
                 has_customer_guest=any(len(m.bookings.all()) > 0 for m in cell),
+                is_future=month > this_month,
             )
-            for cell in grid[code]
+            for month, cell in zip(months, grid[code], strict=True)
         ]
         rows.append(RhythmRow(country=country, cells=cells))
     return rows

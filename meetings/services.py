@@ -240,6 +240,11 @@ def customer_inversions(sections: Sequence[str]) -> int:
     return inversions
 
 
+def customer_first_order(items: Sequence) -> list:
+    """The items in customer-first section order, keeping their order inside a section."""
+    return sorted(items, key=lambda i: _SECTION_RANK[i.section])  # sorted() is stable
+
+
 def agenda_is_customer_first(items: Sequence[AgendaItem]) -> bool:
     ranks = [_SECTION_RANK[i.section] for i in items]
     return ranks == sorted(ranks)
@@ -279,8 +284,7 @@ def meeting_reorder_customer_first(*, meeting: Meeting) -> bool:
     locked = _locked(meeting)
     _require_editable(locked)
     items = list(locked.agenda_items.order_by("position", "pk"))
-    ordered = sorted(items, key=lambda i: _SECTION_RANK[i.section])  # sorted() is stable
-    changed = _save_order(locked, ordered)
+    changed = _save_order(locked, customer_first_order(items))
     if changed:
         _bump_version(locked)
         meeting.agenda_version = locked.agenda_version

@@ -113,7 +113,12 @@ def rhythm(request):
         label = str(year)
     months = selectors.rhythm_months(start=start, count=12)
     rows = selectors.rhythm(months=months, user=request.user)
-    gaps = sum(1 for row in rows for cell in row.cells if not cell.has_customer_guest)
+    gaps = sum(
+        1
+        for row in rows
+        for cell in row.cells
+        if not cell.has_customer_guest and not cell.is_future
+    )
     return render(
         request,
         "meetings/rhythm.html",
