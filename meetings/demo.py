@@ -130,7 +130,10 @@ def seed(*, stdout) -> None:
             )
             if Meeting.objects.filter(title=title).exists():
                 continue
-            start = dt.datetime(month.year, month.month, 8 + r, 10, 0, tzinfo=tz)
+            day = dt.date(month.year, month.month, 8 + r)
+            while day.weekday() >= 5:  # leadership meetings fall on a working day
+                day += dt.timedelta(days=1)
+            start = dt.datetime(day.year, day.month, day.day, 10, 0, tzinfo=tz)
             meeting = Meeting.objects.create(
                 title=title,
                 type=Meeting.Type.PANEL if is_panel else Meeting.Type.LEADERSHIP,
@@ -180,7 +183,7 @@ def seed(*, stdout) -> None:
                 PrepItem.objects.filter(meeting=meeting).update(
                     done_at=start - dt.timedelta(days=3)
                 )
-                if offset == -1 or (offset == 0 and r == 0):
+                if offset in (-1, 0) and r == 0:
                     meeting.status = Meeting.Status.HELD  # waiting for its rating
                     Booking.objects.filter(pk__in=[b.pk for b in bookings]).update(attended=None)
                 else:
