@@ -5,6 +5,7 @@ with the number of agenda items and guests.
 """
 
 import datetime as dt
+import uuid
 
 from common import Timer, setup_django, summary_ms
 
@@ -91,8 +92,9 @@ def measure(meeting: Meeting) -> tuple[int, list[float], int]:
     return len(executed), times, len(response.content)
 
 
-small = build(4, 2, "small")
-large = build(40, 12, "large")
+run = uuid.uuid4().hex[:6]  # a PostgreSQL DATABASE_URL keeps earlier runs' rows
+small = build(4, 2, f"small-{run}")
+large = build(40, 12, f"large-{run}")
 small_queries, _, _ = measure(small)
 large_queries, times, size = measure(large)
 print(f"database: {connection.vendor}")
