@@ -36,7 +36,10 @@ class LocalDateTimeField(forms.Field):
 class MeetingForm(forms.Form):
     title = forms.CharField(max_length=200)
     type = forms.ChoiceField(
-        choices=Meeting.Type.choices, label="Kind of meeting", widget=forms.RadioSelect
+        choices=Meeting.Type.choices,
+        label="Kind of meeting",
+        widget=forms.RadioSelect,
+        initial=Meeting.Type.LEADERSHIP,
     )
     region = forms.ModelChoiceField(queryset=Region.objects.all())
     country = forms.ChoiceField(choices=[("", "---------"), *countries])

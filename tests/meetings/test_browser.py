@@ -216,3 +216,28 @@ def test_prep_brief(page, phone_page, panel, screenshot_dir):
     phone_page.goto(f"/meetings/{panel.pk}/prep/brief/")
     no_horizontal_scroll(phone_page)
     phone_page.screenshot(path=screenshot_dir / "meetings-prep-brief-phone.png", full_page=True)
+
+
+def test_create_a_meeting_with_a_mistake_then_fix_it(page, phone_page, screenshot_dir):
+    region = RegionFactory(name="France", countries=["FR"], time_zone="Europe/Paris")
+    owner = leader(username="lena", first_name="Lena")
+    region.leaders.add(owner)
+    log_in(page, "lena")
+    page.goto("/meetings/new/")
+    expect(page.get_by_label("Time zone")).to_have_value("Europe/Paris")  # from the region
+    page.get_by_label("Title").fill("France leadership meeting — January")
+    page.get_by_label("Starts").fill("2030-01-14T10:00")
+    page.get_by_label("Ends").fill("2030-01-14T09:00")
+    page.get_by_role("button", name="Create the meeting").click()
+    expect(page.get_by_text("The meeting must end after it starts.")).to_be_visible()
+    expect(page.get_by_label("Title")).to_have_value("France leadership meeting — January")
+    page.screenshot(path=screenshot_dir / "meetings-create-error.png", full_page=True)
+    assert_accessible(page)
+    page.get_by_label("Ends").fill("2030-01-14T13:00")
+    page.get_by_role("button", name="Create the meeting").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("France leadership meeting — January")
+    expect(page.get_by_text("Mon 14 Jan 2030, 10:00–13:00 (Europe/Paris)")).to_be_visible()
+    log_in(phone_page, "lena")
+    phone_page.goto("/meetings/new/")
+    no_horizontal_scroll(phone_page)
+    phone_page.screenshot(path=screenshot_dir / "meetings-create-phone.png", full_page=True)
