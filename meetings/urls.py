@@ -23,6 +23,7 @@ urlpatterns = [
     path("<int:pk>/agenda/customers-first/", views.agenda_customer_first, name="customer_first"),
     path("<int:pk>/agenda/print/", views.agenda_print, name="agenda_print"),
     path("<int:pk>/guests/", views.guests, name="guests"),
+    path("<int:pk>/guests/preview/", views.guests_preview, name="guests_preview"),
     path("<int:pk>/guests/remove/", views.guest_remove, name="guest_remove"),
     path("<int:pk>/prep/toggle/", views.prep_toggle, name="prep_toggle"),
     path("<int:pk>/prep/add/", views.prep_add, name="prep_add"),

@@ -4,6 +4,7 @@ import zoneinfo
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -78,12 +79,14 @@ def meeting_list(request):
     if scope not in ("upcoming", "past", "all"):
         scope = "upcoming"
     mine = request.GET.get("mine") == "1"
-    meetings = selectors.meeting_list(user=request.user, scope=scope, mine=mine)[:200]
+    paginator = Paginator(selectors.meeting_list(user=request.user, scope=scope, mine=mine), 50)
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "meetings/list.html",
         {
-            "meetings": meetings,
+            "meetings": page.object_list,
+            "page_obj": page,
             "scope": scope,
             "mine": mine,
             "can_add": request.user.has_perm("meetings.add_meeting"),
@@ -533,6 +536,30 @@ def guests(request, pk):
             "error": error,
         },
         status=400 if error else 200,
+    )
+
+
+@require_POST
+@login_required
+def guests_preview(request, pk):
+    """The warnings the ticked contacts would cause, shown live as they are ticked (htmx)."""
+    meeting = _meeting(request, pk, "meetings.book_guests")
+    booked = [
+        b.contact
+        for b in Booking.objects.filter(meeting=meeting)
+        .select_related("contact__organisation")
+        .prefetch_related("contact__organisation__facets")
+    ]
+    booked_ids = {c.pk for c in booked}
+    ids = [i for i in _parse_ids(request.POST.getlist("contacts")) if i not in booked_ids]
+    chosen = selectors.contacts_with_facets(ids=ids) if ids else []
+    warnings = (
+        services.booking_warnings(meeting=meeting, contacts=booked + chosen) if chosen else []
+    )
+    return render(
+        request,
+        "meetings/guests.html#live-warnings",
+        {"meeting": meeting, "chosen": chosen, "warnings": warnings},
     )
 
 

@@ -136,6 +136,9 @@ def test_booking_shows_warnings_before_saving(page, panel, screenshot_dir):
     log_in(page, "lena")
     page.goto(f"/meetings/{panel.pk}/guests/")
     page.get_by_label("Bruno Petit").check()
+    # Warnings appear as soon as the contact is ticked, before anything is saved.
+    expect(page.locator("#live-warnings")).to_contain_text("2 guests from Boulangeries Réunies")
+    page.screenshot(path=screenshot_dir / "meetings-booking-live.png", full_page=True)
     page.get_by_role("button", name="Check and book").click()
     warnings = page.get_by_role("alert")
     expect(warnings).to_contain_text("3–4 customer organisations")

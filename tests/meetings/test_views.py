@@ -369,3 +369,28 @@ def test_administrator_creates_a_meeting_for_a_leader(client):
     response = client.post(reverse("meetings:create"), {**meeting_data(region), "owner": owner.pk})
     assert response.status_code == 302
     assert Meeting.objects.get().owner == owner
+
+
+def test_guest_preview_lists_warnings_without_booking(client):
+    region = RegionFactory()
+    meeting = MeetingFactory(region=region)
+    org = OrganisationFactory(region=region)
+    a, b = ContactFactory(organisation=org), ContactFactory(organisation=org)
+    client.force_login(meeting.owner)
+    response = client.post(
+        reverse("meetings:guests_preview", args=[meeting.pk]),
+        {"contacts": [a.pk, b.pk]},
+        headers={"HX-Request": "true"},
+    )
+    assert "2 guests from" in response.content.decode()
+    assert not Booking.objects.exists()
+
+
+def test_meeting_list_is_paginated(client):
+    owner = leader()
+    for _ in range(55):
+        MeetingFactory(owner=owner)
+    client.force_login(owner)
+    response = client.get(reverse("meetings:list"))
+    assert len(response.context["meetings"]) == 50
+    assert "Page 1 of 2" in response.content.decode()
