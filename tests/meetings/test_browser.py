@@ -244,3 +244,20 @@ def test_create_a_meeting_with_a_mistake_then_fix_it(page, phone_page, screensho
     phone_page.goto("/meetings/new/")
     no_horizontal_scroll(phone_page)
     phone_page.screenshot(path=screenshot_dir / "meetings-create-phone.png", full_page=True)
+
+
+def test_facilitator_picks_and_orders_questions(page, panel, screenshot_dir):
+    from tests.factories import facilitator
+
+    fac = facilitator(username="femi", first_name="Femi")
+    panel.facilitators.add(fac)
+    log_in(page, "femi")
+    page.goto(f"/meetings/{panel.pk}/questions/")
+    page.get_by_role("button", name="Add “How customer-focused are we?”").click()
+    page.get_by_role("button", name="Add “What has worked for you, and what has not?”").click()
+    chosen = page.locator("#questions-editor ol li > span")
+    expect(chosen).to_have_count(2)
+    page.get_by_role("button", name="Move “What has worked for you, and what has not?” up").click()
+    expect(chosen.first).to_have_text("What has worked for you, and what has not?")
+    page.screenshot(path=screenshot_dir / "meetings-questions.png", full_page=True)
+    assert_accessible(page)
