@@ -40,3 +40,26 @@ DEFAULT_AGENDA: tuple[tuple[str, str, int], ...] = (
     ("finance", "Finance: the normal financial results", 15),
     ("other", "Any other business", 10),
 )
+
+
+def load_defaults(*, Question, AgendaTemplate, AgendaTemplateItem) -> None:  # noqa: N803
+    """Create the default question bank and agenda template where they are missing.
+
+    Takes the model classes so that the data migration can pass its historical models."""
+    for position, (text, help_text) in enumerate(DEFAULT_QUESTIONS):
+        Question.objects.get_or_create(
+            text=text, defaults={"help": help_text, "position": position}
+        )
+    template, created = AgendaTemplate.objects.get_or_create(
+        name="Customer-first leadership meeting",
+        defaults={
+            "is_default": not AgendaTemplate.objects.filter(is_default=True).exists(),
+            "description": "Customer → Employees → Operational processes → Marketing → "
+            "Sales → Finance → Other.",
+        },
+    )
+    if created:
+        for position, (section, title, minutes) in enumerate(DEFAULT_AGENDA):
+            AgendaTemplateItem.objects.create(
+                template=template, section=section, title=title, minutes=minutes, position=position
+            )
