@@ -8,6 +8,7 @@ from django.utils import timezone
 from meetings import services
 from meetings.models import Meeting
 from tests.factories import (
+    AgendaItemFactory,
     BookingFactory,
     MeetingFactory,
     administrator,
@@ -174,3 +175,23 @@ def test_facilitator_rates_the_meeting_from_its_page(client):
     meeting.refresh_from_db()
     assert meeting.get_kind_display() == "Love-In"
     assert meeting.kind_rated_by == fac
+
+
+def test_a_closed_meeting_can_no_longer_be_changed():
+    meeting = past_meeting(status=Status.CLOSED, kind="4f")
+    AgendaItemFactory(meeting=meeting)
+    with pytest.raises(ValidationError, match="closed"):
+        services.meeting_reorder_customer_first(meeting=meeting)
+    with pytest.raises(ValidationError, match="closed"):
+        services.agenda_item_add(meeting=meeting, section="customer", title="Late")
+    with pytest.raises(ValidationError, match="closed"):
+        services.meeting_update(meeting=meeting, title="Renamed")
+    meeting.refresh_from_db()
+    assert meeting.agenda_items.count() == 1
+    assert meeting.title != "Renamed"
+
+
+def test_facilitators_and_executives_cannot_create_meetings(client):
+    for user in (facilitator(), executive()):
+        client.force_login(user)
+        assert client.get(reverse("meetings:create")).status_code == 403
