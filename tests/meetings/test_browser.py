@@ -263,3 +263,42 @@ def test_facilitator_picks_and_orders_questions(page, panel, screenshot_dir):
     expect(chosen.first).to_have_text("What has worked for you, and what has not?")
     page.screenshot(path=screenshot_dir / "meetings-questions.png", full_page=True)
     assert_accessible(page)
+
+
+def test_after_the_meeting_attendance_rating_and_closing(page, phone_page, screenshot_dir):
+    from tests.factories import facilitator
+
+    owner = leader(username="lena", first_name="Lena")
+    fac = facilitator(username="femi", first_name="Femi")
+    start = timezone.now() - dt.timedelta(days=1)
+    meeting = MeetingFactory(
+        title="UK leadership meeting — last month",
+        owner=owner,
+        facilitators=[fac],
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=3),
+        status=Meeting.Status.HELD,
+    )
+    came = BookingFactory(meeting=meeting, contact=ContactFactory(name="Priya Shah"))
+    BookingFactory(meeting=meeting, contact=ContactFactory(name="Tom Baker"))
+    log_in(page, "femi")
+    page.goto(f"/meetings/{meeting.pk}/")
+    page.get_by_label("Attendance of Priya Shah").select_option(label="Attended")
+    page.get_by_label("Attendance of Tom Baker").select_option(label="Absent")
+    page.get_by_role("button", name="Save attendance").click()
+    expect(page.get_by_text("Attendance saved")).to_be_visible()
+    came.refresh_from_db()
+    assert came.attended is True
+    page.get_by_label("4F").check()
+    page.get_by_label("Why?").fill("Two concerns and an idea, discussed openly.")
+    page.get_by_role("button", name="Save the rating").click()
+    expect(page.get_by_text("Rated 4F.")).to_be_visible()
+    expect(page.get_by_role("button", name="Close the meeting")).to_have_count(0)  # owner only
+    page.screenshot(path=screenshot_dir / "meetings-after.png", full_page=True)
+    assert_accessible(page)
+    log_in(phone_page, "lena")
+    phone_page.goto(f"/meetings/{meeting.pk}/")
+    phone_page.get_by_role("button", name="Close the meeting").click()
+    expect(phone_page.get_by_text("The meeting is now closed.")).to_be_visible()
+    no_horizontal_scroll(phone_page)
+    phone_page.screenshot(path=screenshot_dir / "meetings-closed-phone.png", full_page=True)
