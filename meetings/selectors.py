@@ -6,7 +6,7 @@ import datetime as dt
 import zoneinfo
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, F, Max, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -114,12 +114,36 @@ def agenda_timing(*, meeting: Meeting, items) -> AgendaTiming:
 
 
 def contacts_for_booking(*, meeting: Meeting, all_regions: bool = False, search: str = ""):
-    """Contacts who may be booked: the meeting's region by default, never erased ones."""
+    """Contacts who may be booked: the meeting's region by default, never erased ones.
+
+    Listed like "invite next": key customers first, then strategic, and within a tier the
+    organisations met longest ago (or never) first. `last_met` is the start of the last
+    held or closed meeting a contact of the organisation attended."""
+    from customers.models import Organisation
+
+    tier_rank = Case(
+        When(organisation__tier=Organisation.Tier.KEY, then=Value(0)),
+        When(organisation__tier=Organisation.Tier.STRATEGIC, then=Value(1)),
+        default=Value(2),
+    )
     qs = (
         Contact.objects.filter(erased_at__isnull=True)
         .select_related("organisation")
         .prefetch_related("organisation__facets")
-        .order_by("organisation__name", "name")
+        .annotate(
+            tier_rank=tier_rank,
+            last_met=Max(
+                "organisation__contacts__bookings__meeting__starts_at",
+                filter=Q(
+                    organisation__contacts__bookings__attended=True,
+                    organisation__contacts__bookings__meeting__status__in=(
+                        Status.HELD,
+                        Status.CLOSED,
+                    ),
+                ),
+            ),
+        )
+        .order_by("tier_rank", F("last_met").asc(nulls_first=True), "organisation__name", "name")
     )
     if not all_regions:
         qs = qs.filter(organisation__region_id=meeting.region_id)

@@ -394,3 +394,24 @@ def test_meeting_list_is_paginated(client):
     response = client.get(reverse("meetings:list"))
     assert len(response.context["meetings"]) == 50
     assert "Page 1 of 2" in response.content.decode()
+
+
+def test_guests_page_lists_customers_never_met_before_those_met_recently(client):
+    region = RegionFactory()
+    meeting = MeetingFactory(region=region)
+    met = ContactFactory(
+        organisation=OrganisationFactory(region=region, name="Met Recently"), name="Mia Met"
+    )
+    ContactFactory(
+        organisation=OrganisationFactory(region=region, name="Never Met"), name="Nia New"
+    )
+    start = timezone.now() - dt.timedelta(days=20)
+    held = MeetingFactory(
+        region=region, status="closed", starts_at=start, ends_at=start + dt.timedelta(hours=2)
+    )
+    BookingFactory(meeting=held, contact=met, attended=True)
+    client.force_login(meeting.owner)
+    html = client.get(reverse("meetings:guests", args=[meeting.pk])).content.decode()
+    assert html.index("Nia New") < html.index("Mia Met")
+    assert "never met" in html
+    assert f"last met {timezone.localtime(start):%-d %b %Y}" in html
