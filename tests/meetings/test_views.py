@@ -21,6 +21,7 @@ from tests.factories import (
     MeetingFactory,
     OrganisationFactory,
     RegionFactory,
+    administrator,
     facilitator,
     leader,
 )
@@ -361,8 +362,6 @@ def test_administrators_edit_templates_and_the_question_bank(admin_client):
 
 
 def test_administrator_creates_a_meeting_for_a_leader(client):
-    from tests.factories import administrator
-
     admin_user, owner = administrator(), leader()
     region = RegionFactory()
     client.force_login(admin_user)
@@ -415,3 +414,34 @@ def test_guests_page_lists_customers_never_met_before_those_met_recently(client)
     assert html.index("Nia New") < html.index("Mia Met")
     assert "never met" in html
     assert f"last met {timezone.localtime(start):%-d %b %Y}" in html
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("agenda_reorder", {"order": ["x", "", "9999999"], "version": "nope"}),
+        ("agenda_move", {"move": "x:sideways", "version": ""}),
+        ("agenda_move", {"move": "", "version": "0"}),
+        ("agenda_delete", {"item": "x"}),
+        ("agenda_add", {"section": "nonsense", "title": "", "minutes": "many"}),
+        ("guests", {"contacts": ["x", "-1", "99999999"]}),
+        ("guests_preview", {"contacts": ["x"]}),
+        ("guest_remove", {"booking": "x"}),
+        ("attendance", {"attended-x": "maybe"}),
+        ("transition", {"to": "exploded"}),
+        ("rate", {"kind": "party", "reason": ""}),
+        ("prep_toggle", {"item": "x", "done": "1"}),
+        ("prep_add", {"text": "   "}),
+        ("questions", {"action": "add", "question": "x"}),
+        ("questions", {"action": "explode"}),
+        ("edit", {"title": "", "starts_at": "tomorrow", "time_zone": "Nowhere/Else"}),
+    ],
+)
+def test_garbage_input_gets_a_page_not_a_server_error(client, name, data):
+    meeting = MeetingFactory(status=Meeting.Status.HELD)
+    meeting.facilitators.add(facilitator())
+    client.force_login(__import__("tests.factories", fromlist=["administrator"]).administrator())
+    before = list(meeting.agenda_items.values_list("pk", "position"))
+    response = client.post(reverse(f"meetings:{name}", args=[meeting.pk]), data, follow=True)
+    assert response.status_code in (200, 400, 409)
+    assert list(meeting.agenda_items.values_list("pk", "position")) == before
