@@ -445,3 +445,14 @@ def test_garbage_input_gets_a_page_not_a_server_error(client, name, data):
     response = client.post(reverse(f"meetings:{name}", args=[meeting.pk]), data, follow=True)
     assert response.status_code in (200, 400, 409)
     assert list(meeting.agenda_items.values_list("pk", "position")) == before
+
+
+def test_facilitator_home_shows_the_meetings_they_facilitate(client):
+    fac = facilitator()
+    MeetingFactory(title="Facilitated by me", facilitators=[fac])
+    MeetingFactory(title="Someone else facilitates")
+    client.force_login(fac)
+    html = client.get(reverse("home_facilitator")).content.decode()
+    assert "Meetings you facilitate" in html
+    assert "Facilitated by me" in html
+    assert "Someone else facilitates" not in html
