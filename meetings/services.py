@@ -178,8 +178,8 @@ def meeting_allowed_transitions(*, meeting: Meeting) -> tuple[str, ...]:
 def meeting_transition(*, meeting: Meeting, to: str, by) -> Meeting:
     """Move a meeting along draft → invited → held → closed (or cancelled).
 
-    Guarantees: only the transitions in `TRANSITIONS`; invited needs a guest and a
-    meeting still to come; held only once the meeting has started; closed only once
+    Guarantees: only the transitions in `TRANSITIONS`; invited needs a guest, a meeting
+    still to come, a place or video link, objectives and an agenda; held only once the meeting has started; closed only once
     the facilitator has rated the meeting's kind."""
     locked = _locked(meeting)
     if to not in Status.values:
@@ -195,6 +195,18 @@ def meeting_transition(*, meeting: Meeting, to: str, by) -> Meeting:
             raise ValidationError("Book at least one guest before inviting.")
         if locked.starts_at <= now:
             raise ValidationError("This meeting has already started; it cannot be invited to.")
+        # The formal invitation states where, why and what (practice 2).
+        missing = [
+            label
+            for label, present in (
+                ("a place or a video link", locked.place or locked.video_link),
+                ("the objectives", locked.objectives.strip()),
+                ("an agenda", locked.agenda_items.exists()),
+            )
+            if not present
+        ]
+        if missing:
+            raise ValidationError("Before inviting, add " + " and ".join(missing) + ".")
     if to == Status.HELD and locked.starts_at > now:
         raise ValidationError("A meeting can be marked held only once it has started.")
     if to == Status.CLOSED and not locked.kind:

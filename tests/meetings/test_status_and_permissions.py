@@ -29,6 +29,7 @@ def past_meeting(**kwargs):
 def test_full_life_of_a_meeting():
     meeting = MeetingFactory()
     BookingFactory(meeting=meeting)
+    AgendaItemFactory(meeting=meeting)
     services.meeting_transition(meeting=meeting, to=Status.INVITED, by=meeting.owner)
     assert meeting.status == Status.INVITED
     Meeting.objects.filter(pk=meeting.pk).update(
@@ -195,3 +196,15 @@ def test_facilitators_and_executives_cannot_create_meetings(client):
     for user in (facilitator(), executive()):
         client.force_login(user)
         assert client.get(reverse("meetings:create")).status_code == 403
+
+
+def test_invite_needs_where_why_and_what():
+    meeting = MeetingFactory(place="", video_link="", objectives="")
+    BookingFactory(meeting=meeting)
+    with pytest.raises(ValidationError) as refused:
+        services.meeting_transition(meeting=meeting, to=Status.INVITED, by=meeting.owner)
+    assert str(refused.value.messages[0]) == (
+        "Before inviting, add a place or a video link and the objectives and an agenda."
+    )
+    meeting.refresh_from_db()
+    assert meeting.status == Status.DRAFT
