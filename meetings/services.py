@@ -174,6 +174,20 @@ def meeting_allowed_transitions(*, meeting: Meeting) -> tuple[str, ...]:
     return TRANSITIONS[meeting.status]
 
 
+def meeting_invite_missing(*, meeting: Meeting) -> list[str]:
+    """What the formal invitation needs and the meeting lacks (practice 2: where, why,
+    what). Uses prefetched agenda items when there are any."""
+    return [
+        label
+        for label, present in (
+            ("a place or a video link", meeting.place or meeting.video_link),
+            ("the objectives", meeting.objectives.strip()),
+            ("an agenda", len(meeting.agenda_items.all()) > 0),
+        )
+        if not present
+    ]
+
+
 @transaction.atomic
 def meeting_transition(*, meeting: Meeting, to: str, by) -> Meeting:
     """Move a meeting along draft → invited → held → closed (or cancelled).
@@ -195,16 +209,7 @@ def meeting_transition(*, meeting: Meeting, to: str, by) -> Meeting:
             raise ValidationError("Book at least one guest before inviting.")
         if locked.starts_at <= now:
             raise ValidationError("This meeting has already started; it cannot be invited to.")
-        # The formal invitation states where, why and what (practice 2).
-        missing = [
-            label
-            for label, present in (
-                ("a place or a video link", locked.place or locked.video_link),
-                ("the objectives", locked.objectives.strip()),
-                ("an agenda", locked.agenda_items.exists()),
-            )
-            if not present
-        ]
+        missing = meeting_invite_missing(meeting=locked)
         if missing:
             raise ValidationError("Before inviting, add " + " and ".join(missing) + ".")
     if to == Status.HELD and locked.starts_at > now:

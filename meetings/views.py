@@ -229,6 +229,9 @@ def _page_context(request, meeting) -> dict:
         "prep_items": list(meeting.prep_items.all()),
         "chosen_questions": list(meeting.questions.all()),
         "can": _abilities(request.user, meeting),
+        "invite_missing": services.meeting_invite_missing(meeting=meeting)
+        if meeting.status == Status.DRAFT
+        else [],
         "transitions": [
             (to, Status(to).label)
             for to in services.meeting_allowed_transitions(meeting=meeting)

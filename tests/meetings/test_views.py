@@ -456,3 +456,13 @@ def test_facilitator_home_shows_the_meetings_they_facilitate(client):
     assert "Meetings you facilitate" in html
     assert "Facilitated by me" in html
     assert "Someone else facilitates" not in html
+
+
+def test_draft_page_says_what_is_missing_before_inviting(client):
+    meeting = MeetingFactory(place="", objectives="")
+    client.force_login(meeting.owner)
+    html = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    assert (
+        "Before inviting: book at least one guest; add a place or a video link and the "
+        "objectives and an agenda." in html
+    )
