@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "customers",
     "meetings",
     "outbox",
+    "invitations",
     "feedback",
     "actions",
     "dashboard",
