@@ -258,6 +258,7 @@ def rsvp(request, token: str):
         "saved": saved,
     }
     response = render(request, "invitations/rsvp.html", context)
-    response["Referrer-Policy"] = "no-referrer"  # the link is the guest's key
+    # The link is the guest's key: the site-wide "same-origin" referrer policy keeps it
+    # from other sites (the video link); "no-referrer" would make the form's Origin null.
     response["Cache-Control"] = "no-store"
     return response
