@@ -11,7 +11,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -21,8 +21,11 @@ from outbox.services import outbox_enqueue, outbox_enqueue_many
 
 from .mail import SUBJECTS
 from .models import MeetingInvitation
+from .schedule_sql import schedule_in_sql
 
 THANK_YOU_LOCAL_TIME = time(10, 0)
+PLACEHOLDER_BODY = "(rendered when sent)"
+DEFAULT_REMINDER_DAYS = [7, 1]
 MOVED_PAST = "The meeting moved; this reminder's time had passed."
 
 
@@ -128,6 +131,18 @@ def reminders_schedule(
     if not meetings:
         return 0
     by_id = {m.pk: m for m in meetings}
+    if connection.vendor == "postgresql":
+        return schedule_in_sql(
+            meeting_ids=by_id,
+            booking_ids=bookings,
+            now=now,
+            params={
+                "body": PLACEHOLDER_BODY,
+                "reminder_prefix": SUBJECTS["reminder"].format(title=""),
+                "thank_you_prefix": SUBJECTS["thank_you"].format(title=""),
+                "thank_you_time": THANK_YOU_LOCAL_TIME,
+            },
+        )
     days_by_meeting = dict(
         MeetingInvitation.objects.filter(meeting_id__in=by_id).values_list(
             "meeting_id", "reminder_days"
@@ -143,7 +158,7 @@ def reminders_schedule(
     rows = []
     for booking_id, meeting_id, email in guests.values_list("pk", "meeting_id", "contact__email"):
         meeting = by_id[meeting_id]
-        for days in days_by_meeting.get(meeting_id) or [7, 1]:
+        for days in days_by_meeting.get(meeting_id, DEFAULT_REMINDER_DAYS):
             due = reminder_due(meeting, days)
             if due <= now:
                 continue
@@ -153,7 +168,7 @@ def reminders_schedule(
                     recipient=email,
                     meeting_id=meeting_id,
                     subject=SUBJECTS["reminder"].format(title=meeting.title),
-                    text_body="(rendered when sent)",
+                    text_body=PLACEHOLDER_BODY,
                     delivery_key=f"reminder:{meeting_id}:{booking_id}:{days}d",
                     due_at=due,
                     renderer="invitations.reminder",
@@ -166,7 +181,7 @@ def reminders_schedule(
                 recipient=email,
                 meeting_id=meeting_id,
                 subject=SUBJECTS["thank_you"].format(title=meeting.title),
-                text_body="(rendered when sent)",
+                text_body=PLACEHOLDER_BODY,
                 delivery_key=f"thank_you:{meeting_id}:{booking_id}",
                 due_at=thank_you_due(meeting),
                 renderer="invitations.thank_you",
@@ -184,7 +199,7 @@ def reminders_reschedule(*, meeting: Meeting) -> None:
     """
     now = timezone.now()
     waiting = OutboxMail.objects.filter(meeting=meeting, status=OutboxMail.Status.QUEUED)
-    days_list = invitation_for(meeting).reminder_days or [7, 1]
+    days_list = invitation_for(meeting).reminder_days
     for days in days_list:
         due = reminder_due(meeting, days)
         rows = waiting.filter(kind=OutboxMail.Kind.REMINDER, render_args__days=days)
