@@ -200,3 +200,17 @@ def test_non_essential_mail_carries_an_opt_out_link(django_capture_on_commit_cal
     assert "/outbox/opt-out/" in thanks.alternatives[0][0]
     assert "List-Unsubscribe" in thanks.extra_headers
     assert "/outbox/opt-out/" not in invitation.body
+
+
+def test_dispatch_command_sends_due_mail(django_capture_on_commit_callbacks):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    mail = enqueue("cmd", due_at=timezone.now() + timedelta(days=1))
+    OutboxMail.objects.filter(pk=mail.pk).update(due_at=timezone.now())
+    out = StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("outbox_dispatch", stdout=out)
+    assert "1 mail(s)" in out.getvalue()
+    assert len(django_mail.outbox) == 1
