@@ -6,7 +6,6 @@ task is handed to Celery with `transaction.on_commit`, and scheduled rows (a fut
 `due_at`) are picked up by the beat poller `outbox_dispatch_due`.
 """
 
-import contextlib
 import logging
 import smtplib
 from collections.abc import Iterable, Sequence
@@ -342,7 +341,11 @@ def outbox_preview(*, mail: OutboxMail) -> tuple[OutboxMail, str, str]:
     from .mail import message_bodies
 
     if mail.status in (OutboxMail.Status.QUEUED, OutboxMail.Status.SENDING) and mail.renderer:
-        with contextlib.suppress(SkipMail):
+        try:
             _render(mail)
+        except SkipMail:
+            pass
+        except Exception:  # a broken template must not break the outbox page
+            logger.exception("outbox: mail %s could not be rendered for preview", mail.pk)
     text, html = message_bodies(mail)
     return mail, text, html

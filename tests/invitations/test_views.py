@@ -251,8 +251,8 @@ def test_meeting_panel_offers_to_send_invitation(meeting, guest):
     invitation_send(meeting=meeting, user=meeting.owner)
     from django.template.loader import render_to_string
 
-    html = render_to_string(
-        "invitations/_meeting_panel.html",
-        {"section": meeting_panels(meeting=meeting, user=meeting.owner)[0]},
-    )
-    assert "Invitations and answers" in html
+    panel = meeting_panels(meeting=meeting, user=meeting.owner)[0]
+    for name in ("panel", "section"):  # however the meeting page names it
+        html = render_to_string("invitations/_meeting_panel.html", {name: panel})
+        assert "Invitations and answers" in html
+        assert "1 not answered" in html
