@@ -14,7 +14,9 @@ def invitation_overview(*, meeting: Meeting) -> dict:
         ).values_list("render_args__booking", flat=True)
     }
     bookings = list(
-        Booking.objects.filter(meeting=meeting).select_related("contact", "contact__organisation")
+        Booking.objects.filter(meeting=meeting).select_related(
+            "contact", "contact__organisation", "rsvp_recorded_by"
+        )
     )
     answers = Booking.objects.filter(meeting=meeting).aggregate(
         accepted=Count("pk", filter=Q(rsvp=Booking.Rsvp.ACCEPTED)),

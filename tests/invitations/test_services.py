@@ -311,3 +311,23 @@ def test_answer_cannot_change_once_the_meeting_started(meeting, frozen):
     frozen.move_to(meeting.starts_at + dt.timedelta(minutes=1))
     with pytest.raises(ValidationError):
         rsvp_answer(booking=booking, answer=Booking.Rsvp.DECLINED)
+
+
+def test_only_the_latest_of_two_quick_updates_is_sent(meeting, django_capture_on_commit_callbacks):
+    booking = BookingFactory(meeting=meeting)
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation_send(meeting=meeting, user=meeting.owner)
+    django_mail.outbox.clear()
+    for hours in (1, 2):  # two moves before the worker got to the first update
+        Meeting.objects.filter(pk=meeting.pk).update(
+            starts_at=meeting.starts_at + dt.timedelta(hours=hours),
+            ends_at=meeting.ends_at + dt.timedelta(hours=hours),
+        )
+        meeting.refresh_from_db()
+        meeting_changes_send(meeting=meeting)
+    first, second = OutboxMail.objects.filter(kind=OutboxMail.Kind.UPDATE).order_by("pk")
+    assert outbox_deliver(mail_id=first.pk).outcome == "skipped"
+    assert outbox_deliver(mail_id=second.pk).outcome == "sent"
+    assert [m.to[0] for m in django_mail.outbox] == [booking.contact.email]
+    event = Calendar.from_ical(django_mail.outbox[0].attachments[0][1]).walk("VEVENT")[0]
+    assert int(event["SEQUENCE"]) == 2

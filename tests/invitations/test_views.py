@@ -256,3 +256,19 @@ def test_meeting_panel_offers_to_send_invitation(meeting, guest):
         html = render_to_string("invitations/_meeting_panel.html", {name: panel})
         assert "Invitations and answers" in html
         assert "1 not answered" in html
+
+
+def test_invitation_page_queries_do_not_grow_with_guests(
+    client, meeting, django_assert_max_num_queries
+):
+    from invitations.services import rsvp_answer
+
+    guests = [BookingFactory(meeting=meeting) for _ in range(12)]
+    invitation_send(meeting=meeting, user=meeting.owner)
+    for booking in guests:
+        rsvp_answer(booking=booking, answer="declined", recorded_by=meeting.owner)
+    client.force_login(meeting.owner)
+    # 18 with one guest or with twelve (measured); the margin is for session/auth.
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("invitations:meeting", args=[meeting.pk]))
+    assert response.status_code == 200

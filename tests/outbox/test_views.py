@@ -79,3 +79,14 @@ def test_opt_out_link_works_in_one_click_and_bad_links_get_a_page(client):
     contact.refresh_from_db()
     assert contact.opted_out_at is not None
     assert client.get(reverse("outbox:opt_out", args=["nonsense"])).status_code == 400
+
+
+def test_outbox_page_queries_do_not_grow_with_mails(client, django_assert_max_num_queries):
+    meeting = MeetingFactory()
+    for i in range(40):
+        make_mail(meeting, f"q{i}")
+    client.force_login(administrator())
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("outbox:list") + f"?meeting={meeting.pk}")
+    assert response.status_code == 200
+    assert response.content.decode().count("Invitation: Spring") == 40
