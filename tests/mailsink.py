@@ -38,3 +38,25 @@ def sink_counts(path: Path) -> Counter:
     if not path.exists():
         return Counter()
     return Counter(json.loads(line)["key"] for line in path.read_text().splitlines() if line)
+
+
+class FlakySinkBackend(FileSinkBackend):
+    """Like FileSinkBackend, but each mail's first MAIL_SINK_FAIL_FIRST attempts fail the
+    way a dropped SMTP connection does (attempts counted in MAIL_SINK_PATH + ".attempts")."""
+
+    def send_messages(self, email_messages):
+        import smtplib
+
+        fail_first = int(os.environ.get("MAIL_SINK_FAIL_FIRST", "0"))
+        attempts_path = os.environ["MAIL_SINK_PATH"] + ".attempts"
+        for message in email_messages:
+            key = message.extra_headers.get("X-Open-Chair-Delivery", "")
+            fd = os.open(attempts_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            try:
+                os.write(fd, (key + "\n").encode())
+            finally:
+                os.close(fd)
+            tries = Path(attempts_path).read_text().splitlines().count(key)
+            if tries <= fail_first:
+                raise smtplib.SMTPServerDisconnected(f"connection dropped (attempt {tries})")
+        return super().send_messages(email_messages)

@@ -19,6 +19,20 @@ def mail_sink(tmp_path, settings, monkeypatch):
 
 
 @pytest.fixture
+def flaky_sink(mail_sink, monkeypatch):
+    """The sink refuses each mail's first two attempts; retries wait 1 s, 2 s, ..."""
+    monkeypatch.setenv("EMAIL_BACKEND", "tests.mailsink.FlakySinkBackend")
+    monkeypatch.setenv("MAIL_SINK_FAIL_FIRST", "2")
+    monkeypatch.setenv("OUTBOX_RETRY_BASE_SECONDS", "1")
+    return mail_sink
+
+
+@pytest.fixture
+def flaky_worker(flaky_sink, celery_worker):
+    return celery_worker
+
+
+@pytest.fixture
 def sink_worker(mail_sink, celery_worker):
     """A real Celery worker whose mail goes to `mail_sink`."""
     return celery_worker

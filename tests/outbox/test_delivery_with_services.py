@@ -164,3 +164,18 @@ def test_mail_queued_while_broker_is_down_goes_out_when_it_returns(
         use_broker(original_broker)
         app.conf.task_always_eager = True
         app.conf.task_default_queue = "celery"
+
+
+def test_dropped_smtp_connections_are_retried_with_backoff_and_send_once(flaky_worker, flaky_sink):
+    keys = queue_invitations(3, f"flaky-{uuid.uuid4().hex[:6]}")
+    # No poller here: the task's own retries (1 s, then 2 s) must get the mail out.
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if OutboxMail.objects.filter(delivery_key__in=keys, status="sent").count() == 3:
+            break
+        time.sleep(0.5)
+    counts = sink_counts(flaky_sink)
+    assert [counts[key] for key in keys] == [1, 1, 1]
+    rows = OutboxMail.objects.filter(delivery_key__in=keys)
+    assert sorted(rows.values_list("attempts", flat=True)) == [3, 3, 3]
+    assert set(rows.values_list("status", flat=True)) == {OutboxMail.Status.SENT}
