@@ -272,3 +272,14 @@ def test_invitation_page_queries_do_not_grow_with_guests(
     with django_assert_max_num_queries(20):
         response = client.get(reverse("invitations:meeting", args=[meeting.pk]))
     assert response.status_code == 200
+
+
+def test_leader_home_lists_upcoming_meetings_with_answers(client, meeting, guest):
+    from invitations.services import rsvp_answer
+
+    rsvp_answer(booking=guest, answer="accepted", chatham_acknowledged=True)
+    client.force_login(meeting.owner)
+    page = client.get(reverse("home"), follow=True).content.decode()
+    assert "Your next meetings: invitations and answers" in page
+    assert reverse("invitations:meeting", args=[meeting.pk]) in page
+    assert "1 guest, 1 accepted, 0 not answered" in page
