@@ -331,3 +331,18 @@ def test_only_the_latest_of_two_quick_updates_is_sent(meeting, django_capture_on
     assert [m.to[0] for m in django_mail.outbox] == [booking.contact.email]
     event = Calendar.from_ical(django_mail.outbox[0].attachments[0][1]).walk("VEVENT")[0]
     assert int(event["SEQUENCE"]) == 2
+
+
+def test_demo_seed_invites_upcoming_meetings_once(django_capture_on_commit_callbacks):
+    from io import StringIO
+
+    from invitations import demo
+
+    meeting = MeetingFactory()
+    BookingFactory(meeting=meeting)
+    BookingFactory(meeting=meeting)
+    with django_capture_on_commit_callbacks(execute=True):
+        demo.seed(stdout=StringIO())
+        demo.seed(stdout=StringIO())
+    assert OutboxMail.objects.filter(kind=OutboxMail.Kind.INVITATION).count() == 2
+    assert set(meeting.bookings.values_list("rsvp", flat=True)) == {"accepted", "declined"}
