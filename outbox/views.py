@@ -35,7 +35,7 @@ def mail_list(request):
     meeting = None
     if request.GET.get("meeting", "").isdigit():
         meeting = Meeting.objects.filter(pk=request.GET["meeting"]).first()
-        if meeting is None:
+        if meeting is None or not request.user.has_perm("outbox.view_meeting_mail", meeting):
             raise Http404
         mails = mails.filter(meeting=meeting)
     status = request.GET.get("status", "")

@@ -58,6 +58,8 @@ def test_leader_sees_only_own_meetings_mail_admin_sees_all(client):
     assert client.get(reverse("outbox:list")).status_code == 403
     client.force_login(leader())
     assert client.get(reverse("outbox:detail", args=[a.pk])).status_code == 404
+    # Nor may another leader learn of a meeting through the outbox's filter.
+    assert client.get(reverse("outbox:list") + f"?meeting={mine.pk}").status_code == 404
 
 
 def test_html_preview_runs_no_script(client):
