@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "customers",
     "meetings",
     "outbox",
+    "invitations",
     "feedback",
     "actions",
     "dashboard",
@@ -204,4 +205,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# Outbox (mail): every outgoing mail is an OutboxMail row; see docs/mail.md.
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
+OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=60)
+OUTBOX_RETRY_MAX_SECONDS = env.int("OUTBOX_RETRY_MAX_SECONDS", default=30 * 60)
+OUTBOX_STALE_AFTER_SECONDS = env.int("OUTBOX_STALE_AFTER_SECONDS", default=300)
+CELERY_BEAT_SCHEDULE["outbox-dispatch-due"] = {
+    "task": "outbox.dispatch_due",
+    "schedule": env.float("OUTBOX_POLL_SECONDS", default=60.0),
 }
