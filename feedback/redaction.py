@@ -72,6 +72,15 @@ FUNCTION_WORDS = _words(
     """
     you we they it this that these those the a an there he she i our your my their his her its
     anyone someone everyone everybody somebody all any each every no not some
+    us me him them up down out off away
+    """
+)
+
+# Month names that are also first names: "in May", "since June", "May 2025" are dates.
+MONTH_NAMES = _words("april may june july august march")
+DATE_WORDS = _words(
+    """
+    in since until till by from before after of during next last early late mid this
     """
 )
 
@@ -117,6 +126,7 @@ _PHONE_FALLBACK_RE = re.compile(
     r")(?!\w)"
 )
 _PHONE_SEPARATORS = r"[\s().+-]*"
+_PHONE_PREFIX_LEFT_RE = re.compile(r"(?:\+|00)\d{1,3}[\s.-]*(?:\(0\)[\s.-]*)?\[phone\]")
 
 
 _LETTERS_WITHOUT_DECOMPOSITION = dict(zip("łŁøØđĐħĦıŀĿ", "lLoOdDhHilL", strict=True))
@@ -357,8 +367,6 @@ class Redactor:
         return text
 
     def _redact_phones(self, text: str) -> str:
-        if self._own_phones is not None:
-            text = self._own_phones.sub(PHONE, text)
         spans = []
         try:
             for match in phonenumbers.PhoneNumberMatcher(text, self.participants.region):
@@ -367,7 +375,11 @@ class Redactor:
             pass
         for start, end in reversed(spans):
             text = text[:start] + PHONE + text[end:]
-        return _PHONE_FALLBACK_RE.sub(PHONE, text)
+        text = _PHONE_FALLBACK_RE.sub(PHONE, text)
+        if self._own_phones is not None:
+            text = self._own_phones.sub(PHONE, text)
+        # A country prefix left in front of a number found without it.
+        return _PHONE_PREFIX_LEFT_RE.sub(PHONE, text)
 
     @staticmethod
     def _sub(pattern: re.Pattern, text: str, replacement) -> str:
@@ -405,6 +417,10 @@ class Redactor:
             if any(n.isupper() and len(n) > 1 for n in neighbours):
                 return None
             return self._marker_for(word)
+        if word.lower() in MONTH_NAMES:
+            previous = re.search(r"([\w']+)\W*$", before)
+            if (previous and previous.group(1).lower() in DATE_WORDS) or re.match(r"\s*\d", after):
+                return None
         sentence_start = not before or before[-1] in ".!?:;\"'([“\n-"
         if sentence_start and next_text.lower() in FUNCTION_WORDS and not after.startswith("'"):
             return None
