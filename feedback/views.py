@@ -40,6 +40,7 @@ from .selectors import (
     stage_choices,
     tag_names,
 )
+from .redaction import meeting_redactor
 from .services import capture_section_set, feedback_capture, feedback_delete, feedback_update
 
 CLIENT_HEADER = "HTTP_X_CAPTURE_CLIENT"
@@ -92,6 +93,8 @@ def capture(request, meeting_id: int):
     items = _decorate(capture_items(meeting=meeting))
     items.reverse()  # newest first, next to the field
     running = meeting_is_running(meeting=meeting)
+    if can_capture:
+        meeting_redactor(meeting)  # built now, so that the first item saves at full speed
     context = {
         **_item_context(meeting, can_capture),
         "form": form,
