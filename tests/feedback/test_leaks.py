@@ -195,8 +195,9 @@ def test_pages_and_exports_of_the_meeting_contain_no_names(client, captured):
     pages["edit"] = client.get(reverse("feedback:item_edit", args=[item.pk]))
     client.force_login(captured.owner)
     pages["owner view"] = client.get(reverse("feedback:capture", args=[meeting.pk]))
-    from feedback.meeting_panels import meeting_panels
     from django.template.loader import render_to_string
+
+    from feedback.meeting_panels import meeting_panels
 
     panel = meeting_panels(meeting=meeting, user=captured.owner)[0]
     pages["meeting panel"] = render_to_string(panel["template"], {"panel": panel})
