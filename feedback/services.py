@@ -103,6 +103,7 @@ def feedback_capture(
     stage_id: int | None = None,
     tag_names: list[str] | tuple[str, ...] = (),
     redactor: Redactor | None = None,
+    record_after_close: bool = False,
 ) -> CaptureResult:
     """Store one redacted feedback item; never stores unredacted text.
 
@@ -113,10 +114,13 @@ def feedback_capture(
       meeting's date and the next order number within the meeting;
     - the same `idempotency_key` never creates a second item: a retry returns the
       first one (`created=False`);
-    - a closed or cancelled meeting accepts nothing (`FeedbackLocked`).
+    - a closed or cancelled meeting accepts nothing (`FeedbackLocked`), unless
+      `record_after_close` is set by a loader of past meetings (the demo); the text is
+      redacted all the same.
     Without tags this is one INSERT (plus none when the redactor is cached).
     """
-    _check_open(meeting)
+    if not record_after_close:
+        _check_open(meeting)
     text = _clean_text(text)
     redactor = redactor or meeting_redactor(meeting)
     item = FeedbackItem(

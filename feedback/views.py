@@ -27,6 +27,7 @@ from meetings.models import Meeting, Section
 
 from .forms import CaptureForm, GuestCommentForm, ItemEditForm
 from .models import FeedbackItem, JourneyStage
+from .redaction import meeting_redactor
 from .selectors import (
     capture_items,
     capture_revision,
@@ -40,7 +41,6 @@ from .selectors import (
     stage_choices,
     tag_names,
 )
-from .redaction import meeting_redactor
 from .services import capture_section_set, feedback_capture, feedback_delete, feedback_update
 
 CLIENT_HEADER = "HTTP_X_CAPTURE_CLIENT"
