@@ -229,6 +229,7 @@ def organisation_variants(name: str) -> list[_Variant]:
     trimmed = list(words)
     while len(trimmed) > 1 and trimmed[-1].lower().strip(",") in LEGAL_SUFFIXES:
         trimmed = trimmed[:-1]
+        forms.append(trimmed)  # "X Holdings Ltd" → "X Holdings" → "X"
     if trimmed and trimmed[0].lower() == "the" and len(trimmed) > 1:
         forms.append(trimmed[1:])
     forms.append(trimmed)
