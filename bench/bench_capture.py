@@ -3,7 +3,8 @@
 In-process through Django's test client (full middleware stack, session, auth):
 - capture: POST /feedback/meetings/<id>/capture/items/ as a logged-in facilitator,
   redaction included (the meeting's redactor is cached, as it is after the first item);
-- bare: a view with no auth and no logic that inserts one FeedbackItem row.
+- bare: a view with no auth and no logic that inserts one FeedbackItem row;
+- the same bare view behind `login_required` (it pays for the session and user like capture).
 Prints p50/p95 of both and the ratio. Targets: capture p95 < 30 ms, ratio <= 1.5x.
 Uses a scratch SQLite file unless DATABASE_URL is set (then that database: use a scratch one).
 """
@@ -21,6 +22,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import percentile, setup_django  # noqa: E402
 
 EXISTING = 100_000
+# What capture.js sends (URLSearchParams), rather than the test client's multipart default.
+FORM = "application/x-www-form-urlencoded"
+
+
+def form_encoded(data: dict) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode(data)
+
+
 ROUNDS = int(os.environ.get("BENCH_CAPTURE_ROUNDS", "400"))
 WARMUP = 30
 
@@ -51,9 +62,12 @@ def build_urlconf(meeting_id: int):
         )
         return HttpResponse(status=201)
 
+    from django.contrib.auth.decorators import login_required
+
     module = types.ModuleType("bench_capture_urls")
     module.urlpatterns = [
         path("bench/bare-insert/", bare_insert),
+        path("bench/bare-insert-logged-in/", login_required(bare_insert)),
         path("", include("config.urls")),
     ]
     sys.modules[module.__name__] = module
@@ -123,7 +137,43 @@ def seed():
     return meeting, meetings[1], facilitator
 
 
+def scratch_postgres() -> str | None:
+    """With a PostgreSQL DATABASE_URL, work in a scratch database next to it (dropped after)."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        return None
+    import psycopg
+
+    base, _, name = url.rpartition("/")
+    scratch = f"{name}_bench_capture"
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{scratch}"')
+        conn.execute(f'CREATE DATABASE "{scratch}"')
+    os.environ["DATABASE_URL"] = f"{base}/{scratch}"
+    return f"{base}/postgres|{scratch}"
+
+
+def drop_scratch(handle: str | None) -> None:
+    if not handle:
+        return
+    import psycopg
+    from django.db import connections
+
+    connections.close_all()
+    admin_url, scratch = handle.split("|")
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{scratch}"')
+
+
 def main() -> int:
+    handle = scratch_postgres()
+    try:
+        return run()
+    finally:
+        drop_scratch(handle)
+
+
+def run() -> int:
     setup_django(scratch_sqlite="bench_capture.sqlite3")
     from django.conf import settings
     from django.db import connection
@@ -157,16 +207,19 @@ def main() -> int:
     def capture_once():
         response = client.post(
             capture_url,
-            {
-                "text": text,
-                "idempotency_key": str(uuid.uuid4()),
-                "section": "customer",
-                "kind": "concern",
-                "sentiment": "negative",
-                "source": "guest",
-                "stage": "",
-                "tags": "",
-            },
+            form_encoded(
+                {
+                    "text": text,
+                    "idempotency_key": str(uuid.uuid4()),
+                    "section": "customer",
+                    "kind": "concern",
+                    "sentiment": "negative",
+                    "source": "guest",
+                    "stage": "",
+                    "tags": "",
+                }
+            ),
+            content_type=FORM,
             HTTP_X_CAPTURE_CLIENT="1",
         )
         assert response.status_code == 201, response.content[:300]
@@ -174,19 +227,45 @@ def main() -> int:
     bare = Client()
 
     def bare_once():
-        response = bare.post("/bench/bare-insert/", {"text": "The invoices are late again."})
+        response = bare.post(
+            "/bench/bare-insert/",
+            form_encoded({"text": "The invoices are late again."}),
+            content_type=FORM,
+        )
         assert response.status_code == 201
 
-    timings = {"capture": [], "bare": []}
+    def bare_logged_in_once():
+        response = client.post(
+            "/bench/bare-insert-logged-in/",
+            form_encoded({"text": "The invoices are late again."}),
+            content_type=FORM,
+        )
+        assert response.status_code == 201
+
+    runs = (("capture", capture_once), ("bare", bare_once), ("bare_login", bare_logged_in_once))
+    timings = {name: [] for name, _run in runs}
     for _ in range(WARMUP):
-        capture_once()
-        bare_once()
+        for _name, run in runs:
+            run()
     # Interleaved so that both see the same machine load (2 shared cores here).
     for _ in range(ROUNDS):
-        for name, run in (("capture", capture_once), ("bare", bare_once)):
+        for name, run in runs:
             t0 = time.perf_counter()
             run()
             timings[name].append(time.perf_counter() - t0)
+    if os.environ.get("BENCH_QUERIES"):
+        from collections import defaultdict
+
+        from django.test.utils import CaptureQueriesContext
+
+        per_query = defaultdict(list)
+        for _ in range(50):
+            with CaptureQueriesContext(connection) as queries:
+                capture_once()
+            for n, q in enumerate(queries.captured_queries):
+                per_query[(n, q["sql"][:70])].append(float(q["time"]))
+        for (n, sql), times in sorted(per_query.items()):
+            print(f"  query {n}: {sum(times) / len(times) * 1000:6.2f} ms  {sql}")
     if os.environ.get("BENCH_PROFILE"):
         import cProfile
         import pstats
@@ -206,13 +285,13 @@ def main() -> int:
 
     c50, c95 = figures(timings["capture"])
     b50, b95 = figures(timings["bare"])
-    print(
-        f"capture POST (redaction, rules, 4 queries): p50 {c50:.2f} ms, p95 {c95:.2f} ms, n={ROUNDS}"
-    )
-    print(
-        f"bare insert view (one row, no auth)      : p50 {b50:.2f} ms, p95 {b95:.2f} ms, n={ROUNDS}"
-    )
+    l50, l95 = figures(timings["bare_login"])
+    print(f"capture POST (redaction, rules, 4 queries): p50 {c50:.2f} ms, p95 {c95:.2f} ms")
+    print(f"bare insert view (one row, no auth)      : p50 {b50:.2f} ms, p95 {b95:.2f} ms")
+    print(f"bare insert view behind login_required   : p50 {l50:.2f} ms, p95 {l95:.2f} ms")
+    print(f"n={ROUNDS} each, interleaved")
     print(f"ratio capture/bare: p50 {c50 / b50:.2f}x, p95 {c95 / b95:.2f}x (target <= 1.5x)")
+    print(f"ratio capture/bare behind login: p50 {c50 / l50:.2f}x, p95 {c95 / l95:.2f}x")
     print(f"target p95 < 30 ms: {'met' if c95 < 30 else 'NOT met'}")
     print(f"example stored text: {last.text}")
     return 0
