@@ -160,3 +160,26 @@ def test_capture_and_guest_pages_on_a_phone(
     assert_accessible(guest_page)
     guest_page.screenshot(path=screenshot_dir / "feedback-guest-comment-phone.png", full_page=True)
     guest.close()
+
+
+def test_edit_in_place_redacts_again(transactional_db, running, page, live_server):
+    from tests.browser.a11y import assert_accessible
+
+    logged_in(page.context, running.facilitator, live_server)
+    page.goto(capture_url(running.meeting))
+    type_item(page, "The portal is slow")
+    listing = page.locator("#capture-items")
+    expect(listing.get_by_text("The portal is slow")).to_be_visible()
+    listing.get_by_role("link", name="Edit item 1").click()
+    field = listing.get_by_role("textbox", name="Item 1")
+    field.fill("Will Baker at Globex says the portal is slow")
+    listing.get_by_role("button", name="Save correction").click()
+    expect(
+        listing.get_by_text("[person] at [organisation] says the portal is slow")
+    ).to_be_visible()
+    assert FeedbackItem.objects.get().text == "[person] at [organisation] says the portal is slow"
+    page.once("dialog", lambda dialog: dialog.accept())
+    listing.get_by_role("button", name="Remove item 1").click()
+    expect(listing.locator("li")).to_have_count(0)
+    assert not FeedbackItem.objects.exists()
+    assert_accessible(page)
