@@ -256,6 +256,7 @@
       entry.error = response.status === 403 ? "your session may have ended: reload the page, then Retry." : message;
     } catch (_error) {
       entry.state = "failed";
+      entry.failedAt = Date.now();
     }
     renderPending(entry);
     savePending();
@@ -401,9 +402,12 @@
   savePending();
   pending.forEach((entry) => send(entry));
 
+  // Automatic retries leave a failed item alone for a few seconds, so its Retry button is usable.
   window.setInterval(() => {
-    pending.filter((entry) => entry.state === "failed").forEach((entry) => send(entry));
-  }, RETRY_MS);
+    pending
+      .filter((entry) => entry.state === "failed" && Date.now() - (entry.failedAt || 0) >= RETRY_MS)
+      .forEach((entry) => send(entry));
+  }, 1000);
   window.addEventListener("online", () => {
     pending.filter((entry) => entry.state === "failed").forEach((entry) => send(entry));
   });

@@ -101,7 +101,9 @@ def test_failed_save_is_retried_without_a_duplicate(transactional_db, running, p
     type_item(page, "The portal logs us out every ten minutes")
     pending = page.get_by_role("region", name="Not saved yet")
     expect(pending.get_by_text("The portal logs us out every ten minutes")).to_be_visible()
-    expect(pending.get_by_text(re.compile("Not saved"))).to_be_visible()
+    expect(pending.get_by_role("status")).to_contain_text(
+        "Not saved — connection or server problem"
+    )
     pending.get_by_role("button", name="Retry").click()
     expect(pending).to_be_hidden()
     listing = page.locator("#capture-items")
