@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import time
 import uuid
 from dataclasses import dataclass
 
@@ -18,7 +20,7 @@ from .selectors import REVISION_CACHE_KEY, TAGS_CACHE_KEY, meeting_local_date
 
 MAX_TEXT_LENGTH = 2000
 MAX_TAGS = 8
-_NUMBER_RETRIES = 5
+_NUMBER_RETRIES = 30
 
 
 class FeedbackLocked(ValidationError):
@@ -157,7 +159,11 @@ def feedback_capture(
             if existing.meeting_id != meeting.pk:
                 raise ValidationError("This item key belongs to another meeting.")
             return CaptureResult(item=existing, created=False)
-        # Another facilitator took the same number at the same moment: take the next.
+        # Another facilitator took the same number at the same moment: take the next
+        # (each statement sees the latest committed number), after a short random pause
+        # when it keeps happening.
+        if _attempt >= 2:
+            time.sleep(random.uniform(0, 0.005 * _attempt))  # noqa: S311 - jitter, not security
     raise ValidationError("The item could not be numbered; please try again.")
 
 

@@ -349,6 +349,7 @@ def export_csv(request, meeting_id: int):
         f"feedback-{slugify(meeting.title)[:40] or meeting.pk}-{meeting.starts_at.date()}.csv"
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

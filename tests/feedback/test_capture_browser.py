@@ -80,6 +80,9 @@ def test_two_facilitators_see_each_others_items(
         "employees", timeout=4000
     )
     first.screenshot(path=screenshot_dir / "feedback-capture-desktop.png", full_page=True)
+    from tests.browser.a11y import assert_accessible
+
+    assert_accessible(first)
     for context in contexts:
         context.close()
 
