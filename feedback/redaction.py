@@ -122,7 +122,8 @@ _PHONE_FALLBACK_RE = re.compile(
     r"(?<![\w+])(?:"
     r"(?:\+|00)\d[\d\s().-]{5,}\d"  # international prefix
     r"|\(?0\d{2,4}\)?[\s.-]?\d{3,4}[\s.-]?\d{3,4}"  # national, leading zero
-    r"|\d(?:[\s.-]?\d){8,}"  # any nine digits or more, lightly separated
+    r"|\(0\d{1,4}\)\s?\d{3,}(?:[\s-]?\d{2,})*"  # national, area code in brackets
+    r"|\(?\d(?:(?:[\s.-]|\)\s?|\s?\()?\d){8,}"  # nine digits or more, lightly separated
     r")(?!\w)"
 )
 _PHONE_SEPARATORS = r"[\s().+-]*"
@@ -181,6 +182,8 @@ class Participants:
     emails: tuple[str, ...] = ()
     phones: tuple[str, ...] = ()
     region: str = "GB"
+    # Countries whose national formats are also looked for: the guests' organisations'.
+    other_regions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -368,14 +371,16 @@ class Redactor:
         return text
 
     def _redact_phones(self, text: str) -> str:
-        spans = []
-        try:
-            for match in phonenumbers.PhoneNumberMatcher(text, self.participants.region):
-                spans.append((match.start, match.end))
-        except Exception:  # noqa: BLE001,S110 - the fallback below still runs
-            pass
-        for start, end in reversed(spans):
-            text = text[:start] + PHONE + text[end:]
+        regions = dict.fromkeys((self.participants.region, *self.participants.other_regions))
+        for region in regions:
+            spans = []
+            try:
+                for match in phonenumbers.PhoneNumberMatcher(text, region):
+                    spans.append((match.start, match.end))
+            except Exception:  # noqa: BLE001,S110 - the fallback below still runs
+                pass
+            for start, end in reversed(spans):
+                text = text[:start] + PHONE + text[end:]
         text = _PHONE_FALLBACK_RE.sub(PHONE, text)
         if self._own_phones is not None:
             text = self._own_phones.sub(PHONE, text)
@@ -491,13 +496,15 @@ def participants_for(meeting) -> Participants:
     people: list[str] = []
     emails: list[str] = []
     phones: list[str] = []
+    countries: list[str] = []
     contacts = Contact.objects.filter(bookings__meeting=meeting).values_list(
-        "name", "email", "phone"
+        "name", "email", "phone", "organisation__country"
     )
-    for name, email, phone in contacts:
+    for name, email, phone, country in contacts:
         people.append(name)
         emails.append(email)
         phones.append(phone)
+        countries.append(str(country))
     users = {meeting.owner}
     for relation in (meeting.co_owners, meeting.facilitators, meeting.internal_attendees):
         users.update(relation.all())
@@ -511,6 +518,7 @@ def participants_for(meeting) -> Participants:
         emails=tuple(e for e in emails if e),
         phones=tuple(p for p in phones if p),
         region=str(meeting.country or "GB"),
+        other_regions=tuple(dict.fromkeys(c for c in countries if c)),
     )
 
 

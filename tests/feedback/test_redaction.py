@@ -47,7 +47,7 @@ ORGANISATIONS = (
 )
 
 
-def redactor(people=(), organisations=(), emails=(), phones=()) -> Redactor:
+def redactor(people=(), organisations=(), emails=(), phones=(), other_regions=()) -> Redactor:
     return Redactor(
         Participants(
             people=tuple(people),
@@ -55,6 +55,7 @@ def redactor(people=(), organisations=(), emails=(), phones=()) -> Redactor:
             emails=tuple(emails),
             phones=tuple(phones),
             region="GB",
+            other_regions=tuple(other_regions),
         )
     )
 
@@ -379,3 +380,42 @@ def test_meeting_redactor_is_rebuilt_when_an_organisation_is_renamed(running):
     running.bystander.name = "Initech"
     running.bystander.save()
     assert meeting_redactor(running.meeting).redact("Initech") == ORGANISATION
+
+
+REGIONS = ["GB", "US", "FR", "DE", "IE", "NL", "ES", "IT", "IN", "AU", "BR", "JP", "ZA", "SE"]
+FORMATS = ["INTERNATIONAL", "NATIONAL", "E164"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    region=st.sampled_from(REGIONS),
+    kind=st.sampled_from(["example_number", "example_number_for_type_mobile"]),
+    fmt=st.sampled_from(FORMATS),
+    after=punctuation,
+)
+def test_any_real_phone_number_format_is_removed(region, kind, fmt, after):
+    import phonenumbers
+
+    number = (
+        phonenumbers.example_number(region)
+        if kind == "example_number"
+        else phonenumbers.example_number_for_type(region, phonenumbers.PhoneNumberType.MOBILE)
+    )
+    written = phonenumbers.format_number(number, getattr(phonenumbers.PhoneNumberFormat, fmt))
+    # A meeting in Great Britain with a guest from `region`: both countries' formats are known.
+    out = redactor(other_regions=[region]).redact(f"call me on {written}{after} tomorrow")
+    assert PHONE in out, (written, out)
+    assert str(number.national_number)[-4:] not in out.replace(" ", ""), (written, out)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    local=st.from_regex(r"[a-z][a-z0-9._+-]{0,20}[a-z0-9]", fullmatch=True),
+    domain=st.from_regex(r"[a-z][a-z0-9-]{0,15}[a-z0-9]", fullmatch=True),
+    tld=st.sampled_from(["com", "co.uk", "example", "org", "io", "de"]),
+    case=st.sampled_from([str.lower, str.upper, str.title]),
+)
+def test_any_email_address_is_removed(local, domain, tld, case):
+    address = case(f"{local}@{domain}.{tld}")
+    out = redactor().redact(f"write to <{address}>, please")
+    assert out == f"write to <{EMAIL}>, please"
