@@ -184,6 +184,37 @@ WAR_MIN_NEGATIVE_SHARE = 0.6
 WAR_MIN_CONCERNS_PER_PRAISE = 3
 
 
+def _kind_counts() -> dict:
+    guest = Q(source__in=FeedbackItem.Source.from_guests())
+    return {
+        "total": Count("pk"),
+        "guest": Count("pk", filter=guest),
+        "negative": Count("pk", filter=guest & Q(sentiment=FeedbackItem.Sentiment.NEGATIVE)),
+        "praise": Count("pk", filter=guest & Q(kind=FeedbackItem.Kind.PRAISE)),
+        "concern": Count("pk", filter=guest & Q(kind=FeedbackItem.Kind.CONCERN)),
+        "improvement": Count(
+            "pk",
+            filter=guest
+            & (
+                Q(
+                    kind__in=[
+                        FeedbackItem.Kind.CONCERN,
+                        FeedbackItem.Kind.IDEA,
+                        FeedbackItem.Kind.EXPECTATION,
+                    ]
+                )
+                | Q(sentiment=FeedbackItem.Sentiment.NEGATIVE)
+            ),
+        ),
+        "not_praise": Count(
+            "pk",
+            filter=guest
+            & ~Q(kind=FeedbackItem.Kind.PRAISE)
+            & ~Q(sentiment=FeedbackItem.Sentiment.POSITIVE),
+        ),
+    }
+
+
 def meeting_kind_suggestion(meeting: Meeting) -> KindSuggestion | None:
     """Suggest War / Advertisement / Love-In / 4F from what was captured, or None.
 
@@ -196,30 +227,29 @@ def meeting_kind_suggestion(meeting: Meeting) -> KindSuggestion | None:
     - otherwise likely 4F.
     One query. The facilitator's own rating always wins; this is a second opinion.
     """
-    guest = Q(source__in=FeedbackItem.Source.from_guests())
-    counts = FeedbackItem.objects.filter(meeting=meeting).aggregate(
-        total=Count("pk"),
-        guest=Count("pk", filter=guest),
-        negative=Count("pk", filter=guest & Q(sentiment=FeedbackItem.Sentiment.NEGATIVE)),
-        positive=Count("pk", filter=guest & Q(sentiment=FeedbackItem.Sentiment.POSITIVE)),
-        praise=Count("pk", filter=guest & Q(kind=FeedbackItem.Kind.PRAISE)),
-        concern=Count("pk", filter=guest & Q(kind=FeedbackItem.Kind.CONCERN)),
-        improvement=Count(
-            "pk",
-            filter=guest
-            & (
-                Q(kind__in=[FeedbackItem.Kind.CONCERN, FeedbackItem.Kind.IDEA])
-                | Q(kind=FeedbackItem.Kind.EXPECTATION)
-                | Q(sentiment=FeedbackItem.Sentiment.NEGATIVE)
-            ),
-        ),
-        not_praise=Count(
-            "pk",
-            filter=guest
-            & ~Q(kind=FeedbackItem.Kind.PRAISE)
-            & ~Q(sentiment=FeedbackItem.Sentiment.POSITIVE),
-        ),
+    counts = FeedbackItem.objects.filter(meeting=meeting).aggregate(**_kind_counts())
+    return _suggest(counts)
+
+
+def meeting_kind_suggestions(meeting_ids) -> dict[int, KindSuggestion]:
+    """The same suggestion for many meetings in one query (for lists and the dashboard).
+
+    Meetings with nothing captured are absent from the result."""
+    rows = (
+        FeedbackItem.objects.filter(meeting_id__in=list(meeting_ids))
+        .order_by()
+        .values("meeting_id")
+        .annotate(**_kind_counts())
     )
+    suggestions = {}
+    for row in rows:
+        suggestion = _suggest(row)
+        if suggestion is not None:
+            suggestions[row["meeting_id"]] = suggestion
+    return suggestions
+
+
+def _suggest(counts: dict) -> KindSuggestion | None:
     total, guests = counts["total"], counts["guest"]
     if total == 0:
         return None

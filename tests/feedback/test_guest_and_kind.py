@@ -146,3 +146,15 @@ def test_facilitator_home_lists_todays_meeting(running):
     sections = home_sections(role="Facilitator", user=running.facilitator)
     assert [m.pk for m in sections[0]["today"]] == [running.meeting.pk]
     assert home_sections(role="Leader", user=running.owner) == []
+
+
+def test_suggestions_for_many_meetings_in_one_query(db, django_assert_num_queries):
+    from feedback.selectors import meeting_kind_suggestions
+
+    love_in, war, empty = MeetingFactory(), MeetingFactory(), MeetingFactory()
+    items(love_in, *[("praise", "positive", "guest")] * 4)
+    items(war, *[("concern", "negative", "guest")] * 6)
+    with django_assert_num_queries(1):
+        suggestions = meeting_kind_suggestions([love_in.pk, war.pk, empty.pk])
+    assert {pk: s.kind for pk, s in suggestions.items()} == {love_in.pk: "love_in", war.pk: "war"}
+    assert suggestions[love_in.pk] == meeting_kind_suggestion(love_in)
