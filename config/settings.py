@@ -205,3 +205,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Dashboard: themes recomputed nightly; the aggregates behind every figure refreshed often.
+from celery.schedules import crontab  # noqa: E402
+
+DASHBOARD_REFRESH_MINUTES = env.int("DASHBOARD_REFRESH_MINUTES", default=10)
+CELERY_BEAT_SCHEDULE["dashboard-recompute-themes"] = {
+    "task": "dashboard.recompute_themes",
+    "schedule": crontab(hour=2, minute=30),
+}
+CELERY_BEAT_SCHEDULE["dashboard-refresh-aggregates"] = {
+    "task": "dashboard.refresh_aggregates",
+    "schedule": DASHBOARD_REFRESH_MINUTES * 60.0,
+}
