@@ -216,6 +216,8 @@ def suppress_table(
 ) -> None:
     """Suppression for a two-way table (e.g. month × sentiment) with optional margins."""
     everything: dict[Hashable, Slice] = {("cell", k): v for k, v in cells.items()}
+    everything.update({("row", r): t for r, t in (row_totals or {}).items()})
+    everything.update({("column", c): t for c, t in (column_totals or {}).items()})
     rows = sorted({r for r, _ in cells}, key=str)
     columns = sorted({c for _, c in cells}, key=str)
     lines: list[Line] = []

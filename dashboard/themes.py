@@ -103,7 +103,7 @@ def _suggest_topics(texts: list[str]):
         matrix = vectorizer.fit_transform(sample)
     except ValueError:  # nothing left after stop words
         return None
-    components = max(2, min(12, matrix.shape[0] // 25, matrix.shape[1] // 3))
+    components = max(2, min(12, round((matrix.shape[0] / 2) ** 0.5), matrix.shape[1] // 3))
     if matrix.shape[1] < components:
         return None
     model = NMF(n_components=components, init="nndsvda", random_state=8, max_iter=400)
