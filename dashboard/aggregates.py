@@ -9,6 +9,7 @@ schedule, after every theme recomputation, and when an executive asks for it.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections import defaultdict
 
@@ -20,7 +21,7 @@ from django.utils import timezone
 from feedback.models import FeedbackItem
 from meetings.models import Booking
 
-from .models import CubeState, FeedbackCube, MeetingSignal
+from .models import CubeState, FeedbackCube, FeedbackMonthly, MeetingSignal
 from .suppression import counted_booking_q, min_organisations
 
 CUBE_DIMENSIONS = (
@@ -96,10 +97,27 @@ def cube_refresh() -> CubeState:
             cell[2] |= orgs
             if len(cell[2]) >= threshold:
                 cell[1], cell[2] = True, None
-    signals = _meeting_signals()
+    monthly: dict[tuple, list] = {}
+    for key, (n, safe, orgs) in cells.items():
+        short = (key[0], key[1], key[5], key[6], key[7], key[9])
+        cell = monthly.get(short)
+        if cell is None:
+            monthly[short] = [n, safe, None if safe else set(orgs)]
+            continue
+        cell[0] += n
+        if not cell[1]:
+            if safe:
+                cell[1], cell[2] = True, None
+            else:
+                cell[2] |= orgs
+                if len(cell[2]) >= threshold:
+                    cell[1], cell[2] = True, None
+    signals = _meeting_signals(organisations, threshold)
     with transaction.atomic():
         FeedbackCube.objects.all().delete()
-        _bulk_insert_cube(cells)
+        FeedbackMonthly.objects.all().delete()
+        _bulk_insert(FeedbackCube, CUBE_FIELDS, cells)
+        _bulk_insert(FeedbackMonthly, MONTHLY_FIELDS, monthly)
         MeetingSignal.objects.all().delete()
         MeetingSignal.objects.bulk_create(signals, batch_size=5000)
         state = CubeState.objects.order_by("pk").first() or CubeState()
@@ -110,42 +128,54 @@ def cube_refresh() -> CubeState:
     return state
 
 
-def _bulk_insert_cube(cells: dict[tuple, list]) -> None:
+MONTHLY_FIELDS = ("month", "region_id", "section", "kind", "sentiment", "theme_id")
+
+
+def _bulk_insert(model, fields, cells: dict[tuple, list]) -> None:
     objects = (
-        FeedbackCube(
-            **dict(zip(CUBE_FIELDS, key, strict=True)) | {"meeting_kind": key[4] or ""},
+        model(
+            **_blank_kind(dict(zip(fields, key, strict=True))),
             n=n,
             safe=safe,
             organisations=sorted(orgs) if orgs else [],
         )
         for key, (n, safe, orgs) in cells.items()
     )
-    batch: list[FeedbackCube] = []
+    batch: list = []
     for obj in objects:
         batch.append(obj)
         if len(batch) >= 5000:
-            FeedbackCube.objects.bulk_create(batch)
+            model.objects.bulk_create(batch)
             batch = []
     if batch:
-        FeedbackCube.objects.bulk_create(batch)
+        model.objects.bulk_create(batch)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE dashboard_feedbackcube")
+            cursor.execute(f"ANALYZE {model._meta.db_table}")
+
+
+def _blank_kind(values: dict) -> dict:
+    if "meeting_kind" in values and values["meeting_kind"] is None:
+        values["meeting_kind"] = ""
+    return values
 
 
 # A meeting looks like an Advertisement when guests said almost nothing.
 ADVERTISEMENT_AT_MOST = 2
 
 
-def _meeting_signals() -> list[MeetingSignal]:
-    """Per held meeting: what guests said, and the kind it most likely was.
+def _meeting_signals(organisations: dict[int, frozenset[int]], threshold: int):
+    """Per meeting (not cancelled): guest organisations, what guests said, likely kind.
 
     Likely Love-In: guests said something, all of it praise, no concern and no idea.
-    Likely Advertisement: guests said at most ADVERTISEMENT_AT_MOST things.
+    Likely Advertisement: a held meeting where guests said at most ADVERTISEMENT_AT_MOST things.
     """
+    from meetings.models import Meeting
+
     guest = Q(source=FeedbackItem.Source.GUEST)
-    rows = (
-        FeedbackItem.objects.order_by()
+    said = {
+        row["meeting_id"]: row
+        for row in FeedbackItem.objects.order_by()
         .values("meeting_id")
         .annotate(
             guest_items=Count("id", filter=guest),
@@ -153,34 +183,42 @@ def _meeting_signals() -> list[MeetingSignal]:
             concerns=Count("id", filter=guest & Q(kind=FeedbackItem.Kind.CONCERN)),
             ideas=Count("id", filter=guest & Q(kind=FeedbackItem.Kind.IDEA)),
         )
-    )
-    from meetings.models import Meeting
-
-    held = set(
-        Meeting.objects.filter(status__in=[Meeting.Status.HELD, Meeting.Status.CLOSED])
-        .order_by()
-        .values_list("id", flat=True)
-    )
-    seen = set()
+        .iterator(chunk_size=20_000)
+    }
+    held = {Meeting.Status.HELD, Meeting.Status.CLOSED}
     signals = []
-    for row in rows.iterator(chunk_size=20_000):
-        seen.add(row["meeting_id"])
-        signals.append(
-            MeetingSignal(
-                meeting_id=row["meeting_id"],
+    meetings = (
+        Meeting.objects.exclude(status=Meeting.Status.CANCELLED)
+        .order_by()
+        .values_list("id", "starts_at", "region_id", "country", "type", "kind", "status")
+    )
+    for meeting_id, starts_at, region_id, country, type_, kind, status in meetings.iterator(
+        chunk_size=20_000
+    ):
+        row = said.get(meeting_id)
+        suggestion = ""
+        if row is not None or status in held:
+            row = row or {"guest_items": 0, "praise": 0, "concerns": 0, "ideas": 0}
+            suggestion = suggest_kind(
                 guest_items=row["guest_items"],
-                suggestion=suggest_kind(
-                    guest_items=row["guest_items"],
-                    praise=row["praise"],
-                    concerns=row["concerns"],
-                    ideas=row["ideas"],
-                ),
+                praise=row["praise"],
+                concerns=row["concerns"],
+                ideas=row["ideas"],
             )
-        )
-    for meeting_id in held - seen:
+        orgs = organisations.get(meeting_id, frozenset())
+        safe = len(orgs) >= threshold
         signals.append(
             MeetingSignal(
-                meeting_id=meeting_id, guest_items=0, suggestion=MeetingSignal.Kind.ADVERTISEMENT
+                meeting_id=meeting_id,
+                month=starts_at.astimezone(dt.UTC).date().replace(day=1),
+                region_id=region_id,
+                country=str(country),
+                meeting_type=type_,
+                kind=kind,
+                safe=safe,
+                organisations=[] if safe else sorted(orgs),
+                guest_items=row["guest_items"] if row else 0,
+                suggestion=suggestion,
             )
         )
     return signals

@@ -130,18 +130,56 @@ class CubeState(models.Model):
         return f"Refreshed {self.refreshed_at:%Y-%m-%d %H:%M}"
 
 
+class FeedbackMonthly(models.Model):
+    """The cube rolled up to (month, region, section, kind, sentiment, theme).
+
+    Serves every view that filters on nothing else — the usual case — from far fewer
+    rows. Same meaning of `safe` and `organisations` as FeedbackCube.
+    """
+
+    month = models.DateField()
+    region_id = models.IntegerField()
+    section = models.CharField(max_length=20)
+    kind = models.CharField(max_length=20)
+    sentiment = models.CharField(max_length=10)
+    theme_id = models.IntegerField(null=True)
+    n = models.PositiveIntegerField()
+    safe = models.BooleanField()
+    organisations = models.JSONField(default=list)
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "region_id"])]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.section}/{self.kind}: {self.n}"
+
+
 class MeetingSignal(models.Model):
-    """What guests said in a meeting, and the kind of meeting that suggests (refreshed)."""
+    """Per meeting: its guest organisations (for suppression), what guests said, and the
+    kind of meeting that suggests. Refreshed with the cube."""
 
     class Kind(models.TextChoices):
         LOVE_IN = "love_in", "Likely Love-In"
         ADVERTISEMENT = "advertisement", "Likely Advertisement"
 
     meeting = models.OneToOneField(
-        "meetings.Meeting", on_delete=models.CASCADE, primary_key=True, related_name="+"
+        "meetings.Meeting",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="dashboard_signal",
     )
+    month = models.DateField()
+    region_id = models.IntegerField()
+    country = models.CharField(max_length=2)
+    meeting_type = models.CharField(max_length=20)
+    kind = models.CharField(max_length=20, blank=True)
+    safe = models.BooleanField(default=False)
+    organisations = models.JSONField(default=list)
     guest_items = models.PositiveIntegerField(default=0)
     suggestion = models.CharField(max_length=20, choices=Kind.choices, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "region_id"])]
 
     def __str__(self):
         return f"{self.meeting_id}: {self.suggestion or '-'}"

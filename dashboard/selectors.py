@@ -21,12 +21,20 @@ from customers.models import Region
 from feedback.models import FeedbackItem
 from meetings.models import Meeting, Section
 
-from .models import CubeState, FeedbackCube, Highlight, MeetingSignal, Theme, ThemeItem
+from .models import (
+    CubeState,
+    FeedbackCube,
+    FeedbackMonthly,
+    Highlight,
+    MeetingSignal,
+    Theme,
+    ThemeItem,
+)
 from .suppression import (
     Orgs,
     Slice,
-    guest_organisations_by_meeting,
-    slices_from_queryset,
+    orgs_from_signal,
+    slices_through_signals,
     suppress_slices,
     suppress_table,
 )
@@ -73,7 +81,11 @@ def month_end(month: dt.date) -> dt.date:
 
 
 def cube_rows(filters: Filters) -> QuerySet:
-    qs = FeedbackCube.objects.order_by()
+    """The aggregate rows behind the filters: the small monthly roll-up when it suffices."""
+    if filters.country or filters.meeting_type or filters.meeting_kind or filters.stage:
+        qs = FeedbackCube.objects.order_by()
+    else:
+        qs = FeedbackMonthly.objects.order_by()
     if filters.regions is not None:
         qs = qs.filter(region_id__in=filters.regions)
     if filters.month_from:
@@ -109,6 +121,25 @@ def meeting_q(filters: Filters, prefix: str = "") -> Q:
         q &= Q(**{f"{prefix}type": filters.meeting_type})
     if filters.meeting_kind:
         q &= Q(**{f"{prefix}kind": filters.meeting_kind})
+    return q
+
+
+def signal_q(filters: Filters, prefix: str = "") -> Q:
+    """Meeting-level filters on dashboard.MeetingSignal (no join to meetings needed)."""
+    q = Q()
+    if filters.regions is not None:
+        q &= Q(**{f"{prefix}region_id__in": filters.regions})
+    if filters.month_from:
+        q &= Q(**{f"{prefix}month__gte": filters.month_from})
+    if filters.month_to:
+        q &= Q(**{f"{prefix}month__lte": filters.month_to})
+    for name, value in (
+        ("country", filters.country),
+        ("meeting_type", filters.meeting_type),
+        ("kind", filters.meeting_kind),
+    ):
+        if value:
+            q &= Q(**{f"{prefix}{name}": value})
     return q
 
 
@@ -318,24 +349,24 @@ def theme_quotes(filters: Filters, theme_ids: list[int]) -> dict[int, Slice]:
     """
     if not theme_ids:
         return {}
+    signal = "item__meeting__dashboard_signal__"
     rows = (
         ThemeItem.objects.filter(item_q(filters, "item__"), theme_id__in=theme_ids, example=True)
         .order_by("theme_id", "-score")
-        .values_list("theme_id", "item__text", "item__meeting_id")
+        .values_list(
+            "theme_id", "item__text", "item__meeting_id", f"{signal}safe", f"{signal}organisations"
+        )
     )
-    chosen: dict[int, list[tuple[str, int]]] = defaultdict(list)
-    for theme_id, text, meeting_id in rows:
+    chosen: dict[int, list[tuple[str, int, Orgs]]] = defaultdict(list)
+    for theme_id, text, meeting_id, safe, orgs in rows:
         picked = chosen[theme_id]
-        if len(picked) < QUOTES_PER_THEME and all(m != meeting_id for _, m in picked):
-            picked.append((text, meeting_id))
-    organisations = guest_organisations_by_meeting(
-        m for picked in chosen.values() for _, m in picked
-    )
+        if len(picked) < QUOTES_PER_THEME and all(m != meeting_id for _, m, _ in picked):
+            picked.append((text, meeting_id, orgs_from_signal(safe, orgs)))
     result = {}
     for theme_id in theme_ids:
         picked = chosen.get(theme_id, [])
-        orgs = frozenset().union(*(organisations.get(m, frozenset()) for _, m in picked))
-        quotes = Slice(theme_id, len(picked), orgs, extra={"texts": [t for t, _ in picked]})
+        orgs = Orgs.union(o for _, _, o in picked)
+        quotes = Slice(theme_id, len(picked), orgs, extra={"texts": [t for t, _, _ in picked]})
         suppress_slices([quotes])
         result[theme_id] = quotes
     return result
@@ -346,19 +377,18 @@ HIGHLIGHTS_PER_LIST = 6
 
 def highlights(filters: Filters) -> dict[str, Slice]:
     """The "could be simplified or eliminated" and "dream product" lists, suppressed."""
-    picked: dict[str, list[tuple[str, int]]] = {}
-    for value, _ in Highlight.List.choices:
-        picked[value] = list(
-            Highlight.objects.filter(item_q(filters, "item__"), list=value)
-            .order_by("-item_id")
-            .values_list("item__text", "item__meeting_id")[:HIGHLIGHTS_PER_LIST]
-        )
-    organisations = guest_organisations_by_meeting(m for rows in picked.values() for _, m in rows)
+    signal = "item__meeting__dashboard_signal__"
     result = {}
     for value, label in Highlight.List.choices:
-        rows = picked[value]
-        orgs = frozenset().union(*(organisations.get(m, frozenset()) for _, m in rows))
-        lst = Slice(value, len(rows), orgs, label=label, extra={"texts": [t for t, _ in rows]})
+        rows = list(
+            Highlight.objects.filter(item_q(filters, "item__"), list=value)
+            .order_by("-item_id")
+            .values_list("item__text", f"{signal}safe", f"{signal}organisations")[
+                :HIGHLIGHTS_PER_LIST
+            ]
+        )
+        orgs = Orgs.union(orgs_from_signal(safe, o) for _, safe, o in rows)
+        lst = Slice(value, len(rows), orgs, label=label, extra={"texts": [t for t, _, _ in rows]})
         suppress_slices([lst])
         result[value] = lst
     return result
@@ -366,16 +396,8 @@ def highlights(filters: Filters) -> dict[str, Slice]:
 
 def meeting_kinds(filters: Filters) -> dict:
     """Rated meetings per month by kind (War / Advertisement / Love-In / 4F), with shares."""
-    from django.db.models.functions import TruncMonth
-
-    meetings = Meeting.objects.filter(meeting_q(filters)).exclude(kind="")
-    groups = slices_from_queryset(
-        meetings.annotate(month=TruncMonth("starts_at", tzinfo=dt.UTC)),
-        ["month", "kind"],
-        meeting_field="id",
-        value="id",
-    )
-    cells = {(_as_date(m), k): s for (m, k), s in groups.items()}
+    signals = MeetingSignal.objects.filter(signal_q(filters)).exclude(kind="")
+    cells = slices_through_signals(signals, ["month", "kind"], prefix="")
     months = sorted({m for m, _ in cells})
     for m in months:
         for k, _ in MEETING_KINDS:
@@ -414,21 +436,17 @@ def meeting_kinds(filters: Filters) -> dict:
     }
 
 
-def _as_date(value) -> dt.date:
-    return value.date() if isinstance(value, dt.datetime) else value
-
-
 def meeting_flags(filters: Filters) -> list[Slice]:
     """Meetings whose feedback suggests a Love-In or an Advertisement not rated as such."""
     rated_as_suggested = Q()
     for value, _ in MeetingSignal.Kind.choices:
-        rated_as_suggested |= Q(suggestion=value, meeting__kind=value)
+        rated_as_suggested |= Q(suggestion=value, kind=value)
     unrated = (
-        MeetingSignal.objects.filter(meeting_q(filters, "meeting__"))
+        MeetingSignal.objects.filter(signal_q(filters))
         .exclude(suggestion="")
         .exclude(rated_as_suggested)
     )
-    groups = slices_from_queryset(unrated, ["suggestion"], meeting_field="meeting_id", value="pk")
+    groups = slices_through_signals(unrated, ["suggestion"], prefix="")
     slices = []
     for value, label in MeetingSignal.Kind.choices:
         s = groups.get((value,), Slice((value,), 0, frozenset()))
@@ -443,11 +461,10 @@ def actions_summary(filters: Filters, concerns: Slice) -> dict:
     today = timezone.localdate()
     open_statuses = [Action.Status.OPEN, Action.Status.IN_PROGRESS]
     actions = Action.objects.filter(meeting_q(filters, "meeting__"), meeting__isnull=False)
-    groups = slices_from_queryset(
-        actions.filter(status__in=open_statuses).annotate(
-            overdue=Q(due_date__lt=today),
-        ),
+    groups = slices_through_signals(
+        actions.filter(status__in=open_statuses).annotate(overdue=Q(due_date__lt=today)),
         ["overdue"],
+        prefix="meeting__dashboard_signal__",
     )
     overdue = groups.get((True,), Slice((True,), 0, frozenset()))
     not_overdue = groups.get((False,), Slice((False,), 0, frozenset()))
@@ -460,11 +477,12 @@ def actions_summary(filters: Filters, concerns: Slice) -> dict:
     answered_q = item_q(filters, "feedback_item__") & Q(
         status=Action.Status.DONE, feedback_item__kind=FeedbackItem.Kind.CONCERN
     )
-    answered_groups = slices_from_queryset(
+    answered_groups = slices_through_signals(
         FeedbackItem.objects.filter(
             pk__in=Action.objects.filter(answered_q).values("feedback_item_id")
         ),
         ["kind"],
+        prefix="meeting__dashboard_signal__",
     )
     answered = answered_groups.get((FeedbackItem.Kind.CONCERN,), Slice("answered", 0, frozenset()))
     suppress_slices([answered])

@@ -186,3 +186,25 @@ def test_month_filter_narrows_the_figures(world, executive_client):
     html = executive_client.get("/dashboard/?start=2026-02&end=2026-02").content.decode()
     assert "Feb 2026" in html
     assert "Jan 2026" not in html
+
+
+@pytest.mark.django_db
+def test_executive_home_shows_headline_figures_suppressed(world, client):
+    rich_world(world)
+    client.force_login(f.executive())
+    html = client.get("/home/executive/").content.decode()
+    assert "Voice of the customer at a glance" in html, html[html.find("<main") :][:3000]
+    assert "items in Feb 2026" in html
+    assert HIDDEN_NOTE in html
+
+
+@pytest.mark.django_db
+def test_demo_seed_is_idempotent(world):
+    from dashboard import demo
+
+    rich_world(world)
+    out = io.StringIO()
+    demo.seed(stdout=out)
+    first = sorted(Theme.objects.values_list("key", "size"))
+    demo.seed(stdout=out)
+    assert sorted(Theme.objects.values_list("key", "size")) == first

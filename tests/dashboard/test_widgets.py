@@ -191,6 +191,7 @@ def test_meeting_kind_from_few_organisations_is_hidden_and_not_derivable(world, 
     world.meeting(organisations=3, month=JAN, kind="4f")
     world.meeting(organisations=4, month=JAN, kind="4f")
     world.meeting(organisations=organisations, month=JAN, kind="war")
+    world.refresh()
     result = meeting_kinds(Filters())
     (jan,) = result["rows"]
     cells = {c["kind"]: c for c in jan["cells"]}
