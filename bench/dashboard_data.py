@@ -471,8 +471,18 @@ def _synthetic_themes(subjects: list[str], lists: list[list[str]]) -> None:
                 "COPY dashboard_themeitem (theme_id, item_id, score, example) FROM STDIN"
             ) as copy,
         ):
-            for n, (item_id, subject) in enumerate(zip(ordered, subjects, strict=True)):
-                copy.write_row((theme_ids[subject], item_id, 1.0, n % 500 == 0))
+            examples: dict[str, int] = {}
+            for item_id, subject in zip(ordered, subjects, strict=True):
+                examples[subject] = examples.get(subject, 0) + 1
+                # About ten examples per theme, as themes_recompute keeps, spread over meetings.
+                copy.write_row(
+                    (
+                        theme_ids[subject],
+                        item_id,
+                        1.0,
+                        examples[subject] % 997 == 0 and examples[subject] < 10_000,
+                    )
+                )
         with (
             connection.cursor() as cursor,
             cursor.cursor.copy("COPY dashboard_highlight (item_id, list) FROM STDIN") as copy,

@@ -56,7 +56,13 @@ class ThemeItem(models.Model):
     example = models.BooleanField(default=False)
 
     class Meta:
-        indexes = [models.Index(fields=["theme", "example"])]
+        indexes = [
+            models.Index(
+                fields=["theme", "-score"],
+                condition=models.Q(example=True),
+                name="dashboard_theme_examples",
+            )
+        ]
 
     def __str__(self):
         return f"{self.theme_id}: {self.item_id}"
