@@ -381,7 +381,7 @@ def generate(*, meetings: int, items: int, seed: int = 8, themes: bool = False, 
     columns = ("meeting_id", "section", "kind", "sentiment", "stage_id", "source", "text",
                "number", "meeting_date", "idempotency_key")  # fmt: skip
     subjects: list[str] = []
-    lists: list[list[str]] = []
+    lists: list = []
     from dashboard.themes import highlight_lists
 
     def rows():
@@ -391,12 +391,18 @@ def generate(*, meetings: int, items: int, seed: int = 8, themes: bool = False, 
             date = meeting.starts_at.date()
             for number in range(1, count + 1):
                 subject, section, stage, kind, sentiment, text = next(texts)
+                stage_id = stages[stage] if rng.random() < 0.6 else None
                 if themes is False:
                     subjects.append(subject)
-                    lists.append(highlight_lists(text=text, kind=kind))
+                    found = highlight_lists(text=text, kind=kind)
+                    lists.append(
+                        (found, (meeting.pk, date.replace(day=1), meeting.region_id,
+                                 meeting.country, meeting.type, meeting.kind, section, kind,
+                                 sentiment, stage_id), text)
+                        if found else None
+                    )  # fmt: skip
                 yield (
-                    meeting.pk, section, kind, sentiment,
-                    stages[stage] if rng.random() < 0.6 else None,
+                    meeting.pk, section, kind, sentiment, stage_id,
                     "guest" if rng.random() < 0.85 else "staff",
                     text, number, date, uuid.UUID(int=rng.getrandbits(128), version=4),
                 )  # fmt: skip
@@ -441,10 +447,18 @@ def generate(*, meetings: int, items: int, seed: int = 8, themes: bool = False, 
 
     state = cube_refresh()
     out(f"  aggregates refreshed in {state.seconds:.1f} s")
+    if connection.vendor == "postgresql":
+        # What autovacuum would do soon after a bulk load: fresh statistics for the planner.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return {"meetings": meetings, "items": items}
 
 
-def _synthetic_themes(subjects: list[str], lists: list[list[str]]) -> None:
+HIGHLIGHT_DIMS = ("meeting_id", "month", "region_id", "country", "meeting_type", "meeting_kind",
+                  "section", "kind", "sentiment", "stage_id")  # fmt: skip
+
+
+def _synthetic_themes(subjects: list[str], lists: list) -> None:
     """At a million items, assign each item its generator subject as a theme (fast, COPY)."""
     from django.db import connection
 
@@ -483,13 +497,15 @@ def _synthetic_themes(subjects: list[str], lists: list[list[str]]) -> None:
                         examples[subject] % 997 == 0 and examples[subject] < 10_000,
                     )
                 )
+        columns = f"item_id, list, {', '.join(HIGHLIGHT_DIMS)}, text"
         with (
             connection.cursor() as cursor,
-            cursor.cursor.copy("COPY dashboard_highlight (item_id, list) FROM STDIN") as copy,
+            cursor.cursor.copy(f"COPY dashboard_highlight ({columns}) FROM STDIN") as copy,
         ):
-            for item_id, values in zip(ordered, lists, strict=True):
-                for value in values:
-                    copy.write_row((item_id, value))
+            for item_id, found in zip(ordered, lists, strict=True):
+                if found:
+                    for value in found[0]:
+                        copy.write_row((item_id, value, *found[1], found[2]))
     else:
         ThemeItem.objects.bulk_create(
             (
@@ -500,9 +516,15 @@ def _synthetic_themes(subjects: list[str], lists: list[list[str]]) -> None:
         )
         Highlight.objects.bulk_create(
             (
-                Highlight(item_id=i, list=v)
-                for i, vs in zip(ordered, lists, strict=True)
-                for v in vs
+                Highlight(
+                    item_id=i,
+                    list=v,
+                    text=found[2],
+                    **dict(zip(HIGHLIGHT_DIMS, found[1], strict=True)),
+                )
+                for i, found in zip(ordered, lists, strict=True)
+                if found
+                for v in found[0]
             ),
             batch_size=5000,
         )

@@ -14,14 +14,14 @@ import time
 from collections import defaultdict
 
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from feedback.models import FeedbackItem
 from meetings.models import Booking
 
-from .models import CubeState, FeedbackCube, FeedbackMonthly, MeetingSignal
+from .models import CubeState, FeedbackCube, FeedbackMonthly, Highlight, MeetingSignal
 from .suppression import counted_booking_q, min_organisations
 
 CUBE_DIMENSIONS = (
@@ -113,6 +113,9 @@ def cube_refresh() -> CubeState:
                 if len(cell[2]) >= threshold:
                     cell[1], cell[2] = True, None
     signals = _meeting_signals(organisations, threshold)
+    from meetings.models import Meeting
+
+    kind_of_meeting = Meeting.objects.filter(pk=OuterRef("meeting_id")).values("kind")[:1]
     with transaction.atomic():
         FeedbackCube.objects.all().delete()
         FeedbackMonthly.objects.all().delete()
@@ -120,6 +123,10 @@ def cube_refresh() -> CubeState:
         _bulk_insert(FeedbackMonthly, MONTHLY_FIELDS, monthly)
         MeetingSignal.objects.all().delete()
         MeetingSignal.objects.bulk_create(signals, batch_size=5000)
+        # Meetings get rated after the themes were computed: keep the filter true.
+        Highlight.objects.exclude(meeting_kind=Subquery(kind_of_meeting)).update(
+            meeting_kind=Subquery(kind_of_meeting)
+        )
         state = CubeState.objects.order_by("pk").first() or CubeState()
         state.refreshed_at = timezone.now()
         state.feedback_items = items

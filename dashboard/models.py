@@ -69,7 +69,11 @@ class ThemeItem(models.Model):
 
 
 class Highlight(models.Model):
-    """Feedback answering two of the questions worth asking (found in the redacted text)."""
+    """Feedback answering two of the questions worth asking (found in the redacted text).
+
+    Carries the item's filter dimensions so that a filtered list is one indexed read;
+    they are set when themes are computed, and the meeting's kind on every refresh.
+    """
 
     class List(models.TextChoices):
         SIMPLIFY = "simplify", "Could be simplified or eliminated"
@@ -79,12 +83,23 @@ class Highlight(models.Model):
         "feedback.FeedbackItem", on_delete=models.CASCADE, related_name="highlights"
     )
     list = models.CharField(max_length=20, choices=List.choices)
+    meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    region_id = models.IntegerField()
+    country = models.CharField(max_length=2)
+    meeting_type = models.CharField(max_length=20)
+    meeting_kind = models.CharField(max_length=20, blank=True)
+    section = models.CharField(max_length=20)
+    kind = models.CharField(max_length=20)
+    sentiment = models.CharField(max_length=10)
+    stage_id = models.IntegerField(null=True)
+    text = models.TextField()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["item", "list"], name="highlight_unique_item_list")
         ]
-        indexes = [models.Index(fields=["list", "item"])]
+        indexes = [models.Index(fields=["list", "-item"], name="dashboard_highlight_recent")]
 
     def __str__(self):
         return f"{self.list}: {self.item_id}"

@@ -80,9 +80,11 @@ def month_end(month: dt.date) -> dt.date:
 # --- Filtering each source -------------------------------------------------------------
 
 
-def cube_rows(filters: Filters) -> QuerySet:
+def cube_rows(filters: Filters, queryset: QuerySet | None = None) -> QuerySet:
     """The aggregate rows behind the filters: the small monthly roll-up when it suffices."""
-    if filters.country or filters.meeting_type or filters.meeting_kind or filters.stage:
+    if queryset is not None:
+        qs = queryset
+    elif filters.country or filters.meeting_type or filters.meeting_kind or filters.stage:
         qs = FeedbackCube.objects.order_by()
     else:
         qs = FeedbackMonthly.objects.order_by()
@@ -360,7 +362,9 @@ def theme_quotes(filters: Filters, theme_ids: list[int]) -> dict[int, Slice]:
     chosen: dict[int, list[tuple[str, int, Orgs]]] = defaultdict(list)
     for theme_id, text, meeting_id, safe, orgs in rows:
         picked = chosen[theme_id]
-        if len(picked) < QUOTES_PER_THEME and all(m != meeting_id for _, m, _ in picked):
+        if len(picked) < QUOTES_PER_THEME and all(
+            m != meeting_id and t != text for t, m, _ in picked
+        ):
             picked.append((text, meeting_id, orgs_from_signal(safe, orgs)))
     result = {}
     for theme_id in theme_ids:
@@ -377,16 +381,21 @@ HIGHLIGHTS_PER_LIST = 6
 
 def highlights(filters: Filters) -> dict[str, Slice]:
     """The "could be simplified or eliminated" and "dream product" lists, suppressed."""
-    signal = "item__meeting__dashboard_signal__"
+    signal = "meeting__dashboard_signal__"
     result = {}
     for value, label in Highlight.List.choices:
-        rows = list(
-            Highlight.objects.filter(item_q(filters, "item__"), list=value)
+        rows, seen = [], set()
+        # A few more than needed, so that repeated texts can be skipped.
+        for row in (
+            cube_rows(filters, Highlight.objects.filter(list=value))
             .order_by("-item_id")
-            .values_list("item__text", f"{signal}safe", f"{signal}organisations")[
-                :HIGHLIGHTS_PER_LIST
+            .values_list("text", f"{signal}safe", f"{signal}organisations")[
+                : HIGHLIGHTS_PER_LIST * 5
             ]
-        )
+        ):
+            if row[0] not in seen and len(rows) < HIGHLIGHTS_PER_LIST:
+                seen.add(row[0])
+                rows.append(row)
         orgs = Orgs.union(orgs_from_signal(safe, o) for _, safe, o in rows)
         lst = Slice(value, len(rows), orgs, label=label, extra={"texts": [t for t, _, _ in rows]})
         suppress_slices([lst])

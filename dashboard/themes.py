@@ -63,6 +63,32 @@ def highlight_lists(*, text: str, kind: str) -> list[str]:
     return lists
 
 
+def highlight_dimensions() -> dict[int, dict]:
+    """Every item's filter dimensions, as Highlight stores them."""
+    from django.db.models.functions import TruncMonth
+
+    rows = (
+        FeedbackItem.objects.order_by()
+        .annotate(month=TruncMonth("meeting_date"))
+        .values_list(
+            "pk",
+            "meeting_id",
+            "month",
+            "meeting__region_id",
+            "meeting__country",
+            "meeting__type",
+            "meeting__kind",
+            "section",
+            "kind",
+            "sentiment",
+            "stage_id",
+        )
+    )
+    names = ("meeting_id", "month", "region_id", "country", "meeting_type", "meeting_kind",
+             "section", "kind", "sentiment", "stage_id")  # fmt: skip
+    return {row[0]: dict(zip(names, row[1:], strict=True)) for row in rows.iterator(20_000)}
+
+
 def _topic_name(keywords: list[str]) -> str:
     """Two readable terms: word pairs first (they read as subjects), then single words."""
     top = keywords[:8]
@@ -143,6 +169,7 @@ def themes_recompute() -> dict:
     items = list(
         FeedbackItem.objects.order_by("pk").values_list("pk", "text", "kind", "meeting_id")
     )
+    dims = highlight_dimensions()
     item_tags: dict[int, list[int]] = defaultdict(list)
     for item_id, tag_id in FeedbackItem.tags.through.objects.values_list(
         "feedbackitem_id", "tag_id"
@@ -249,7 +276,7 @@ def themes_recompute() -> dict:
         Highlight.objects.all().delete()
         Highlight.objects.bulk_create(
             (
-                Highlight(item_id=item_id, list=value)
+                Highlight(item_id=item_id, list=value, text=text, **dims[item_id])
                 for item_id, text, kind, _ in items
                 for value in highlight_lists(text=text, kind=kind)
             ),

@@ -37,6 +37,13 @@ class World:
     def feedback(self, meeting, n=1, **kwargs):
         return [f.FeedbackItemFactory(meeting=meeting, **kwargs) for _ in range(n)]
 
+    def highlight(self, item, value):
+        from dashboard.models import Highlight
+        from dashboard.themes import highlight_dimensions
+
+        dims = highlight_dimensions()[item.pk]
+        return Highlight.objects.create(item=item, list=value, text=item.text, **dims)
+
     def refresh(self):
         return cube_refresh()
 

@@ -35,7 +35,7 @@ def rich_world(world):
     for item in items:
         ThemeItem.objects.create(theme=theme, item=item, example=True)
         if item.kind == "idea":
-            Highlight.objects.create(item=item, list=Highlight.List.DREAM)
+            world.highlight(item, Highlight.List.DREAM)
     f.ActionFactory(meeting=meetings[0], feedback_item=items[0], status="done")
     f.ActionFactory(meeting=lonely, due_date=dt.date(2020, 1, 1))
     world.refresh()

@@ -177,9 +177,9 @@ def test_theme_quotes_from_enough_organisations_are_shown(world):
 def test_simplify_and_dream_lists_from_few_organisations_are_hidden(world, organisations):
     small = world.meeting(organisations=organisations, month=JAN)
     (item,) = world.feedback(small, 1, kind="idea", text="My dream: one portal for everything.")
-    Highlight.objects.create(item=item, list=Highlight.List.DREAM)
+    world.highlight(item, Highlight.List.DREAM)
     (other,) = world.feedback(small, 1, kind="concern", text="Three forms could be eliminated.")
-    Highlight.objects.create(item=other, list=Highlight.List.SIMPLIFY)
+    world.highlight(other, Highlight.List.SIMPLIFY)
     lists = highlights(Filters())
     assert lists["dream"].hidden
     assert lists["simplify"].hidden
