@@ -397,7 +397,7 @@ def generate(*, meetings: int, items: int, seed: int = 8, themes: bool = False, 
                     found = highlight_lists(text=text, kind=kind)
                     lists.append(
                         (found, (meeting.pk, date.replace(day=1), meeting.region_id,
-                                 meeting.country, meeting.type, meeting.kind, section, kind,
+                                 str(meeting.country), meeting.type, meeting.kind, section, kind,
                                  sentiment, stage_id), text)
                         if found else None
                     )  # fmt: skip

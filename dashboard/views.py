@@ -12,8 +12,8 @@ from . import charts
 from .export import csv_lines, json_chunks
 from .forms import DashboardFilterForm, ThemeMergeForm, ThemeRenameForm
 from .models import Theme
-from .selectors import dashboard_context, regions_for
-from .suppression import hidden_note, min_organisations
+from .selectors import CubeReader, Filters, dashboard_context, regions_for
+from .suppression import hidden_note, min_organisations, suppress_slices
 from .tasks import recompute_themes
 
 
@@ -117,16 +117,31 @@ def _require_manage(request):
 def themes(request):
     if not request.user.has_perm("dashboard.view_dashboard"):
         raise PermissionDenied
-    active = Theme.objects.filter(merged_into__isnull=True).order_by("-size", "name")
+    # Sizes as the viewer may see them (their regions), suppressed like every figure.
+    sizes = CubeReader(Filters(regions=regions_for(request.user))).slices(("theme_id",))
+    suppress_slices(list(sizes.values()))
+    visible, hidden = [], 0
+    for theme in Theme.objects.filter(merged_into__isnull=True).order_by("name"):
+        size = sizes.get((theme.pk,))
+        if size is None or not size.value:
+            continue
+        if size.hidden:
+            hidden += 1
+            continue
+        theme.visible_size = size.value
+        visible.append(theme)
+    visible.sort(key=lambda t: -t.visible_size)
     merged = Theme.objects.filter(merged_into__isnull=False).select_related("merged_into")
+    shown = {t.pk for t in visible}
     return render(
         request,
         "dashboard/themes.html",
         {
-            "themes": active,
-            "merged": merged,
+            "themes": visible,
+            "hidden_themes": hidden,
+            "hidden_note": hidden_note(),
+            "merged": [m for m in merged if m.merged_into_id in shown],
             "can_manage_themes": request.user.has_perm("dashboard.manage_themes"),
-            "merge_form": ThemeMergeForm(),
         },
     )
 

@@ -208,3 +208,22 @@ def test_demo_seed_is_idempotent(world):
     first = sorted(Theme.objects.values_list("key", "size"))
     demo.seed(stdout=out)
     assert sorted(Theme.objects.values_list("key", "size")) == first
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("organisations", [1, 2])
+def test_themes_page_hides_a_theme_from_few_organisations(world, executive_client, organisations):
+    big = world.meeting(organisations=3, month=JAN)
+    small = world.meeting(organisations=organisations, month=JAN)
+    for name, meeting in (("Invoices", big), ("Secret merger plans", small)):
+        theme = Theme.objects.create(
+            key=f"t:{name}", name=name, origin="suggested", keywords=[name.lower()]
+        )
+        for item in world.feedback(meeting, 4):
+            ThemeItem.objects.create(theme=theme, item=item)
+    world.refresh()
+    html = body(executive_client.get("/dashboard/themes/"))
+    assert "Invoices" in html
+    assert "Secret merger plans" not in html
+    assert "secret merger plans" not in html
+    assert "1 smaller theme not shown" in html

@@ -133,3 +133,28 @@ def test_simplify_and_dream_lists_are_found_in_the_text():
         Highlight.List.DREAM
     ]
     assert highlight_lists(text="Great visit, thank you", kind="praise") == []
+
+
+def test_themes_are_recomputed_nightly_and_figures_refreshed_often(settings):
+    schedule = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {"dashboard.recompute_themes", "dashboard.refresh_aggregates"} <= schedule
+
+
+def test_recompute_runs_on_a_real_worker(celery_worker):
+    from tests.dashboard.conftest import World
+
+    world = World()
+    seed_texts(world)
+    result = recompute_themes.apply_async()
+    import time
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not Theme.objects.filter(size__gt=0).exists():
+        time.sleep(0.5)
+    assert Theme.objects.filter(size__gt=0).exists(), result
+    from dashboard.models import CubeState
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not CubeState.objects.exists():
+        time.sleep(0.5)
+    assert CubeState.objects.get().feedback_items == 36
