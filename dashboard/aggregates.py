@@ -24,6 +24,7 @@ from meetings.models import Booking
 from .models import CubeState, FeedbackCube, FeedbackMonthly, Highlight, MeetingSignal
 from .suppression import counted_booking_q, min_organisations
 
+REFRESH_LOCK = 80_08  # any constant: identifies the dashboard refresh among advisory locks
 CUBE_DIMENSIONS = (
     "month",
     "meeting__region_id",
@@ -117,6 +118,10 @@ def cube_refresh() -> CubeState:
 
     kind_of_meeting = Meeting.objects.filter(pk=OuterRef("meeting_id")).values("kind")[:1]
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Two refreshes at once (beat + a button) must not interleave their rebuilds.
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REFRESH_LOCK])
         FeedbackCube.objects.all().delete()
         FeedbackMonthly.objects.all().delete()
         _bulk_insert(FeedbackCube, CUBE_FIELDS, cells)

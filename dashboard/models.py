@@ -99,7 +99,14 @@ class Highlight(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["item", "list"], name="highlight_unique_item_list")
         ]
-        indexes = [models.Index(fields=["list", "-item"], name="dashboard_highlight_recent")]
+        # The newest first, narrowed by the filters people use most.
+        indexes = [
+            models.Index(fields=["list", "-item"], name="dashboard_highlight_recent"),
+            models.Index(fields=["list", "sentiment", "-item"], name="dashboard_hl_sentiment"),
+            models.Index(fields=["list", "kind", "-item"], name="dashboard_hl_kind"),
+            models.Index(fields=["list", "section", "-item"], name="dashboard_hl_section"),
+            models.Index(fields=["list", "region_id", "-item"], name="dashboard_hl_region"),
+        ]
 
     def __str__(self):
         return f"{self.list}: {self.item_id}"

@@ -12,13 +12,14 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from feedback.models import FeedbackItem
 
 from .models import CubeState, Highlight, Theme, ThemeItem
 
+THEMES_LOCK = 80_09  # serialises two recomputations started at once
 MIN_TAG_ITEMS = 3
 MIN_TOPIC_ITEMS = 3
 EXAMPLES_PER_THEME = 10
@@ -229,6 +230,9 @@ def themes_recompute() -> dict:
         assignment = {i: a for i, a in assignment.items() if a[0] in new_themes}
 
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [THEMES_LOCK])
         for key, spec in new_themes.items():
             theme = themes_by_key.get(key)
             if theme is None:
