@@ -27,7 +27,7 @@ def stacked_columns(
     *, title: str, rows: list[dict], series: list[str], colours: dict[str, str]
 ) -> str:
     """Columns per row (month): each row has `label`, `total` (Slice) and `cells` (Slices)."""
-    width, height, top, bottom, left = 640, 220, 10, 30, 36
+    width, height, top, bottom, left = 960, 240, 10, 30, 36
     plot_h = height - top - bottom
     peak = max([r["total"].value or 0 for r in rows if not r["total"].hidden] + [1])
     step = (width - left - 10) / max(1, len(rows))
@@ -80,7 +80,7 @@ def stacked_columns(
 
 def share_columns(*, title: str, rows: list[dict], colours: dict[str, str]) -> str:
     """100 % columns per month: each row has `short` and `cells` with `share`/`kind`."""
-    width, height, top, bottom, left = 640, 200, 10, 30, 36
+    width, height, top, bottom, left = 960, 220, 10, 30, 36
     plot_h = height - top - bottom
     step = (width - left - 10) / max(1, len(rows))
     bar_w = max(4.0, step * 0.7)
@@ -98,14 +98,15 @@ def share_columns(*, title: str, rows: list[dict], colours: dict[str, str]) -> s
         for cell in row["cells"]:
             if cell["share"] is None:
                 continue
-            h = plot_h * cell["share"] / 100
+            # Geometry from the exact fraction; the table shows the rounded share.
+            h = plot_h * cell["fraction"]
             y -= h
-            known += cell["share"]
+            known += 100 * cell["fraction"]
             body.append(
                 f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" '
                 f'fill="{colours.get(cell["kind"], "#5b6472")}"/>'
             )
-        if known < 100 and (row["total"].hidden or known < 99):
+        if known < 99.5:
             h = plot_h * (100 - known) / 100
             body.append(
                 f'<rect x="{x:.1f}" y="{top + plot_h - known * plot_h / 100 - h:.1f}" '

@@ -343,6 +343,11 @@ def top_themes(reader: CubeReader) -> dict:
     }
 
 
+def _gist(text: str) -> str:
+    """Near-identical quotes (the same point, said again) are shown once."""
+    return " ".join(text.lower().split()[:8])
+
+
 def theme_quotes(filters: Filters, theme_ids: list[int]) -> dict[int, Slice]:
     """Up to QUOTES_PER_THEME example quotes per theme, from different meetings.
 
@@ -363,7 +368,7 @@ def theme_quotes(filters: Filters, theme_ids: list[int]) -> dict[int, Slice]:
     for theme_id, text, meeting_id, safe, orgs in rows:
         picked = chosen[theme_id]
         if len(picked) < QUOTES_PER_THEME and all(
-            m != meeting_id and t != text for t, m, _ in picked
+            m != meeting_id and _gist(t) != _gist(text) for t, m, _ in picked
         ):
             picked.append((text, meeting_id, orgs_from_signal(safe, orgs)))
     result = {}
@@ -393,8 +398,8 @@ def highlights(filters: Filters) -> dict[str, Slice]:
                 : HIGHLIGHTS_PER_LIST * 5
             ]
         ):
-            if row[0] not in seen and len(rows) < HIGHLIGHTS_PER_LIST:
-                seen.add(row[0])
+            if _gist(row[0]) not in seen and len(rows) < HIGHLIGHTS_PER_LIST:
+                seen.add(_gist(row[0]))
                 rows.append(row)
         orgs = Orgs.union(orgs_from_signal(safe, o) for _, safe, o in rows)
         lst = Slice(value, len(rows), orgs, label=label, extra={"texts": [t for t, _, _ in rows]})
@@ -431,10 +436,11 @@ def meeting_kinds(filters: Filters) -> dict:
         row_cells = []
         for k, _ in MEETING_KINDS:
             cell = cells[(m, k)]
-            share = None
+            share = fraction = None
             if not cell.hidden and not total.hidden and total.value:
-                share = round(100 * cell.value / total.value)
-            row_cells.append({"slice": cell, "share": share, "kind": k})
+                fraction = cell.value / total.value
+                share = round(100 * fraction)
+            row_cells.append({"slice": cell, "share": share, "fraction": fraction, "kind": k})
         rows.append({"month": m, "label": _month_label(m), "total": total, "cells": row_cells})
     return {
         "rows": rows,

@@ -31,6 +31,13 @@ def test_executive_filters_the_dashboard_without_a_reload(page, screenshot_dir):
     expect(page.get_by_role("heading", level=1, name="Dashboard")).to_be_visible()
     expect(page.get_by_role("heading", name="Top themes")).to_be_visible()
     page.screenshot(path=screenshot_dir / "dashboard.png", full_page=True)
+    page.screenshot(path=screenshot_dir / "dashboard-top.png")
+    page.locator("#themes-heading").locator("..").screenshot(
+        path=screenshot_dir / "dashboard-themes.png"
+    )
+    page.locator("#kinds-heading").locator("..").screenshot(
+        path=screenshot_dir / "dashboard-kinds.png"
+    )
     assert_accessible(page)
     page.get_by_label("Sentiment", exact=True).select_option("negative")
     expect(page).to_have_url(re.compile(r"sentiment=negative"))
@@ -46,5 +53,9 @@ def test_dashboard_is_usable_on_a_phone(phone_page, screenshot_dir):
     log_in(phone_page, "exec2")
     phone_page.goto("/dashboard/")
     expect(phone_page.get_by_role("heading", level=1, name="Dashboard")).to_be_visible()
-    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
     phone_page.screenshot(path=screenshot_dir / "dashboard-phone.png", full_page=True)
+    too_wide = phone_page.evaluate(
+        """[...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > 376)
+             .map(e => e.tagName + '.' + e.className).slice(0, 8)"""
+    )
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375, too_wide
