@@ -27,7 +27,7 @@ FIT_SAMPLE = 20_000
 BATCH = 20_000
 # Placeholders left by redaction and words that say nothing about a subject.
 EXTRA_STOP_WORDS = {
-    "redacted", "name", "organisation", "organization", "email", "phone", "person",
+    "redacted", "name", "organisation", "organization", "email", "phone", "person", "link",
     "company", "customer", "customers", "really", "just", "like", "think", "want",
     "need", "needs", "thing", "things", "lot", "bit", "good", "great", "bad", "way",
     "make", "makes", "time", "times", "use", "used", "ve", "don", "didn", "doesn", "isn",
