@@ -172,28 +172,52 @@ def _blank_kind(values: dict) -> dict:
     return values
 
 
-# A meeting looks like an Advertisement when guests said almost nothing.
-ADVERTISEMENT_AT_MOST = 2
+# The same rule as feedback.selectors.meeting_kind_suggestion (one meeting, one query),
+# applied here to every meeting in one grouped query; its thresholds when available.
+try:  # pragma: no cover - depends on the feedback app's version
+    from feedback.selectors import (
+        ADVERTISEMENT_MAX_GUEST_ITEMS,
+        ADVERTISEMENT_MAX_GUEST_SHARE,
+        LOVE_IN_MIN_ITEMS,
+    )
+except ImportError:  # pragma: no cover
+    ADVERTISEMENT_MAX_GUEST_ITEMS, ADVERTISEMENT_MAX_GUEST_SHARE, LOVE_IN_MIN_ITEMS = 2, 0.2, 3
+
+
+def _guest_q() -> Q:
+    from_guests = getattr(FeedbackItem.Source, "from_guests", None)
+    values = from_guests() if from_guests else [FeedbackItem.Source.GUEST]
+    return Q(source__in=values)
 
 
 def _meeting_signals(organisations: dict[int, frozenset[int]], threshold: int):
     """Per meeting (not cancelled): guest organisations, what guests said, likely kind.
 
-    Likely Love-In: guests said something, all of it praise, no concern and no idea.
-    Likely Advertisement: a held meeting where guests said at most ADVERTISEMENT_AT_MOST things.
+    The likely kind follows `suggest_kind`; a held meeting with no feedback at all is a
+    likely Advertisement.
     """
     from meetings.models import Meeting
 
-    guest = Q(source=FeedbackItem.Source.GUEST)
+    guest = _guest_q()
+    kind, sentiment = FeedbackItem.Kind, FeedbackItem.Sentiment
     said = {
         row["meeting_id"]: row
         for row in FeedbackItem.objects.order_by()
         .values("meeting_id")
         .annotate(
+            total=Count("id"),
             guest_items=Count("id", filter=guest),
-            praise=Count("id", filter=guest & Q(kind=FeedbackItem.Kind.PRAISE)),
-            concerns=Count("id", filter=guest & Q(kind=FeedbackItem.Kind.CONCERN)),
-            ideas=Count("id", filter=guest & Q(kind=FeedbackItem.Kind.IDEA)),
+            improvement=Count(
+                "id",
+                filter=guest
+                & (
+                    Q(kind__in=[kind.CONCERN, kind.IDEA, kind.EXPECTATION])
+                    | Q(sentiment=sentiment.NEGATIVE)
+                ),
+            ),
+            not_praise=Count(
+                "id", filter=guest & ~Q(kind=kind.PRAISE) & ~Q(sentiment=sentiment.POSITIVE)
+            ),
         )
         .iterator(chunk_size=20_000)
     }
@@ -209,14 +233,15 @@ def _meeting_signals(organisations: dict[int, frozenset[int]], threshold: int):
     ):
         row = said.get(meeting_id)
         suggestion = ""
-        if row is not None or status in held:
-            row = row or {"guest_items": 0, "praise": 0, "concerns": 0, "ideas": 0}
+        if row is not None:
             suggestion = suggest_kind(
+                total=row["total"],
                 guest_items=row["guest_items"],
-                praise=row["praise"],
-                concerns=row["concerns"],
-                ideas=row["ideas"],
+                improvement=row["improvement"],
+                not_praise=row["not_praise"],
             )
+        elif status in held:
+            suggestion = MeetingSignal.Kind.ADVERTISEMENT
         orgs = organisations.get(meeting_id, frozenset())
         safe = len(orgs) >= threshold
         signals.append(
@@ -236,9 +261,13 @@ def _meeting_signals(organisations: dict[int, frozenset[int]], threshold: int):
     return signals
 
 
-def suggest_kind(*, guest_items: int, praise: int, concerns: int, ideas: int) -> str:
-    if guest_items <= ADVERTISEMENT_AT_MOST:
+def suggest_kind(*, total: int, guest_items: int, improvement: int, not_praise: int) -> str:
+    """Likely Advertisement: guests contributed almost nothing (few items, or a small share).
+    Likely Love-In: enough guest items, all praise, with no concern, idea or expectation."""
+    if guest_items <= ADVERTISEMENT_MAX_GUEST_ITEMS or (
+        total and guest_items / total < ADVERTISEMENT_MAX_GUEST_SHARE
+    ):
         return MeetingSignal.Kind.ADVERTISEMENT
-    if praise == guest_items and not concerns and not ideas:
+    if guest_items >= LOVE_IN_MIN_ITEMS and not improvement and not not_praise:
         return MeetingSignal.Kind.LOVE_IN
     return ""

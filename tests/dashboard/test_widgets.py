@@ -252,3 +252,17 @@ def test_actions_and_answered_share_from_enough_organisations(world):
     assert result["open"].display == 1
     assert result["overdue"].display == 1
     assert result["answered_share"] == 25
+
+
+@pytest.mark.django_db
+def test_meetings_where_guests_said_almost_nothing_are_flagged_as_advertisements(world):
+    for _ in range(2):
+        meeting = world.meeting(organisations=2, month=JAN)
+        world.feedback(meeting, 8, source="staff")
+        world.feedback(meeting, 1, source="guest")
+    rated = world.meeting(organisations=3, month=JAN, kind="advertisement")
+    world.feedback(rated, 1, source="guest")
+    world.refresh()
+    flags = {s.key[0]: s for s in meeting_kinds(Filters())["flags"]}
+    # Two unrated meetings with 4 organisations between them; the rated one is not counted.
+    assert flags["advertisement"].display == 2
