@@ -216,3 +216,16 @@ CELERY_BEAT_SCHEDULE["outbox-dispatch-due"] = {
     "task": "outbox.dispatch_due",
     "schedule": env.float("OUTBOX_POLL_SECONDS", default=60.0),
 }
+
+# Dashboard: themes recomputed nightly; the aggregates behind every figure refreshed often.
+from celery.schedules import crontab  # noqa: E402
+
+DASHBOARD_REFRESH_MINUTES = env.int("DASHBOARD_REFRESH_MINUTES", default=10)
+CELERY_BEAT_SCHEDULE["dashboard-recompute-themes"] = {
+    "task": "dashboard.recompute_themes",
+    "schedule": crontab(hour=2, minute=30),
+}
+CELERY_BEAT_SCHEDULE["dashboard-refresh-aggregates"] = {
+    "task": "dashboard.refresh_aggregates",
+    "schedule": DASHBOARD_REFRESH_MINUTES * 60.0,
+}
