@@ -114,6 +114,10 @@ class DiffRow:
     words: list[tuple[str, str]] = field(default_factory=list)  # (equal|insert|delete, text)
 
     @property
+    def category_label(self) -> str:
+        return (self.new or self.old).get_category_display()
+
+    @property
     def category_changed(self) -> bool:
         return bool(self.old and self.new and self.old.category != self.new.category)
 
