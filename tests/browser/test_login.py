@@ -2,6 +2,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import Role
+from tests.browser.a11y import assert_accessible
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,6 +29,7 @@ def test_each_role_logs_in_and_sees_its_home(page, role, screenshot_dir):
     expect(page.get_by_role("heading", level=1, name="Welcome, Sam")).to_be_visible()
     expect(page.get_by_text(ROLE_HEADINGS[role], exact=True).first).to_be_visible()
     expect(page.get_by_role("heading", name="What to do next")).to_be_visible()
+    assert_accessible(page)
     page.screenshot(path=screenshot_dir / f"home-{role.value.lower()}.png", full_page=True)
 
 
@@ -46,3 +48,12 @@ def test_wrong_password_is_explained(page):
     UserFactory(username="someone")
     log_in(page, "someone", "wrong-password")
     expect(page.get_by_role("alert")).to_contain_text("correct username and password")
+    assert_accessible(page)
+
+
+def test_accessibility_check_catches_an_unlabelled_field(page):
+    # The harness itself must be able to fail: an input without a label is a serious violation.
+    page.set_content("<html lang='en'><title>t</title><main><input type='text'></main></html>")
+    from tests.browser.a11y import axe_violations
+
+    assert any(v["id"] == "label" for v in axe_violations(page))
