@@ -1,4 +1,4 @@
-""""You said, we did": what a follow-up says, and how guests open it.
+""" "You said, we did": what a follow-up says, and how guests open it.
 
 A follow-up tells guests what was heard at a meeting and what was done about it. It
 names nobody and no organisation: feedback text is already redacted when captured,
@@ -105,9 +105,7 @@ def build_content(*, meeting, feedback_items) -> dict:
     customer-first order, each with the actions taken on it, then the meeting's other
     actions. Everything passes through `scrub`."""
     identifiers = identifiers_for(meeting)
-    actions = list(
-        Action.objects.filter(meeting=meeting).order_by("due_date", "pk")
-    )
+    actions = list(Action.objects.filter(meeting=meeting).order_by("due_date", "pk"))
     by_item: dict[int, list[Action]] = {}
     for action in actions:
         if action.feedback_item_id:

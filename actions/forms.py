@@ -77,8 +77,8 @@ class FollowUpForm(forms.Form):
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["feedback_items"].queryset = meeting.feedback_items.order_by("number")
-        self.fields["feedback_items"].label_from_instance = (
-            lambda item: f"{item.get_section_display()} · {item.get_kind_display()}: {item.text}"
+        self.fields["feedback_items"].label_from_instance = lambda item: (
+            f"{item.get_section_display()} · {item.get_kind_display()}: {item.text}"
         )
 
 

@@ -95,9 +95,7 @@ class FollowUp(models.Model):
     introduction = models.TextField(blank=True)
     closing = models.TextField(blank=True)
     # Feedback items the leader chose to answer; the snapshot is built from them.
-    feedback_items = models.ManyToManyField(
-        "feedback.FeedbackItem", blank=True, related_name="+"
-    )
+    feedback_items = models.ManyToManyField("feedback.FeedbackItem", blank=True, related_name="+")
     content = models.JSONField(default=dict, blank=True)
     composed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

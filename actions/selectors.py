@@ -99,7 +99,9 @@ def concerns_answered_share(*, meetings: QuerySet | None = None) -> dict:
 
 def charter_current(charter: Charter) -> CharterVersion | None:
     """The latest published version, which is the charter customers see."""
-    return charter.versions.filter(status=CharterVersion.Status.PUBLISHED).order_by("-number").first()
+    return (
+        charter.versions.filter(status=CharterVersion.Status.PUBLISHED).order_by("-number").first()
+    )
 
 
 def charter_draft(charter: Charter) -> CharterVersion | None:
@@ -229,9 +231,7 @@ def measuring_wrong_things(*, measures: list[MeasureRow], heard: dict | None) ->
     return heard["negative"] * 2 > heard["heard"]
 
 
-def charter_items_with_measures(
-    *, version: CharterVersion, months: list[dt.date]
-) -> list[dict]:
+def charter_items_with_measures(*, version: CharterVersion, months: list[dt.date]) -> list[dict]:
     charter = version.charter
     measures = measure_rows(charter=charter, months=months)
     heard = heard_sentiment_by_lineage(charter=charter)

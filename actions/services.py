@@ -34,9 +34,7 @@ OWNER_ROLES = (Role.LEADER, Role.FACILITATOR, Role.ADMINISTRATOR)
 def user_may_own_actions(user: User) -> bool:
     """An action owner must be an internal user with access: leader, facilitator or admin."""
     return bool(
-        user is not None
-        and user.is_active
-        and any(user.has_role(role) for role in OWNER_ROLES)
+        user is not None and user.is_active and any(user.has_role(role) for role in OWNER_ROLES)
     )
 
 
@@ -261,9 +259,7 @@ def _locked_version(version: CharterVersion) -> CharterVersion:
 
 
 @transaction.atomic
-def charter_item_add(
-    *, version: CharterVersion, by: User, category: str, text: str
-) -> CharterItem:
+def charter_item_add(*, version: CharterVersion, by: User, category: str, text: str) -> CharterItem:
     """Add an item at the end of a draft or reviewed version; a published one is refused."""
     version = _locked_version(version)
     _refuse_if_published(version)
@@ -513,8 +509,8 @@ def follow_up_publish(*, follow_up: FollowUp, by: User) -> int:
 
     from . import followup, mails
 
-    follow_up = FollowUp.objects.select_for_update().select_related("meeting__region").get(
-        pk=follow_up.pk
+    follow_up = (
+        FollowUp.objects.select_for_update().select_related("meeting__region").get(pk=follow_up.pk)
     )
     meeting = follow_up.meeting
     if not followup.held(meeting):

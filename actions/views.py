@@ -178,8 +178,11 @@ def action_detail(request, pk):
     _require(request, "actions.view_action", action)
     can_change = request.user.has_perm("actions.change_action_status", action)
     form = StatusForm(
-        initial={"status": action.status, "what_was_done": action.what_was_done,
-                 "reason": action.status_reason}
+        initial={
+            "status": action.status,
+            "what_was_done": action.what_was_done,
+            "reason": action.status_reason,
+        }
     )
     return render(
         request,
@@ -311,8 +314,10 @@ def follow_up_preview(request, meeting_pk):
     if follow_up is None:
         messages.info(request, "Write the follow-up first.")
         return redirect("actions:follow_up_compose", meeting.pk)
-    content = follow_up.content if follow_up.is_published else services.follow_up_preview(
-        follow_up=follow_up
+    content = (
+        follow_up.content
+        if follow_up.is_published
+        else services.follow_up_preview(follow_up=follow_up)
     )
     return render(
         request,
@@ -567,8 +572,10 @@ def charter_diff(request, pk):
         (v for v in versions if v.number < new.number), versions[-1]
     )
     rows = selectors.charter_versions_diff(old=old, new=new)
-    summary = {change: sum(1 for r in rows if r.change == change) for change in
-               ("added", "removed", "changed", "unchanged")}
+    summary = {
+        change: sum(1 for r in rows if r.change == change)
+        for change in ("added", "removed", "changed", "unchanged")
+    }
     return render(
         request,
         "actions/charter_diff.html",
@@ -618,9 +625,7 @@ def charter_promote(request, pk):
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
-        messages.success(
-            request, f"“{item.text}” is now in draft version {item.version.number}."
-        )
+        messages.success(request, f"“{item.text}” is now in draft version {item.version.number}.")
     return redirect("actions:charter_missing", charter.pk)
 
 

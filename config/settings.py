@@ -205,3 +205,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Actions: a daily reminder to owners of overdue actions (once per action and due date).
+CELERY_BEAT_SCHEDULE["actions.remind_overdue"] = {
+    "task": "actions.remind_overdue",
+    "schedule": env.int("ACTIONS_REMIND_EVERY_SECONDS", default=6 * 60 * 60),
+}

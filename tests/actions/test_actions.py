@@ -55,9 +55,7 @@ def test_due_date_in_the_past_is_refused_and_nothing_is_created():
     assert not Action.objects.exists()
 
 
-@pytest.mark.parametrize(
-    "make_owner", [executive, UserFactory], ids=["executive-only", "no role"]
-)
+@pytest.mark.parametrize("make_owner", [executive, UserFactory], ids=["executive-only", "no role"])
 def test_owner_without_access_is_refused(make_owner):
     owner = make_owner()
     with pytest.raises(ValidationError) as error:
@@ -280,9 +278,7 @@ def test_actions_by_region_and_by_meeting(client):
     client.force_login(executive())
     by_meeting = client.get(reverse("actions:list") + f"?meeting={meeting.pk}").content.decode()
     assert "North action" in by_meeting and "South action" not in by_meeting
-    by_region = client.get(
-        reverse("actions:list") + f"?region={other.region.pk}"
-    ).content.decode()
+    by_region = client.get(reverse("actions:list") + f"?region={other.region.pk}").content.decode()
     assert "South action" in by_region and "North action" not in by_region
     summary = client.get(reverse("actions:by_region")).content.decode()
     assert meeting.region.name in summary and other.region.name in summary

@@ -264,8 +264,12 @@ def _measured_item(user, values, direction="at_least", target="90"):
     charter, version = published_charter(user)
     item = version.items.get()
     measure = services.measure_create(
-        item=item, by=user, name="Calls answered in a minute", unit="%",
-        target=Decimal(target), direction=direction,
+        item=item,
+        by=user,
+        name="Calls answered in a minute",
+        unit="%",
+        target=Decimal(target),
+        direction=direction,
     )
     for month, value in values.items():
         services.measure_record(measure=measure, month=month, value=Decimal(value), by=user)
@@ -275,9 +279,7 @@ def _measured_item(user, values, direction="at_least", target="90"):
 def test_measure_is_red_or_green_per_month():
     user = leader()
     months = [dt.date(2026, 1, 1), dt.date(2026, 2, 1), dt.date(2026, 3, 1)]
-    charter, version, item, measure = _measured_item(
-        user, {months[0]: "80", months[1]: "95"}
-    )
+    charter, version, item, measure = _measured_item(user, {months[0]: "80", months[1]: "95"})
     rows = selectors.measure_rows(charter=charter, months=months)[item.lineage]
     assert [c["green"] for c in rows[0].cells] == [False, True, None]
 
