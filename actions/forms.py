@@ -16,6 +16,14 @@ def eligible_owners():
     )
 
 
+class NoColon:
+    """Labels read as plain words ("Status", not "Status:")."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -28,7 +36,7 @@ class OwnerField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.username
 
 
-class ActionForm(forms.Form):
+class ActionForm(NoColon, forms.Form):
     title = forms.CharField(max_length=200, help_text="What will be done, in a few words.")
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     owner = OwnerField(
@@ -45,7 +53,7 @@ class ActionForm(forms.Form):
         ]
 
 
-class StatusForm(forms.Form):
+class StatusForm(NoColon, forms.Form):
     status = forms.ChoiceField(choices=Action.Status.choices)
     what_was_done = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -60,7 +68,7 @@ class StatusForm(forms.Form):
     )
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(NoColon, forms.Form):
     introduction = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
@@ -82,20 +90,20 @@ class FollowUpForm(forms.Form):
         )
 
 
-class CharterForm(forms.ModelForm):
+class CharterForm(NoColon, forms.ModelForm):
     class Meta:
         model = Charter
         fields = ["name", "region", "team"]
 
 
-class CharterItemForm(forms.ModelForm):
+class CharterItemForm(NoColon, forms.ModelForm):
     class Meta:
         model = CharterItem
         fields = ["category", "text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 2})}
 
 
-class MeasureForm(forms.ModelForm):
+class MeasureForm(NoColon, forms.ModelForm):
     class Meta:
         model = Measure
         fields = ["name", "unit", "target", "direction"]
@@ -108,12 +116,12 @@ class MonthInput(forms.DateInput):
         return value.strftime("%Y-%m") if hasattr(value, "strftime") else value
 
 
-class MeasureValueForm(forms.Form):
+class MeasureValueForm(NoColon, forms.Form):
     month = forms.DateField(widget=MonthInput, input_formats=["%Y-%m", "%Y-%m-%d"])
     value = forms.DecimalField(max_digits=12, decimal_places=2)
 
 
-class ExpectationLinkForm(forms.Form):
+class ExpectationLinkForm(NoColon, forms.Form):
     NOT_ON_CHARTER = "none"
 
     placement = forms.ChoiceField(label="On the charter?")

@@ -45,7 +45,7 @@ def actions_open() -> QuerySet[Action]:
 def actions_filtered(
     *, qs: QuerySet[Action], status: str = "", region=None, meeting=None
 ) -> QuerySet[Action]:
-    if status == "open":
+    if status == "active":
         qs = qs.filter(status__in=OPEN_STATUSES)
     elif status in Action.Status.values:
         qs = qs.filter(status=status)

@@ -66,12 +66,13 @@ def _action_list(request, scope):
     meeting = Meeting.objects.filter(pk=_int_or_none(request.GET.get("meeting"))).first()
     if scope == "mine":
         qs = selectors.actions_mine(user=request.user)
-        status = status or "open"
+        status = status or "active"
     elif scope == "overdue":
         qs = selectors.actions_overdue(today=today)
+        status = status or "active"
     else:
         qs = selectors.actions_base()
-        status = status or ("" if (region or meeting) else "open")
+        status = status or ("all" if (region or meeting) else "active")
     qs = selectors.actions_filtered(qs=qs, status=status, region=region, meeting=meeting)
     title, lede = SCOPES[scope]
     if meeting:
@@ -85,7 +86,7 @@ def _action_list(request, scope):
         "actions": list(qs[:500]),
         "today": today,
         "status": status,
-        "statuses": [("open", "Open or in progress"), *Action.Status.choices, ("all", "All")],
+        "statuses": [("active", "Open or in progress"), *Action.Status.choices, ("all", "All")],
         "regions": Region.objects.all(),
         "region": region,
         "meeting": meeting,
