@@ -252,7 +252,8 @@ def test_placing_an_expectation_through_the_page(client):
         {"feedback_item": fi.pk, "placement": "none", "label": ADVOCATE},
     )
     link = ExpectationLink.objects.get()
-    assert link.item is None and link.label == ADVOCATE
+    assert link.item is None
+    assert link.label == ADVOCATE
     page = client.get(reverse("actions:charter_heard", args=[charter.pk])).content.decode()
     assert "Tell me who owns my case." not in page
 
@@ -289,7 +290,8 @@ def test_at_most_measure_is_green_below_target():
     charter, version, item, measure = _measured_item(
         user, {dt.date(2026, 1, 1): "2"}, direction="at_most", target="3"
     )
-    assert measure.is_green(Decimal("2")) and not measure.is_green(Decimal("4"))
+    assert measure.is_green(Decimal("2"))
+    assert not measure.is_green(Decimal("4"))
 
 
 def test_one_value_per_month_and_a_future_month_is_refused():

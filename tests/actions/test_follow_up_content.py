@@ -85,7 +85,8 @@ def test_introduction_that_names_a_guest_or_organisation_is_refused_and_nothing_
             feedback_items=[],
         )
     message = str(error.value)
-    assert "Priya" in message and "Brightwater Logistics" in message
+    assert "Priya" in message
+    assert "Brightwater Logistics" in message
     assert not FollowUp.objects.exists()
 
 
