@@ -265,18 +265,21 @@ def expectations_to_link(*, charter: Charter) -> QuerySet:
     return qs.order_by("-meeting_date", "number")
 
 
-def _organisations_behind(items) -> int:
-    """Distinct customer organisations that were guests of the meetings behind `items`."""
+def _organisations_by_meeting(meeting_ids) -> dict[int, set[int]]:
+    """Distinct customer organisations that were guests of each meeting (those who did
+    not attend are left out)."""
     from meetings.models import Booking
 
-    meeting_ids = {item.meeting_id for item in items}
-    return (
+    result: dict[int, set[int]] = defaultdict(set)
+    rows = (
         Booking.objects.filter(meeting_id__in=meeting_ids)
         .exclude(attended=False)
-        .values("contact__organisation_id")
+        .values_list("meeting_id", "contact__organisation_id")
         .distinct()
-        .count()
     )
+    for meeting_id, organisation_id in rows:
+        result[meeting_id].add(organisation_id)
+    return result
 
 
 @dataclass
@@ -304,10 +307,11 @@ def missing_from_charter(*, charter: Charter) -> list[MissingGroup]:
     groups: dict[str, list[ExpectationLink]] = defaultdict(list)
     for link in links:
         groups[link.label.lower()].append(link)
+    by_meeting = _organisations_by_meeting({link.feedback_item.meeting_id for link in links})
     result = []
     for members in groups.values():
         items = [link.feedback_item for link in members]
-        organisations = _organisations_behind(items)
+        organisations = len(set().union(*(by_meeting[item.meeting_id] for item in items)))
         shown = organisations >= settings.CHATHAM_MIN_ORGANISATIONS
         promoted = next((m.promoted_item for m in members if m.promoted_item_id), None)
         result.append(

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -51,6 +52,7 @@ def _int_or_none(value):
 
 # --- Actions -----------------------------------------------------------------------------
 
+PER_PAGE = 50
 SCOPES = {
     "list": ("Open actions", "All actions still open or in progress, soonest due first."),
     "mine": ("My actions", "Actions you own, soonest due first."),
@@ -74,6 +76,9 @@ def _action_list(request, scope):
         qs = selectors.actions_base()
         status = status or ("all" if (region or meeting) else "active")
     qs = selectors.actions_filtered(qs=qs, status=status, region=region, meeting=meeting)
+    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     title, lede = SCOPES[scope]
     if meeting:
         title, lede = f"Actions from {meeting}", "Every action from this meeting."
@@ -83,7 +88,9 @@ def _action_list(request, scope):
         "scope": scope,
         "title": title,
         "lede": lede,
-        "actions": list(qs[:500]),
+        "page": page,
+        "actions": page.object_list,
+        "query": query.urlencode(),
         "today": today,
         "status": status,
         "statuses": [("active", "Open or in progress"), *Action.Status.choices, ("all", "All")],

@@ -299,3 +299,16 @@ def test_action_list_query_count_does_not_grow_with_actions(client, django_asser
     with django_assert_max_num_queries(13):
         response = client.get(reverse("actions:list"))
     assert response.status_code == 200
+
+
+def test_long_lists_are_paged_and_filters_survive_paging(client):
+    me = leader()
+    for i in range(55):
+        ActionFactory(title=f"Numbered action {i:02d}", owner=me)
+    client.force_login(me)
+    first = client.get(reverse("actions:list") + "?status=active").content.decode()
+    assert "Page 1 of 2 (55 actions)" in first
+    assert "status=active&amp;page=2" in first
+    second = client.get(reverse("actions:list") + "?status=active&page=2").content.decode()
+    assert "Numbered action 54" in second
+    assert "Numbered action 00" not in second
