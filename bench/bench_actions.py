@@ -32,7 +32,7 @@ def build():
     leaders = Group.objects.get_or_create(name="Leader")[0]
     owners = []
     for i in range(20):
-        user = User.objects.create_user(username=f"owner{i}", password="x", email=f"o{i}@x.example")
+        user = User.objects.create_user(username=f"owner{i}", email=f"o{i}@x.example")
         user.groups.add(leaders)
         owners.append(user)
     region = Region.objects.create(name="Bench region", countries=["GB"])

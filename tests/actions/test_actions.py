@@ -296,7 +296,7 @@ def test_action_list_query_count_does_not_grow_with_actions(client, django_asser
         meeting = MeetingFactory()
         ActionFactory(meeting=meeting, region=meeting.region)
     client.force_login(user)
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         response = client.get(reverse("actions:list"))
     assert response.status_code == 200
 
