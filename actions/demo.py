@@ -8,13 +8,14 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
-from django.db.models import Max
+from django.conf import settings
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from accounts.models import User
-from customers.models import Region
+from customers.models import Contact, Organisation, Region
 from feedback.models import FeedbackItem
-from meetings.models import Meeting, Section
+from meetings.models import Booking, Meeting, Section
 
 from . import services
 from .models import Action, Charter, CharterItem, ExpectationLink
@@ -38,13 +39,22 @@ def _region() -> Region:
 
 def _held_meeting(region: Region, owner: User) -> Meeting:
     now = timezone.now()
+    # The held meeting with the most guest organisations, so that what was heard there
+    # can be shown under the suppression rule.
     meeting = (
         Meeting.objects.filter(region=region, ends_at__lt=now)
         .exclude(status=Meeting.Status.CANCELLED)
-        .order_by("-starts_at")
+        .annotate(
+            organisations=Count(
+                "bookings__contact__organisation",
+                filter=~Q(bookings__attended=False),
+                distinct=True,
+            )
+        )
+        .order_by("-organisations", "-starts_at")
         .first()
     )
-    if meeting is not None:
+    if meeting is not None and meeting.organisations >= settings.CHATHAM_MIN_ORGANISATIONS:
         return meeting
     start = (now - dt.timedelta(days=14)).replace(hour=9, minute=30, second=0, microsecond=0)
     meeting, _ = Meeting.objects.get_or_create(
@@ -60,7 +70,39 @@ def _held_meeting(region: Region, owner: User) -> Meeting:
             "objectives": "Hear how our customers see us, and act on it.",
         },
     )
+    _book_guests(meeting, region)
     return meeting
+
+
+def _book_guests(meeting: Meeting, region: Region) -> None:
+    """Guests from distinct organisations, taken from the customers' demo when it has them."""
+    wanted = settings.CHATHAM_MIN_ORGANISATIONS
+    booked = set(meeting.bookings.values_list("contact__organisation_id", flat=True))
+    contacts = []
+    for organisation in Organisation.objects.exclude(pk__in=booked).order_by("pk"):
+        if len(booked) + len(contacts) >= wanted:
+            break
+        contact = organisation.contacts.filter(erased_at__isnull=True).first()
+        if contact is not None:
+            contacts.append(contact)
+    names = ["Harbour Freight", "Kestrel Health", "Lumen Energy", "Quayside Foods", "Tarn Water"]
+    while len(booked) + len(contacts) < wanted and names:
+        name = names.pop(0)
+        organisation, _ = Organisation.objects.get_or_create(
+            name=name, defaults={"region": region, "country": meeting.country}
+        )
+        if organisation.pk in booked or any(c.organisation_id == organisation.pk for c in contacts):
+            continue
+        contact = organisation.contacts.first() or Contact.objects.create(
+            organisation=organisation, name=f"Guest at {name}", job_title="Operations director"
+        )
+        contacts.append(contact)
+    for contact in contacts:
+        Booking.objects.get_or_create(
+            meeting=meeting,
+            contact=contact,
+            defaults={"rsvp": Booking.Rsvp.ACCEPTED, "attended": True},
+        )
 
 
 def _feedback(meeting: Meeting, *, kind: str, sentiment: str, section: str, text: str):

@@ -205,26 +205,36 @@ def measure_rows(*, charter: Charter, months: list[dt.date]) -> dict:
 
 
 def heard_sentiment_by_lineage(*, charter: Charter) -> dict:
-    """Per charter item (lineage): how many expectations heard, and how many negative."""
+    """Per charter item (lineage): how many expectations were heard about it, how many
+    negative, and whether enough organisations stand behind them to show anything."""
     from feedback.models import FeedbackItem
 
-    rows = (
-        ExpectationLink.objects.filter(charter=charter, item__isnull=False)
-        .values("item__lineage")
-        .annotate(
-            heard=Count("pk"),
-            negative=Count(
-                "pk", filter=Q(feedback_item__sentiment=FeedbackItem.Sentiment.NEGATIVE)
-            ),
-        )
+    rows = ExpectationLink.objects.filter(charter=charter, item__isnull=False).values_list(
+        "item__lineage", "feedback_item__meeting_id", "feedback_item__sentiment"
     )
-    return {row["item__lineage"]: row for row in rows}
+    grouped: dict = defaultdict(list)
+    for lineage, meeting_id, sentiment in rows:
+        grouped[lineage].append((meeting_id, sentiment))
+    by_meeting = _organisations_by_meeting({m for members in grouped.values() for m, _ in members})
+    result = {}
+    for lineage, members in grouped.items():
+        organisations = len(set().union(*(by_meeting[m] for m, _ in members)))
+        result[lineage] = {
+            "heard": len(members),
+            "negative": sum(1 for _, s in members if s == FeedbackItem.Sentiment.NEGATIVE),
+            "organisations": organisations,
+            "shown": organisations >= settings.CHATHAM_MIN_ORGANISATIONS,
+        }
+    return result
 
 
 def measuring_wrong_things(*, measures: list[MeasureRow], heard: dict | None) -> bool:
     """Every measure of the item is green (on its latest month) while most of what
-    customers said about it is negative: "we may be measuring the wrong things"."""
-    if not measures or not heard or not heard["heard"]:
+    customers said about it is negative: "we may be measuring the wrong things".
+
+    Like every slice of feedback, it is only judged when enough organisations stand
+    behind what was heard (the suppression rule)."""
+    if not measures or not heard or not heard["heard"] or not heard["shown"]:
         return False
     if not all(row.latest_green for row in measures):
         return False

@@ -441,6 +441,7 @@ def _version_context(request, version: CharterVersion, *, item_form=None):
         "value_form": MeasureValueForm(initial={"month": timezone.localdate().replace(day=1)}),
         "draft": selectors.charter_draft(charter),
         "current": selectors.charter_current(charter),
+        "minimum": services_min_organisations(),
         "missing_count": len(
             [g for g in selectors.missing_from_charter(charter=charter) if not g.promoted_into]
         ),

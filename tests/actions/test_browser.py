@@ -201,6 +201,8 @@ def charter_world():
         m = (month - dt.timedelta(days=28 * back)).replace(day=1)
         services.measure_record(measure=measure, month=m, value=Decimal(value), by=owner)
     meeting = MeetingFactory(region=charter.region)
+    for _ in range(3):
+        BookingFactory(meeting=meeting, attended=True)
     for _ in range(2):
         fi = FeedbackItemFactory(
             meeting=meeting,

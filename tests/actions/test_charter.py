@@ -305,9 +305,12 @@ def test_one_value_per_month_and_a_future_month_is_refused():
         )
 
 
-def _heard_about(charter, item, sentiments):
+def _heard_about(charter, item, sentiments, organisations=3):
+    meeting = _meeting_with_guests(
+        charter.region, [OrganisationFactory() for _ in range(organisations)]
+    )
     for sentiment in sentiments:
-        fi = _hear(MeetingFactory(region=charter.region), "About calls.", sentiment=sentiment)
+        fi = _hear(meeting, "About calls.", sentiment=sentiment)
         services.expectation_link(feedback_item=fi, charter=charter, by=leader(), item=item)
 
 
@@ -333,6 +336,18 @@ def test_flag_when_every_measure_is_green_but_feedback_is_mostly_negative(
         version=version, months=selectors.last_months(today=dt.date(2026, 2, 1))
     )
     assert rows[0]["wrong_things"] is flagged
+
+
+def test_flag_and_counts_are_withheld_when_fewer_than_three_organisations_were_heard(client):
+    user = leader()
+    charter, version, item, measure = _measured_item(user, {dt.date(2026, 1, 1): "95"})
+    _heard_about(charter, item, [NEG, NEG, NEG], organisations=2)
+    rows = selectors.charter_items_with_measures(version=version, months=selectors.last_months())
+    assert rows[0]["wrong_things"] is False
+    client.force_login(executive())
+    content = client.get(reverse("actions:charter_version", args=[version.pk])).content.decode()
+    assert "Heard 3 times" not in content
+    assert "fewer than 3 organisations" in content
 
 
 def test_flag_needs_every_measure_green():
