@@ -47,7 +47,8 @@ def _held_meeting(region: Region, owner: User) -> Meeting:
         .annotate(
             organisations=Count(
                 "bookings__contact__organisation",
-                filter=~Q(bookings__attended=False),
+                filter=Q(bookings__attended=True)
+                | Q(bookings__attended__isnull=True, bookings__rsvp="accepted"),
                 distinct=True,
             )
         )

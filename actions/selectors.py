@@ -276,14 +276,14 @@ def expectations_to_link(*, charter: Charter) -> QuerySet:
 
 
 def _organisations_by_meeting(meeting_ids) -> dict[int, set[int]]:
-    """Distinct customer organisations that were guests of each meeting (those who did
-    not attend are left out)."""
+    """Distinct customer organisations of each meeting's guests who count as present:
+    marked attended or, while attendance is not marked, accepted."""
     from meetings.models import Booking
 
     result: dict[int, set[int]] = defaultdict(set)
     rows = (
         Booking.objects.filter(meeting_id__in=meeting_ids)
-        .exclude(attended=False)
+        .filter(Q(attended=True) | Q(attended__isnull=True, rsvp="accepted"))
         .values_list("meeting_id", "contact__organisation_id")
         .distinct()
     )

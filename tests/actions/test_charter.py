@@ -378,3 +378,20 @@ def test_measures_follow_an_item_into_the_next_version():
     rows = selectors.charter_items_with_measures(version=v2, months=selectors.last_months())
     assert [r.measure for r in rows[0]["measures"]] == [measure]
     assert CharterItem.objects.filter(lineage=item.lineage).count() == 2
+
+
+def test_guests_who_declined_or_were_absent_do_not_count_as_organisations_behind(settings):
+    settings.CHATHAM_MIN_ORGANISATIONS = 3
+    charter, _ = published_charter(leader())
+    meeting = _meeting_with_guests(charter.region, [OrganisationFactory() for _ in range(2)])
+    BookingFactory(meeting=meeting, rsvp="declined")
+    BookingFactory(meeting=meeting, attended=False, rsvp="accepted")
+    fi = _hear(meeting, "One person, start to finish.")
+    services.expectation_link(feedback_item=fi, charter=charter, by=leader(), label=ADVOCATE)
+    [group] = selectors.missing_from_charter(charter=charter)
+    assert group.organisations == 2
+    assert group.shown is False
+    BookingFactory(meeting=meeting, rsvp="accepted")  # attendance not marked yet
+    [group] = selectors.missing_from_charter(charter=charter)
+    assert group.organisations == 3
+    assert group.shown is True
