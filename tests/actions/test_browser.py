@@ -1,6 +1,7 @@
 """Pages a person uses, in Chromium, at desktop width and at 375 px."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -255,6 +256,29 @@ def test_charter_page_and_diff_on_desktop_and_phone(
     phone_page.goto(f"/actions/charter/{charter.pk}/diff/")
     fits_phone(phone_page)
     phone_page.screenshot(path=screenshot_dir / "charter-diff-phone.png", full_page=True)
+
+
+def test_missing_from_charter_promotes_once(page, charter_world, screenshot_dir):
+    charter, v1, v2 = charter_world
+    meeting = MeetingFactory(region=charter.region)
+    for _ in range(3):
+        BookingFactory(meeting=meeting, attended=True)
+    fi = FeedbackItemFactory(
+        meeting=meeting, kind=FeedbackItem.Kind.EXPECTATION, text="Send the agenda a week ahead."
+    )
+    services.expectation_link(
+        feedback_item=fi, charter=charter, by=v1.created_by, label="Agenda a week ahead"
+    )
+    log_in(page, "lena")
+    page.goto(f"/actions/charter/{charter.pk}/missing/")
+    expect(page.get_by_text("Heard 1 time").first).to_be_visible()
+    expect(page.get_by_text("In draft version 2")).to_be_visible()
+    assert_accessible(page)
+    page.screenshot(path=screenshot_dir / "charter-missing.png", full_page=True)
+    page.get_by_role(
+        "button", name=re.compile("Add to the next draft.*Agenda a week ahead")
+    ).click()
+    expect(page.get_by_text("“Agenda a week ahead” is now in draft version 2.")).to_be_visible()
 
 
 def test_draft_page_lets_a_leader_add_an_item(page, charter_world):
