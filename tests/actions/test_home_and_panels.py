@@ -55,7 +55,7 @@ def test_meeting_panel_lists_the_meetings_actions_and_offers_the_follow_up(rf):
     assert panel["title"] == "Actions and follow-up"
     request = rf.get("/")
     request.user = meeting.owner
-    html = render_to_string(panel["template"], {"section": panel}, request=request)
+    html = render_to_string(panel["template"], {"panel": panel}, request=request)
     assert "Fix the invoice run" in html
     assert "Other meeting" not in html
     assert reverse("actions:follow_up_compose", args=[meeting.pk]) in html
@@ -65,3 +65,14 @@ def test_meeting_panel_hides_the_follow_up_button_from_other_leaders(rf):
     meeting = MeetingFactory(status="held")
     [panel] = meeting_panels(meeting=meeting, user=leader())
     assert panel["can_send"] is False
+
+
+def test_meeting_panel_query_count_does_not_grow_with_actions(django_assert_max_num_queries):
+    meeting = MeetingFactory(status="held")
+    for _ in range(10):
+        ActionFactory(meeting=meeting, owner=leader())
+    user = meeting.owner
+    user.role_names  # noqa: B018 - roles are read once per request in real use
+    with django_assert_max_num_queries(2):
+        [panel] = meeting_panels(meeting=meeting, user=user)
+    assert len(panel["actions"]) == 10
