@@ -206,7 +206,7 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-# Actions: a daily reminder to owners of overdue actions (once per action and due date).
+# Actions: reminders to owners of overdue actions, every 6 hours (one per action and due date).
 CELERY_BEAT_SCHEDULE["actions.remind_overdue"] = {
     "task": "actions.remind_overdue",
     "schedule": env.int("ACTIONS_REMIND_EVERY_SECONDS", default=6 * 60 * 60),
