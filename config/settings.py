@@ -229,3 +229,9 @@ CELERY_BEAT_SCHEDULE["dashboard-refresh-aggregates"] = {
     "task": "dashboard.refresh_aggregates",
     "schedule": DASHBOARD_REFRESH_MINUTES * 60.0,
 }
+
+# Actions: reminders to owners of overdue actions, every 6 hours (one per action and due date).
+CELERY_BEAT_SCHEDULE["actions.remind_overdue"] = {
+    "task": "actions.remind_overdue",
+    "schedule": env.int("ACTIONS_REMIND_EVERY_SECONDS", default=6 * 60 * 60),
+}
