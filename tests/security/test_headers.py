@@ -159,14 +159,14 @@ def test_htmx_post_with_the_csrf_header_from_the_page_is_accepted():
     client.force_login(UserFactory(role=Role.LEADER))
     page = client.get(reverse("home_leader")).content.decode()
     token = re.search(r'hx-headers=\'\{"x-csrftoken": "([^"]+)"\}\'', page).group(1)
-    response = client.post(
-        reverse("logout"), headers={"HX-Request": "true", "X-CSRFToken": token}
-    )
+    response = client.post(reverse("logout"), headers={"HX-Request": "true", "X-CSRFToken": token})
     assert response.status_code == 302
 
 
 # Templates: nothing inline, so the policy needs no 'unsafe-inline'.
-INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/(?:ld\+)?json\")[^>]*>", re.I)
+INLINE_SCRIPT = re.compile(
+    r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/(?:ld\+)?json\")[^>]*>", re.I
+)
 INLINE_STYLE_ATTR = re.compile(r"""\sstyle\s*=\s*["']""", re.I)
 STYLE_ELEMENT = re.compile(r"<style[\s>]", re.I)
 EVENT_HANDLER_ATTR = re.compile(r"""\son[a-z]+\s*=\s*["']""", re.I)

@@ -75,7 +75,10 @@ def test_successful_login_resets_the_failure_count(client, settings):
 
 @pytest.mark.django_db
 def test_password_spraying_from_one_address_is_rate_limited(client, settings):
-    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "login": {**settings.RATE_LIMITS["login"], "rate": "3/m"}}
+    settings.RATE_LIMITS = {
+        **settings.RATE_LIMITS,
+        "login": {**settings.RATE_LIMITS["login"], "rate": "3/m"},
+    }
     for n in range(3):
         assert login(client, f"someone{n}", "guess").status_code == 200
     response = login(client, "someone-else", "guess")
@@ -92,7 +95,10 @@ def _view(request):
 
 @pytest.mark.parametrize("name", ["rsvp", "guest_comment", "csv_import"])
 def test_each_named_limit_answers_429_once_exceeded(settings, name):
-    settings.RATE_LIMITS = {**settings.RATE_LIMITS, name: {**settings.RATE_LIMITS[name], "rate": "2/m"}}
+    settings.RATE_LIMITS = {
+        **settings.RATE_LIMITS,
+        name: {**settings.RATE_LIMITS[name], "rate": "2/m"},
+    }
     view = rate_limit(name)(_view)
     factory = RequestFactory()
     from django.contrib.auth.models import AnonymousUser
