@@ -251,7 +251,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.errors.login_locked_out"
 # Behind a TLS proxy (BEHIND_PROXY=1) the client is the address the proxy appended.
 AXES_CLIENT_IP_CALLABLE = "accounts.ratelimits.client_ip"
-RATELIMIT_IP_META_KEY = "accounts.ratelimits.client_ip"
+RATELIMIT_IP_META_KEY = "accounts.ratelimits.client_ip_for_limits"
 AXES_VERBOSE = False
 
 # Rate limits (django-ratelimit), by name: "rate" per "key". Applied through
