@@ -9,7 +9,7 @@ from tests.factories import UserFactory, administrator
 
 
 def role_group(role: Role) -> Group:
-    return Group.objects.get(name=role.value)
+    return Group.objects.get_or_create(name=role.value)[0]
 
 
 @pytest.mark.django_db
