@@ -96,4 +96,3 @@ def test_postgres_outage_gives_503_and_the_app_recovers_without_restart(postgres
         proxy.stop()
         connection.close()
         settings_dict["HOST"], settings_dict["PORT"] = original
-
