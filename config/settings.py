@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Turns "database unreachable" into a friendly 503 instead of a 500.
     "accounts.outage.DatabaseOutageMiddleware",
+    # Refuses bodies over MAX_REQUEST_BYTES (413) before anything reads them.
+    "accounts.security.RequestBodyLimitMiddleware",
     # A view over its rate limit (accounts/ratelimits.py) answers RATELIMIT_VIEW's 429.
     "django_ratelimit.middleware.RatelimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -146,6 +148,8 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 MAX_IMPORT_BYTES = env.int("MAX_IMPORT_BYTES", default=5 * 1024 * 1024)
+# Any request body, files included (Security, issue #10): room for the largest import.
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=MAX_IMPORT_BYTES + 1024 * 1024)
 
 # Redis: broker for Celery and the shared cache. Without it, tasks run eagerly.
 REDIS_URL = env("REDIS_URL", default="")
