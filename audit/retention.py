@@ -65,7 +65,7 @@ def retention_anonymise_inactive_contacts(
             )
             if contact is None:
                 continue
-            contact_erase(contact=contact, actor=None)
+            contact_erase(contact=contact)
             erased.append(pk)
     if erased:
         audit_record(

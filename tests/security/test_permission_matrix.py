@@ -5,7 +5,6 @@ an entry when you add a URL.
 """
 
 import pytest
-from django.apps import apps
 from django.test import Client
 from django.urls import reverse
 
@@ -20,6 +19,7 @@ from tests.security.matrix import (
     ROUTES,
     iter_url_names,
 )
+from tests.security.world import row_counts
 
 ROUTES_BY_NAME = {route.name: route for route in ROUTES}
 
@@ -70,14 +70,6 @@ def _cases():
                         table[role],
                         id=f"{route.name}-{method}-{role}-{which}",
                     )
-
-
-def row_counts() -> dict[str, int]:
-    return {
-        model._meta.label: model._default_manager.count()
-        for model in apps.get_models()
-        if not model._meta.proxy and model._meta.app_label not in ("sessions", "axes", "audit")
-    }
 
 
 def client_for(world, role, **kwargs) -> Client:

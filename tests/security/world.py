@@ -5,6 +5,7 @@ facilitates meeting A. Leader 2 and facilitator 2 have the same on the other sid
 (meeting B, region B): reaching those objects is an IDOR attempt.
 """
 
+from django.apps import apps
 from django.contrib.auth.models import Group
 
 from accounts.models import Role
@@ -70,3 +71,23 @@ def build_world() -> World:
         "other": f.ActionFactory(owner=users["leader2"]),
     }
     return world
+
+
+def row_counts() -> tuple[int, ...]:
+    """Rows in every table of the project's models, in one query (run per example)."""
+    from django.db import connection
+
+    tables = sorted(
+        {
+            model._meta.db_table
+            for model in apps.get_models(include_auto_created=True)
+            if not model._meta.proxy
+            and model._meta.managed
+            and model._meta.app_label not in ("sessions", "axes", "audit", "admin", "contenttypes")
+        }
+    )
+    quote = connection.ops.quote_name
+    sql = "SELECT "  # noqa: S608 - table names from the models, quoted + ", ".join(f"(SELECT COUNT(*) FROM {quote(t)})" for t in tables)
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return tuple(cursor.fetchone())
