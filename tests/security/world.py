@@ -87,7 +87,8 @@ def row_counts() -> tuple[int, ...]:
         }
     )
     quote = connection.ops.quote_name
-    sql = "SELECT "  # noqa: S608 - table names from the models, quoted + ", ".join(f"(SELECT COUNT(*) FROM {quote(t)})" for t in tables)
+    columns = ", ".join(f"(SELECT COUNT(*) FROM {quote(table)})" for table in tables)
+    sql = f"SELECT {columns}"  # noqa: S608 - table names from the models, quoted
     with connection.cursor() as cursor:
         cursor.execute(sql)
         return tuple(cursor.fetchone())
