@@ -87,8 +87,9 @@ def row_counts() -> tuple[int, ...]:
         }
     )
     quote = connection.ops.quote_name
-    columns = ", ".join(f"(SELECT COUNT(*) FROM {quote(table)})" for table in tables)
-    sql = f"SELECT {columns}"  # noqa: S608 - table names from the models, quoted
+    count = "(SELECT COUNT(*) FROM {})"  # noqa: S608 - table names from the models, quoted
+    columns = ", ".join(count.format(quote(table)) for table in tables)
+    sql = f"SELECT {columns}"
     with connection.cursor() as cursor:
         cursor.execute(sql)
         return tuple(cursor.fetchone())
