@@ -265,7 +265,13 @@ RATE_LIMITS = {
     "login": {"rate": env("RATE_LIMIT_LOGIN", default="30/10m"), "key": "ip", "method": "POST"},
     "rsvp": {"rate": env("RATE_LIMIT_RSVP", default="30/h"), "key": "ip"},
     "guest_comment": {"rate": env("RATE_LIMIT_GUEST_COMMENT", default="20/h"), "key": "ip"},
-    "csv_import": {"rate": env("RATE_LIMIT_CSV_IMPORT", default="10/h"), "key": "user_or_ip"},
+    "csv_import": {
+        "rate": env("RATE_LIMIT_CSV_IMPORT", default="10/h"),
+        "key": "user_or_ip",
+        "method": "POST",
+    },
+    # Other signed links a guest opens from a mail ("you said, we did", opt-out).
+    "guest_link": {"rate": env("RATE_LIMIT_GUEST_LINK", default="60/h"), "key": "ip"},
 }
 # Django's own Redis cache increments atomically; the warning only says it is not on
 # django-ratelimit's list. Without Redis (embedded, one process) the local-memory cache

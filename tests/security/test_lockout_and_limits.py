@@ -93,7 +93,7 @@ def _view(request):
     return HttpResponse("ok")
 
 
-@pytest.mark.parametrize("name", ["rsvp", "guest_comment", "csv_import"])
+@pytest.mark.parametrize("name", ["rsvp", "guest_comment", "guest_link", "csv_import"])
 def test_each_named_limit_answers_429_once_exceeded(settings, name):
     settings.RATE_LIMITS = {
         **settings.RATE_LIMITS,
