@@ -80,6 +80,8 @@ class Route:
     kwargs: Callable[[World, str], dict] | None = None
     # (world) -> POST data for the matrix (the fuzz test finds the fields by itself).
     data: Callable[[World], dict] | None = None
+    # (world, which) -> query string parameters (for pages that take ?contact=… etc.).
+    query: Callable[[World, str], dict] | None = None
     scoped: bool = False
     # Expected outcomes on the other leader's/facilitator's objects, if not the default.
     other: dict[str, Any] | None = None

@@ -83,6 +83,10 @@ def client_for(world, role, **kwargs) -> Client:
 def call(client, route, method, world, which):
     kwargs = route.kwargs(world, which) if route.kwargs else {}
     url = reverse(route.name, kwargs=kwargs)
+    if route.query:
+        from urllib.parse import urlencode
+
+        url += "?" + urlencode(route.query(world, which))
     headers = route.headers or {}
     if method == "get":
         return client.get(url, headers=headers)
