@@ -10,8 +10,8 @@ add one when you add a URL. Outcomes:
 - an int: that exact status code;
 - ``LOGIN``: a redirect to the login page;
 - ``DENY``: 403 or 404 (404 where the object's existence itself is private);
-- ``OK``: 2xx or a redirect that is not to the login page (for POSTs whose result
-  depends on the data sent).
+- ``OK``: allowed — any answer but 403/404/405, a 5xx or a redirect to the login page
+  (for POSTs whose result depends on the data sent: 200 with errors, 302, 400).
 
 Routes with ``scoped=True`` are object views: the matrix also calls them with the
 *other* leader's / facilitator's objects (IDOR), where leader and facilitator must get
