@@ -49,7 +49,13 @@ def _user_or_ip(group, request) -> str:
     return f"ip:{client_ip_for_limits(request)}"
 
 
-KEYS = {"ip": "ip", "user_or_ip": _user_or_ip, "user": "user"}
+def _link_token(group, request) -> str:
+    """The signed token in the URL: one budget per link, without keeping any address."""
+    match = getattr(request, "resolver_match", None)
+    return "token:" + str((match.kwargs if match else {}).get("token", ""))
+
+
+KEYS = {"ip": "ip", "user_or_ip": _user_or_ip, "user": "user", "token": _link_token}
 
 
 def limit_for(name: str) -> dict:

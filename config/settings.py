@@ -264,7 +264,12 @@ RATELIMIT_VIEW = "accounts.errors.rate_limited"
 RATE_LIMITS = {
     "login": {"rate": env("RATE_LIMIT_LOGIN", default="30/10m"), "key": "ip", "method": "POST"},
     "rsvp": {"rate": env("RATE_LIMIT_RSVP", default="30/h"), "key": "ip"},
-    "guest_comment": {"rate": env("RATE_LIMIT_GUEST_COMMENT", default="20/h"), "key": "ip"},
+    # Per link (all guests of a meeting share it), so no guest's address is looked at.
+    "guest_comment": {
+        "rate": env("RATE_LIMIT_GUEST_COMMENT", default="60/m"),
+        "key": "token",
+        "method": "POST",
+    },
     "csv_import": {
         "rate": env("RATE_LIMIT_CSV_IMPORT", default="10/h"),
         "key": "user_or_ip",

@@ -106,6 +106,7 @@ def test_each_named_limit_answers_429_once_exceeded(settings, name):
     def call():
         request = factory.post("/", REMOTE_ADDR="192.0.2.1")
         request.user = AnonymousUser()
+        request.resolver_match = type("Match", (), {"kwargs": {"token": "abc"}})()
         return view(request)
 
     assert call().status_code == 200
