@@ -171,9 +171,8 @@ def actions_remind_overdue(*, today: dt.date | None = None) -> int:
     Safe to run any number of times: the outbox's unique delivery key (action and due
     date) turns a repeat into a no-op. Returns how many reminders were newly queued.
     """
-    from outbox.services import outbox_enqueue
-
     from outbox.models import OutboxMail
+    from outbox.services import outbox_enqueue
 
     from . import mails
 
@@ -505,9 +504,8 @@ def follow_up_publish(*, follow_up: FollowUp, by: User) -> int:
     when it was published, for the dashboard's response rate. Returns the number of
     mails newly queued.
     """
-    from outbox.services import outbox_enqueue
-
     from outbox.models import OutboxMail
+    from outbox.services import outbox_enqueue
 
     from . import followup, mails
 
