@@ -83,6 +83,12 @@ def test_leader_previews_and_sends_invitations_then_follows_the_outbox(page, scr
     ).to_be_visible()
     assert_accessible(page)
     page.screenshot(path=screenshot_dir / "outbox.png", full_page=True)
+    page.get_by_role("link", name="Invitation: Northern region leadership meeting").first.click()
+    expect(page.get_by_role("heading", name="Plain text")).to_be_visible()
+    expect(page.get_by_text("invite.ics")).to_be_visible()
+    expect(page.frame_locator("iframe.mail-frame").get_by_text("Will you join us?")).to_be_visible()
+    assert_accessible(page)
+    page.screenshot(path=screenshot_dir / "outbox-mail.png", full_page=True)
 
 
 def test_outbox_and_invitation_pages_on_a_phone(phone_page, screenshot_dir):
