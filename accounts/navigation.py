@@ -25,6 +25,7 @@ NAVIGATION: list[NavEntry] = [
     NavEntry("Charter", "actions:charter_list", "actions.view_charter"),
     NavEntry("Dashboard", "dashboard:index", "dashboard.view_dashboard"),
     NavEntry("Outbox", "outbox:list", "outbox.view_outbox"),
+    NavEntry("Audit log", "audit:list", "audit.view_auditentry"),
     NavEntry("Administration", "admin:index", "accounts.view_administrator_home"),
 ]
 

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
+from .ratelimits import rate_limit
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,7 +12,7 @@ urlpatterns = [
     path("home/administrator/", views.home_administrator, name="home_administrator"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        rate_limit("login")(auth_views.LoginView.as_view(redirect_authenticated_user=True)),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import connection
+from django.db import connection, transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -73,6 +73,8 @@ def _broker_status() -> str:
     return "ok"
 
 
+# Not inside ATOMIC_REQUESTS' transaction: opening it would need the database it checks.
+@transaction.non_atomic_requests
 @never_cache
 @require_GET
 def healthz(request):

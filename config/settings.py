@@ -44,21 +44,37 @@ INSTALLED_APPS = [
     "customers",
     "meetings",
     "outbox",
+    "invitations",
     "feedback",
     "actions",
     "dashboard",
+    # Security (issue #10)
+    "csp",
+    "axes",
+    "django_ratelimit",
+    "audit",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Turns "database unreachable" into a friendly 503 instead of a 500.
+    "accounts.outage.DatabaseOutageMiddleware",
+    # Refuses bodies over MAX_REQUEST_BYTES (413) before anything reads them.
+    "accounts.security.RequestBodyLimitMiddleware",
+    # A view over its rate limit (accounts/ratelimits.py) answers RATELIMIT_VIEW's 429.
+    "django_ratelimit.middleware.RatelimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audit.context.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -95,6 +111,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses any login while the username/address is locked out (django-axes).
+    "accounts.backends.LockoutBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -131,6 +149,8 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 MAX_IMPORT_BYTES = env.int("MAX_IMPORT_BYTES", default=5 * 1024 * 1024)
+# Any request body, files included (Security, issue #10): room for the largest import.
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=MAX_IMPORT_BYTES + 1024 * 1024)
 
 # Redis: broker for Celery and the shared cache. Without it, tasks run eagerly.
 REDIS_URL = env("REDIS_URL", default="")
@@ -188,9 +208,8 @@ SECURE_SSL_REDIRECT = SECURE_HTTPS
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if SECURE_HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HTTPS
 SECURE_HSTS_PRELOAD = SECURE_HTTPS
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_PROXY", default=False) else None
-)
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -206,6 +225,16 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# Outbox (mail): every outgoing mail is an OutboxMail row; see docs/mail.md.
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
+OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=60)
+OUTBOX_RETRY_MAX_SECONDS = env.int("OUTBOX_RETRY_MAX_SECONDS", default=30 * 60)
+OUTBOX_STALE_AFTER_SECONDS = env.int("OUTBOX_STALE_AFTER_SECONDS", default=300)
+CELERY_BEAT_SCHEDULE["outbox-dispatch-due"] = {
+    "task": "outbox.dispatch_due",
+    "schedule": env.float("OUTBOX_POLL_SECONDS", default=60.0),
+}
+
 # Dashboard: themes recomputed nightly; the aggregates behind every figure refreshed often.
 from celery.schedules import crontab  # noqa: E402
 
@@ -217,4 +246,79 @@ CELERY_BEAT_SCHEDULE["dashboard-recompute-themes"] = {
 CELERY_BEAT_SCHEDULE["dashboard-refresh-aggregates"] = {
     "task": "dashboard.refresh_aggregates",
     "schedule": DASHBOARD_REFRESH_MINUTES * 60.0,
+}
+
+# Actions: reminders to owners of overdue actions, every 6 hours (one per action and due date).
+CELERY_BEAT_SCHEDULE["actions.remind_overdue"] = {
+    "task": "actions.remind_overdue",
+    "schedule": env.int("ACTIONS_REMIND_EVERY_SECONDS", default=6 * 60 * 60),
+}
+
+# --- Security (issue #10): CSP, lockouts, rate limits, audit, retention ---------------
+# Content Security Policy (django-csp 4): nothing inline, nothing from elsewhere.
+# htmx runs with includeIndicatorStyles off and allowEval off (see _base.html), so it
+# needs neither 'unsafe-inline' styles nor 'unsafe-eval'.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+CSRF_FAILURE_VIEW = "accounts.errors.csrf_failure"
+
+# Login lockout (django-axes): the database handler works on SQLite and PostgreSQL and
+# keeps working when Redis is down. A username is locked after AXES_FAILURE_LIMIT
+# failures from one address; the lock lifts by itself after the cool-off.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("LOGIN_LOCKOUT_MINUTES", default=15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.errors.login_locked_out"
+# Behind a TLS proxy (BEHIND_PROXY=1) the client is the address the proxy appended.
+AXES_CLIENT_IP_CALLABLE = "accounts.ratelimits.client_ip"
+RATELIMIT_IP_META_KEY = "accounts.ratelimits.client_ip_for_limits"
+AXES_VERBOSE = False
+
+# Rate limits (django-ratelimit), by name: "rate" per "key". Applied through
+# accounts/ratelimits.py; an exceeded limit answers 429 with a friendly page.
+RATELIMIT_VIEW = "accounts.errors.rate_limited"
+RATE_LIMITS = {
+    "login": {"rate": env("RATE_LIMIT_LOGIN", default="30/10m"), "key": "ip", "method": "POST"},
+    "rsvp": {"rate": env("RATE_LIMIT_RSVP", default="30/h"), "key": "ip"},
+    # Per link (all guests of a meeting share it), so no guest's address is looked at.
+    "guest_comment": {
+        "rate": env("RATE_LIMIT_GUEST_COMMENT", default="60/m"),
+        "key": "token",
+        "method": "POST",
+    },
+    "csv_import": {
+        "rate": env("RATE_LIMIT_CSV_IMPORT", default="10/h"),
+        "key": "user_or_ip",
+        "method": "POST",
+    },
+    # Other signed links a guest opens from a mail ("you said, we did", opt-out).
+    "guest_link": {"rate": env("RATE_LIMIT_GUEST_LINK", default="60/h"), "key": "ip"},
+}
+# Django's own Redis cache increments atomically; the warning only says it is not on
+# django-ratelimit's list. Without Redis (embedded, one process) the local-memory cache
+# is per process, which is what a single process needs.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+if not REDIS_URL:
+    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
+
+# Data retention: contacts with no booking and no update for this many months are
+# anonymised by `manage.py anonymise_inactive_contacts` (daily, through beat).
+RETENTION_INACTIVE_CONTACT_MONTHS = env.int("RETENTION_INACTIVE_CONTACT_MONTHS", default=36)
+CELERY_BEAT_SCHEDULE["anonymise-inactive-contacts"] = {
+    "task": "audit.anonymise_inactive_contacts",
+    "schedule": 24 * 60 * 60,
 }

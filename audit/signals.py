@@ -1,0 +1,46 @@
+"""Role changes are audited wherever they happen: the admin, the shell, a service.
+
+A role is a group (accounts.Role), so a change of `User.groups` is a role change.
+This is a cross-cutting concern with no single service to call, hence a signal.
+"""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
+
+from .models import AuditEntry
+from .services import audit_record
+
+User = get_user_model()
+
+
+def _names(model, pk_set) -> list[str]:
+    if model is Group:
+        return sorted(Group.objects.filter(pk__in=pk_set).values_list("name", flat=True))
+    return sorted(str(user) for user in User.objects.filter(pk__in=pk_set))
+
+
+@receiver(m2m_changed, sender=User.groups.through, dispatch_uid="audit_role_changes")
+def audit_role_changes(sender, instance, action, reverse, model, pk_set, **kwargs):
+    if action == "pre_clear":
+        # The pks are gone after the clear: remember them now.
+        if reverse:
+            instance._audit_cleared = list(instance.user_set.values_list("pk", flat=True))
+        else:
+            instance._audit_cleared = list(instance.groups.values_list("pk", flat=True))
+        return
+    if action == "post_clear":
+        pk_set = set(getattr(instance, "_audit_cleared", []))
+        action = "post_remove"
+    if action not in ("post_add", "post_remove") or not pk_set:
+        return
+    kind = (
+        AuditEntry.Action.ROLE_GRANTED if action == "post_add" else AuditEntry.Action.ROLE_REVOKED
+    )
+    if reverse:  # group.user_set.add(users...)
+        for user_name in _names(User, pk_set):
+            audit_record(action=kind, target_repr=user_name, details={"role": instance.name})
+    else:  # user.groups.add(groups...)
+        for role in _names(Group, pk_set):
+            audit_record(action=kind, target_repr=str(instance), details={"role": role})

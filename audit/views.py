@@ -1,0 +1,22 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from .models import AuditEntry
+from .selectors import audit_entry_list
+
+
+@require_GET
+@login_required
+def entry_list(request):
+    if not request.user.has_perm("audit.view_auditentry"):
+        raise PermissionDenied
+    action = request.GET.get("action", "")
+    if action not in AuditEntry.Action.values:
+        action = ""
+    page = Paginator(audit_entry_list(action=action), 50).get_page(request.GET.get("page"))
+    context = {"page": page, "action": action, "actions": AuditEntry.Action.choices}
+    template = "audit/list.html#entries" if request.htmx else "audit/list.html"
+    return render(request, template, context)

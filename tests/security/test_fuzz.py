@@ -1,0 +1,193 @@
+"""Robustness: random, oversized, unicode, NUL-byte and wrong-type input to every form
+and htmx endpoint never gives a 500 and never leaves a partial write.
+
+Endpoints come from the permission matrix: every route that accepts a POST (and every
+GET form found on a page) is fuzzed as a role allowed to use it, with the form's field
+names discovered from the page itself. Examples per form: the Hypothesis profile
+("ci": 200 when REQUIRE_SERVICES=1 or HYPOTHESIS_PROFILE=ci, "dev": 25 otherwise).
+"""
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.security.forms import find_forms
+from tests.security.matrix import ANON, DENY, LOGIN, ROLES, ROUTES
+from tests.security.world import row_counts
+
+NASTY_TEXT = st.one_of(
+    st.text(max_size=300),
+    st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=50),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "\x00",
+            "a\x00b",
+            "<script>alert(1)</script>",
+            "'; DROP TABLE customers_contact; --",
+            "9" * 40,
+            "-1",
+            "0",
+            "1e309",
+            "NaN",
+            "2026-02-30",
+            "31/12/2026",
+            "2026-01-01T25:61",
+            "Europe/Nowhere",
+            "ZZ",
+            "\u202eevil",
+            "😀" * 100,
+            "x" * 20_000,
+            "true",
+            "null",
+            "[]",
+            "{}",
+        ]
+    ),
+    st.integers(min_value=-(2**70), max_value=2**70).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(str),
+)
+
+
+def value_strategy(options: list[str]):
+    values = NASTY_TEXT if not options else st.one_of(st.sampled_from(options), NASTY_TEXT)
+    # Sometimes several values for one name (wrong type for a single-value field).
+    return st.one_of(values, st.lists(values, min_size=2, max_size=4))
+
+
+def payload_strategy(fields: dict[str, list[str]]):
+    known = st.fixed_dictionaries(
+        {},
+        optional={name: value_strategy(options) for name, options in fields.items()},
+    )
+    extra = st.dictionaries(st.text(min_size=1, max_size=20), NASTY_TEXT, max_size=3)
+    return st.tuples(known, extra).map(lambda pair: {**pair[1], **pair[0]})
+
+
+def looks_rejected(response) -> bool:
+    if response.status_code >= 400:
+        return True
+    body = response.content
+    return response.status_code == 200 and (
+        b"errorlist" in body or b"field--error" in body or b'role="alert"' in body
+    )
+
+
+def fuzz_role(route, method):
+    table = getattr(route, method)
+    allowed = [r for r in ROLES if r != ANON and table[r] not in (LOGIN, DENY)]
+    return allowed[0] if allowed else ANON
+
+
+def _targets():
+    for route in ROUTES:
+        if not route.fuzz:
+            continue
+        if route.post:
+            yield pytest.param(route, "post", id=f"{route.name}-post")
+        if route.get:
+            yield pytest.param(route, "get", id=f"{route.name}-get")
+
+
+@pytest.fixture
+def relaxed_limits(settings):
+    # Every example is rolled back, axes' rows with it; the cache-based limits are not.
+    settings.RATE_LIMITS = {
+        name: {**limit, "rate": "100000/s"} for name, limit in settings.RATE_LIMITS.items()
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("route", "method"), list(_targets()))
+def test_fuzzed_input_never_breaks_a_form(world, relaxed_limits, route, method):
+    role = fuzz_role(route, method)
+    client = Client(raise_request_exception=False)
+    if world.users[role] is not None:
+        client.force_login(world.users[role])
+    kwargs = route.kwargs(world, "own") if route.kwargs else {}
+    url = reverse(route.name, kwargs=kwargs)
+    if route.query:
+        from urllib.parse import urlencode
+
+        url += "?" + urlencode(route.query(world, "own"))
+    headers = route.headers or {}
+
+    fields: dict[str, list[str]] = {}
+    if route.data:
+        fields.update({name: [str(value)] for name, value in route.data(world).items()})
+    if route.get and route.get.get(role) == 200:
+        page = client.get(url, headers=headers)
+        for form in find_forms(page.content.decode(errors="replace")):
+            path = url.split("?")[0]
+            if form.method == method and (not form.action or form.action.split("?")[0] == path):
+                for name, options in form.fields.items():
+                    fields.setdefault(name, []).extend(options)
+    examples = None  # the profile's number: 200 in CI
+    if method == "get":
+        if not fields:
+            examples = 20  # no form on the page: only guessed query parameters
+        # Query parameters every list page is tempted to read, found form or not.
+        for name in ("page", "q", "sort", "order", "format", "region", "month", "next"):
+            fields.setdefault(name, [])
+
+    @settings(
+        max_examples=examples or settings.default.max_examples,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(payload=payload_strategy(fields), htmx=st.booleans())
+    def check(payload, htmx):
+        request_headers = {**headers, **({"HX-Request": "true"} if htmx else {})}
+        with transaction.atomic():
+            before = row_counts() if method == "post" else None
+            if method == "post":
+                response = client.post(url, payload, headers=request_headers)
+            else:
+                response = client.get(url, payload, headers=request_headers)
+            assert response.status_code < 500, (
+                f"{method.upper()} {route.name} as {role} answered {response.status_code} "
+                f"for {payload!r}"
+            )
+            if before is not None and looks_rejected(response):
+                assert row_counts() == before, f"partial write on rejected input {payload!r}"
+            transaction.set_rollback(True)
+
+    check()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("route", "method"), [t.values for t in _targets() if t.values[1] == "post"]
+)
+def test_wrong_content_type_body_is_refused_cleanly(world, relaxed_limits, route, method):
+    role = fuzz_role(route, method)
+    client = Client(raise_request_exception=False)
+    if world.users[role] is not None:
+        client.force_login(world.users[role])
+    url = reverse(route.name, kwargs=route.kwargs(world, "own") if route.kwargs else {})
+    before = row_counts()
+    for content_type, body in [
+        ("application/json", b'{"a": [1, 2, {"b": null}]}'),
+        ("multipart/form-data; boundary=xyz", b"--xyz\r\nbroken"),
+        ("application/x-www-form-urlencoded", b"a=%ZZ&%00=\xff\xfe"),
+        ("text/plain", b"\x00\x01\x02" * 100),
+    ]:
+        response = client.post(url, body, content_type=content_type, headers=route.headers or {})
+        assert response.status_code < 500, (route.name, content_type, response.status_code)
+    if looks_rejected(response):
+        assert row_counts() == before
+
+
+@pytest.mark.django_db
+def test_oversized_request_body_is_refused_before_parsing(client, settings):
+    settings.MAX_REQUEST_BYTES = 10_000
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("big.csv", b"a,b\n" * 5000, content_type="text/csv")
+    response = client.post(reverse("login"), {"file": upload, "username": "x"})
+    assert response.status_code == 413
+    assert b"too large" in response.content

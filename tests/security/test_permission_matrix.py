@@ -1,0 +1,163 @@
+"""Walk every URL pattern with every role, on our objects and on someone else's.
+
+The expectations live in `tests/security/matrix.py`; see its docstring for how to add
+an entry when you add a URL.
+"""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.security.matrix import (
+    ADMIN_NAMESPACE,
+    ADMIN_PROBES,
+    ANON,
+    DENY,
+    LOGIN,
+    OK,
+    ROLES,
+    ROUTES,
+    iter_url_names,
+)
+from tests.security.world import row_counts
+
+ROUTES_BY_NAME = {route.name: route for route in ROUTES}
+
+
+def test_every_url_pattern_has_an_entry():
+    missing = [
+        f"{name}  ({route})"
+        for name, route in iter_url_names()
+        if name.split(":")[0] != ADMIN_NAMESPACE and name not in ROUTES_BY_NAME
+    ]
+    assert not missing, (
+        "These URL patterns have no entry in the permission matrix. Add a Route for each "
+        "to ROUTES in tests/security/matrix.py, saying who may GET/POST it (and scoped=True "
+        "for object views):\n  " + "\n  ".join(missing)
+    )
+
+
+def test_matrix_has_no_stale_entries():
+    names = {name for name, _ in iter_url_names()}
+    stale = sorted(set(ROUTES_BY_NAME) - names)
+    assert not stale, f"Remove these entries: no URL pattern has these names: {stale}"
+
+
+def test_unnamed_url_patterns_are_not_allowed():
+    unnamed = [
+        route
+        for name, route in iter_url_names()
+        if "<unnamed" in name and not name.startswith(f"{ADMIN_NAMESPACE}:")
+    ]
+    assert not unnamed, f"Name every URL pattern so the matrix can cover it: {unnamed}"
+
+
+def _cases():
+    for route in ROUTES:
+        for method in ("get", "post"):
+            expected = getattr(route, method)
+            if expected is None:
+                continue
+            variants = ["own", "other"] if route.scoped else ["own"]
+            for which in variants:
+                table = expected if which == "own" else route.expected_other(method)
+                for role in ROLES:
+                    yield pytest.param(
+                        route,
+                        method,
+                        role,
+                        which,
+                        table[role],
+                        id=f"{route.name}-{method}-{role}-{which}",
+                    )
+
+
+def client_for(world, role, **kwargs) -> Client:
+    client = Client(**kwargs)
+    user = world.users[role]
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def call(client, route, method, world, which):
+    kwargs = route.kwargs(world, which) if route.kwargs else {}
+    url = reverse(route.name, kwargs=kwargs)
+    if route.query:
+        from urllib.parse import urlencode
+
+        url += "?" + urlencode(route.query(world, which))
+    headers = route.headers or {}
+    if method == "get":
+        return client.get(url, headers=headers)
+    data = route.data(world) if route.data else {}
+    return client.post(url, data, headers=headers)
+
+
+def is_login_redirect(response) -> bool:
+    login = reverse("login")
+    location = response.get("Location", "") or response.get("HX-Redirect", "")
+    return (
+        response.status_code in (302, 303)
+        and location.startswith(login)
+        or (response.has_header("HX-Redirect") and response["HX-Redirect"].startswith(login))
+    )
+
+
+def assert_outcome(response, expected, context):
+    status = response.status_code
+    if expected == LOGIN:
+        assert is_login_redirect(response), f"{context}: expected redirect to login, got {status}"
+    elif expected == DENY:
+        assert status in (403, 404), f"{context}: expected 403/404, got {status}"
+    elif expected == OK:
+        # Allowed: the permission check passed, whatever the (empty) data made of it.
+        assert status < 500, f"{context}: expected an answer, got {status}"
+        assert status not in (403, 404, 405), f"{context}: expected to be allowed, got {status}"
+        assert not is_login_redirect(response), f"{context}: unexpectedly sent to login"
+    else:
+        assert status == expected, f"{context}: expected {expected}, got {status}"
+        if 300 <= status < 400:
+            assert not is_login_redirect(response), f"{context}: unexpectedly sent to login"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("route", "method", "role", "which", "expected"), list(_cases()))
+def test_permission_matrix(world, route, method, role, which, expected):
+    client = client_for(world, role)
+    before = row_counts() if expected in (DENY, LOGIN) and method == "post" else None
+    response = call(client, route, method, world, which)
+    assert_outcome(response, expected, f"{method.upper()} {route.name} as {role} on {which}")
+    if before is not None:
+        assert row_counts() == before, f"a refused {route.name} POST as {role} wrote rows"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", [r for r in ROUTES if r.post], ids=lambda r: r.name)
+def test_every_post_needs_a_csrf_token(world, route):
+    allowed = [r for r in ROLES if r != ANON and route.post[r] != DENY] or [ANON]
+    role = allowed[0]
+    client = client_for(world, role, enforce_csrf_checks=True)
+    before = row_counts()
+    response = call(client, route, "post", world, "own")
+    assert response.status_code == 403, f"{route.name} accepted a POST without a CSRF token"
+    assert row_counts() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", ADMIN_PROBES)
+def test_admin_site_is_for_staff_accounts_only(world, role, name):
+    response = client_for(world, role).get(reverse(name))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ADMIN_PROBES)
+def test_admin_site_opens_for_a_superuser(world, name):
+    from tests.factories import UserFactory
+
+    client = Client()
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    assert client.get(reverse(name)).status_code == 200
