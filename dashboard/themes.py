@@ -37,6 +37,14 @@ EXTRA_STOP_WORDS = {
     "would", "could", "should", "us", "we", "our", "you", "your", "they", "their",
     "new", "old", "start", "starts", "later", "quickly", "constantly", "regularly", "place",
     "showing", "come", "comes", "arrive", "arrives", "thank", "thanks", "please", "lots",
+    # Verbs and judgements name no subject: keep them out of keywords and theme names.
+    "took", "take", "takes", "asked", "ask", "asks", "went", "go", "goes", "changed",
+    "change", "shows", "show", "chasing", "chase", "save", "saves", "promised", "promise",
+    "presented", "present", "shared", "share", "explain", "explains", "hearing", "hear",
+    "working", "work", "invited", "best", "excellent", "wrong", "happy", "long", "simple",
+    "clear", "big", "answered", "answering", "called", "call", "keep", "knows", "know",
+    "passed", "solving", "solved", "stays", "warns", "walked", "thanked",
+    "raising", "happens", "sides", "listened", "afterwards", "able", "sure", "serious",
 }  # fmt: skip
 
 SIMPLIFY_RE = re.compile(
