@@ -113,8 +113,8 @@ def _names_someone(text: str, names: set[str]) -> bool:
 
 def _topic_name(keywords: list[str]) -> str:
     """Two readable terms: word pairs first (they read as subjects), then single words."""
-    top = keywords[:8]
-    ordered = [w for w in top if " " in w] + [w for w in top if " " not in w]
+    top = keywords[:4]
+    ordered = [w for w in top if " " in w] + [w for w in top if " " not in w] + keywords[4:8]
     chosen: list[str] = []
     for word in ordered:
         parts = set(word.split())
