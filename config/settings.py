@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "customers",
     "meetings",
     "outbox",
+    "invitations",
     "feedback",
     "actions",
     "dashboard",
@@ -291,4 +292,14 @@ RETENTION_INACTIVE_CONTACT_MONTHS = env.int("RETENTION_INACTIVE_CONTACT_MONTHS",
 CELERY_BEAT_SCHEDULE["anonymise-inactive-contacts"] = {
     "task": "audit.anonymise_inactive_contacts",
     "schedule": 24 * 60 * 60,
+}
+
+# Outbox (mail): every outgoing mail is an OutboxMail row; see docs/mail.md.
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
+OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=60)
+OUTBOX_RETRY_MAX_SECONDS = env.int("OUTBOX_RETRY_MAX_SECONDS", default=30 * 60)
+OUTBOX_STALE_AFTER_SECONDS = env.int("OUTBOX_STALE_AFTER_SECONDS", default=300)
+CELERY_BEAT_SCHEDULE["outbox-dispatch-due"] = {
+    "task": "outbox.dispatch_due",
+    "schedule": env.float("OUTBOX_POLL_SECONDS", default=60.0),
 }

@@ -6,6 +6,7 @@ urlpatterns = [
     path("customers/", include("customers.urls")),
     path("meetings/", include("meetings.urls")),
     path("outbox/", include("outbox.urls")),
+    path("invitations/", include("invitations.urls")),
     path("feedback/", include("feedback.urls")),
     path("actions/", include("actions.urls")),
     path("dashboard/", include("dashboard.urls")),

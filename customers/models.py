@@ -1,4 +1,5 @@
 import zoneinfo
+from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -7,8 +8,13 @@ from django.db.models.functions import Lower
 from django_countries.fields import CountryField
 
 
+@cache
+def known_time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
 def validate_time_zone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
+    if value not in known_time_zones():
         raise ValidationError(f"“{value}” is not a known time zone (for example Europe/Paris).")
 
 
@@ -116,3 +122,28 @@ class Contact(models.Model):
     @property
     def has_opted_out(self) -> bool:
         return self.opted_out_at is not None
+
+
+class CustomerImport(models.Model):
+    """An uploaded CSV waiting for its preview to be confirmed.
+
+    The file's bytes are kept only until the import is applied (then wiped), so that
+    the confirmation applies exactly what was previewed; an erasure request deletes
+    every pending upload, since it may still name the person.
+    """
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    filename = models.CharField(max_length=255, blank=True)
+    content = models.BinaryField(blank=True)
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.filename or f"Import {self.pk}"

@@ -53,6 +53,11 @@ class FeedbackItem(models.Model):
 
         GUEST = "guest", "Customer guest"
         STAFF = "staff", "Our staff"
+        GUEST_LINK = "guest_link", "Guest comment (meeting link)"
+
+        @classmethod
+        def from_guests(cls) -> tuple[str, ...]:
+            return (cls.GUEST, cls.GUEST_LINK)
 
     meeting = models.ForeignKey(
         "meetings.Meeting", on_delete=models.PROTECT, related_name="feedback_items"
@@ -83,3 +88,18 @@ class FeedbackItem(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+
+class CaptureState(models.Model):
+    """Which agenda section a meeting's capture is on, shared by its facilitators.
+
+    Holds no time and no person: only the section the next items go to.
+    """
+
+    meeting = models.OneToOneField(
+        "meetings.Meeting", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    section = models.CharField(max_length=20, choices=Section.choices, default=Section.CUSTOMER)
+
+    def __str__(self):
+        return f"{self.meeting_id}: {self.section}"

@@ -79,6 +79,9 @@ class Meeting(models.Model):
     )
     # iCalendar SEQUENCE: grows with every change sent to guests.
     ics_sequence = models.PositiveIntegerField(default=0)
+    # Grows with every change to the agenda; a reorder posted against an older
+    # version (a concurrent edit) is refused.
+    agenda_version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -93,6 +96,20 @@ class Meeting(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def length_minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+    @property
+    def is_panel(self) -> bool:
+        return self.type == self.Type.PANEL
+
+    @property
+    def is_past(self) -> bool:
+        from django.utils import timezone
+
+        return self.starts_at <= timezone.now()
 
 
 class AgendaItem(models.Model):
@@ -147,3 +164,100 @@ class Booking(models.Model):
 
     def __str__(self):
         return f"{self.contact} at {self.meeting}"
+
+
+class AgendaTemplate(models.Model):
+    """A starting agenda for new meetings; administrators manage them."""
+
+    name = models.CharField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    is_default = models.BooleanField(
+        default=False, help_text="New meetings start from the default template."
+    )
+
+    class Meta:
+        ordering = ["-is_default", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=Q(is_default=True),
+                name="agenda_template_one_default",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class AgendaTemplateItem(models.Model):
+    template = models.ForeignKey(AgendaTemplate, on_delete=models.CASCADE, related_name="items")
+    section = models.CharField(max_length=20, choices=Section.choices, default=Section.OTHER)
+    title = models.CharField(max_length=200)
+    presenter = models.CharField(max_length=200, blank=True)
+    minutes = models.PositiveSmallIntegerField(default=10)
+    notes = models.TextField(blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["template", "position", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class PrepItem(models.Model):
+    """One step of a meeting's preparation checklist, ticked by the team."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="prep_items")
+    text = models.CharField(max_length=300)
+    position = models.PositiveIntegerField(default=0)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["meeting", "position", "pk"]
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+
+class Question(models.Model):
+    """The question bank: questions worth asking guests (administrators edit it)."""
+
+    text = models.CharField(max_length=300, unique=True)
+    help = models.TextField(blank=True, help_text="Why this question helps; shown to facilitators.")
+    position = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.text
+
+
+class MeetingQuestion(models.Model):
+    """A question a facilitator chose for a meeting, in the order it will be asked."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="questions")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["meeting", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "question"], name="meeting_question_unique"),
+        ]
+
+    def __str__(self):
+        return str(self.question)

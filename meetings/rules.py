@@ -1,6 +1,44 @@
+"""Who may do what with meetings.
+
+- Administrators: everything.
+- Leaders: see every meeting; manage (edit, agenda, guests, invite, cancel, close)
+  the meetings they own or co-own.
+- Facilitators: see and prepare (checklist, questions, attendance, the kind rating)
+  the meetings they facilitate.
+- Executives: no meeting management, and no meeting pages (the dashboard is theirs).
+"""
+
 import rules
 
 from accounts.rules import is_administrator, is_facilitator, is_leader
 
+
+@rules.predicate
+def owns_meeting(user, meeting) -> bool:
+    if meeting is None or not getattr(user, "is_authenticated", False):
+        return False
+    if meeting.owner_id == user.pk:
+        return True
+    return any(co.pk == user.pk for co in meeting.co_owners.all())
+
+
+@rules.predicate
+def facilitates_meeting(user, meeting) -> bool:
+    if meeting is None or not getattr(user, "is_authenticated", False):
+        return False
+    return any(f.pk == user.pk for f in meeting.facilitators.all())
+
+
+manages_meeting = is_administrator | (is_leader & owns_meeting)
+prepares_meeting = manages_meeting | (is_facilitator & facilitates_meeting)
+
 rules.add_perm("meetings.view_meeting_list", is_administrator | is_leader | is_facilitator)
-rules.add_perm("meetings.add_meeting", is_leader)
+rules.add_perm("meetings.add_meeting", is_administrator | is_leader)
+rules.add_perm("meetings.view_meeting", is_administrator | is_leader | prepares_meeting)
+rules.add_perm("meetings.change_meeting", manages_meeting)
+rules.add_perm("meetings.book_guests", manages_meeting)
+rules.add_perm("meetings.prepare_meeting", prepares_meeting)
+rules.add_perm("meetings.mark_attendance", prepares_meeting)
+rules.add_perm("meetings.rate_meeting", is_administrator | (is_facilitator & facilitates_meeting))
+rules.add_perm("meetings.close_meeting", manages_meeting)
+rules.add_perm("meetings.manage_question_bank", is_administrator)

@@ -56,13 +56,19 @@ def database_env(connection) -> dict[str, str]:
 class CeleryWorker:
     """A real `celery worker` process against REDIS_URL and the test database."""
 
-    def __init__(self, env: dict[str, str], log_path: Path, queues: str = "celery"):
+    def __init__(
+        self, env: dict[str, str], log_path: Path, queues: str = "celery", concurrency: int = 2
+    ):
         self.env = env
         self.log_path = log_path
         self.queues = queues
+        self.concurrency = concurrency
         self.process: subprocess.Popen | None = None
+        self._log_offset = 0
 
     def start(self) -> "CeleryWorker":
+        # A restarted worker appends to the same log: look for "ready." after this point.
+        self._log_offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         log = open(self.log_path, "ab")  # noqa: SIM115 - kept open for the child's lifetime
         self.process = subprocess.Popen(
             [
@@ -73,7 +79,7 @@ class CeleryWorker:
                 "config",
                 "worker",
                 "--pool=prefork",
-                "--concurrency=2",
+                f"--concurrency={self.concurrency}",
                 "--without-heartbeat",
                 "--without-gossip",
                 "--without-mingle",
@@ -95,7 +101,7 @@ class CeleryWorker:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"celery worker exited: {self.log_path.read_text()[-2000:]}")
-            if b"ready." in self.log_path.read_bytes():
+            if b"ready." in self.log_path.read_bytes()[self._log_offset :]:
                 return
             time.sleep(0.2)
         raise RuntimeError(f"celery worker not ready: {self.log_path.read_text()[-2000:]}")

@@ -1,0 +1,77 @@
+from django.contrib import admin
+
+from accounts.rules import is_administrator
+
+from .models import Contact, Facet, Organisation, Region
+
+
+class AdministratorsManage:
+    """Users with the Administrator role (and staff access) manage customer records here."""
+
+    def has_module_permission(self, request):
+        return is_administrator(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_administrator(request.user)
+
+    def has_add_permission(self, request, *args):
+        return is_administrator(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_administrator(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_administrator(request.user)
+
+
+@admin.register(Facet)
+class FacetAdmin(AdministratorsManage, admin.ModelAdmin):
+    list_display = ["name", "position"]
+    list_editable = ["position"]
+    search_fields = ["name"]
+
+
+@admin.register(Region)
+class RegionAdmin(AdministratorsManage, admin.ModelAdmin):
+    list_display = ["name", "time_zone", "country_list"]
+    search_fields = ["name"]
+    filter_horizontal = ["leaders"]
+
+    @admin.display(description="Countries")
+    def country_list(self, obj):
+        return ", ".join(country.name for country in obj.countries)
+
+
+class ContactInline(AdministratorsManage, admin.TabularInline):
+    model = Contact
+    extra = 0
+    fields = ["name", "email", "job_title", "phone", "language", "time_zone", "opted_out_at"]
+    show_change_link = True
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(AdministratorsManage, admin.ModelAdmin):
+    list_display = ["name", "tier", "region", "country", "account_owner"]
+    list_filter = ["tier", "region", "facets"]
+    search_fields = ["name"]
+    filter_horizontal = ["facets"]
+    list_select_related = ["region", "account_owner"]
+    inlines = [ContactInline]
+
+
+@admin.register(Contact)
+class ContactAdmin(AdministratorsManage, admin.ModelAdmin):
+    list_display = ["name", "organisation", "email", "job_title", "erased_at"]
+    list_filter = ["organisation__region", "language"]
+    search_fields = ["name", "email", "organisation__name"]
+    list_select_related = ["organisation"]
+    readonly_fields = ["erased_at", "created_at", "updated_at"]
+    actions = ["erase_selected"]
+
+    @admin.action(description="Erase the selected contacts (name, email, phone)")
+    def erase_selected(self, request, queryset):
+        from .services import contact_erase
+
+        for contact in queryset:
+            contact_erase(contact=contact)
+        self.message_user(request, f"{queryset.count()} contact(s) erased.")

@@ -1,0 +1,7 @@
+"""Signals other apps listen to, so customers never has to know about them."""
+
+from django.dispatch import Signal
+
+# Sent inside the erasure transaction with `contact`, and the `email` and `name` it had,
+# so that an app holding a copy (queued mail, for instance) can scrub it too.
+contact_erased = Signal()

@@ -1,0 +1,35 @@
+"""The facilitator's home: which meetings to capture today and next."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from meetings.models import Meeting
+
+from .rules import LOCKED_STATUSES
+
+UPCOMING_LIMIT = 5
+
+
+def home_sections(*, role: str, user) -> list[dict]:
+    if role != "Facilitator":
+        return []
+    today = timezone.localdate()
+    start_of_today = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
+    meetings = list(
+        Meeting.objects.filter(facilitators=user, ends_at__gte=start_of_today)
+        .exclude(status__in=LOCKED_STATUSES)
+        .order_by("starts_at")[: UPCOMING_LIMIT + 1]
+    )
+    now = timezone.now()
+    today_meetings = [m for m in meetings if timezone.localdate(m.starts_at) <= today]
+    next_meetings = [m for m in meetings if m not in today_meetings][:UPCOMING_LIMIT]
+    for meeting in today_meetings:
+        meeting.is_running = meeting.starts_at <= now <= meeting.ends_at
+    return [
+        {
+            "template": "feedback/_home_capture.html",
+            "today": today_meetings,
+            "upcoming": next_meetings,
+        }
+    ]

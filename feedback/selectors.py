@@ -1,0 +1,283 @@
+"""Reads for capture, guest comments and the meeting-kind suggestion."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+
+from meetings.models import AgendaItem, Meeting, Section
+
+from .models import CaptureState, FeedbackItem, JourneyStage, Tag
+from .redaction import fingerprint_sql
+
+GUEST_LINK_SALT = "feedback.guest-link"
+# A guest link opens a little before the start and closes a little after the end.
+GUEST_LINK_MARGIN = dt.timedelta(minutes=30)
+STAGES_CACHE_KEY = "feedback:stages:v1"
+TAGS_CACHE_KEY = "feedback:tags:v1"
+REVISION_CACHE_KEY = "feedback:rev:{meeting_id}"
+
+
+def _capture_queryset(*, meeting_id: int, user_id: int):
+    through_facilitators = Meeting.facilitators.through
+    through_co_owners = Meeting.co_owners.through
+    return Meeting.objects.filter(pk=meeting_id).annotate(
+        user_is_facilitator=Exists(
+            through_facilitators.objects.filter(meeting_id=OuterRef("pk"), user_id=user_id)
+        ),
+        user_is_co_owner=Exists(
+            through_co_owners.objects.filter(meeting_id=OuterRef("pk"), user_id=user_id)
+        ),
+        redaction_fingerprint=RawSQL(fingerprint_sql(), ()),  # noqa: S611 - no input
+    )
+
+
+_MEETING_SENTINEL, _USER_SENTINEL = -7_000_001, -7_000_002
+
+
+@functools.cache
+def _capture_sql() -> tuple[str, tuple]:
+    """The capture query compiled once: it runs on every captured item."""
+    sql, params = _capture_queryset(
+        meeting_id=_MEETING_SENTINEL, user_id=_USER_SENTINEL
+    ).query.sql_with_params()
+    return sql, tuple(params)
+
+
+def meeting_for_capture(*, meeting_id: int, user) -> Meeting | None:
+    """The meeting, with what the capture rules and the redactor need, in one query."""
+    user_id = user.pk if getattr(user, "is_authenticated", False) else 0
+    sql, template = _capture_sql()
+    values = {_MEETING_SENTINEL: meeting_id, _USER_SENTINEL: user_id}
+    params = [values.get(p, p) if isinstance(p, int) else p for p in template]
+    meeting = next(iter(Meeting.objects.raw(sql, params)), None)
+    if meeting is not None:
+        meeting.annotated_for_user_id = user_id
+    return meeting
+
+
+def meeting_local_date(meeting: Meeting) -> dt.date:
+    """The meeting's date where it takes place: the only date feedback ever carries."""
+    from zoneinfo import ZoneInfo
+
+    try:
+        zone = ZoneInfo(meeting.time_zone)
+    except (ValueError, KeyError):
+        zone = dt.UTC
+    return meeting.starts_at.astimezone(zone).date()
+
+
+def capture_items(*, meeting: Meeting, since: int = 0):
+    return (
+        FeedbackItem.objects.filter(meeting=meeting, number__gt=since)
+        .select_related("stage")
+        .prefetch_related("tags")
+        .order_by("number")
+    )
+
+
+def capture_sections(*, meeting: Meeting) -> list[tuple[str, str]]:
+    """The meeting's agenda sections in agenda order, or every section without an agenda."""
+    seen: list[str] = []
+    for section in (
+        AgendaItem.objects.filter(meeting=meeting)
+        .order_by("position", "pk")
+        .values_list("section", flat=True)
+    ):
+        if section not in seen:
+            seen.append(section)
+    if not seen:
+        seen = list(Section.values)
+    elif Section.OTHER not in seen:
+        seen.append(Section.OTHER)
+    labels = dict(Section.choices)
+    return [(value, labels[value]) for value in seen]
+
+
+def current_section(*, meeting: Meeting, sections: list[tuple[str, str]] | None = None) -> str:
+    state = CaptureState.objects.filter(meeting=meeting).values_list("section", flat=True).first()
+    if state:
+        return state
+    sections = sections if sections is not None else capture_sections(meeting=meeting)
+    return sections[0][0] if sections else Section.CUSTOMER
+
+
+def stage_choices() -> list[tuple[int, str]]:
+    """The administrator-managed journey stages, cached: capture must not query them."""
+    stages = cache.get(STAGES_CACHE_KEY)
+    if stages is None:
+        stages = list(JourneyStage.objects.values_list("pk", "name"))
+        cache.set(STAGES_CACHE_KEY, stages, 300)
+    return stages
+
+
+def tag_names() -> list[str]:
+    names = cache.get(TAGS_CACHE_KEY)
+    if names is None:
+        names = list(Tag.objects.values_list("name", flat=True))
+        cache.set(TAGS_CACHE_KEY, names, 300)
+    return names
+
+
+def capture_revision(*, meeting_id: int) -> int:
+    """Grows whenever an item is edited or removed, so other screens reload their list."""
+    return cache.get(REVISION_CACHE_KEY.format(meeting_id=meeting_id), 0)
+
+
+# -- guest comments ----------------------------------------------------------------------
+
+
+def guest_link_token(*, meeting: Meeting) -> str:
+    return signing.dumps(meeting.pk, salt=GUEST_LINK_SALT, compress=True)
+
+
+def guest_link_url(*, meeting: Meeting) -> str:
+    from django.urls import reverse
+
+    path = reverse("feedback:guest_comment", args=[guest_link_token(meeting=meeting)])
+    return f"{settings.SITE_URL}{path}"
+
+
+def meeting_from_guest_token(token: str) -> Meeting | None:
+    try:
+        meeting_id = signing.loads(token, salt=GUEST_LINK_SALT)
+    except signing.BadSignature:
+        return None
+    return Meeting.objects.filter(pk=meeting_id).first()
+
+
+def meeting_is_running(*, meeting: Meeting, now: dt.datetime | None = None) -> bool:
+    """Guests may comment only while the meeting runs (with a short margin either side)."""
+    now = now or timezone.now()
+    if meeting.status not in (Meeting.Status.INVITED, Meeting.Status.HELD):
+        return False
+    return meeting.starts_at - GUEST_LINK_MARGIN <= now <= meeting.ends_at + GUEST_LINK_MARGIN
+
+
+# -- the meeting kind ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KindSuggestion:
+    kind: str  # a Meeting.Kind value
+    label: str
+    reason: str
+    total: int
+    from_guests: int
+
+
+# "Almost nothing from the guests": fewer than this many items, or this share of all items.
+ADVERTISEMENT_MAX_GUEST_ITEMS = 2
+ADVERTISEMENT_MAX_GUEST_SHARE = 0.2
+# "Nothing but praise" needs at least this many guest items to say so.
+LOVE_IN_MIN_ITEMS = 3
+# "Mostly negative and heated".
+WAR_MIN_NEGATIVE_SHARE = 0.6
+WAR_MIN_CONCERNS_PER_PRAISE = 3
+
+
+def _kind_counts() -> dict:
+    guest = Q(source__in=FeedbackItem.Source.from_guests())
+    return {
+        "total": Count("pk"),
+        "guest": Count("pk", filter=guest),
+        "negative": Count("pk", filter=guest & Q(sentiment=FeedbackItem.Sentiment.NEGATIVE)),
+        "praise": Count("pk", filter=guest & Q(kind=FeedbackItem.Kind.PRAISE)),
+        "concern": Count("pk", filter=guest & Q(kind=FeedbackItem.Kind.CONCERN)),
+        "improvement": Count(
+            "pk",
+            filter=guest
+            & (
+                Q(
+                    kind__in=[
+                        FeedbackItem.Kind.CONCERN,
+                        FeedbackItem.Kind.IDEA,
+                        FeedbackItem.Kind.EXPECTATION,
+                    ]
+                )
+                | Q(sentiment=FeedbackItem.Sentiment.NEGATIVE)
+            ),
+        ),
+        "not_praise": Count(
+            "pk",
+            filter=guest
+            & ~Q(kind=FeedbackItem.Kind.PRAISE)
+            & ~Q(sentiment=FeedbackItem.Sentiment.POSITIVE),
+        ),
+    }
+
+
+def meeting_kind_suggestion(meeting: Meeting) -> KindSuggestion | None:
+    """Suggest War / Advertisement / Love-In / 4F from what was captured, or None.
+
+    - likely Advertisement: the guests contributed almost nothing (at most
+      two items, or under a fifth of everything captured);
+    - likely Love-In: at least three guest items, all praise or positive, with no
+      concern, idea, expectation or negative sentiment among them;
+    - likely War: at least 60 % of guest items negative, with concerns outnumbering
+      praise three to one;
+    - otherwise likely 4F.
+    One query. The facilitator's own rating always wins; this is a second opinion.
+    """
+    counts = FeedbackItem.objects.filter(meeting=meeting).aggregate(**_kind_counts())
+    return _suggest(counts)
+
+
+def meeting_kind_suggestions(meeting_ids) -> dict[int, KindSuggestion]:
+    """The same suggestion for many meetings in one query (for lists and the dashboard).
+
+    Meetings with nothing captured are absent from the result."""
+    rows = (
+        FeedbackItem.objects.filter(meeting_id__in=list(meeting_ids))
+        .order_by()
+        .values("meeting_id")
+        .annotate(**_kind_counts())
+    )
+    suggestions = {}
+    for row in rows:
+        suggestion = _suggest(row)
+        if suggestion is not None:
+            suggestions[row["meeting_id"]] = suggestion
+    return suggestions
+
+
+def _suggest(counts: dict) -> KindSuggestion | None:
+    total, guests = counts["total"], counts["guest"]
+    if total == 0:
+        return None
+    labels = dict(Meeting.Kind.choices)
+
+    def suggest(kind: str, reason: str) -> KindSuggestion:
+        return KindSuggestion(kind, labels[kind], reason, total, guests)
+
+    if guests <= ADVERTISEMENT_MAX_GUEST_ITEMS or guests / total < ADVERTISEMENT_MAX_GUEST_SHARE:
+        return suggest(
+            Meeting.Kind.ADVERTISEMENT,
+            f"Guests contributed almost nothing: {guests} of {total} items came from them.",
+        )
+    if guests >= LOVE_IN_MIN_ITEMS and counts["improvement"] == 0 and counts["not_praise"] == 0:
+        return suggest(
+            Meeting.Kind.LOVE_IN,
+            "Nothing but praise from the guests: no concern, idea or expectation was heard.",
+        )
+    negative_share = counts["negative"] / guests
+    if negative_share >= WAR_MIN_NEGATIVE_SHARE and counts[
+        "concern"
+    ] >= WAR_MIN_CONCERNS_PER_PRAISE * max(1, counts["praise"]):
+        return suggest(
+            Meeting.Kind.WAR,
+            f"Mostly negative and heated: {round(negative_share * 100)} % of guest items were "
+            f"negative, {counts['concern']} concerns against {counts['praise']} praise.",
+        )
+    return suggest(
+        Meeting.Kind.FOUR_F,
+        "A mix of praise, concerns and ideas from the guests: frank, friendly and forthright.",
+    )

@@ -1,0 +1,246 @@
+"""Writes of captured feedback. The only way feedback text enters the database."""
+
+from __future__ import annotations
+
+import random
+import time
+import uuid
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+
+from meetings.models import Meeting, Section
+
+from .models import CaptureState, FeedbackItem, Tag
+from .redaction import Redactor, meeting_redactor
+from .rules import LOCKED_STATUSES
+from .selectors import REVISION_CACHE_KEY, TAGS_CACHE_KEY, meeting_local_date
+
+MAX_TEXT_LENGTH = 2000
+MAX_TAGS = 8
+_NUMBER_RETRIES = 30
+
+
+class FeedbackLocked(ValidationError):
+    """The meeting is closed (or cancelled): its feedback can no longer change."""
+
+
+@dataclass(frozen=True)
+class CaptureResult:
+    item: FeedbackItem
+    created: bool
+
+
+def _check_open(meeting: Meeting) -> None:
+    if meeting.status in LOCKED_STATUSES:
+        raise FeedbackLocked(
+            f"This meeting is {meeting.get_status_display().lower()}: its feedback is locked."
+        )
+
+
+def _clean_text(text: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": "Type what was said before saving."})
+    if len(text) > MAX_TEXT_LENGTH:
+        raise ValidationError(
+            {"text": f"Keep an item under {MAX_TEXT_LENGTH} characters (this one has {len(text)})."}
+        )
+    return text
+
+
+def _clean_tag_names(names, redactor: Redactor) -> list[str]:
+    cleaned: list[str] = []
+    for raw in names or ():
+        name = " ".join(str(raw).split())[:60]
+        if not name:
+            continue
+        if redactor.redact(name) != name:
+            raise ValidationError(
+                {
+                    "tags": f"A tag may not name a person, an organisation or contact details ({name!r})."
+                }
+            )
+        if name.lower() not in {c.lower() for c in cleaned}:
+            cleaned.append(name)
+    if len(cleaned) > MAX_TAGS:
+        raise ValidationError({"tags": f"Use at most {MAX_TAGS} tags on one item."})
+    return cleaned
+
+
+def _tags_for(names: list[str]) -> list[Tag]:
+    tags = []
+    for name in names:
+        tag = Tag.objects.filter(name__iexact=name).first()
+        if tag is None:
+            try:
+                with transaction.atomic():
+                    tag = Tag.objects.create(name=name)
+            except IntegrityError:  # created meanwhile by another facilitator
+                tag = Tag.objects.get(name__iexact=name)
+            cache.delete(TAGS_CACHE_KEY)
+        tags.append(tag)
+    return tags
+
+
+def _bump_revision(meeting_id: int) -> None:
+    key = REVISION_CACHE_KEY.format(meeting_id=meeting_id)
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, None)
+
+
+def feedback_capture(
+    *,
+    meeting: Meeting,
+    text: str,
+    idempotency_key: uuid.UUID,
+    section: str = Section.CUSTOMER,
+    kind: str = FeedbackItem.Kind.CONCERN,
+    sentiment: str = FeedbackItem.Sentiment.NEUTRAL,
+    source: str = FeedbackItem.Source.GUEST,
+    stage_id: int | None = None,
+    tag_names: list[str] | tuple[str, ...] = (),
+    redactor: Redactor | None = None,
+    record_after_close: bool = False,
+) -> CaptureResult:
+    """Store one redacted feedback item; never stores unredacted text.
+
+    Guarantees:
+    - the text is redacted (participants, organisations, emails, phones, links) before
+      it reaches the database; the original is not kept anywhere;
+    - no speaker, organisation or time is recorded: only the meeting, its section, the
+      meeting's date and the next order number within the meeting;
+    - the same `idempotency_key` never creates a second item: a retry returns the
+      first one (`created=False`);
+    - a closed or cancelled meeting accepts nothing (`FeedbackLocked`), unless
+      `record_after_close` is set by a loader of past meetings (the demo); the text is
+      redacted all the same.
+    Without tags this is one INSERT (plus none when the redactor is cached).
+    """
+    if not record_after_close:
+        _check_open(meeting)
+    text = _clean_text(text)
+    redactor = redactor or meeting_redactor(meeting)
+    item = FeedbackItem(
+        meeting=meeting,
+        section=section,
+        kind=kind,
+        sentiment=sentiment,
+        source=source,
+        stage_id=stage_id,
+        text=redactor.redact(text),
+        number=1,
+        meeting_date=meeting_local_date(meeting),
+        idempotency_key=idempotency_key,
+    )
+    # Field checks only: the foreign keys and unique constraints are the database's job.
+    item.full_clean(
+        exclude=["meeting", "stage", "tags", "number"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    names = _clean_tag_names(tag_names, redactor) if tag_names else []
+    for _attempt in range(_NUMBER_RETRIES):
+        row = _insert(item)
+        if row is not None:
+            item.pk, item.number = row
+            item._state.adding = False
+            item._state.db = "default"
+            if names:
+                with transaction.atomic():
+                    item.tags.set(_tags_for(names))
+            return CaptureResult(item=item, created=True)
+        existing = FeedbackItem.objects.filter(idempotency_key=item.idempotency_key).first()
+        if existing is not None:
+            if existing.meeting_id != meeting.pk:
+                raise ValidationError("This item key belongs to another meeting.")
+            return CaptureResult(item=existing, created=False)
+        # Another facilitator took the same number at the same moment: take the next
+        # (each statement sees the latest committed number), after a short random pause
+        # when it keeps happening.
+        if _attempt >= 2:
+            time.sleep(random.uniform(0, 0.005 * _attempt))  # noqa: S311 - jitter, not security
+    raise ValidationError("The item could not be numbered; please try again.")
+
+
+def _insert(item: FeedbackItem) -> tuple[int, int] | None:
+    """INSERT with the next number computed in the same statement; None on a conflict."""
+    table = FeedbackItem._meta.db_table
+    field = FeedbackItem._meta.get_field
+    columns = ["meeting_id", "section", "kind", "sentiment", "stage_id", "source", "text"]
+    values = [
+        item.meeting_id,
+        item.section,
+        item.kind,
+        item.sentiment,
+        item.stage_id,
+        item.source,
+        item.text,
+    ]
+    meeting_date = field("meeting_date").get_db_prep_value(item.meeting_date, connection)
+    key = field("idempotency_key").get_db_prep_value(item.idempotency_key, connection)
+    qn = connection.ops.quote_name
+    # Identifiers from model metadata; every value is a parameter.
+    sql = (
+        f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in columns)}, "  # noqa: S608
+        f"{qn('number')}, {qn('meeting_date')}, {qn('idempotency_key')}) "
+        f"SELECT {', '.join(['%s'] * len(columns))}, COALESCE(MAX({qn('number')}), 0) + 1, %s, %s "
+        f"FROM {qn(table)} WHERE {qn('meeting_id')} = %s "
+        f"ON CONFLICT DO NOTHING RETURNING {qn('id')}, {qn('number')}"
+    )
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*values, meeting_date, key, item.meeting_id])
+            row = cursor.fetchone()
+    except IntegrityError as exc:  # the journey stage was removed meanwhile
+        raise ValidationError({"stage": "That journey stage no longer exists."}) from exc
+    return (row[0], row[1]) if row else None
+
+
+def feedback_update(
+    *,
+    item: FeedbackItem,
+    text: str,
+    kind: str,
+    sentiment: str,
+    section: str,
+    source: str,
+    stage_id: int | None = None,
+    tag_names: list[str] | tuple[str, ...] = (),
+) -> FeedbackItem:
+    """Correct an item; the new text is redacted like new feedback. Locked once closed."""
+    meeting = item.meeting
+    _check_open(meeting)
+    redactor = meeting_redactor(meeting)
+    item.text = redactor.redact(_clean_text(text))
+    item.kind, item.sentiment, item.section, item.source = kind, sentiment, section, source
+    item.stage_id = stage_id
+    item.full_clean(
+        exclude=["meeting", "stage", "tags"], validate_unique=False, validate_constraints=False
+    )
+    names = _clean_tag_names(tag_names, redactor)
+    item.save(update_fields=["text", "kind", "sentiment", "section", "source", "stage"])
+    item.tags.set(_tags_for(names))
+    transaction.on_commit(lambda: _bump_revision(meeting.pk))
+    return item
+
+
+def feedback_delete(*, item: FeedbackItem) -> None:
+    """Remove an item captured by mistake. Locked once the meeting is closed."""
+    _check_open(item.meeting)
+    meeting_id = item.meeting_id
+    item.delete()
+    transaction.on_commit(lambda: _bump_revision(meeting_id))
+
+
+def capture_section_set(*, meeting: Meeting, section: str) -> str:
+    """Move the meeting's capture to an agenda section, for every facilitator at once."""
+    _check_open(meeting)
+    if section not in Section.values:
+        raise ValidationError({"section": "Choose an agenda section."})
+    CaptureState.objects.update_or_create(meeting=meeting, defaults={"section": section})
+    return section

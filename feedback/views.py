@@ -1,0 +1,423 @@
+"""Capture pages: thin views; the rules decide, the services write, templates render."""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+
+import rules
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils.text import slugify
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
+
+from meetings.models import Meeting, Section
+
+from .forms import CaptureForm, GuestCommentForm, ItemEditForm
+from .models import FeedbackItem, JourneyStage
+from .redaction import meeting_redactor
+from .selectors import (
+    capture_items,
+    capture_revision,
+    capture_sections,
+    current_section,
+    guest_link_url,
+    meeting_for_capture,
+    meeting_from_guest_token,
+    meeting_is_running,
+    meeting_kind_suggestion,
+    stage_choices,
+    tag_names,
+)
+from .services import capture_section_set, feedback_capture, feedback_delete, feedback_update
+
+CLIENT_HEADER = "HTTP_X_CAPTURE_CLIENT"
+
+
+def _meeting_or_404(request, meeting_id: int, rule: str) -> Meeting:
+    meeting = meeting_for_capture(meeting_id=meeting_id, user=request.user)
+    if meeting is None or not rules.test_rule("feedback.read", request.user, meeting):
+        raise Http404("No such meeting.")
+    if rule != "feedback.read" and not rules.test_rule(rule, request.user, meeting):
+        raise Http404("No such meeting.")
+    return meeting
+
+
+def _meeting_url(meeting: Meeting) -> str | None:
+    try:
+        return reverse("meetings:detail", args=[meeting.pk])
+    except NoReverseMatch:
+        return None
+
+
+def _decorate(items, *, stages: dict[int, str] | None = None) -> list[FeedbackItem]:
+    """Give rows what they display without further queries."""
+    items = list(items)
+    for item in items:
+        if not hasattr(item, "display_tags"):
+            item.display_tags = [t.name for t in item.tags.all()]
+        if stages is not None:
+            item.stage_name = stages.get(item.stage_id, "")
+        else:
+            item.stage_name = item.stage.name if item.stage_id else ""
+    return items
+
+
+def _item_context(meeting: Meeting, can_capture: bool) -> dict:
+    return {"meeting": meeting, "can_capture": can_capture}
+
+
+@require_GET
+@login_required
+def capture(request, meeting_id: int):
+    meeting = _meeting_or_404(request, meeting_id, "feedback.read")
+    can_capture = rules.test_rule("feedback.capture", request.user, meeting)
+    sections = capture_sections(meeting=meeting)
+    section = current_section(meeting=meeting, sections=sections)
+    form = CaptureForm(
+        sections=sections,
+        initial={"section": section, "idempotency_key": uuid.uuid4()},
+    )
+    items = _decorate(capture_items(meeting=meeting))
+    items.reverse()  # newest first, next to the field
+    running = meeting_is_running(meeting=meeting)
+    if can_capture:
+        meeting_redactor(meeting)  # built now, so that the first item saves at full speed
+    context = {
+        **_item_context(meeting, can_capture),
+        "form": form,
+        "items": items,
+        "cursor": items[0].number if items else 0,
+        "revision": capture_revision(meeting_id=meeting.pk),
+        "sections": sections,
+        "section": section,
+        "section_label": dict(Section.choices).get(section, section),
+        "tag_names": tag_names(),
+        "guest_link": guest_link_url(meeting=meeting) if can_capture and running else None,
+        "suggestion": meeting_kind_suggestion(meeting),
+        "meeting_url": _meeting_url(meeting),
+        "locked": not can_capture and rules.test_rule("feedback.read", request.user, meeting),
+    }
+    return render(request, "feedback/capture.html", context)
+
+
+@transaction.non_atomic_requests
+@require_POST
+@login_required
+def capture_post(request, meeting_id: int):
+    """Save one item. Four queries: session, user, meeting (with rules and the redactor's
+    fingerprint), and the INSERT."""
+    from_client = request.META.get(CLIENT_HEADER) == "1"
+    meeting = meeting_for_capture(meeting_id=meeting_id, user=request.user)
+    if meeting is None or not rules.test_rule("feedback.read", request.user, meeting):
+        raise Http404("No such meeting.")
+    if not rules.test_rule("feedback.capture", request.user, meeting):
+        return _capture_error(
+            request, meeting, "This meeting is closed: its feedback is locked.", 409, from_client
+        )
+    form = CaptureForm(request.POST)
+    if not form.is_valid():
+        message = " ".join(e for errors in form.errors.values() for e in errors)
+        return _capture_error(request, meeting, message, 400, from_client)
+    data = form.cleaned_data
+    try:
+        result = feedback_capture(
+            meeting=meeting,
+            text=data["text"],
+            idempotency_key=data["idempotency_key"],
+            section=data["section"],
+            kind=data["kind"],
+            sentiment=data["sentiment"],
+            source=data["source"],
+            stage_id=data["stage"],
+            tag_names=data["tags"],
+        )
+    except ValidationError as exc:
+        return _capture_error(request, meeting, " ".join(exc.messages), 400, from_client)
+    if not from_client:
+        messages.success(request, f"Item {result.item.number} saved.")
+        return redirect("feedback:capture", meeting_id=meeting.pk)
+    item = result.item
+    if result.created:
+        item.display_tags = list(data["tags"])
+        item.stage_name = dict(stage_choices()).get(item.stage_id, "")
+    else:
+        _decorate([item])
+    # Rendered without the request's context processors (navigation, roles): no query.
+    html = render_to_string(
+        "feedback/capture.html#item-row",
+        {**_item_context(meeting, True), "item": item, "csrf_token": get_token(request)},
+    )
+    return HttpResponse(html, status=201 if result.created else 200)
+
+
+def _capture_error(request, meeting, message: str, status: int, from_client: bool):
+    if from_client:
+        return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+    messages.error(request, f"Not saved: {message}")
+    return redirect("feedback:capture", meeting_id=meeting.pk)
+
+
+@never_cache
+@require_GET
+@login_required
+def capture_items_partial(request, meeting_id: int):
+    """New items since the client's cursor; the whole list when one was edited or removed."""
+    meeting = _meeting_or_404(request, meeting_id, "feedback.read")
+    try:
+        since = max(0, int(request.GET.get("since", 0)))
+        client_revision = int(request.GET.get("rev", -1))
+    except ValueError:
+        since, client_revision = 0, -1
+    revision = capture_revision(meeting_id=meeting.pk)
+    full = client_revision != revision
+    items = _decorate(capture_items(meeting=meeting, since=0 if full else since))
+    cursor = (
+        max([since, *(i.number for i in items)]) if not full else (items[-1].number if items else 0)
+    )
+    return render(
+        request,
+        "feedback/capture.html#poll",
+        {
+            **_item_context(meeting, rules.test_rule("feedback.capture", request.user, meeting)),
+            "items": items,
+            "cursor": cursor,
+            "revision": revision,
+            "full": full,
+            "section": current_section(meeting=meeting),
+        },
+    )
+
+
+@require_POST
+@login_required
+def capture_section(request, meeting_id: int):
+    meeting = _meeting_or_404(request, meeting_id, "feedback.capture")
+    section = request.POST.get("section", "")
+    if request.POST.get("advance") == "next":
+        order = [value for value, _label in capture_sections(meeting=meeting)]
+        now = current_section(meeting=meeting)
+        position = order.index(now) if now in order else -1
+        section = order[min(position + 1, len(order) - 1)]
+    try:
+        capture_section_set(meeting=meeting, section=section)
+    except ValidationError as exc:
+        if request.META.get(CLIENT_HEADER) == "1":
+            return HttpResponse(" ".join(exc.messages), status=400)
+        messages.error(request, " ".join(exc.messages))
+        return redirect("feedback:capture", meeting_id=meeting.pk)
+    if request.META.get(CLIENT_HEADER) == "1":
+        return HttpResponse(section, content_type="text/plain")
+    return redirect("feedback:capture", meeting_id=meeting.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def item_edit(request, pk: int):
+    item = get_object_or_404(FeedbackItem.objects.select_related("meeting", "stage"), pk=pk)
+    meeting = _meeting_or_404(request, item.meeting_id, "feedback.capture")
+    if request.method == "POST":
+        form = ItemEditForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                feedback_update(
+                    item=item,
+                    text=data["text"],
+                    kind=data["kind"],
+                    sentiment=data["sentiment"],
+                    section=data["section"],
+                    source=data["source"],
+                    stage_id=data["stage"],
+                    tag_names=data["tags"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                if request.htmx:
+                    item.stage = JourneyStage.objects.filter(pk=item.stage_id).first()
+                    _decorate([item])
+                    return render(
+                        request,
+                        "feedback/capture.html#item-row",
+                        {**_item_context(meeting, True), "item": item},
+                    )
+                messages.success(request, f"Item {item.number} corrected.")
+                return redirect("feedback:capture", meeting_id=meeting.pk)
+    else:
+        form = ItemEditForm(
+            initial={
+                "text": item.text,
+                "kind": item.kind,
+                "sentiment": item.sentiment,
+                "section": item.section,
+                "source": item.source,
+                "stage": item.stage_id,
+                "tags": ", ".join(t.name for t in item.tags.all()),
+            }
+        )
+    template = "feedback/item_edit.html#edit-row" if request.htmx else "feedback/item_edit.html"
+    return render(request, template, {"item": item, "meeting": meeting, "form": form})
+
+
+@require_POST
+@login_required
+def item_delete(request, pk: int):
+    item = get_object_or_404(FeedbackItem.objects.select_related("meeting"), pk=pk)
+    meeting = _meeting_or_404(request, item.meeting_id, "feedback.capture")
+    number = item.number
+    try:
+        feedback_delete(item=item)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("feedback:capture", meeting_id=meeting.pk)
+    if request.htmx:
+        return HttpResponse("")
+    messages.success(request, f"Item {number} removed.")
+    return redirect("feedback:capture", meeting_id=meeting.pk)
+
+
+@require_GET
+@login_required
+def guest_qr(request, meeting_id: int):
+    """The guest link as an SVG QR code, for the screen in the room."""
+    meeting = _meeting_or_404(request, meeting_id, "feedback.capture")
+    if not meeting_is_running(meeting=meeting):
+        raise Http404("The guest link works only while the meeting runs.")
+    buffer = io.BytesIO()
+    segno.make(guest_link_url(meeting=meeting), error="m").save(
+        buffer, kind="svg", scale=8, border=2, title="Guest comment link", xmldecl=False
+    )
+    response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@login_required
+def export_csv(request, meeting_id: int):
+    """The meeting's feedback as CSV: by section and kind, never in the order said, no time."""
+    meeting = _meeting_or_404(request, meeting_id, "feedback.read")
+    section_order = {value: index for index, value in enumerate(Section.values)}
+    items = _decorate(
+        FeedbackItem.objects.filter(meeting=meeting)
+        .select_related("stage")
+        .prefetch_related("tags")
+    )
+    items.sort(key=lambda i: (section_order.get(i.section, 99), i.kind, i.text.lower()))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "meeting date",
+            "section",
+            "kind",
+            "sentiment",
+            "from",
+            "moment of truth",
+            "tags",
+            "feedback",
+        ]
+    )
+    for item in items:
+        writer.writerow(
+            [
+                item.meeting_date.isoformat(),
+                item.get_section_display(),
+                item.get_kind_display(),
+                item.get_sentiment_display(),
+                item.get_source_display(),
+                item.stage_name,
+                "; ".join(item.display_tags),
+                _csv_safe(item.text),
+            ]
+        )
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    filename = (
+        f"feedback-{slugify(meeting.title)[:40] or meeting.pk}-{meeting.starts_at.date()}.csv"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _csv_safe(value: str) -> str:
+    """Neutralise spreadsheet formulas in free text."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+# -- guests -------------------------------------------------------------------------------
+
+
+def _guest_rate_key(group, request):
+    return request.resolver_match.kwargs.get("token", "")
+
+
+@csrf_exempt  # no cookie at all on guest pages; the signed link is the capability
+@never_cache
+@require_http_methods(["GET", "POST"])
+def guest_comment(request, token: str):
+    """A guest adds an anonymous comment from their phone while the meeting runs.
+
+    Stores no IP address, user agent, cookie or session: the page sets no cookie
+    (no CSRF token, no session), and the item is saved like any other, redacted.
+    """
+    meeting = meeting_from_guest_token(token)
+    if meeting is None:
+        raise Http404("This link is not valid.")
+    context = {"meeting": meeting, "token": token}
+    if not meeting_is_running(meeting=meeting):
+        return render(
+            request, "feedback/guest_comment.html", {**context, "closed": True}, status=410
+        )
+    saved_text = None
+    if request.method == "POST":
+        form = GuestCommentForm(request.POST)
+        limited = is_ratelimited(
+            request,
+            group="feedback.guest",
+            key=_guest_rate_key,
+            rate="60/m",
+            method="POST",
+            increment=True,
+        )
+        if limited:
+            form.add_error(
+                None, "Many comments are arriving at once; please send yours again in a minute."
+            )
+        elif form.is_valid():
+            try:
+                result = feedback_capture(
+                    meeting=meeting,
+                    text=form.cleaned_data["text"],
+                    idempotency_key=form.cleaned_data["idempotency_key"],
+                    section=current_section(meeting=meeting),
+                    kind=form.cleaned_data["kind"],
+                    sentiment=form.sentiment,
+                    source=FeedbackItem.Source.GUEST_LINK,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                saved_text = result.item.text
+                form = GuestCommentForm(initial={"idempotency_key": uuid.uuid4()})
+    else:
+        form = GuestCommentForm(initial={"idempotency_key": uuid.uuid4()})
+    return render(
+        request,
+        "feedback/guest_comment.html",
+        {**context, "form": form, "saved_text": saved_text},
+        status=400 if request.method == "POST" and form.errors else 200,
+    )

@@ -1,0 +1,91 @@
+from django import forms
+
+from meetings.models import Booking
+
+
+class ComposeForm(forms.Form):
+    personal_message = forms.CharField(
+        label="A few words from you (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Shown at the top of every guest's invitation.",
+    )
+    reminder_days = forms.CharField(
+        label="Reminders, in days before the meeting",
+        initial="7, 1",
+        required=False,
+        max_length=50,
+        help_text="Comma-separated, for example “7, 1”. Leave empty for no reminders.",
+    )
+
+    def clean_reminder_days(self) -> list[int]:
+        raw = self.cleaned_data["reminder_days"].replace(";", ",")
+        days = []
+        for part in filter(None, (p.strip() for p in raw.split(","))):
+            if not part.isdigit() or not 1 <= int(part) <= 60:
+                raise forms.ValidationError(f"“{part}” is not a number of days from 1 to 60.")
+            days.append(int(part))
+        return sorted(set(days), reverse=True)
+
+
+class RsvpForm(forms.Form):
+    answer = forms.ChoiceField(
+        label="Will you attend?",
+        choices=[
+            (Booking.Rsvp.ACCEPTED, "Yes, I will attend"),
+            (Booking.Rsvp.DECLINED, "No, I cannot attend"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether you will attend."},
+    )
+    chatham_acknowledged = forms.BooleanField(
+        label="I will respect the Chatham House Rule: I may use what I hear, but will not reveal who said it or which organisation they are from.",
+        required=False,
+    )
+    needs = forms.CharField(
+        label="Accessibility or dietary needs (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    note = forms.CharField(
+        label="A note for the host (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("answer") == Booking.Rsvp.ACCEPTED and not data.get("chatham_acknowledged"):
+            self.add_error(
+                "chatham_acknowledged", "Please confirm you will respect the Chatham House Rule."
+            )
+        return data
+
+
+class RecordAnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label="Answer",
+        choices=Booking.Rsvp.choices,
+    )
+    note = forms.CharField(label="How and when they answered", required=False, max_length=1000)
+    needs = forms.CharField(label="Accessibility or dietary needs", required=False, max_length=1000)
+    chatham_acknowledged = forms.BooleanField(
+        label="They acknowledged the Chatham House Rule", required=False
+    )
+
+
+class CancelForm(forms.Form):
+    message = forms.CharField(
+        label="Message to the guests (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    confirm = forms.BooleanField(
+        label="Yes, cancel this meeting and tell the invited guests",
+        error_messages={"required": "Tick the box to confirm the cancellation."},
+    )

@@ -1,0 +1,26 @@
+"""The leader's home page: upcoming meetings and where their invitations stand."""
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from accounts.models import Role
+from meetings.models import Booking, Meeting
+
+
+def home_sections(*, role: str, user) -> list[dict]:
+    if role != Role.LEADER.value:
+        return []
+    meetings = list(
+        Meeting.objects.filter(Q(owner=user) | Q(co_owners=user), starts_at__gt=timezone.now())
+        .exclude(status=Meeting.Status.CANCELLED)
+        .annotate(
+            guests=Count("bookings", distinct=True),
+            accepted=Count(
+                "bookings", filter=Q(bookings__rsvp=Booking.Rsvp.ACCEPTED), distinct=True
+            ),
+            pending=Count("bookings", filter=Q(bookings__rsvp=Booking.Rsvp.PENDING), distinct=True),
+        )
+        .order_by("starts_at")
+        .distinct()[:5]
+    )
+    return [{"template": "invitations/_home_upcoming.html", "meetings": meetings}]

@@ -1,0 +1,67 @@
+"""The .ics attached to invitations, updates and cancellations (RFC 5545 / iTIP)."""
+
+from datetime import date
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+from icalendar import Calendar, Event, vCalAddress, vText
+
+from meetings.models import Booking, Meeting
+
+PARTSTAT = {
+    Booking.Rsvp.PENDING: "NEEDS-ACTION",
+    Booking.Rsvp.ACCEPTED: "ACCEPTED",
+    Booking.Rsvp.DECLINED: "DECLINED",
+}
+
+
+def meeting_uid(meeting: Meeting) -> str:
+    """Stable for the life of the meeting, so calendars update the same event."""
+    host = urlparse(settings.SITE_URL).hostname or "open-chair"
+    return f"open-chair-meeting-{meeting.pk}@{host}"
+
+
+def meeting_ics(*, meeting: Meeting, booking: Booking, method: str = "REQUEST") -> bytes:
+    """One guest's calendar entry: METHOD REQUEST (invite or update) or CANCEL."""
+    tz = ZoneInfo(meeting.time_zone)
+    cal = Calendar()
+    cal.add("prodid", "-//Open Chair//Open Chair//EN")
+    cal.add("version", "2.0")
+    cal.add("method", method)
+    event = Event()
+    event.add("uid", meeting_uid(meeting))
+    event.add("sequence", meeting.ics_sequence)
+    event.add("dtstamp", timezone.now().astimezone(ZoneInfo("UTC")))
+    event.add("dtstart", meeting.starts_at.astimezone(tz))
+    event.add("dtend", meeting.ends_at.astimezone(tz))
+    event.add("summary", meeting.title)
+    description = meeting.objectives or ""
+    if meeting.video_link:
+        description = f"{description}\n\nJoin online: {meeting.video_link}".strip()
+    description += (
+        "\n\nThis meeting is held under the Chatham House Rule: what is said may be used, "
+        "but never who said it or which organisation they are from."
+    )
+    event.add("description", description)
+    if meeting.place or meeting.video_link:
+        event.add("location", meeting.place or meeting.video_link)
+    if meeting.video_link:
+        event.add("url", meeting.video_link)
+    owner = meeting.owner
+    organizer = vCalAddress(f"mailto:{owner.email or settings.DEFAULT_FROM_EMAIL}")
+    organizer.params["cn"] = vText(str(owner))
+    event.add("organizer", organizer)
+    attendee = vCalAddress(f"mailto:{booking.contact.email}")
+    attendee.params["cn"] = vText(booking.contact.name)
+    attendee.params["role"] = vText("REQ-PARTICIPANT")
+    attendee.params["partstat"] = vText(PARTSTAT.get(booking.rsvp, "NEEDS-ACTION"))
+    attendee.params["rsvp"] = vText("TRUE")
+    event.add("attendee", attendee)
+    event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
+    cal.add_component(event)
+    # Only the years around the meeting: a VTIMEZONE from 1970 to 2038 bloats every mail.
+    year = meeting.starts_at.year
+    cal.add_missing_timezones(first_date=date(year - 1, 1, 1), last_date=date(year + 2, 1, 1))
+    return cal.to_ical()

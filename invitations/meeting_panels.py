@@ -1,0 +1,16 @@
+"""The invitation panel on the meeting page (rendered by the meetings app)."""
+
+from .selectors import invitation_overview
+
+
+def meeting_panels(*, meeting, user) -> list[dict]:
+    if not user.has_perm("invitations.send_invitation", meeting):
+        return []
+    return [
+        {
+            "template": "invitations/_meeting_panel.html",
+            "title": "Invitations and mail",
+            "meeting": meeting,
+            **invitation_overview(meeting=meeting),
+        }
+    ]

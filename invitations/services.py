@@ -1,0 +1,392 @@
+"""Invitations and the mail around a meeting. Every mail goes through the outbox.
+
+Delivery keys (one mail per key, ever):
+  invitation:<meeting>:<booking>            update:<meeting>:<booking>:<sequence>
+  cancellation:<meeting>:<booking>          reminder:<meeting>:<booking>:<days>d
+  nudge:<meeting>:<booking>                 thank_you:<meeting>:<booking>
+"""
+
+from collections.abc import Iterable
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from meetings.models import Booking, Meeting
+from outbox.models import OutboxMail
+from outbox.services import outbox_enqueue, outbox_enqueue_many
+
+from .mail import SUBJECTS
+from .models import MeetingInvitation
+from .schedule_sql import schedule_in_sql
+
+THANK_YOU_LOCAL_TIME = time(10, 0)
+PLACEHOLDER_BODY = "(rendered when sent)"
+DEFAULT_REMINDER_DAYS = [7, 1]
+MOVED_PAST = "The meeting moved; this reminder's time had passed."
+
+
+def invitation_for(meeting: Meeting) -> MeetingInvitation:
+    invitation, _ = MeetingInvitation.objects.get_or_create(meeting=meeting)
+    return invitation
+
+
+def _mailable_bookings(meeting: Meeting):
+    return (
+        Booking.objects.filter(meeting=meeting, contact__erased_at__isnull=True)
+        .exclude(contact__email="")
+        .select_related("contact")
+    )
+
+
+def _placeholder(meeting: Meeting, variant: str, recipient_name: str) -> dict:
+    # What the outbox page shows until the mail is rendered at send time.
+    return {
+        "subject": SUBJECTS[variant].format(title=meeting.title),
+        "text_body": f"Dear {recipient_name}, ({variant} for {meeting.title}: rendered when sent)",
+    }
+
+
+def reminder_due(meeting: Meeting, days: int) -> datetime:
+    """`days` before the start at the same wall-clock time in the meeting's zone, so a
+    reminder does not shift by an hour across a daylight-saving change."""
+    tz = ZoneInfo(meeting.time_zone)
+    local = meeting.starts_at.astimezone(tz)
+    naive = local.replace(tzinfo=None) - timedelta(days=days)
+    return naive.replace(tzinfo=tz)
+
+
+def thank_you_due(meeting: Meeting) -> datetime:
+    """The morning after the meeting, in the meeting's zone."""
+    tz = ZoneInfo(meeting.time_zone)
+    next_day = meeting.ends_at.astimezone(tz).date() + timedelta(days=1)
+    return datetime.combine(next_day, THANK_YOU_LOCAL_TIME, tzinfo=tz)
+
+
+@transaction.atomic
+def invitation_send(*, meeting: Meeting, user, personal_message: str | None = None) -> int:
+    """Queue one invitation per booked guest with an email address, each with its .ics.
+
+    Guests already invited are not invited twice (the delivery key), so sending again
+    after booking another guest reaches only the new one. Moves a draft meeting to
+    "invited" and schedules its reminders and thank-yous. Returns how many invitations
+    were new.
+    """
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError("This meeting is cancelled; no invitation can be sent.")
+    if meeting.starts_at <= timezone.now():
+        raise ValidationError("This meeting has already started.")
+    invitation = invitation_for(meeting)
+    if personal_message is not None:
+        invitation.personal_message = personal_message
+    if invitation.sent_at is None:
+        invitation.sent_at = timezone.now()
+        invitation.sent_by = user
+        invitation.snapshot(meeting)
+    invitation.full_clean()
+    invitation.save()
+    already = set(
+        OutboxMail.objects.filter(meeting=meeting, kind=OutboxMail.Kind.INVITATION).values_list(
+            "delivery_key", flat=True
+        )
+    )
+    new = 0
+    for booking in _mailable_bookings(meeting):
+        key = f"invitation:{meeting.pk}:{booking.pk}"
+        if key in already:
+            continue
+        outbox_enqueue(
+            kind=OutboxMail.Kind.INVITATION,
+            recipient=booking.contact.email,
+            delivery_key=key,
+            meeting=meeting,
+            renderer="invitations.invitation",
+            render_args={"booking": booking.pk},
+            **_placeholder(meeting, "invitation", booking.contact.name),
+        )
+        new += 1
+    Meeting.objects.filter(pk=meeting.pk, status=Meeting.Status.DRAFT).update(
+        status=Meeting.Status.INVITED, updated_at=timezone.now()
+    )
+    reminders_schedule(meetings=[meeting])
+    return new
+
+
+def reminders_schedule(
+    *, meetings: Iterable[Meeting], bookings: Iterable[int] | None = None
+) -> int:
+    """Create the reminder and thank-you rows of the given meetings, in bulk.
+
+    One reminder per guest per scheduled day (default 7 days and 1 day before), to
+    guests who accepted or have not answered; none whose time has already passed;
+    never a second one (the delivery key). A thank-you for each guest the morning
+    after, sent only if they attended (decided when it is due). Returns rows created.
+    """
+    now = timezone.now()
+    meetings = [m for m in meetings if m.status != Meeting.Status.CANCELLED]
+    if not meetings:
+        return 0
+    by_id = {m.pk: m for m in meetings}
+    if connection.vendor == "postgresql":
+        return schedule_in_sql(
+            meeting_ids=by_id,
+            booking_ids=bookings,
+            now=now,
+            params={
+                "body": PLACEHOLDER_BODY,
+                "reminder_prefix": SUBJECTS["reminder"].format(title=""),
+                "thank_you_prefix": SUBJECTS["thank_you"].format(title=""),
+                "thank_you_time": THANK_YOU_LOCAL_TIME,
+            },
+        )
+    days_by_meeting = dict(
+        MeetingInvitation.objects.filter(meeting_id__in=by_id).values_list(
+            "meeting_id", "reminder_days"
+        )
+    )
+    guests = (
+        Booking.objects.filter(meeting_id__in=by_id, contact__erased_at__isnull=True)
+        .exclude(rsvp=Booking.Rsvp.DECLINED)
+        .exclude(contact__email="")
+    )
+    if bookings is not None:
+        guests = guests.filter(pk__in=list(bookings))
+    rows = []
+    for booking_id, meeting_id, email in guests.values_list("pk", "meeting_id", "contact__email"):
+        meeting = by_id[meeting_id]
+        for days in days_by_meeting.get(meeting_id, DEFAULT_REMINDER_DAYS):
+            due = reminder_due(meeting, days)
+            if due <= now:
+                continue
+            rows.append(
+                OutboxMail(
+                    kind=OutboxMail.Kind.REMINDER,
+                    recipient=email,
+                    meeting_id=meeting_id,
+                    subject=SUBJECTS["reminder"].format(title=meeting.title),
+                    text_body=PLACEHOLDER_BODY,
+                    delivery_key=f"reminder:{meeting_id}:{booking_id}:{days}d",
+                    due_at=due,
+                    renderer="invitations.reminder",
+                    render_args={"booking": booking_id, "days": days},
+                )
+            )
+        rows.append(
+            OutboxMail(
+                kind=OutboxMail.Kind.THANK_YOU,
+                recipient=email,
+                meeting_id=meeting_id,
+                subject=SUBJECTS["thank_you"].format(title=meeting.title),
+                text_body=PLACEHOLDER_BODY,
+                delivery_key=f"thank_you:{meeting_id}:{booking_id}",
+                due_at=thank_you_due(meeting),
+                renderer="invitations.thank_you",
+                render_args={"booking": booking_id},
+            )
+        )
+    return outbox_enqueue_many(rows)
+
+
+def reminders_reschedule(*, meeting: Meeting) -> None:
+    """Move the meeting's waiting reminders and thank-yous to its new time.
+
+    A reminder whose new time has already passed is withdrawn (the guests get the
+    update instead); sent reminders stay sent and are not repeated.
+    """
+    now = timezone.now()
+    waiting = OutboxMail.objects.filter(meeting=meeting, status=OutboxMail.Status.QUEUED)
+    days_list = invitation_for(meeting).reminder_days
+    for days in days_list:
+        due = reminder_due(meeting, days)
+        rows = waiting.filter(kind=OutboxMail.Kind.REMINDER, render_args__days=days)
+        if due <= now:
+            rows.update(
+                status=OutboxMail.Status.SKIPPED,
+                last_error=MOVED_PAST,
+                updated_at=now,
+            )
+        else:
+            rows.update(due_at=due, updated_at=now)
+            # Withdrawn by an earlier move to a nearer date: due again now it moved back.
+            OutboxMail.objects.filter(
+                meeting=meeting,
+                kind=OutboxMail.Kind.REMINDER,
+                status=OutboxMail.Status.SKIPPED,
+                render_args__days=days,
+                last_error=MOVED_PAST,
+            ).update(status=OutboxMail.Status.QUEUED, due_at=due, last_error="", updated_at=now)
+    waiting.filter(kind=OutboxMail.Kind.THANK_YOU).update(
+        due_at=thank_you_due(meeting), updated_at=now
+    )
+    reminders_schedule(meetings=[meeting])
+
+
+@transaction.atomic
+def meeting_changes_send(*, meeting: Meeting, user=None) -> int:
+    """Tell invited guests that the meeting's time, place or link changed.
+
+    Call it after saving a change to an invited meeting. Does nothing when guests were
+    not invited yet or nothing they were told changed. Otherwise the iCalendar SEQUENCE
+    grows by one, each guest who has not declined gets an update (with the new .ics),
+    and the reminders move with the meeting. Returns how many updates were queued.
+    """
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    invitation = invitation_for(meeting)
+    if meeting.status == Meeting.Status.CANCELLED or not invitation.changes_since_sent(meeting):
+        return 0
+    Meeting.objects.filter(pk=meeting.pk).update(ics_sequence=F("ics_sequence") + 1)
+    meeting.refresh_from_db()
+    invitation.snapshot(meeting)
+    invitation.save()
+    queued = 0
+    invited = OutboxMail.objects.filter(
+        meeting=meeting, kind=OutboxMail.Kind.INVITATION
+    ).values_list("render_args__booking", flat=True)
+    invited = {int(pk) for pk in invited}
+    for booking in _mailable_bookings(meeting).exclude(rsvp=Booking.Rsvp.DECLINED):
+        if booking.pk not in invited:
+            continue
+        outbox_enqueue(
+            kind=OutboxMail.Kind.UPDATE,
+            recipient=booking.contact.email,
+            delivery_key=f"update:{meeting.pk}:{booking.pk}:{meeting.ics_sequence}",
+            meeting=meeting,
+            renderer="invitations.update",
+            render_args={"booking": booking.pk, "sequence": meeting.ics_sequence},
+            **_placeholder(meeting, "update", booking.contact.name),
+        )
+        queued += 1
+    reminders_reschedule(meeting=meeting)
+    return queued
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting: Meeting, user, message: str = "") -> int:
+    """Cancel the meeting and tell every invited guest who had not declined.
+
+    Each gets a cancellation with a METHOD:CANCEL .ics (SEQUENCE one higher), so their
+    calendar removes the event. Waiting reminders and thank-yous are withdrawn.
+    Returns how many cancellations were queued.
+    """
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status == Meeting.Status.CANCELLED:
+        return 0
+    now = timezone.now()
+    Meeting.objects.filter(pk=meeting.pk).update(
+        status=Meeting.Status.CANCELLED, ics_sequence=F("ics_sequence") + 1, updated_at=now
+    )
+    meeting.refresh_from_db()
+    invitation = invitation_for(meeting)
+    invitation.cancelled_at = now
+    invitation.cancellation_message = message
+    invitation.save()
+    OutboxMail.objects.filter(
+        meeting=meeting,
+        status=OutboxMail.Status.QUEUED,
+        kind__in=[
+            OutboxMail.Kind.REMINDER,
+            OutboxMail.Kind.THANK_YOU,
+            OutboxMail.Kind.INVITATION,
+            OutboxMail.Kind.UPDATE,
+        ],
+    ).update(
+        status=OutboxMail.Status.SKIPPED, last_error="The meeting was cancelled.", updated_at=now
+    )
+    invited = {
+        int(pk)
+        for pk in OutboxMail.objects.filter(
+            meeting=meeting, kind=OutboxMail.Kind.INVITATION, status=OutboxMail.Status.SENT
+        ).values_list("render_args__booking", flat=True)
+    }
+    queued = 0
+    for booking in _mailable_bookings(meeting).exclude(rsvp=Booking.Rsvp.DECLINED):
+        if booking.pk not in invited:
+            continue
+        outbox_enqueue(
+            kind=OutboxMail.Kind.CANCELLATION,
+            recipient=booking.contact.email,
+            delivery_key=f"cancellation:{meeting.pk}:{booking.pk}",
+            meeting=meeting,
+            renderer="invitations.cancellation",
+            render_args={"booking": booking.pk},
+            **_placeholder(meeting, "cancellation", booking.contact.name),
+        )
+        queued += 1
+    return queued
+
+
+@transaction.atomic
+def nudge_send(*, meeting: Meeting, user) -> int:
+    """A one-off reminder to invited guests who have not answered; never twice to one guest."""
+    sent_to = {
+        int(pk)
+        for pk in OutboxMail.objects.filter(
+            meeting=meeting, kind=OutboxMail.Kind.INVITATION
+        ).values_list("render_args__booking", flat=True)
+    }
+    queued = 0
+    for booking in _mailable_bookings(meeting).filter(rsvp=Booking.Rsvp.PENDING):
+        if booking.pk not in sent_to:
+            continue
+        key = f"nudge:{meeting.pk}:{booking.pk}"
+        if OutboxMail.objects.filter(delivery_key=key).exists():
+            continue
+        outbox_enqueue(
+            kind=OutboxMail.Kind.REMINDER,
+            recipient=booking.contact.email,
+            delivery_key=key,
+            meeting=meeting,
+            renderer="invitations.reminder",
+            render_args={"booking": booking.pk},
+            **_placeholder(meeting, "nudge", booking.contact.name),
+        )
+        queued += 1
+    return queued
+
+
+@transaction.atomic
+def rsvp_answer(
+    *,
+    booking: Booking,
+    answer: str,
+    note: str = "",
+    needs: str = "",
+    chatham_acknowledged: bool = False,
+    recorded_by=None,
+) -> Booking:
+    """Record a guest's answer, from their link or (with `recorded_by`) by a leader.
+
+    Accepting from the link requires acknowledging the Chatham House Rule. Answers can
+    change until the meeting starts. An accepting guest gets reminders again; a
+    declining guest's reminders are not sent (checked when each is due).
+    """
+    booking = Booking.objects.select_for_update().select_related("meeting").get(pk=booking.pk)
+    meeting = booking.meeting
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError("This meeting was cancelled.")
+    if meeting.starts_at <= timezone.now():
+        raise ValidationError("The meeting has started; answers can no longer be changed.")
+    if answer not in (Booking.Rsvp.ACCEPTED, Booking.Rsvp.DECLINED, Booking.Rsvp.PENDING):
+        raise ValidationError("Choose whether you will attend.")
+    now = timezone.now()
+    if answer == Booking.Rsvp.ACCEPTED:
+        if chatham_acknowledged:
+            booking.chatham_acknowledged_at = booking.chatham_acknowledged_at or now
+        elif recorded_by is None:
+            raise ValidationError(
+                {"chatham_acknowledged": "Please confirm you will respect the Chatham House Rule."}
+            )
+    booking.rsvp = answer
+    booking.rsvp_at = now
+    booking.rsvp_note = note
+    booking.needs = needs
+    booking.rsvp_recorded_by = recorded_by
+    booking.full_clean()
+    booking.save()
+    if answer != Booking.Rsvp.DECLINED and invitation_for(meeting).sent_at:
+        reminders_schedule(meetings=[meeting], bookings=[booking.pk])
+    return booking

@@ -1,0 +1,176 @@
+import datetime as dt
+import zoneinfo
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django_countries import countries
+
+from accounts.models import Role
+from customers.models import Region, validate_time_zone
+
+from .models import AgendaItem, AgendaTemplate, Meeting, Section
+from .selectors import staff_choices
+
+LOCAL_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S")
+
+
+class LocalDateTimeField(forms.Field):
+    """A date and time as written on a wall clock; the form applies the meeting's time zone."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.datetime):
+            return value.replace(tzinfo=None)
+        for fmt in LOCAL_FORMATS:
+            try:
+                # Naive on purpose: the form applies the meeting's own time zone in clean().
+                return dt.datetime.strptime(str(value).strip(), fmt)  # noqa: DTZ007
+            except ValueError:
+                continue
+        raise ValidationError("Enter a date and time, for example 2026-12-03 10:00.")
+
+
+class MeetingForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    type = forms.ChoiceField(
+        choices=Meeting.Type.choices,
+        label="Kind of meeting",
+        widget=forms.RadioSelect,
+        initial=Meeting.Type.LEADERSHIP,
+    )
+    region = forms.ModelChoiceField(queryset=Region.objects.all())
+    country = forms.ChoiceField(choices=[("", "---------"), *countries])
+    starts_at = LocalDateTimeField(label="Starts", help_text="In the meeting's time zone.")
+    ends_at = LocalDateTimeField(label="Ends", help_text="In the meeting's time zone.")
+    time_zone = forms.CharField(
+        max_length=64,
+        help_text="Where the meeting takes place, for example Europe/Paris.",
+        widget=forms.TextInput(attrs={"list": "time-zones", "autocomplete": "off"}),
+    )
+    place = forms.CharField(max_length=300, required=False)
+    video_link = forms.URLField(required=False, assume_scheme="https")
+    objectives = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    owner = forms.ModelChoiceField(queryset=None, required=False, help_text="A leader.")
+    co_owners = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Co-owners",
+        help_text="Other leaders who manage this meeting with you.",
+    )
+    facilitators = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    internal_attendees = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    template = forms.ModelChoiceField(
+        queryset=AgendaTemplate.objects.all(),
+        required=False,
+        label="Agenda template",
+        help_text="The agenda the meeting starts with; you can change it afterwards.",
+    )
+
+    def __init__(self, *args, user, meeting: Meeting | None = None, **kwargs):
+        self.user = user
+        self.meeting = meeting
+        super().__init__(*args, **kwargs)
+        leaders = staff_choices(Role.LEADER)
+        self.fields["owner"].queryset = leaders
+        self.fields["co_owners"].queryset = leaders.exclude(pk=user.pk)
+        self.fields["facilitators"].queryset = staff_choices(Role.FACILITATOR)
+        from accounts.models import User
+
+        self.fields["internal_attendees"].queryset = User.objects.filter(
+            is_active=True, groups__isnull=False
+        ).distinct()
+        is_admin = user.has_role(Role.ADMINISTRATOR)
+        if not is_admin:
+            del self.fields["owner"]
+        elif meeting is None and user.has_role(Role.LEADER):
+            self.fields["owner"].initial = user.pk
+        if meeting is not None:
+            del self.fields["template"]
+            if not self.is_bound:
+                tz = zoneinfo.ZoneInfo(meeting.time_zone)
+                self.initial.update(
+                    {
+                        "title": meeting.title,
+                        "type": meeting.type,
+                        "region": meeting.region_id,
+                        "country": meeting.country.code,
+                        "starts_at": meeting.starts_at.astimezone(tz).replace(tzinfo=None),
+                        "ends_at": meeting.ends_at.astimezone(tz).replace(tzinfo=None),
+                        "time_zone": meeting.time_zone,
+                        "place": meeting.place,
+                        "video_link": meeting.video_link,
+                        "objectives": meeting.objectives,
+                        "owner": meeting.owner_id,
+                        "co_owners": [u.pk for u in meeting.co_owners.all()],
+                        "facilitators": [u.pk for u in meeting.facilitators.all()],
+                        "internal_attendees": [u.pk for u in meeting.internal_attendees.all()],
+                    }
+                )
+        else:
+            self.fields["template"].initial = AgendaTemplate.objects.filter(is_default=True).first()
+            self.fields["template"].empty_label = "No agenda (start empty)"
+
+    def clean_time_zone(self):
+        value = self.cleaned_data["time_zone"].strip()
+        validate_time_zone(value)
+        return value
+
+    def clean(self):
+        data = super().clean()
+        tz_name = data.get("time_zone")
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if tz_name and starts and ends:
+            tz = zoneinfo.ZoneInfo(tz_name)
+            data["starts_at"] = starts.replace(tzinfo=tz)
+            data["ends_at"] = ends.replace(tzinfo=tz)
+            if data["ends_at"] <= data["starts_at"]:
+                self.add_error("ends_at", "The meeting must end after it starts.")
+        elif not tz_name:
+            # Without a valid zone the times cannot be read; keep the user's input on the page.
+            data.pop("starts_at", None)
+            data.pop("ends_at", None)
+        region, country = data.get("region"), data.get("country")
+        if region and country and region.countries and country not in region.countries:
+            names = ", ".join(c.name for c in region.countries)
+            self.add_error("country", f"{region} covers {names}; choose one of them.")
+        if "owner" in self.fields and not data.get("owner"):
+            self.add_error("owner", "Choose the leader who owns this meeting.")
+        return data
+
+
+class AgendaItemForm(forms.ModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = ["section", "title", "presenter", "minutes", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {"minutes": "How long the item takes."}
+
+    def clean_minutes(self):
+        minutes = self.cleaned_data["minutes"]
+        if minutes is None or minutes < 1 or minutes > 600:
+            raise ValidationError("Give the item between 1 and 600 minutes.")
+        return minutes
+
+
+class KindForm(forms.Form):
+    kind = forms.ChoiceField(
+        choices=Meeting.Kind.choices,
+        widget=forms.RadioSelect,
+        label="What kind of meeting was it?",
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why?",
+        help_text="What happened that makes it this kind of meeting.",
+    )
+
+
+SECTION_CHOICES = Section.choices

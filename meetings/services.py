@@ -1,0 +1,651 @@
+"""Every write to meetings, agendas, guests, preparation and ratings goes through here.
+
+Functions are keyword-only and named `<entity>_<action>`. They raise
+`django.core.exceptions.ValidationError` with a message meant for the person on the
+page; when they do, nothing has changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from customers.models import Contact, Facet
+
+from .defaults import DEFAULT_PREP_ITEMS
+from .models import (
+    CUSTOMER_FIRST_ORDER,
+    AgendaItem,
+    AgendaTemplate,
+    Booking,
+    Meeting,
+    MeetingQuestion,
+    PrepItem,
+    Question,
+    Section,
+)
+
+Status = Meeting.Status
+
+# The state machine: draft → invited → held → closed, or cancelled before it is held.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    Status.DRAFT: (Status.INVITED, Status.CANCELLED),
+    Status.INVITED: (Status.HELD, Status.CANCELLED),
+    Status.HELD: (Status.CLOSED,),
+    Status.CLOSED: (),
+    Status.CANCELLED: (),
+}
+
+# Fields whose change must reach guests who already hold an invitation (.ics SEQUENCE).
+_CALENDAR_FIELDS = ("starts_at", "ends_at", "time_zone", "place", "video_link", "title")
+
+MEETING_FIELDS = (
+    "title",
+    "type",
+    "region",
+    "country",
+    "starts_at",
+    "ends_at",
+    "time_zone",
+    "place",
+    "video_link",
+    "objectives",
+)
+
+
+def _locked(meeting: Meeting) -> Meeting:
+    """The meeting row, locked until the end of the transaction (serialises agenda edits)."""
+    return Meeting.objects.select_for_update().get(pk=meeting.pk)
+
+
+def _require_editable(meeting: Meeting) -> None:
+    if meeting.status in (Status.CLOSED, Status.CANCELLED):
+        raise ValidationError(
+            f"This meeting is {meeting.get_status_display().lower()}; it can no longer be changed."
+        )
+
+
+# --- Meetings -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    owner,
+    title: str,
+    region,
+    country: str,
+    starts_at,
+    ends_at,
+    time_zone: str,
+    type: str = Meeting.Type.LEADERSHIP,  # noqa: A002 - the domain's word
+    place: str = "",
+    video_link: str = "",
+    objectives: str = "",
+    co_owners: Iterable = (),
+    facilitators: Iterable = (),
+    internal_attendees: Iterable = (),
+    template: AgendaTemplate | None = None,
+) -> Meeting:
+    """Create a draft meeting with its agenda (from `template`, else the default
+    template, which is customer-first) and the default preparation checklist."""
+    meeting = Meeting(
+        owner=owner,
+        title=title,
+        type=type,
+        region=region,
+        country=country,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        time_zone=time_zone,
+        place=place,
+        video_link=video_link,
+        objectives=objectives,
+    )
+    meeting.full_clean()
+    meeting.save()
+    meeting.co_owners.set(co_owners)
+    meeting.facilitators.set(facilitators)
+    meeting.internal_attendees.set(internal_attendees)
+    if template is None:
+        template = AgendaTemplate.objects.filter(is_default=True).first()
+    if template is not None:
+        AgendaItem.objects.bulk_create(
+            AgendaItem(
+                meeting=meeting,
+                section=t.section,
+                title=t.title,
+                presenter=t.presenter,
+                minutes=t.minutes,
+                notes=t.notes,
+                position=position,
+            )
+            for position, t in enumerate(template.items.all())
+        )
+    PrepItem.objects.bulk_create(
+        PrepItem(meeting=meeting, text=text, position=position)
+        for position, text in enumerate(DEFAULT_PREP_ITEMS)
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(
+    *,
+    meeting: Meeting,
+    owner=None,
+    co_owners: Iterable | None = None,
+    facilitators: Iterable | None = None,
+    internal_attendees: Iterable | None = None,
+    **fields,
+) -> Meeting:
+    """Change a meeting's details. A change of time or place on an invited meeting
+    raises its calendar sequence so that updated invitations replace the old ones."""
+    _require_editable(meeting)
+    unknown = set(fields) - set(MEETING_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown meeting fields: {sorted(unknown)}")
+    calendar_changed = any(
+        name in fields and getattr(meeting, name) != fields[name] for name in _CALENDAR_FIELDS
+    )
+    for name, value in fields.items():
+        setattr(meeting, name, value)
+    if owner is not None:
+        meeting.owner = owner
+    if calendar_changed and meeting.status == Status.INVITED:
+        meeting.ics_sequence += 1
+    meeting.full_clean()
+    meeting.save()
+    if co_owners is not None:
+        meeting.co_owners.set(co_owners)
+    if facilitators is not None:
+        meeting.facilitators.set(facilitators)
+    if internal_attendees is not None:
+        meeting.internal_attendees.set(internal_attendees)
+    return meeting
+
+
+def meeting_allowed_transitions(*, meeting: Meeting) -> tuple[str, ...]:
+    return TRANSITIONS[meeting.status]
+
+
+def meeting_invite_missing(*, meeting: Meeting) -> list[str]:
+    """What the formal invitation needs and the meeting lacks (practice 2: where, why,
+    what). Uses prefetched agenda items when there are any."""
+    return [
+        label
+        for label, present in (
+            ("a place or a video link", meeting.place or meeting.video_link),
+            ("the objectives", meeting.objectives.strip()),
+            ("an agenda", len(meeting.agenda_items.all()) > 0),
+        )
+        if not present
+    ]
+
+
+@transaction.atomic
+def meeting_transition(*, meeting: Meeting, to: str, by) -> Meeting:
+    """Move a meeting along draft → invited → held → closed (or cancelled).
+
+    Guarantees: only the transitions in `TRANSITIONS`; invited needs a guest, a meeting
+    still to come, a place or video link, objectives and an agenda; held only once the meeting has started; closed only once
+    the facilitator has rated the meeting's kind."""
+    locked = _locked(meeting)
+    if to not in Status.values:
+        raise ValidationError("Unknown status.")
+    if to not in TRANSITIONS[locked.status]:
+        raise ValidationError(
+            f"A {locked.get_status_display().lower()} meeting cannot be marked "
+            f"{Status(to).label.lower()}."
+        )
+    now = timezone.now()
+    if to == Status.INVITED:
+        if not locked.bookings.exists():
+            raise ValidationError("Book at least one guest before inviting.")
+        if locked.starts_at <= now:
+            raise ValidationError("This meeting has already started; it cannot be invited to.")
+        missing = meeting_invite_missing(meeting=locked)
+        if missing:
+            raise ValidationError("Before inviting, add " + " and ".join(missing) + ".")
+    if to == Status.HELD and locked.starts_at > now:
+        raise ValidationError("A meeting can be marked held only once it has started.")
+    if to == Status.CLOSED and not locked.kind:
+        raise ValidationError(
+            "Rate the meeting (War, Advertisement, Love-In or 4F) before closing it."
+        )
+    locked.status = to
+    locked.save(update_fields=["status", "updated_at"])
+    meeting.status = to
+    return locked
+
+
+@transaction.atomic
+def meeting_rate_kind(*, meeting: Meeting, kind: str, reason: str, by) -> Meeting:
+    """Record the facilitator's rating of a held meeting, with the reason for it."""
+    if meeting.status != Status.HELD:
+        raise ValidationError("Only a held meeting (not yet closed) can be rated.")
+    if kind not in Meeting.Kind.values:
+        raise ValidationError("Choose War, Advertisement, Love-In or 4F.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("Say why you rate the meeting this way.")
+    meeting.kind = kind
+    meeting.kind_reason = reason
+    meeting.kind_rated_by = by
+    meeting.save(update_fields=["kind", "kind_reason", "kind_rated_by", "updated_at"])
+    return meeting
+
+
+# --- Agenda ---------------------------------------------------------------------------
+
+_SECTION_RANK = {section: rank for rank, section in enumerate(CUSTOMER_FIRST_ORDER)}
+
+
+def customer_inversions(sections: Sequence[str]) -> int:
+    """How many (non-customer item, customer item) pairs have the non-customer item above."""
+    seen_other = inversions = 0
+    for section in sections:
+        if section == Section.CUSTOMER:
+            inversions += seen_other
+        else:
+            seen_other += 1
+    return inversions
+
+
+def customer_first_order(items: Sequence) -> list:
+    """The items in customer-first section order, keeping their order inside a section."""
+    return sorted(items, key=lambda i: _SECTION_RANK[i.section])  # sorted() is stable
+
+
+def agenda_is_customer_first(items: Sequence[AgendaItem]) -> bool:
+    ranks = [_SECTION_RANK[i.section] for i in items]
+    return ranks == sorted(ranks)
+
+
+def _save_order(meeting: Meeting, ordered: Sequence[AgendaItem]) -> bool:
+    changed = []
+    for position, item in enumerate(ordered):
+        if item.position != position:
+            item.position = position
+            changed.append(item)
+    if changed:
+        AgendaItem.objects.bulk_update(changed, ["position"])
+    return bool(changed)
+
+
+def _bump_version(meeting: Meeting) -> None:
+    Meeting.objects.filter(pk=meeting.pk).update(agenda_version=F("agenda_version") + 1)
+    meeting.agenda_version += 1
+
+
+def _check_version(locked: Meeting, version) -> None:
+    if version is None or str(version) != str(locked.agenda_version):
+        raise ValidationError(
+            "Someone else changed this agenda while you were editing it. "
+            "Nothing was moved; here is the current order."
+        )
+
+
+@transaction.atomic
+def meeting_reorder_customer_first(*, meeting: Meeting) -> bool:
+    """Put the agenda in the customer-first order: Customer → Employees → Operational
+    processes → Marketing → Sales → Finance → Other.
+
+    Guarantees: the relative order inside each section is kept (a stable sort);
+    running it again changes nothing (idempotent); returns whether anything moved."""
+    locked = _locked(meeting)
+    _require_editable(locked)
+    items = list(locked.agenda_items.order_by("position", "pk"))
+    changed = _save_order(locked, customer_first_order(items))
+    if changed:
+        _bump_version(locked)
+        meeting.agenda_version = locked.agenda_version
+    return changed
+
+
+@transaction.atomic
+def agenda_reorder(*, meeting: Meeting, ordered_ids: Sequence, version) -> None:
+    """Save a new order of the whole agenda (drag and drop).
+
+    Refused, changing nothing, when the ids are not exactly this agenda's items, when
+    the agenda changed since `version`, or when the new order puts a non-customer
+    item above a customer item that it was not above before."""
+    locked = _locked(meeting)
+    _require_editable(locked)
+    _check_version(locked, version)
+    items = list(locked.agenda_items.order_by("position", "pk"))
+    by_id = {str(i.pk): i for i in items}
+    ids = [str(i).strip() for i in ordered_ids]
+    if len(ids) != len(set(ids)) or set(ids) != set(by_id):
+        raise ValidationError(
+            "That order does not match this meeting's agenda (items missing, repeated or "
+            "from another meeting). Nothing was moved."
+        )
+    ordered = [by_id[i] for i in ids]
+    _refuse_customer_block_breach(items, ordered)
+    if _save_order(locked, ordered):
+        _bump_version(locked)
+        meeting.agenda_version = locked.agenda_version
+
+
+@transaction.atomic
+def agenda_item_move(*, meeting: Meeting, item_id, direction: str, version) -> None:
+    """Move one item up or down by one place (the keyboard alternative to dragging)."""
+    locked = _locked(meeting)
+    _require_editable(locked)
+    _check_version(locked, version)
+    items = list(locked.agenda_items.order_by("position", "pk"))
+    index = next((n for n, i in enumerate(items) if str(i.pk) == str(item_id)), None)
+    if index is None:
+        raise ValidationError("That item is not on this meeting's agenda. Nothing was moved.")
+    if direction not in ("up", "down"):
+        raise ValidationError("Move an item up or down.")
+    target = index - 1 if direction == "up" else index + 1
+    if not 0 <= target < len(items):
+        raise ValidationError(
+            f"“{items[index].title}” is already at the {'top' if direction == 'up' else 'bottom'}."
+        )
+    ordered = list(items)
+    ordered[index], ordered[target] = ordered[target], ordered[index]
+    _refuse_customer_block_breach(items, ordered)
+    _save_order(locked, ordered)
+    _bump_version(locked)
+    meeting.agenda_version = locked.agenda_version
+
+
+def _refuse_customer_block_breach(before: Sequence[AgendaItem], after: Sequence[AgendaItem]):
+    if customer_inversions([i.section for i in after]) > customer_inversions(
+        [i.section for i in before]
+    ):
+        raise ValidationError(
+            "The customer block stays first: a non-customer item cannot move above a "
+            "customer item. Nothing was moved."
+        )
+
+
+@transaction.atomic
+def agenda_item_add(
+    *,
+    meeting: Meeting,
+    section: str,
+    title: str,
+    presenter: str = "",
+    minutes: int = 10,
+    notes: str = "",
+) -> AgendaItem:
+    """Add an item: a customer item joins the end of the customer block (at the top when
+    there is none), any other item goes to the end of the agenda."""
+    locked = _locked(meeting)
+    _require_editable(locked)
+    items = list(locked.agenda_items.order_by("position", "pk"))
+    item = AgendaItem(
+        meeting=locked,
+        section=section,
+        title=title,
+        presenter=presenter,
+        minutes=minutes,
+        notes=notes,
+        position=len(items),
+    )
+    item.full_clean()
+    if section == Section.CUSTOMER:
+        last_customer = max(
+            (n for n, i in enumerate(items) if i.section == Section.CUSTOMER), default=-1
+        )
+        items.insert(last_customer + 1, item)
+        item.position = last_customer + 1
+        item.save()
+        _save_order(locked, items)
+    else:
+        item.save()
+    _bump_version(locked)
+    meeting.agenda_version = locked.agenda_version
+    return item
+
+
+@transaction.atomic
+def agenda_item_update(*, item: AgendaItem, **fields) -> AgendaItem:
+    locked = _locked(item.meeting)
+    _require_editable(locked)
+    for name in fields:
+        if name not in ("section", "title", "presenter", "minutes", "notes"):
+            raise TypeError(f"unknown agenda item field: {name}")
+    for name, value in fields.items():
+        setattr(item, name, value)
+    item.full_clean()
+    item.save()
+    _bump_version(locked)
+    return item
+
+
+@transaction.atomic
+def agenda_item_delete(*, meeting: Meeting, item_id) -> None:
+    locked = _locked(meeting)
+    _require_editable(locked)
+    deleted, _ = AgendaItem.objects.filter(meeting=locked, pk=item_id).delete()
+    if not deleted:
+        raise ValidationError("That item is not on this meeting's agenda.")
+    _save_order(locked, list(locked.agenda_items.order_by("position", "pk")))
+    _bump_version(locked)
+
+
+# --- Guests ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GuestWarning:
+    code: str
+    message: str
+
+
+def booking_warnings(
+    *, meeting: Meeting, contacts: Sequence[Contact], region_facets: Sequence[Facet] | None = None
+) -> list[GuestWarning]:
+    """The warnings for a meeting's guest list (booked or about to be).
+
+    `contacts` must come with `organisation` and `organisation.facets` loaded
+    (see `selectors.guests_for_warnings`). Costs at most two queries whatever the
+    number of guests."""
+    warnings: list[GuestWarning] = []
+    organisations = {c.organisation_id: c.organisation for c in contacts}
+    if meeting.is_panel and not 3 <= len(organisations) <= 4:
+        warnings.append(
+            GuestWarning(
+                "panel_size",
+                f"A panel works best with 3–4 customer organisations; this one has "
+                f"{len(organisations)}.",
+            )
+        )
+    guest_facets: dict[int, Facet] = {}
+    for org in organisations.values():
+        for facet in org.facets.all():
+            guest_facets[facet.pk] = facet
+    if len(contacts) >= 2 and len(guest_facets) == 1:
+        (facet,) = guest_facets.values()
+        warnings.append(
+            GuestWarning(
+                "one_facet",
+                f"Every guest comes from one facet of the business ({facet}); "
+                "invite customers who see other sides of it.",
+            )
+        )
+    if meeting.is_panel and contacts:
+        if region_facets is None:
+            region_facets = list(
+                Facet.objects.filter(organisations__region_id=meeting.region_id).distinct()
+            )
+        missing = [f for f in region_facets if f.pk not in guest_facets]
+        if missing:
+            warnings.append(
+                GuestWarning(
+                    "facets_missing",
+                    "Facets of the region not represented: "
+                    + ", ".join(str(f) for f in missing)
+                    + ".",
+                )
+            )
+    per_org: dict[int, list[Contact]] = {}
+    for contact in contacts:
+        per_org.setdefault(contact.organisation_id, []).append(contact)
+    for org_id, people in per_org.items():
+        if len(people) > 1:
+            warnings.append(
+                GuestWarning(
+                    "same_organisation",
+                    f"{len(people)} guests from {organisations[org_id]}: "
+                    + ", ".join(p.name for p in people)
+                    + ".",
+                )
+            )
+    for contact in contacts:
+        if contact.has_opted_out:
+            warnings.append(
+                GuestWarning(
+                    "opted_out",
+                    f"{contact.name} ({contact.organisation}) opted out of non-essential mail.",
+                )
+            )
+    if contacts and meeting.pk:
+        overlapping = (
+            Booking.objects.filter(
+                contact__in=[c.pk for c in contacts],
+                meeting__starts_at__lt=meeting.ends_at,
+                meeting__ends_at__gt=meeting.starts_at,
+            )
+            .exclude(meeting_id=meeting.pk)
+            .exclude(meeting__status=Status.CANCELLED)
+            .select_related("contact", "meeting")
+            .order_by("meeting__starts_at", "pk")
+        )
+        for booking in overlapping:
+            warnings.append(
+                GuestWarning(
+                    "overlap",
+                    f"{booking.contact.name} is already booked in “{booking.meeting.title}”, "
+                    "which overlaps this meeting.",
+                )
+            )
+    return warnings
+
+
+@transaction.atomic
+def booking_add(*, meeting: Meeting, contacts: Sequence[Contact], by) -> list[Booking]:
+    """Book contacts as guests. Refuses erased contacts and meetings already held,
+    closed or cancelled; a contact already booked is not booked twice."""
+    locked = _locked(meeting)
+    if locked.status not in (Status.DRAFT, Status.INVITED):
+        raise ValidationError(
+            f"Guests cannot be added to a {locked.get_status_display().lower()} meeting."
+        )
+    erased = [c for c in contacts if c.is_erased]
+    if erased:
+        raise ValidationError("An erased contact cannot be booked.")
+    already = set(
+        Booking.objects.filter(meeting=locked, contact__in=contacts).values_list(
+            "contact_id", flat=True
+        )
+    )
+    created = [
+        Booking.objects.create(meeting=locked, contact=c) for c in contacts if c.pk not in already
+    ]
+    return created
+
+
+@transaction.atomic
+def booking_remove(*, meeting: Meeting, booking_id) -> None:
+    _require_editable(meeting)
+    if meeting.status == Status.HELD:
+        raise ValidationError("The meeting has been held; mark the guest absent instead.")
+    deleted, _ = Booking.objects.filter(meeting=meeting, pk=booking_id).delete()
+    if not deleted:
+        raise ValidationError("That guest is not booked in this meeting. Nothing was changed.")
+
+
+@transaction.atomic
+def booking_mark_attendance(*, meeting: Meeting, attendance: dict, by) -> int:
+    """Record who attended a held meeting (True / False / None for unknown).
+
+    This is what "last met" in customers reads. Refused, changing nothing, if any
+    booking is not this meeting's."""
+    if meeting.status != Status.HELD:
+        raise ValidationError("Attendance is marked once the meeting is held, before it is closed.")
+    bookings = {str(b.pk): b for b in Booking.objects.filter(meeting=meeting)}
+    foreign = [k for k in attendance if str(k) not in bookings]
+    if foreign:
+        raise ValidationError("That guest is not booked in this meeting. Nothing was changed.")
+    changed = []
+    for key, value in attendance.items():
+        booking = bookings[str(key)]
+        if booking.attended != value:
+            booking.attended = value
+            changed.append(booking)
+    Booking.objects.bulk_update(changed, ["attended"])
+    return len(changed)
+
+
+# --- Preparation and questions ----------------------------------------------------------
+
+
+@transaction.atomic
+def prep_item_set_done(*, meeting: Meeting, item_id, done: bool, by) -> PrepItem:
+    item = PrepItem.objects.filter(meeting=meeting, pk=item_id).first()
+    if item is None:
+        raise ValidationError("That step is not on this meeting's checklist.")
+    if done and item.done_at is None:
+        item.done_at, item.done_by = timezone.now(), by
+    elif not done:
+        item.done_at, item.done_by = None, None
+    item.save(update_fields=["done_at", "done_by"])
+    return item
+
+
+@transaction.atomic
+def prep_item_add(*, meeting: Meeting, text: str) -> PrepItem:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError("Write the step to add.")
+    last = meeting.prep_items.order_by("-position").values_list("position", flat=True).first()
+    item = PrepItem(meeting=meeting, text=text, position=(last or 0) + 1)
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def meeting_question_add(*, meeting: Meeting, question_id) -> MeetingQuestion:
+    question = Question.objects.filter(pk=question_id, is_active=True).first()
+    if question is None:
+        raise ValidationError("That question is not in the question bank.")
+    if MeetingQuestion.objects.filter(meeting=meeting, question=question).exists():
+        raise ValidationError("That question is already chosen.")
+    last = meeting.questions.order_by("-position").values_list("position", flat=True).first()
+    return MeetingQuestion.objects.create(
+        meeting=meeting, question=question, position=0 if last is None else last + 1
+    )
+
+
+@transaction.atomic
+def meeting_question_remove(*, meeting: Meeting, chosen_id) -> None:
+    deleted, _ = MeetingQuestion.objects.filter(meeting=meeting, pk=chosen_id).delete()
+    if not deleted:
+        raise ValidationError("That question is not chosen for this meeting.")
+
+
+@transaction.atomic
+def meeting_question_move(*, meeting: Meeting, chosen_id, direction: str) -> None:
+    chosen = list(meeting.questions.order_by("position", "pk"))
+    index = next((n for n, q in enumerate(chosen) if str(q.pk) == str(chosen_id)), None)
+    if index is None:
+        raise ValidationError("That question is not chosen for this meeting.")
+    target = index - 1 if direction == "up" else index + 1
+    if direction not in ("up", "down") or not 0 <= target < len(chosen):
+        raise ValidationError("That question cannot move further.")
+    chosen[index], chosen[target] = chosen[target], chosen[index]
+    for position, q in enumerate(chosen):
+        q.position = position
+    MeetingQuestion.objects.bulk_update(chosen, ["position"])

@@ -1,0 +1,49 @@
+from django.db.models import Count, Q, QuerySet
+
+from accounts.models import Role
+
+from .models import OutboxMail
+
+
+def outbox_visible_to(*, user) -> QuerySet[OutboxMail]:
+    """Mails the user may see: all for administrators; a leader's own meetings' mails."""
+    mails = OutboxMail.objects.select_related("meeting")
+    if user.has_role(Role.ADMINISTRATOR):
+        return mails
+    return mails.filter(
+        Q(meeting__owner=user) | Q(meeting__co_owners=user) | Q(meeting__region__leaders=user)
+    ).distinct()
+
+
+def outbox_meeting_summary(*, meeting) -> dict[str, int]:
+    """How many of a meeting's mails are in each status."""
+    counts = dict(
+        OutboxMail.objects.filter(meeting=meeting)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    return {status: counts.get(status, 0) for status in OutboxMail.Status.values}
+
+
+def mail_status_text(mail: OutboxMail) -> str:
+    """The status in plain words, as the outbox page shows it."""
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    def when(value):
+        return date_format(timezone.localtime(value), "j M Y, H:i T")
+
+    if mail.status == OutboxMail.Status.SENT:
+        return f"Sent {when(mail.sent_at)}"
+    if mail.status == OutboxMail.Status.FAILED:
+        return f"Failed: {mail.last_error or 'unknown error'}"
+    if mail.status == OutboxMail.Status.SKIPPED:
+        return f"Not sent: {mail.last_error}"
+    if mail.status == OutboxMail.Status.SENDING:
+        return "Sending now"
+    if mail.due_at and mail.due_at > timezone.now():
+        if mail.attempts:
+            return f"Will try again {when(mail.due_at)} (last error: {mail.last_error})"
+        return f"Scheduled for {when(mail.due_at)}"
+    return "Queued, going out now"

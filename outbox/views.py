@@ -1,0 +1,120 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from meetings.models import Meeting
+
+from .mail import opt_out_email
+from .models import OutboxMail
+from .selectors import mail_status_text, outbox_meeting_summary, outbox_visible_to
+from .services import outbox_opt_out, outbox_preview, outbox_retry
+
+
+def _visible_mail(request, pk: int) -> OutboxMail:
+    if not request.user.has_perm("outbox.view_outbox"):
+        raise PermissionDenied
+    mail = get_object_or_404(OutboxMail.objects.select_related("meeting"), pk=pk)
+    if not request.user.has_perm("outbox.view_mail", mail):
+        raise Http404
+    return mail
+
+
+@login_required
+@require_GET
+def mail_list(request):
+    if not request.user.has_perm("outbox.view_outbox"):
+        raise PermissionDenied
+    mails = outbox_visible_to(user=request.user)
+    meeting = None
+    if request.GET.get("meeting", "").isdigit():
+        meeting = Meeting.objects.filter(pk=request.GET["meeting"]).first()
+        if meeting is None or not request.user.has_perm("outbox.view_meeting_mail", meeting):
+            raise Http404
+        mails = mails.filter(meeting=meeting)
+    status = request.GET.get("status", "")
+    if status in OutboxMail.Status.values:
+        mails = mails.filter(status=status)
+    kind = request.GET.get("kind", "")
+    if kind in OutboxMail.Kind.values:
+        mails = mails.filter(kind=kind)
+    page = Paginator(mails.order_by("-created_at", "-pk"), 50).get_page(request.GET.get("page"))
+    rows = [{"mail": mail, "status_text": mail_status_text(mail)} for mail in page]
+    context = {
+        "page_obj": page,
+        "rows": rows,
+        "meeting": meeting,
+        "summary": outbox_meeting_summary(meeting=meeting) if meeting else None,
+        "status": status,
+        "kind": kind,
+        "statuses": OutboxMail.Status.choices,
+        "kinds": OutboxMail.Kind.choices,
+    }
+    return render(request, "outbox/list.html", context)
+
+
+@login_required
+@require_GET
+def mail_detail(request, pk: int):
+    mail = _visible_mail(request, pk)
+    preview, text, html = outbox_preview(mail=mail)
+    context = {
+        "mail": preview,
+        "text": text,
+        "has_html": bool(html),
+        "status_text": mail_status_text(mail),
+        "attachments": [
+            {"filename": a["filename"], "mimetype": a["mimetype"]} for a in preview.attachments
+        ],
+    }
+    return render(request, "outbox/detail.html", context)
+
+
+@login_required
+@require_GET
+@xframe_options_sameorigin
+def mail_html(request, pk: int):
+    """The HTML part alone, for the preview frame: no scripts, nothing fetched."""
+    mail = _visible_mail(request, pk)
+    _preview, _text, html = outbox_preview(mail=mail)
+    response = HttpResponse(html or "<p>This mail has no HTML part.</p>")
+    response["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'"
+    )
+    return response
+
+
+@login_required
+@require_POST
+def mail_retry(request, pk: int):
+    mail = _visible_mail(request, pk)
+    if not request.user.has_perm("outbox.retry_mail", mail):
+        raise PermissionDenied
+    if outbox_retry(mail=mail):
+        messages.success(request, f"The mail to {mail.recipient} is queued again.")
+    elif mail.status == OutboxMail.Status.SENT:
+        messages.info(request, "That mail was already sent; it is not sent twice.")
+    else:
+        messages.info(request, "Only a failed mail can be retried; this one is not failed.")
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return redirect(next_url)
+    return redirect("outbox:detail", pk=mail.pk)
+
+
+@csrf_exempt  # one-click unsubscribe (RFC 8058) posts without a session; the token is the proof
+@require_http_methods(["GET", "POST"])
+def opt_out(request, token: str):
+    email = opt_out_email(token)
+    if email is None:
+        return render(request, "outbox/opt_out.html", {"invalid": True}, status=400)
+    if request.method == "POST":
+        outbox_opt_out(email=email)
+        return render(request, "outbox/opt_out.html", {"done": True})
+    return render(request, "outbox/opt_out.html", {"email": email})

@@ -1,0 +1,267 @@
+"""The capture page and its endpoints, as facilitators, owners and others use them."""
+
+import datetime as dt
+import uuid
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from feedback.models import CaptureState, FeedbackItem, JourneyStage, Tag
+from feedback.services import FeedbackLocked, feedback_capture
+from meetings.models import AgendaItem, Meeting
+from tests.factories import FeedbackItemFactory, administrator, executive, facilitator
+
+CLIENT = {"HTTP_X_CAPTURE_CLIENT": "1"}
+
+
+def post_url(meeting):
+    return reverse("feedback:capture_post", args=[meeting.pk])
+
+
+def test_enter_saves_a_redacted_item_in_four_queries(
+    client, running, django_assert_max_num_queries
+):
+    client.force_login(running.facilitator)
+    client.get(reverse("feedback:capture", args=[running.meeting.pk]))  # warms the caches
+    data = running.post_data("Will Baker says Acme's invoices are late; call +44 20 7946 0958")
+    with django_assert_max_num_queries(4):
+        response = client.post(post_url(running.meeting), data, **CLIENT)
+    assert response.status_code == 201
+    item = FeedbackItem.objects.get()
+    assert item.text == "[person] says [organisation]'s invoices are late; call [phone]"
+    assert item.number == 1
+    assert item.meeting_date == running.meeting.starts_at.date()
+    assert "[person] says [organisation]" in response.content.decode()
+    assert "Will" not in response.content.decode()
+
+
+def test_capture_with_stage_and_tags(client, running):
+    client.force_login(running.facilitator)
+    stage = JourneyStage.objects.get(name="Billing")
+    data = running.post_data(
+        "Invoices are late", stage=str(stage.pk), tags="invoices, Response time"
+    )
+    response = client.post(post_url(running.meeting), data, **CLIENT)
+    assert response.status_code == 201
+    item = FeedbackItem.objects.get()
+    assert item.stage == stage
+    assert sorted(t.name for t in item.tags.all()) == ["Response time", "invoices"]
+    assert "Billing" in response.content.decode()
+
+
+def test_a_tag_naming_an_organisation_is_refused_and_nothing_saved(client, running):
+    client.force_login(running.facilitator)
+    response = client.post(
+        post_url(running.meeting), running.post_data("slow", tags="Acme"), **CLIENT
+    )
+    assert response.status_code == 400
+    assert "may not name" in response.content.decode()
+    assert not FeedbackItem.objects.exists()
+    assert not Tag.objects.exists()
+
+
+def test_retry_with_the_same_key_creates_no_duplicate(client, running):
+    client.force_login(running.facilitator)
+    data = running.post_data("The portal logs us out")
+    first = client.post(post_url(running.meeting), data, **CLIENT)
+    again = client.post(post_url(running.meeting), data, **CLIENT)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert FeedbackItem.objects.count() == 1
+    assert 'data-number="1"' in again.content.decode()
+
+
+def test_two_facilitators_get_consecutive_numbers(client, running):
+    client.force_login(running.facilitator)
+    client.post(post_url(running.meeting), running.post_data("one"), **CLIENT)
+    client.force_login(running.facilitator2)
+    client.post(post_url(running.meeting), running.post_data("two"), **CLIENT)
+    assert list(FeedbackItem.objects.values_list("number", "text")) == [(1, "one"), (2, "two")]
+
+
+def test_numbers_are_per_meeting(running):
+    other = Meeting.objects.create(
+        title="Other",
+        region=running.meeting.region,
+        country="GB",
+        starts_at=running.meeting.starts_at,
+        ends_at=running.meeting.ends_at,
+        time_zone="Europe/London",
+        owner=running.owner,
+    )
+    FeedbackItemFactory(meeting=running.meeting, number=7)
+    result = feedback_capture(meeting=other, text="first", idempotency_key=uuid.uuid4())
+    assert result.item.number == 1
+
+
+def test_empty_text_is_refused_with_a_message(client, running):
+    client.force_login(running.facilitator)
+    response = client.post(post_url(running.meeting), running.post_data("   "), **CLIENT)
+    assert response.status_code == 400
+    assert "Type what was said" in response.content.decode()
+
+
+def test_without_javascript_the_form_posts_and_comes_back(client, running):
+    client.force_login(running.facilitator)
+    response = client.post(post_url(running.meeting), running.post_data("Plain form"), follow=True)
+    assert response.status_code == 200
+    assert "Item 1 saved." in response.content.decode()
+    assert "Plain form" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "who", ["executive", "administrator", "other_facilitator", "leader_not_owner"]
+)
+def test_nobody_else_may_see_or_capture(client, running, who):
+    from tests.factories import leader
+
+    user = {
+        "executive": executive,
+        "administrator": lambda: administrator(is_superuser=True, is_staff=True),
+        "other_facilitator": facilitator,
+        "leader_not_owner": leader,
+    }[who]()
+    client.force_login(user)
+    assert client.get(reverse("feedback:capture", args=[running.meeting.pk])).status_code == 404
+    response = client.post(post_url(running.meeting), running.post_data("x"), **CLIENT)
+    assert response.status_code == 404
+    assert client.get(reverse("feedback:export_csv", args=[running.meeting.pk])).status_code == 404
+    assert not FeedbackItem.objects.exists()
+
+
+def test_owner_and_co_owner_read_but_cannot_capture(client, running):
+    FeedbackItemFactory(meeting=running.meeting, text="Seen by the owner")
+    for user in (running.owner, running.co_owner):
+        client.force_login(user)
+        page = client.get(reverse("feedback:capture", args=[running.meeting.pk]))
+        assert page.status_code == 200
+        assert "Seen by the owner" in page.content.decode()
+        assert 'id="capture-form"' not in page.content.decode()
+        response = client.post(
+            post_url(running.meeting), running.post_data("owner typed"), **CLIENT
+        )
+        assert response.status_code == 409
+    assert FeedbackItem.objects.count() == 1
+
+
+def test_anonymous_users_are_sent_to_login(client, running):
+    response = client.get(reverse("feedback:capture", args=[running.meeting.pk]))
+    assert response.status_code == 302
+    assert "/login" in response["Location"]
+
+
+def test_closing_the_meeting_locks_capture_edit_and_removal(client, running):
+    item = FeedbackItemFactory(meeting=running.meeting, text="before closing")
+    running.meeting.status = Meeting.Status.CLOSED
+    running.meeting.save()
+    client.force_login(running.facilitator)
+    assert (
+        client.post(post_url(running.meeting), running.post_data("late"), **CLIENT).status_code
+        == 409
+    )
+    edit = reverse("feedback:item_edit", args=[item.pk])
+    assert client.post(edit, {"text": "changed"}).status_code == 404
+    assert client.post(reverse("feedback:item_delete", args=[item.pk])).status_code == 404
+    page = client.get(reverse("feedback:capture", args=[running.meeting.pk])).content.decode()
+    assert "Read only" in page
+    assert "Remove" not in page
+    item.refresh_from_db()
+    assert item.text == "before closing"
+    with pytest.raises(FeedbackLocked):
+        feedback_capture(meeting=running.meeting, text="x", idempotency_key=uuid.uuid4())
+
+
+def test_edit_redacts_again_and_tells_other_screens(
+    client, running, django_capture_on_commit_callbacks
+):
+    client.force_login(running.facilitator)
+    client.post(post_url(running.meeting), running.post_data("first text"), **CLIENT)
+    item = FeedbackItem.objects.get()
+    poll = reverse("feedback:capture_poll", args=[running.meeting.pk])
+    revision_before = client.get(poll, {"since": 1, "rev": -1}).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("feedback:item_edit", args=[item.pk]),
+            {
+                "text": "Mark Rose from Northwind disagrees",
+                "kind": "idea",
+                "sentiment": "neutral",
+                "section": "sales",
+                "source": "staff",
+                "stage": "",
+                "tags": "",
+            },
+            HTTP_HX_REQUEST="true",
+        )
+    assert response.status_code == 200
+    item.refresh_from_db()
+    assert item.text == "[person] from [organisation] disagrees"
+    assert (item.kind, item.section, item.source) == ("idea", "sales", "staff")
+    assert 'data-rev="0"' in revision_before
+    refreshed = client.get(poll, {"since": 1, "rev": 0}).content.decode()
+    assert 'data-full="1"' in refreshed
+    assert "[person] from [organisation] disagrees" in refreshed
+
+
+def test_remove_deletes_the_item(client, running):
+    item = FeedbackItemFactory(meeting=running.meeting)
+    client.force_login(running.facilitator2)
+    response = client.post(reverse("feedback:item_delete", args=[item.pk]), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert not FeedbackItem.objects.exists()
+
+
+def test_poll_returns_only_items_after_the_cursor(client, running):
+    for n in (1, 2, 3):
+        FeedbackItemFactory(meeting=running.meeting, number=n, text=f"item {n}")
+    client.force_login(running.facilitator)
+    html = client.get(
+        reverse("feedback:capture_poll", args=[running.meeting.pk]), {"since": 2, "rev": 0}
+    ).content.decode()
+    assert "item 3" in html
+    assert "item 2" not in html
+    assert 'data-cursor="3"' in html
+    assert 'data-full="0"' in html
+
+
+def test_section_advances_for_everyone(client, running):
+    AgendaItem.objects.create(meeting=running.meeting, section="customer", title="VoC", position=1)
+    AgendaItem.objects.create(
+        meeting=running.meeting, section="operations", title="Ops", position=2
+    )
+    client.force_login(running.facilitator)
+    url = reverse("feedback:capture_section", args=[running.meeting.pk])
+    response = client.post(url, {"advance": "next"}, **CLIENT)
+    assert response.content.decode() == "operations"
+    assert CaptureState.objects.get(meeting=running.meeting).section == "operations"
+    client.force_login(running.facilitator2)
+    html = client.get(reverse("feedback:capture_poll", args=[running.meeting.pk])).content.decode()
+    assert 'data-section="operations"' in html
+    page = client.get(reverse("feedback:capture", args=[running.meeting.pk])).content.decode()
+    assert '<option value="operations" selected>' in page
+
+
+def test_capture_page_shows_numbers_and_only_the_day(client, running):
+    running.meeting.starts_at = running.meeting.starts_at.replace(hour=9, minute=45)
+    running.meeting.save()
+    FeedbackItemFactory(meeting=running.meeting, number=1)
+    client.force_login(running.facilitator)
+    page = client.get(reverse("feedback:capture", args=[running.meeting.pk])).content.decode()
+    assert "#1" in page
+    assert "09:45" not in page
+    assert "9:45" not in page
+
+
+def test_guest_link_and_qr_only_while_the_meeting_runs(client, running):
+    client.force_login(running.facilitator)
+    page = client.get(reverse("feedback:capture", args=[running.meeting.pk])).content.decode()
+    assert "QR code of the guest comment link" in page
+    qr = client.get(reverse("feedback:guest_qr", args=[running.meeting.pk]))
+    assert qr["Content-Type"] == "image/svg+xml"
+    assert qr.content.lstrip().startswith(b"<svg")
+    running.meeting.starts_at = timezone.now() + dt.timedelta(days=2)
+    running.meeting.ends_at = running.meeting.starts_at + dt.timedelta(hours=2)
+    running.meeting.save()
+    assert client.get(reverse("feedback:guest_qr", args=[running.meeting.pk])).status_code == 404
+    page = client.get(reverse("feedback:capture", args=[running.meeting.pk])).content.decode()
+    assert "QR code of the guest" not in page

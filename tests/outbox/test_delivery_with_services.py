@@ -1,0 +1,181 @@
+"""Every mail exactly once, against real Redis and real Celery worker processes."""
+
+import random
+import signal
+import time
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+
+from outbox.models import OutboxMail
+from outbox.services import outbox_dispatch_due, outbox_enqueue
+from outbox.tasks import send_mail_task
+from tests.mailsink import sink_counts
+from tests.outbox.conftest import use_broker
+from tests.services import CeleryWorker, database_env
+
+pytestmark = pytest.mark.services
+
+
+def queue_invitations(n: int, prefix: str) -> list[str]:
+    keys = [f"{prefix}:{i}" for i in range(n)]
+    with transaction.atomic():
+        for i, key in enumerate(keys):
+            outbox_enqueue(
+                kind=OutboxMail.Kind.INVITATION,
+                recipient=f"guest{i}@customer.example",
+                subject=f"Invitation {i}",
+                text_body="You are invited.",
+                html_body="<p>You are invited.</p>",
+                delivery_key=key,
+                attachments=[
+                    ("invite.ics", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "text/calendar")
+                ],
+            )
+    return keys
+
+
+def lines_in(path) -> int:
+    return path.read_bytes().count(b"\n") if path.exists() else 0
+
+
+def wait_until_all_sent(keys, *, timeout: float, poll_stale: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        pending = OutboxMail.objects.filter(delivery_key__in=keys).exclude(
+            status=OutboxMail.Status.SENT
+        )
+        if not pending.exists():
+            return
+        # What beat does every minute, with a short staleness so the test is quick.
+        outbox_dispatch_due(stale=timedelta(seconds=poll_stale))
+        time.sleep(2)
+    states = dict(
+        OutboxMail.objects.filter(delivery_key__in=keys)
+        .exclude(status=OutboxMail.Status.SENT)
+        .values_list("delivery_key", "status")[:10]
+    )
+    raise AssertionError(f"mails not sent in time, e.g. {states}")
+
+
+def test_500_invitations_survive_20_worker_kills_each_delivered_exactly_once(
+    sink_worker, mail_sink
+):
+    rng = random.Random()
+    keys = queue_invitations(500, f"kill-{uuid.uuid4().hex[:6]}")
+    kills = 0
+    sent_at_kills = []
+    while kills < 20:
+        # Kill at a random point of the sending, whatever the machine's speed: after a
+        # random number of further mails, plus a random fraction of a mail's time.
+        target = lines_in(mail_sink) + rng.randint(1, 20)
+        deadline = time.monotonic() + 60
+        next_poll = time.monotonic() + 2
+        while lines_in(mail_sink) < target and time.monotonic() < deadline:
+            time.sleep(0.005)
+            if time.monotonic() > next_poll:  # what beat does: re-send lost tasks
+                outbox_dispatch_due(stale=timedelta(seconds=10))
+                next_poll = time.monotonic() + 2
+        time.sleep(rng.uniform(0, 0.03))
+        sink_worker.kill(signal.SIGKILL)
+        kills += 1
+        sent_at_kills.append(lines_in(mail_sink))
+        outbox_dispatch_due(stale=timedelta(seconds=10))
+        sink_worker.start()
+    wait_until_all_sent(keys, timeout=240)
+    counts = sink_counts(mail_sink)
+    assert kills >= 20
+    assert {key: counts[key] for key in keys if counts[key] != 1} == {}
+    assert sum(counts.values()) == 500
+    assert not OutboxMail.objects.filter(status=OutboxMail.Status.FAILED).exists()
+    # The kills landed while the batch was being sent, not after it was done.
+    print("mails in the sink at each kill:", sent_at_kills)
+    assert sum(1 for n in sent_at_kills if 0 < n < 500) >= 15
+    assert sink_worker.log_path.read_text().count("ready.") >= 21
+    # Some kills caught a mail mid-send: claimed (attempt counted), then sent again later.
+    interrupted = OutboxMail.objects.filter(delivery_key__in=keys, attempts__gt=1).count()
+    print("mails whose sending was interrupted by a kill:", interrupted)
+    assert interrupted >= 1
+
+
+def test_task_delivered_twice_sends_once(sink_worker, mail_sink):
+    with transaction.atomic():
+        mail = outbox_enqueue(
+            kind=OutboxMail.Kind.INVITATION,
+            recipient="twice@customer.example",
+            subject="Invitation",
+            text_body="Hello",
+            delivery_key="twice",
+        )
+        # The broker hands the same mail over twice more, concurrently.
+        transaction.on_commit(lambda: send_mail_task.delay(mail.pk))
+        transaction.on_commit(lambda: send_mail_task.delay(mail.pk))
+    wait_until_all_sent(["twice"], timeout=60)
+    time.sleep(2)  # let the other deliveries run to their end
+    assert sink_counts(mail_sink)["twice"] == 1
+
+
+def test_mail_queued_while_broker_is_down_goes_out_when_it_returns(
+    transactional_db, postgres, own_redis, mail_sink, settings, tmp_path
+):
+    from config.celery import app
+
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    app.conf.task_always_eager = False
+    app.conf.task_default_queue = queue
+    original_broker = app.conf.broker_url
+    use_broker(own_redis.url)
+    worker = None
+    try:
+        own_redis.stop()
+        started = time.monotonic()
+        with transaction.atomic():  # like the invitation page's request
+            mail = outbox_enqueue(
+                kind=OutboxMail.Kind.INVITATION,
+                recipient="patient@customer.example",
+                subject="Invitation",
+                text_body="Hello",
+                delivery_key="broker-down",
+            )
+        assert time.monotonic() - started < 30  # the page answered, no exception
+        mail.refresh_from_db()
+        assert mail.status == OutboxMail.Status.QUEUED
+
+        own_redis.start()
+        import os
+
+        env = {
+            **os.environ,
+            **database_env(postgres),
+            "REDIS_URL": own_redis.url,
+            "CELERY_TASK_ALWAYS_EAGER": "0",
+            "CELERY_TASK_DEFAULT_QUEUE": queue,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+        }
+        worker = CeleryWorker(env, tmp_path / "worker.log", queues=queue).start()
+        wait_until_all_sent(["broker-down"], timeout=60, poll_stale=0)
+        assert sink_counts(mail_sink)["broker-down"] == 1
+    finally:
+        if worker:
+            worker.stop()
+        use_broker(original_broker)
+        app.conf.task_always_eager = True
+        app.conf.task_default_queue = "celery"
+
+
+def test_dropped_smtp_connections_are_retried_with_backoff_and_send_once(flaky_worker, flaky_sink):
+    keys = queue_invitations(3, f"flaky-{uuid.uuid4().hex[:6]}")
+    # No poller here: the task's own retries (1 s, then 2 s) must get the mail out.
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if OutboxMail.objects.filter(delivery_key__in=keys, status="sent").count() == 3:
+            break
+        time.sleep(0.5)
+    counts = sink_counts(flaky_sink)
+    assert [counts[key] for key in keys] == [1, 1, 1]
+    rows = OutboxMail.objects.filter(delivery_key__in=keys)
+    assert sorted(rows.values_list("attempts", flat=True)) == [3, 3, 3]
+    assert set(rows.values_list("status", flat=True)) == {OutboxMail.Status.SENT}
