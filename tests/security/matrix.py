@@ -154,6 +154,75 @@ ROUTES: list[Route] = [
     Route("healthz", get=everyone(200)),
     # audit
     Route("audit:list", get=only(ADMINISTRATOR)),
+    # customers (tests/customers covers the details; here: who may reach what)
+    Route("customers:list", get=staff(200)),
+    Route("customers:export", get=staff(200)),
+    Route("customers:invite_next", get=staff(200)),
+    Route(
+        "customers:organisation_create",
+        get=only(LEADER, ADMINISTRATOR),
+        post=only(LEADER, ADMINISTRATOR, outcome=OK),
+        data=lambda w: {},
+    ),
+    Route(
+        "customers:organisation",
+        get=staff(200),
+        kwargs=lambda w, which: {"pk": w.organisation[which].pk},
+        scoped=True,
+        other=staff(200),
+        note="every role reads every organisation; executives without contact details",
+    ),
+    Route(
+        "customers:organisation_edit",
+        get=only(LEADER, ADMINISTRATOR),
+        post=only(LEADER, ADMINISTRATOR, outcome=OK),
+        kwargs=lambda w, which: {"pk": w.organisation[which].pk},
+        data=lambda w: {},
+        scoped=True,
+    ),
+    Route(
+        "customers:contact_create",
+        get=only(LEADER, ADMINISTRATOR),
+        post=only(LEADER, ADMINISTRATOR, outcome=OK),
+        kwargs=lambda w, which: {"pk": w.organisation[which].pk},
+        data=lambda w: {},
+        scoped=True,
+    ),
+    Route(
+        "customers:contact_edit",
+        get=only(LEADER, ADMINISTRATOR),
+        post=only(LEADER, ADMINISTRATOR, outcome=OK),
+        kwargs=lambda w, which: {"pk": w.contact[which].pk},
+        data=lambda w: {},
+        scoped=True,
+    ),
+    Route(
+        "customers:contact_erase",
+        get=only(LEADER, ADMINISTRATOR),
+        post=only(LEADER, ADMINISTRATOR, outcome=OK),
+        kwargs=lambda w, which: {"pk": w.contact[which].pk},
+        data=lambda w: {},
+        scoped=True,
+        fuzz=False,
+        note="erasure is deliberate and final; tests/customers covers it",
+    ),
+    Route(
+        "customers:import",
+        get=only(LEADER, ADMINISTRATOR),
+        post=only(LEADER, ADMINISTRATOR, outcome=OK),
+        data=lambda w: {},
+    ),
+    Route(
+        "customers:import_preview",
+        get=staff(DENY),
+        kwargs=lambda w, which: {"pk": 987654},
+        note="an upload is only ever visible to the person who uploaded it",
+    ),
+    Route(
+        "customers:import_confirm",
+        post=staff(DENY),
+        kwargs=lambda w, which: {"pk": 987654},
+    ),
 ]
 
 ADMIN_PROBES = [
