@@ -161,3 +161,100 @@ ADMIN_PROBES = [
     "admin:accounts_user_changelist",
     "admin:audit_auditentry_changelist",
 ]
+
+
+# meetings — leaders see every meeting and manage their own; facilitators see and prepare
+# the meetings they facilitate; executives have no meeting pages (meetings/rules.py).
+def _meeting(w, which):
+    return {"pk": w.meeting[which].pk}
+
+
+_MANAGE = only(LEADER, ADMINISTRATOR)
+_MANAGE_POST = only(LEADER, ADMINISTRATOR, outcome=OK)
+_PREPARE_POST = only(LEADER, FACILITATOR, ADMINISTRATOR, outcome=OK)
+_VIEW = only(LEADER, FACILITATOR, ADMINISTRATOR)
+
+ROUTES += [
+    Route("meetings:list", get=_VIEW),
+    Route("meetings:rhythm", get=_VIEW),
+    Route("meetings:create", get=_MANAGE, post=_MANAGE_POST, data=lambda w: {"title": ""}),
+    Route(
+        "meetings:book_contact",
+        get=_MANAGE,
+        post=_MANAGE_POST,
+        query=lambda w, which: {"contact": w.contact[which].pk},
+        data=lambda w: {"contact": w.contact["own"].pk, "meeting": w.meeting["own"].pk},
+    ),
+    Route(
+        "meetings:detail",
+        get=_VIEW,
+        kwargs=_meeting,
+        scoped=True,
+        other={LEADER: 200, FACILITATOR: DENY},
+    ),
+    Route(
+        "meetings:edit",
+        get=_MANAGE,
+        post=_MANAGE_POST,
+        kwargs=_meeting,
+        scoped=True,
+        data=lambda w: {"title": ""},
+    ),
+    Route(
+        "meetings:transition",
+        post=_PREPARE_POST,
+        kwargs=_meeting,
+        scoped=True,
+        data=lambda w: {"to": "held"},
+        note="a future meeting cannot be marked held: refused with a message",
+    ),
+    Route(
+        "meetings:rate",
+        post=only(FACILITATOR, ADMINISTRATOR, outcome=OK),
+        kwargs=_meeting,
+        scoped=True,
+        data=lambda w: {"kind": "4f", "reason": "matrix"},
+    ),
+    Route("meetings:attendance", post=_PREPARE_POST, kwargs=_meeting, scoped=True),
+    Route("meetings:agenda", get=_MANAGE, kwargs=_meeting, scoped=True),
+    Route("meetings:agenda_add", post=_MANAGE_POST, kwargs=_meeting, scoped=True),
+    Route(
+        "meetings:agenda_item_edit",
+        get=_MANAGE,
+        post=_MANAGE_POST,
+        kwargs=lambda w, which: {"pk": w.meeting[which].pk, "item_pk": w.agenda_item[which].pk},
+        scoped=True,
+        data=lambda w: {"title": ""},
+    ),
+    Route("meetings:agenda_delete", post=_MANAGE_POST, kwargs=_meeting, scoped=True),
+    Route("meetings:agenda_move", post=_MANAGE_POST, kwargs=_meeting, scoped=True),
+    Route("meetings:agenda_reorder", post=_MANAGE_POST, kwargs=_meeting, scoped=True),
+    Route("meetings:customer_first", post=_MANAGE_POST, kwargs=_meeting, scoped=True),
+    Route(
+        "meetings:agenda_print",
+        get=_VIEW,
+        kwargs=_meeting,
+        scoped=True,
+        other={LEADER: 200, FACILITATOR: DENY},
+    ),
+    Route("meetings:guests", get=_MANAGE, post=_MANAGE_POST, kwargs=_meeting, scoped=True),
+    Route("meetings:guests_preview", post=_MANAGE_POST, kwargs=_meeting, scoped=True),
+    Route("meetings:guest_remove", post=_MANAGE_POST, kwargs=_meeting, scoped=True),
+    Route("meetings:prep_toggle", post=_PREPARE_POST, kwargs=_meeting, scoped=True),
+    Route("meetings:prep_add", post=_PREPARE_POST, kwargs=_meeting, scoped=True),
+    Route(
+        "meetings:prep_brief",
+        get=_VIEW,
+        kwargs=_meeting,
+        scoped=True,
+        other={LEADER: 200, FACILITATOR: DENY},
+    ),
+    Route(
+        "meetings:questions",
+        get=_VIEW,
+        post=_PREPARE_POST,
+        kwargs=_meeting,
+        scoped=True,
+        data=lambda w: {"action": "none"},
+    ),
+]
