@@ -129,6 +129,12 @@ def _today_plus(days):
     return timezone.localdate() + dt.timedelta(days=days)
 
 
+def _guest_token(meeting) -> str:
+    from feedback.selectors import guest_link_token
+
+    return guest_link_token(meeting=meeting)
+
+
 ROUTES: list[Route] = [
     # accounts
     Route("home", get=staff(302, anonymous=LOGIN)),
@@ -152,6 +158,69 @@ ROUTES: list[Route] = [
     ),
     Route("password_change_done", get=staff(200)),
     Route("healthz", get=everyone(200)),
+    # feedback: the meeting's facilitators capture; its owner reads; nobody else sees it.
+    # The world's meetings are drafts a month away: the guest link is not open yet.
+    Route(
+        "feedback:capture",
+        get=only(LEADER, FACILITATOR),
+        kwargs=lambda w, which: {"meeting_id": w.meeting[which].pk},
+        scoped=True,
+    ),
+    Route(
+        "feedback:capture_post",
+        post=only(LEADER, FACILITATOR, outcome=302),
+        kwargs=lambda w, which: {"meeting_id": w.meeting[which].pk},
+        data=lambda w: {"text": ""},
+        scoped=True,
+        note="without JavaScript a refused or invalid item comes back to the page with a message",
+    ),
+    Route(
+        "feedback:capture_poll",
+        get=only(LEADER, FACILITATOR),
+        kwargs=lambda w, which: {"meeting_id": w.meeting[which].pk},
+        scoped=True,
+    ),
+    Route(
+        "feedback:capture_section",
+        post=only(FACILITATOR, outcome=302),
+        kwargs=lambda w, which: {"meeting_id": w.meeting[which].pk},
+        data=lambda w: {"section": "sales"},
+        scoped=True,
+    ),
+    Route(
+        "feedback:guest_qr",
+        get=only(FACILITATOR, outcome=404),
+        kwargs=lambda w, which: {"meeting_id": w.meeting[which].pk},
+        scoped=True,
+        note="only while the meeting runs",
+    ),
+    Route(
+        "feedback:export_csv",
+        get=only(LEADER, FACILITATOR),
+        kwargs=lambda w, which: {"meeting_id": w.meeting[which].pk},
+        scoped=True,
+    ),
+    Route(
+        "feedback:item_edit",
+        get=only(FACILITATOR),
+        post=only(FACILITATOR),
+        kwargs=lambda w, which: {"pk": w.feedback_item[which].pk},
+        data=lambda w: {"text": ""},
+        scoped=True,
+    ),
+    Route(
+        "feedback:item_delete",
+        post=only(FACILITATOR, outcome=302),
+        kwargs=lambda w, which: {"pk": w.feedback_item[which].pk},
+        scoped=True,
+    ),
+    Route(
+        "feedback:guest_comment",
+        get=everyone(410),
+        post=everyone(410),
+        kwargs=lambda w, which: {"token": _guest_token(w.meeting[which])},
+        note="anonymous by design; the signed link opens only while the meeting runs",
+    ),
     # audit
     Route("audit:list", get=only(ADMINISTRATOR)),
 ]
