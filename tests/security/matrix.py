@@ -135,6 +135,68 @@ def _guest_token(meeting) -> str:
     return guest_link_token(meeting=meeting)
 
 
+def _charter(w, which):
+    """The region's charter: version 1 published (one item, one measure), version 2 a draft."""
+    cache = w.objects.setdefault("charter", {})
+    if which not in cache:
+        from decimal import Decimal
+
+        from actions import services
+
+        owner = w.users[LEADER]
+        charter = services.charter_create(name=f"Charter {which}", region=w.region[which], by=owner)
+        v1 = charter.versions.get()
+        item = services.charter_item_add(
+            version=v1, by=owner, category="other", text="Answer within a day"
+        )
+        services.charter_version_mark_reviewed(version=v1, by=owner)
+        services.charter_version_publish(version=v1, by=owner)
+        services.measure_create(
+            item=item, by=owner, name="Answered in a day", target=Decimal(90), direction="at_least"
+        )
+        services.charter_next_draft(charter=charter, by=owner)
+        cache[which] = charter
+    return cache[which]
+
+
+def _follow_up(w, which):
+    from actions.models import FollowUp
+
+    meeting = w.meeting[which]
+    return FollowUp.objects.get_or_create(meeting=meeting, defaults={"composed_by": meeting.owner})[
+        0
+    ]
+
+
+def _follow_up_token(w):
+    """A signed link to a published follow-up of a meeting of its own."""
+    if "follow_up_token" in w.objects:
+        return w.objects["follow_up_token"]
+    from django.utils import timezone
+
+    from actions.followup import guest_token
+    from actions.models import FollowUp
+    from tests import factories as f
+
+    booking = f.BookingFactory()
+    follow_up = FollowUp.objects.create(
+        meeting=booking.meeting,
+        composed_by=booking.meeting.owner,
+        published_at=timezone.now(),
+        content={"meeting": "our leadership meeting", "sections": [], "other_actions": []},
+    )
+    w.objects["follow_up_token"] = guest_token(follow_up=follow_up, booking=booking)
+    return w.objects["follow_up_token"]
+
+
+def build_actions_objects(w) -> None:
+    """Charters, follow-ups and a guest link, made before any request is counted."""
+    for which in ("own", "other"):
+        _charter(w, which)
+        _follow_up(w, which)
+    _follow_up_token(w)
+
+
 ROUTES: list[Route] = [
     # accounts
     Route("home", get=staff(302, anonymous=LOGIN)),
@@ -223,6 +285,139 @@ ROUTES: list[Route] = [
     ),
     # audit
     Route("audit:list", get=only(ADMINISTRATOR)),
+    # actions: actions, "you said, we did", the charter (see docs/actions.md)
+    Route("actions:list", get=staff(200)),
+    Route("actions:mine", get=staff(200)),
+    Route("actions:overdue", get=staff(200)),
+    Route("actions:by_region", get=staff(200)),
+    Route(
+        "actions:create",
+        get=only(LEADER, FACILITATOR, ADMINISTRATOR),
+        post=only(LEADER, FACILITATOR, ADMINISTRATOR, outcome=OK),
+        data=lambda w: {"title": "", "due_date": "2000-01-01"},
+    ),
+    Route(
+        "actions:detail",
+        get=staff(200),
+        kwargs=lambda w, which: {"pk": w.action[which].pk},
+        scoped=True,
+        other=staff(200),
+        note="every role reads every action",
+    ),
+    Route(
+        "actions:edit",
+        get=only(LEADER, ADMINISTRATOR),
+        post=only(LEADER, ADMINISTRATOR, outcome=OK),
+        kwargs=lambda w, which: {"pk": w.action[which].pk},
+        scoped=True,
+        note="the owner, the meeting's owners and administrators",
+    ),
+    Route(
+        "actions:status",
+        post=only(LEADER, ADMINISTRATOR, outcome=OK),
+        kwargs=lambda w, which: {"pk": w.action[which].pk},
+        scoped=True,
+    ),
+    Route(
+        "actions:follow_up_compose",
+        get=only(LEADER, ADMINISTRATOR),
+        post=only(LEADER, ADMINISTRATOR, outcome=OK),
+        kwargs=lambda w, which: {"meeting_pk": w.meeting[which].pk},
+        scoped=True,
+        note="the meeting's owner and co-owners, administrators",
+    ),
+    Route(
+        "actions:follow_up_preview",
+        get=only(LEADER, ADMINISTRATOR, outcome=OK),
+        kwargs=lambda w, which: {"meeting_pk": w.meeting[which].pk},
+        scoped=True,
+    ),
+    Route(
+        "actions:follow_up_send",
+        post=only(LEADER, ADMINISTRATOR, outcome=OK),
+        kwargs=lambda w, which: {"meeting_pk": _follow_up(w, which).meeting_id},
+        scoped=True,
+    ),
+    Route(
+        "actions:follow_up_public",
+        get=everyone(200),
+        kwargs=lambda w, which: {"token": _follow_up_token(w)},
+        note="guests read it from the signed link, without an account",
+    ),
+    Route(
+        "actions:charter_list",
+        get=staff(200),
+        post=only(LEADER, ADMINISTRATOR, outcome=OK),
+        data=lambda w: {"name": "", "team": ""},
+    ),
+    Route(
+        "actions:charter_detail",
+        get=staff(OK),
+        kwargs=lambda w, which: {"pk": _charter(w, which).pk},
+    ),
+    Route(
+        "actions:charter_new_draft",
+        post=only(LEADER, ADMINISTRATOR, outcome=OK),
+        kwargs=lambda w, which: {"pk": _charter(w, which).pk},
+    ),
+    Route(
+        "actions:charter_diff",
+        get=staff(200),
+        kwargs=lambda w, which: {"pk": _charter(w, which).pk},
+    ),
+    Route(
+        "actions:charter_missing",
+        get=staff(200),
+        kwargs=lambda w, which: {"pk": _charter(w, which).pk},
+    ),
+    Route(
+        "actions:charter_promote",
+        post=only(LEADER, ADMINISTRATOR, outcome=OK),
+        kwargs=lambda w, which: {"pk": _charter(w, which).pk},
+        data=lambda w: {"label": "Nothing heard with these words"},
+    ),
+    Route(
+        "actions:charter_heard",
+        get=only(LEADER, FACILITATOR, ADMINISTRATOR),
+        post=only(LEADER, FACILITATOR, ADMINISTRATOR, outcome=OK),
+        kwargs=lambda w, which: {"pk": _charter(w, which).pk},
+    ),
+    Route(
+        "actions:charter_version",
+        get=staff(200),
+        kwargs=lambda w, which: {"pk": _charter(w, which).versions.get(number=2).pk},
+    ),
+    Route(
+        "actions:charter_item_add",
+        post=only(LEADER, ADMINISTRATOR, outcome=OK),
+        kwargs=lambda w, which: {"pk": _charter(w, which).versions.get(number=2).pk},
+    ),
+    Route(
+        "actions:charter_version_transition",
+        post=only(LEADER, ADMINISTRATOR, outcome=OK),
+        kwargs=lambda w, which: {
+            "pk": _charter(w, which).versions.get(number=2).pk,
+            "step": "review",
+        },
+    ),
+    Route(
+        "actions:charter_item_edit",
+        get=only(LEADER, ADMINISTRATOR),
+        post=only(LEADER, ADMINISTRATOR, outcome=OK),
+        kwargs=lambda w, which: {"pk": _charter(w, which).versions.get(number=2).items.first().pk},
+    ),
+    Route(
+        "actions:measure_add",
+        post=only(LEADER, ADMINISTRATOR, outcome=OK),
+        kwargs=lambda w, which: {
+            "item_pk": _charter(w, which).versions.get(number=1).items.first().pk
+        },
+    ),
+    Route(
+        "actions:measure_record",
+        post=only(LEADER, ADMINISTRATOR, outcome=OK),
+        kwargs=lambda w, which: {"pk": _charter(w, which).measures.first().pk},
+    ),
 ]
 
 ADMIN_PROBES = [
