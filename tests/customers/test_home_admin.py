@@ -74,7 +74,7 @@ def test_invite_next_links_each_contact_to_booking_once_meetings_provide_it(clie
     client.force_login(user)
     body = client.get(reverse("customers:invite_next")).text
     assert f'href="/meetings-stand-in/book/?contact={contact.pk}"' in body
-    assert 'aria-label="Book Ann Lee into a meeting"' in body
+    assert 'Book into a meeting<span class="visually-hidden">: Ann Lee</span>' in body
     # A leader of another region sees the customer but no booking link.
     stranger = leader()
     RegionFactory(name="South").leaders.add(stranger)
