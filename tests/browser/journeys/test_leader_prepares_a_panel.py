@@ -8,8 +8,7 @@ from playwright.sync_api import expect
 
 from meetings.models import Booking, Meeting
 from outbox.models import OutboxMail
-from tests.browser.a11y import assert_accessible
-from tests.browser.journeys.conftest import log_in
+from tests.browser.journeys.conftest import accessible, log_in
 from tests.factories import FacetFactory, RegionFactory, leader
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -47,7 +46,7 @@ def test_leader_prepares_a_panel_and_sends_the_invitations(page, france, steps):
     steps.shot(page, "02 import upload")
     page.get_by_role("button", name="Upload and preview").click()
     expect(page.get_by_role("heading", name="Import preview")).to_be_visible()
-    assert_accessible(page)
+    accessible(page)
     steps.shot(page, "03 import preview")
     page.get_by_role("button", name="Import 3 rows").click()
     expect(page.get_by_text("Imported: 3 new and 0 updated organisations")).to_be_visible()
@@ -103,7 +102,7 @@ def test_leader_prepares_a_panel_and_sends_the_invitations(page, france, steps):
             "Any other business",
         ]
     )
-    assert_accessible(page)
+    accessible(page)
     steps.shot(page, "07 agenda customer first", full_page=True)
 
     # 4. Book the panel: one organisation raises warnings; three make them go away.
@@ -118,7 +117,7 @@ def test_leader_prepares_a_panel_and_sends_the_invitations(page, france, steps):
     page.get_by_label("Hugo Bernard").check()
     expect(live).to_contain_text("No warning for this guest list.")
     expect(live.locator("[data-warning]")).to_have_count(0)
-    assert_accessible(page)
+    accessible(page)
     steps.shot(page, "09 booking no warnings", full_page=True)
     page.get_by_role("button", name="Check and book").click()
     expect(page.get_by_text("Booked 3 guests", exact=False)).to_be_visible()
@@ -135,7 +134,7 @@ def test_leader_prepares_a_panel_and_sends_the_invitations(page, france, steps):
     expect(
         frame.get_by_text("Your frank view of us matters more than a polite one.")
     ).to_be_visible()
-    assert_accessible(page)
+    accessible(page)
     steps.shot(page, "10 invitation preview")
     page.get_by_role("button", name="Send to 3 guests").click()
     expect(page.get_by_text("3 invitations queued")).to_be_visible()
