@@ -618,9 +618,9 @@ def charter_missing(request, pk):
 
 
 def services_min_organisations() -> int:
-    from django.conf import settings
+    from dashboard.suppression import min_organisations
 
-    return settings.CHATHAM_MIN_ORGANISATIONS
+    return min_organisations()
 
 
 @require_POST
