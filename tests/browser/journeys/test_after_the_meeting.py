@@ -17,6 +17,7 @@ from tests.factories import (
     ContactFactory,
     FeedbackItemFactory,
     MeetingFactory,
+    RegionFactory,
     facilitator,
     leader,
 )
@@ -33,6 +34,7 @@ def held():
     start = timezone.now() - dt.timedelta(days=2)
     meeting = MeetingFactory(
         title="Northern region leadership meeting",
+        region=RegionFactory(name="Nordics"),
         owner=lena,
         facilitators=[femi],
         status=Meeting.Status.HELD,
@@ -60,7 +62,10 @@ def test_rate_act_and_tell_the_guests(page, browser, live_server, held, steps):
     femi.goto(f"/meetings/{held.pk}/")
     femi.get_by_label("4F").check()
     femi.get_by_label("Why?").fill("Frank concerns, a few ideas, and the guests felt heard.")
-    steps.shot(femi, "01 facilitator rates the meeting", full_page=False)
+    rating = femi.locator(
+        "section", has=femi.get_by_role("heading", name="What kind of meeting was it?")
+    )
+    steps.shot(femi, "01 facilitator rates the meeting", locator=rating)
     femi.get_by_role("button", name="Save the rating").click()
     expect(femi.get_by_text("Rated 4F.")).to_be_visible()
     context.close()

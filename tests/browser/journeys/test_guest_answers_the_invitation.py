@@ -36,6 +36,8 @@ def invited():
         title="France customer panel — spring",
         starts_at=start,
         ends_at=start + dt.timedelta(hours=2, minutes=30),
+        time_zone="Europe/Paris",
+        country="FR",
         place="Siège, 12 rue de la Paix, Paris",
         objectives="Hear how our customers see us, and agree what to change.",
     )
