@@ -34,7 +34,7 @@ class Steps:
         target = locator if locator is not None else page
         kwargs = {} if locator is not None else {"full_page": full_page}
         # Let htmx swaps and transitions settle so the picture shows what a person sees.
-        page.wait_for_load_state("networkidle")
+        settle(page)
         target.screenshot(path=self.dir / filename, **kwargs)
         self.taken.append(self.dir / filename)
         if self.guide:
@@ -94,3 +94,21 @@ def fits_375(page) -> None:
                 .slice(0, 6).map(e => e.tagName + '.' + e.className)"""
         )
         raise AssertionError(f"{page.url} is {width}px wide at 375px: {culprits}")
+
+
+def settle(page) -> None:
+    """Wait until htmx has finished and its 'Updating…' indicators have faded out."""
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function(
+        """() => !document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping')
+              && [...document.querySelectorAll('.htmx-indicator')]
+                   .every(e => getComputedStyle(e).opacity === '0')"""
+    )
+
+
+def accessible(page) -> None:
+    """axe-core on the page as a person sees it once it has settled."""
+    from tests.browser.a11y import assert_accessible
+
+    settle(page)
+    assert_accessible(page)

@@ -11,8 +11,7 @@ from playwright.sync_api import expect
 
 from feedback.models import FeedbackItem
 from meetings.models import Meeting
-from tests.browser.a11y import assert_accessible
-from tests.browser.journeys.conftest import fits_375, log_in, new_person
+from tests.browser.journeys.conftest import accessible, fits_375, log_in, new_person
 from tests.factories import (
     BookingFactory,
     ContactFactory,
@@ -103,7 +102,7 @@ def test_two_facilitators_and_a_guest_capture_one_meeting(browser, live_server, 
     expect(femi.get_by_role("heading", level=1)).to_have_text(
         "Capture: Northern region leadership meeting"
     )
-    assert_accessible(femi)
+    accessible(femi)
     steps.shot(femi, "02 capture page")
 
     # Femi works by keyboard alone: Tab to the text field, then shortcuts and Enter.
@@ -140,7 +139,7 @@ def test_two_facilitators_and_a_guest_capture_one_meeting(browser, live_server, 
     guest.get_by_role("textbox", name="Your comment").fill(
         "Grace Hopper would like a quarterly review with the same people each time"
     )
-    assert_accessible(guest)
+    accessible(guest)
     fits_375(guest)
     steps.shot(guest, "04 guest comment", full_page=True)
     guest.get_by_role("button", name="Send comment").click()
@@ -164,7 +163,7 @@ def test_two_facilitators_and_a_guest_capture_one_meeting(browser, live_server, 
             expect(listing.get_by_text(text)).to_be_visible()
         for name in ("Will Baker", "Acme", "Zoë", "Northwind", "Grace Hopper"):
             expect(listing.get_by_text(name)).to_have_count(0)
-    assert_accessible(ingrid)
+    accessible(ingrid)
     steps.shot(ingrid, "06 both see every item", full_page=True)
 
     items = FeedbackItem.objects.filter(meeting=running)
