@@ -20,7 +20,6 @@ Routes with ``scoped=True`` are object views: the matrix also calls them with th
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -89,16 +88,18 @@ class Route:
     headers: dict[str, str] | None = None
     # The fuzz test posts to this route (set False for logout and the like).
     fuzz: bool = True
+    # Why this POST needs no CSRF token (signed-link pages with no session); else None.
+    csrf_exempt: str | None = None
     note: str = ""
 
     def expected_other(self, method: str) -> dict[str, Any]:
+        """By default our leader and facilitator are refused the other side's objects;
+        `other` overrides that per role (e.g. every leader may read every meeting)."""
         base = dict(self.get if method == "get" else self.post)
-        if self.other is not None:
-            base.update(self.other)
-            return base
         for role in (LEADER, FACILITATOR):
-            if base.get(role) not in (LOGIN, DENY, None):
+            if base.get(role) not in (LOGIN, None):
                 base[role] = DENY
+        base.update(self.other or {})
         return base
 
 
@@ -123,10 +124,67 @@ def iter_url_names() -> list[tuple[str, str]]:
 ADMIN_NAMESPACE = "admin"
 
 
-def _today_plus(days):
-    from django.utils import timezone
+# Argument builders: (world, which) -> URL kwargs, "which" being "own" or "other".
+def org_kwargs(w, which):
+    return {"pk": w.organisation[which].pk}
 
-    return timezone.localdate() + dt.timedelta(days=days)
+
+def contact_kwargs(w, which):
+    return {"pk": w.contact[which].pk}
+
+
+def import_kwargs(w, which):
+    return {"pk": w.customer_import.pk}
+
+
+def meeting_kwargs(w, which):
+    return {"pk": w.meeting[which].pk}
+
+
+def meeting_id_kwargs(w, which):
+    return {"meeting_id": w.meeting[which].pk}
+
+
+def agenda_item_kwargs(w, which):
+    return {"pk": w.meeting[which].pk, "item_pk": w.agenda_item[which].pk}
+
+
+def booking_kwargs(w, which):
+    return {"pk": w.meeting[which].pk, "booking_pk": w.booking[which].pk}
+
+
+def mail_kwargs(w, which):
+    return {"pk": w.mail[which].pk}
+
+
+def feedback_item_kwargs(w, which):
+    return {"pk": w.feedback_item[which].pk}
+
+
+# Meetings (meetings/rules.py): leaders see every meeting and manage their own;
+# facilitators see and prepare the meetings they facilitate; executives see none (404).
+VIEW_MEETING = only(ADMINISTRATOR, LEADER, FACILITATOR)
+MANAGE_MEETING_GET = {**only(ADMINISTRATOR, LEADER), FACILITATOR: 403, EXECUTIVE: 404}
+MANAGE_MEETING = {**MANAGE_MEETING_GET, ADMINISTRATOR: OK, LEADER: OK}
+PREPARE_MEETING_GET = {**only(ADMINISTRATOR, LEADER, FACILITATOR), EXECUTIVE: 404}
+PREPARE_MEETING = {**PREPARE_MEETING_GET, ADMINISTRATOR: OK, LEADER: OK, FACILITATOR: OK}
+RATE_MEETING = {ANON: LOGIN, ADMINISTRATOR: OK, FACILITATOR: OK, LEADER: 403, EXECUTIVE: 404}
+# On the other leader's meeting: our leader may look (200) but not touch (403).
+LEADER_SEES_ALL = {LEADER: 200}
+LEADER_FORBIDDEN = {LEADER: 403}
+
+# Invitations and outbox: administrators, and leaders who own, co-own or lead the region
+# of the meeting; for anyone else the meeting does not exist (404).
+INVITE = {**only(ADMINISTRATOR, LEADER, others=404), ANON: LOGIN}
+INVITE_POST = {**INVITE, ADMINISTRATOR: OK, LEADER: OK}
+
+# Feedback (feedback/rules.py): the meeting's facilitators capture; its owner and
+# co-owners read; for everyone else — administrators included — it does not exist.
+FEEDBACK_READ = {**only(LEADER, FACILITATOR, others=404), ANON: LOGIN}
+FEEDBACK_CAPTURE = {**only(FACILITATOR, others=404), ANON: LOGIN}
+FEEDBACK_CAPTURE_POST = {**FEEDBACK_CAPTURE, FACILITATOR: OK}
+# The owner reads the meeting's feedback, so a capture attempt is forbidden, not unknown.
+FEEDBACK_CAPTURE_NEW = {**FEEDBACK_CAPTURE_POST, LEADER: 403}
 
 
 ROUTES: list[Route] = [
@@ -152,6 +210,275 @@ ROUTES: list[Route] = [
     ),
     Route("password_change_done", get=staff(200)),
     Route("healthz", get=everyone(200)),
+    # customers (customers/rules.py): every role reads organisations; administrators and
+    # the leaders of an organisation's region edit; executives never see contacts.
+    Route("customers:list", get=staff(200)),
+    Route("customers:export", get=staff(200)),
+    Route("customers:invite_next", get=staff(200)),
+    Route(
+        "customers:organisation_create",
+        get=only(ADMINISTRATOR, LEADER),
+        post=only(ADMINISTRATOR, LEADER, outcome=OK),
+    ),
+    Route(
+        "customers:organisation",
+        get=staff(200),
+        kwargs=org_kwargs,
+        scoped=True,
+        other={LEADER: 200, FACILITATOR: 200},
+    ),
+    Route(
+        "customers:organisation_edit",
+        get=only(ADMINISTRATOR, LEADER),
+        post=only(ADMINISTRATOR, LEADER, outcome=OK),
+        kwargs=org_kwargs,
+        scoped=True,
+    ),
+    Route(
+        "customers:contact_create",
+        get=only(ADMINISTRATOR, LEADER),
+        post=only(ADMINISTRATOR, LEADER, outcome=OK),
+        kwargs=org_kwargs,
+        scoped=True,
+    ),
+    Route(
+        "customers:contact_edit",
+        get=only(ADMINISTRATOR, LEADER),
+        post=only(ADMINISTRATOR, LEADER, outcome=OK),
+        kwargs=contact_kwargs,
+        scoped=True,
+    ),
+    Route(
+        "customers:contact_erase",
+        get=only(ADMINISTRATOR, LEADER),
+        post=only(ADMINISTRATOR, LEADER, outcome=OK),
+        kwargs=contact_kwargs,
+        scoped=True,
+    ),
+    Route(
+        "customers:import",
+        get=only(ADMINISTRATOR, LEADER),
+        post=only(ADMINISTRATOR, LEADER, outcome=OK),
+    ),
+    # A pending import is its uploader's alone: anyone else gets 404.
+    Route("customers:import_preview", get=only(LEADER), kwargs=import_kwargs),
+    Route("customers:import_confirm", post=only(LEADER, outcome=OK), kwargs=import_kwargs),
+    # meetings
+    Route("meetings:list", get=only(ADMINISTRATOR, LEADER, FACILITATOR)),
+    Route("meetings:rhythm", get=only(ADMINISTRATOR, LEADER, FACILITATOR)),
+    Route(
+        "meetings:create",
+        get=only(ADMINISTRATOR, LEADER),
+        post=only(ADMINISTRATOR, LEADER, outcome=OK),
+    ),
+    Route(
+        "meetings:book_contact",
+        get=only(ADMINISTRATOR, LEADER),
+        post=only(ADMINISTRATOR, LEADER, outcome=OK),
+        query=lambda w, which: {"contact": w.contact[which].pk},
+    ),
+    Route(
+        "meetings:detail",
+        get=VIEW_MEETING,
+        kwargs=meeting_kwargs,
+        scoped=True,
+        other=LEADER_SEES_ALL,
+    ),
+    Route(
+        "meetings:agenda_print",
+        get=VIEW_MEETING,
+        kwargs=meeting_kwargs,
+        scoped=True,
+        other=LEADER_SEES_ALL,
+    ),
+    Route(
+        "meetings:prep_brief",
+        get=VIEW_MEETING,
+        kwargs=meeting_kwargs,
+        scoped=True,
+        other=LEADER_SEES_ALL,
+    ),
+    Route(
+        "meetings:edit",
+        get=MANAGE_MEETING_GET,
+        post=MANAGE_MEETING,
+        kwargs=meeting_kwargs,
+        scoped=True,
+        other=LEADER_FORBIDDEN,
+    ),
+    Route(
+        "meetings:agenda",
+        get=MANAGE_MEETING_GET,
+        kwargs=meeting_kwargs,
+        scoped=True,
+        other=LEADER_FORBIDDEN,
+    ),
+    Route(
+        "meetings:agenda_add",
+        post=MANAGE_MEETING,
+        kwargs=meeting_kwargs,
+        scoped=True,
+        other=LEADER_FORBIDDEN,
+    ),
+    Route(
+        "meetings:agenda_item_edit",
+        get=MANAGE_MEETING_GET,
+        post=MANAGE_MEETING,
+        kwargs=agenda_item_kwargs,
+        scoped=True,
+        other=LEADER_FORBIDDEN,
+    ),
+    Route(
+        "meetings:agenda_delete",
+        post=MANAGE_MEETING,
+        kwargs=meeting_kwargs,
+        scoped=True,
+        other=LEADER_FORBIDDEN,
+    ),
+    Route(
+        "meetings:agenda_move",
+        post=MANAGE_MEETING,
+        kwargs=meeting_kwargs,
+        scoped=True,
+        other=LEADER_FORBIDDEN,
+    ),
+    Route(
+        "meetings:agenda_reorder",
+        post=MANAGE_MEETING,
+        kwargs=meeting_kwargs,
+        scoped=True,
+        other=LEADER_FORBIDDEN,
+    ),
+    Route(
+        "meetings:customer_first",
+        post=MANAGE_MEETING,
+        kwargs=meeting_kwargs,
+        scoped=True,
+        other=LEADER_FORBIDDEN,
+    ),
+    Route(
+        "meetings:guests",
+        get=MANAGE_MEETING_GET,
+        post=MANAGE_MEETING,
+        kwargs=meeting_kwargs,
+        scoped=True,
+        other=LEADER_FORBIDDEN,
+    ),
+    Route(
+        "meetings:guests_preview",
+        post=MANAGE_MEETING,
+        kwargs=meeting_kwargs,
+        scoped=True,
+        other=LEADER_FORBIDDEN,
+    ),
+    Route(
+        "meetings:guest_remove",
+        post=MANAGE_MEETING,
+        kwargs=meeting_kwargs,
+        scoped=True,
+        other=LEADER_FORBIDDEN,
+    ),
+    Route(
+        "meetings:transition",
+        post=PREPARE_MEETING,
+        kwargs=meeting_kwargs,
+        data=lambda w: {"to": "held"},
+        scoped=True,
+        other=LEADER_FORBIDDEN,
+    ),
+    Route("meetings:rate", post=RATE_MEETING, kwargs=meeting_kwargs, scoped=True),
+    Route(
+        "meetings:attendance",
+        post=PREPARE_MEETING,
+        kwargs=meeting_kwargs,
+        scoped=True,
+        other=LEADER_FORBIDDEN,
+    ),
+    Route(
+        "meetings:prep_toggle",
+        post=PREPARE_MEETING,
+        kwargs=meeting_kwargs,
+        scoped=True,
+        other=LEADER_FORBIDDEN,
+    ),
+    Route(
+        "meetings:prep_add",
+        post=PREPARE_MEETING,
+        kwargs=meeting_kwargs,
+        scoped=True,
+        other=LEADER_FORBIDDEN,
+    ),
+    Route(
+        "meetings:questions",
+        get=PREPARE_MEETING_GET,
+        post=PREPARE_MEETING,
+        kwargs=meeting_kwargs,
+        scoped=True,
+        other=LEADER_FORBIDDEN,
+    ),
+    # outbox (outbox/rules.py): leaders and administrators read the outbox; a leader sees
+    # the mail of meetings they own, co-own or whose region they lead (else 404).
+    Route("outbox:list", get=only(ADMINISTRATOR, LEADER)),
+    Route("outbox:detail", get=only(ADMINISTRATOR, LEADER), kwargs=mail_kwargs, scoped=True),
+    Route("outbox:html", get=only(ADMINISTRATOR, LEADER), kwargs=mail_kwargs, scoped=True),
+    Route(
+        "outbox:retry",
+        post=only(ADMINISTRATOR, LEADER, outcome=OK),
+        kwargs=mail_kwargs,
+        scoped=True,
+    ),
+    Route(
+        "outbox:opt_out",
+        get=everyone(200),
+        post=everyone(OK),
+        kwargs=lambda w, which: {"token": w.opt_out_token},
+        csrf_exempt="RFC 8058 one-click unsubscribe posts without a session; the token is the proof",
+    ),
+    # invitations
+    Route("invitations:meeting", get=INVITE, post=INVITE_POST, kwargs=meeting_kwargs, scoped=True),
+    Route("invitations:preview_html", get=INVITE, kwargs=booking_kwargs, scoped=True),
+    Route("invitations:update", post=INVITE_POST, kwargs=meeting_kwargs, scoped=True),
+    Route("invitations:nudge", post=INVITE_POST, kwargs=meeting_kwargs, scoped=True),
+    Route("invitations:cancel", post=INVITE_POST, kwargs=meeting_kwargs, scoped=True),
+    Route("invitations:record_answer", post=INVITE_POST, kwargs=booking_kwargs, scoped=True),
+    # The guest's signed RSVP link: anyone holding it, nobody without it.
+    Route(
+        "invitations:rsvp",
+        get=everyone(200),
+        post=everyone(OK),
+        kwargs=lambda w, which: {"token": w.rsvp_token},
+    ),
+    # feedback
+    Route("feedback:capture", get=FEEDBACK_READ, kwargs=meeting_id_kwargs, scoped=True),
+    Route("feedback:capture_poll", get=FEEDBACK_READ, kwargs=meeting_id_kwargs, scoped=True),
+    Route("feedback:export_csv", get=FEEDBACK_READ, kwargs=meeting_id_kwargs, scoped=True),
+    Route(
+        "feedback:capture_post", post=FEEDBACK_CAPTURE_NEW, kwargs=meeting_id_kwargs, scoped=True
+    ),
+    Route(
+        "feedback:capture_section",
+        post=FEEDBACK_CAPTURE_POST,
+        kwargs=meeting_id_kwargs,
+        scoped=True,
+    ),
+    Route("feedback:guest_qr", get=FEEDBACK_CAPTURE, kwargs=meeting_id_kwargs, scoped=True),
+    Route(
+        "feedback:item_edit",
+        get=FEEDBACK_CAPTURE,
+        post=FEEDBACK_CAPTURE_POST,
+        kwargs=feedback_item_kwargs,
+        scoped=True,
+    ),
+    Route(
+        "feedback:item_delete", post=FEEDBACK_CAPTURE_POST, kwargs=feedback_item_kwargs, scoped=True
+    ),
+    Route(
+        "feedback:guest_comment",
+        get=everyone(200),
+        post=everyone(OK),
+        kwargs=lambda w, which: {"token": w.guest_token},
+        csrf_exempt="guest pages set no cookie at all; the signed link is the capability",
+    ),
     # audit
     Route("audit:list", get=only(ADMINISTRATOR)),
 ]
