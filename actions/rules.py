@@ -1,6 +1,53 @@
+"""Who may do what with actions, follow-ups and charters.
+
+- Everyone with a role reads actions and charters (executives follow them).
+- Leaders, facilitators and administrators create actions.
+- The status of an action is changed by its owner, the owner or a co-owner of its
+  meeting, or an administrator.
+- The follow-up ("you said, we did") of a meeting is composed and sent by the meeting's
+  owner or co-owners, or an administrator.
+- Leaders and administrators write charters and record measures; facilitators also
+  link the expectations they heard to the charter.
+"""
+
 import rules
 
-from accounts.rules import has_any_role
+from accounts.rules import has_any_role, is_administrator, is_facilitator, is_leader
+
+
+@rules.predicate
+def is_action_owner(user, action) -> bool:
+    return action is not None and action.owner_id == user.pk
+
+
+@rules.predicate
+def owns_actions_meeting(user, action) -> bool:
+    if action is None or action.meeting_id is None:
+        return False
+    return is_meeting_owner(user, action.meeting)
+
+
+@rules.predicate
+def is_meeting_owner(user, meeting) -> bool:
+    if meeting is None:
+        return False
+    if meeting.owner_id == user.pk:
+        return True
+    return meeting.co_owners.filter(pk=user.pk).exists()
+
+
+may_create_actions = is_leader | is_facilitator | is_administrator
+may_change_action = is_action_owner | owns_actions_meeting | is_administrator
 
 rules.add_perm("actions.view_action_list", has_any_role)
+rules.add_perm("actions.view_action", has_any_role)
+rules.add_perm("actions.add_action", may_create_actions)
+rules.add_perm("actions.change_action_status", has_any_role & may_change_action)
+rules.add_perm("actions.change_action", has_any_role & may_change_action)
+
+rules.add_perm("actions.send_follow_up", has_any_role & (is_meeting_owner | is_administrator))
+
 rules.add_perm("actions.view_charter", has_any_role)
+rules.add_perm("actions.change_charter", is_leader | is_administrator)
+rules.add_perm("actions.record_measure", is_leader | is_administrator)
+rules.add_perm("actions.link_expectation", is_leader | is_facilitator | is_administrator)

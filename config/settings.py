@@ -225,6 +225,35 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# Outbox (mail): every outgoing mail is an OutboxMail row; see docs/mail.md.
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
+OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=60)
+OUTBOX_RETRY_MAX_SECONDS = env.int("OUTBOX_RETRY_MAX_SECONDS", default=30 * 60)
+OUTBOX_STALE_AFTER_SECONDS = env.int("OUTBOX_STALE_AFTER_SECONDS", default=300)
+CELERY_BEAT_SCHEDULE["outbox-dispatch-due"] = {
+    "task": "outbox.dispatch_due",
+    "schedule": env.float("OUTBOX_POLL_SECONDS", default=60.0),
+}
+
+# Dashboard: themes recomputed nightly; the aggregates behind every figure refreshed often.
+from celery.schedules import crontab  # noqa: E402
+
+DASHBOARD_REFRESH_MINUTES = env.int("DASHBOARD_REFRESH_MINUTES", default=10)
+CELERY_BEAT_SCHEDULE["dashboard-recompute-themes"] = {
+    "task": "dashboard.recompute_themes",
+    "schedule": crontab(hour=2, minute=30),
+}
+CELERY_BEAT_SCHEDULE["dashboard-refresh-aggregates"] = {
+    "task": "dashboard.refresh_aggregates",
+    "schedule": DASHBOARD_REFRESH_MINUTES * 60.0,
+}
+
+# Actions: reminders to owners of overdue actions, every 6 hours (one per action and due date).
+CELERY_BEAT_SCHEDULE["actions.remind_overdue"] = {
+    "task": "actions.remind_overdue",
+    "schedule": env.int("ACTIONS_REMIND_EVERY_SECONDS", default=6 * 60 * 60),
+}
+
 # --- Security (issue #10): CSP, lockouts, rate limits, audit, retention ---------------
 # Content Security Policy (django-csp 4): nothing inline, nothing from elsewhere.
 # htmx runs with includeIndicatorStyles off and allowEval off (see _base.html), so it
@@ -292,14 +321,4 @@ RETENTION_INACTIVE_CONTACT_MONTHS = env.int("RETENTION_INACTIVE_CONTACT_MONTHS",
 CELERY_BEAT_SCHEDULE["anonymise-inactive-contacts"] = {
     "task": "audit.anonymise_inactive_contacts",
     "schedule": 24 * 60 * 60,
-}
-
-# Outbox (mail): every outgoing mail is an OutboxMail row; see docs/mail.md.
-OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
-OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=60)
-OUTBOX_RETRY_MAX_SECONDS = env.int("OUTBOX_RETRY_MAX_SECONDS", default=30 * 60)
-OUTBOX_STALE_AFTER_SECONDS = env.int("OUTBOX_STALE_AFTER_SECONDS", default=300)
-CELERY_BEAT_SCHEDULE["outbox-dispatch-due"] = {
-    "task": "outbox.dispatch_due",
-    "schedule": env.float("OUTBOX_POLL_SECONDS", default=60.0),
 }

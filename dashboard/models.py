@@ -1,1 +1,213 @@
-from django.db import models  # noqa: F401
+"""Themes and the maintained aggregates behind the executive dashboard.
+
+Nothing here stores who said what: themes group redacted feedback texts, and the
+aggregate rows carry counts and, for small cells only, the ids of the organisations
+behind them so that suppression (dashboard.suppression) can decide what to hide.
+"""
+
+from django.conf import settings
+from django.db import models
+
+
+class Theme(models.Model):
+    """A group of feedback items about one subject: from a facilitator tag, or suggested."""
+
+    class Origin(models.TextChoices):
+        TAG = "tag", "Facilitator tag"
+        SUGGESTED = "suggested", "Suggested from the texts"
+
+    # Stable identity across recomputations: "tag:<tag id>" or "topic:<keywords>".
+    key = models.CharField(max_length=200, unique=True)
+    name = models.CharField(max_length=120)
+    origin = models.CharField(max_length=20, choices=Origin.choices)
+    keywords = models.JSONField(default=list, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged"
+    )
+    renamed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    renamed_at = models.DateTimeField(null=True, blank=True)
+    computed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-size", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def final(self) -> "Theme":
+        theme, seen = self, set()
+        while theme.merged_into_id and theme.pk not in seen:
+            seen.add(theme.pk)
+            theme = theme.merged_into
+        return theme
+
+
+class ThemeItem(models.Model):
+    """The (single) theme of a feedback item; `example` marks representative quotes."""
+
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="links")
+    item = models.OneToOneField(
+        "feedback.FeedbackItem", on_delete=models.CASCADE, related_name="theme_link"
+    )
+    score = models.FloatField(default=0)
+    example = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["theme", "-score"],
+                condition=models.Q(example=True),
+                name="dashboard_theme_examples",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.theme_id}: {self.item_id}"
+
+
+class Highlight(models.Model):
+    """Feedback answering two of the questions worth asking (found in the redacted text).
+
+    Carries the item's filter dimensions so that a filtered list is one indexed read;
+    they are set when themes are computed, and the meeting's kind on every refresh.
+    """
+
+    class List(models.TextChoices):
+        SIMPLIFY = "simplify", "Could be simplified or eliminated"
+        DREAM = "dream", "Dream product or service"
+
+    item = models.ForeignKey(
+        "feedback.FeedbackItem", on_delete=models.CASCADE, related_name="highlights"
+    )
+    list = models.CharField(max_length=20, choices=List.choices)
+    meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    region_id = models.IntegerField()
+    country = models.CharField(max_length=2)
+    meeting_type = models.CharField(max_length=20)
+    meeting_kind = models.CharField(max_length=20, blank=True)
+    section = models.CharField(max_length=20)
+    kind = models.CharField(max_length=20)
+    sentiment = models.CharField(max_length=10)
+    stage_id = models.IntegerField(null=True)
+    text = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["item", "list"], name="highlight_unique_item_list")
+        ]
+        # The newest first, narrowed by the filters people use most.
+        indexes = [
+            models.Index(fields=["list", "-item"], name="dashboard_highlight_recent"),
+            models.Index(fields=["list", "sentiment", "-item"], name="dashboard_hl_sentiment"),
+            models.Index(fields=["list", "kind", "-item"], name="dashboard_hl_kind"),
+            models.Index(fields=["list", "section", "-item"], name="dashboard_hl_section"),
+            models.Index(fields=["list", "region_id", "-item"], name="dashboard_hl_region"),
+        ]
+
+    def __str__(self):
+        return f"{self.list}: {self.item_id}"
+
+
+class FeedbackCube(models.Model):
+    """Feedback counts per (month, every filter dimension, theme), refreshed by a task.
+
+    `organisations` holds the exact ids of the guest organisations behind the row
+    only when there are fewer than the threshold; otherwise `safe` is true and the
+    list is empty. That is all suppression needs, and it keeps the rows small.
+    """
+
+    month = models.DateField()
+    region_id = models.IntegerField()
+    country = models.CharField(max_length=2)
+    meeting_type = models.CharField(max_length=20)
+    meeting_kind = models.CharField(max_length=20, blank=True)
+    section = models.CharField(max_length=20)
+    kind = models.CharField(max_length=20)
+    sentiment = models.CharField(max_length=10)
+    stage_id = models.IntegerField(null=True)
+    theme_id = models.IntegerField(null=True)
+    n = models.PositiveIntegerField()
+    safe = models.BooleanField()
+    organisations = models.JSONField(default=list)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["month", "region_id"]),
+            models.Index(
+                fields=["month"], condition=models.Q(safe=False), name="dashboard_cube_unsafe"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.section}/{self.kind}: {self.n}"
+
+
+class CubeState(models.Model):
+    """When the aggregates were last refreshed (a single row)."""
+
+    refreshed_at = models.DateTimeField()
+    feedback_items = models.PositiveIntegerField(default=0)
+    seconds = models.FloatField(default=0)
+    themes_computed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"Refreshed {self.refreshed_at:%Y-%m-%d %H:%M}"
+
+
+class FeedbackMonthly(models.Model):
+    """The cube rolled up to (month, region, section, kind, sentiment, theme).
+
+    Serves every view that filters on nothing else — the usual case — from far fewer
+    rows. Same meaning of `safe` and `organisations` as FeedbackCube.
+    """
+
+    month = models.DateField()
+    region_id = models.IntegerField()
+    section = models.CharField(max_length=20)
+    kind = models.CharField(max_length=20)
+    sentiment = models.CharField(max_length=10)
+    theme_id = models.IntegerField(null=True)
+    n = models.PositiveIntegerField()
+    safe = models.BooleanField()
+    organisations = models.JSONField(default=list)
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "region_id"])]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.section}/{self.kind}: {self.n}"
+
+
+class MeetingSignal(models.Model):
+    """Per meeting: its guest organisations (for suppression), what guests said, and the
+    kind of meeting that suggests. Refreshed with the cube."""
+
+    class Kind(models.TextChoices):
+        LOVE_IN = "love_in", "Likely Love-In"
+        ADVERTISEMENT = "advertisement", "Likely Advertisement"
+
+    meeting = models.OneToOneField(
+        "meetings.Meeting",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="dashboard_signal",
+    )
+    month = models.DateField()
+    region_id = models.IntegerField()
+    country = models.CharField(max_length=2)
+    meeting_type = models.CharField(max_length=20)
+    kind = models.CharField(max_length=20, blank=True)
+    safe = models.BooleanField(default=False)
+    organisations = models.JSONField(default=list)
+    guest_items = models.PositiveIntegerField(default=0)
+    suggestion = models.CharField(max_length=20, choices=Kind.choices, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "region_id"])]
+
+    def __str__(self):
+        return f"{self.meeting_id}: {self.suggestion or '-'}"

@@ -1,5 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "dashboard"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("board-pack/", views.board_pack, name="print"),
+    path("export.csv", views.export, {"fmt": "csv"}, name="export_csv"),
+    path("export.json", views.export, {"fmt": "json"}, name="export_json"),
+    path("themes/", views.themes, name="themes"),
+    path("themes/recompute/", views.recompute, name="recompute"),
+    path("themes/<int:pk>/rename/", views.theme_rename, name="theme_rename"),
+    path("themes/<int:pk>/merge/", views.theme_merge, name="theme_merge"),
+]

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.ratelimits import rate_limit
 from meetings.models import Booking, Meeting
 
 from .forms import CancelForm, ComposeForm, RecordAnswerForm, RsvpForm
@@ -186,6 +187,7 @@ def _closed(request, reason: str, status: int, booking=None):
     )
 
 
+@rate_limit("rsvp")
 @require_http_methods(["GET", "POST"])
 def rsvp(request, token: str):
     check = booking_for_token(token)

@@ -9,6 +9,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.ratelimits import rate_limit
 from meetings.models import Meeting
 
 from .mail import opt_out_email
@@ -108,6 +109,7 @@ def mail_retry(request, pk: int):
     return redirect("outbox:detail", pk=mail.pk)
 
 
+@rate_limit("guest_link")
 @csrf_exempt  # one-click unsubscribe (RFC 8058) posts without a session; the token is the proof
 @require_http_methods(["GET", "POST"])
 def opt_out(request, token: str):

@@ -34,6 +34,12 @@ class FileSinkBackend(BaseEmailBackend):
         return len(email_messages)
 
 
+def sink_lines(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines() if line]
+
+
 def sink_counts(path: Path) -> Counter:
     if not path.exists():
         return Counter()

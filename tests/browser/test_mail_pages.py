@@ -20,6 +20,17 @@ from tests.factories import (
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture(autouse=True)
+def _roomy_guest_rate_limits(settings):
+    # These tests open guests' links many times from one address; the limits themselves
+    # are tested in test_views (own addresses) and tests/security.
+    settings.RATE_LIMITS = {
+        **settings.RATE_LIMITS,
+        "rsvp": {"rate": "10000/h", "key": "ip"},
+        "guest_link": {"rate": "10000/h", "key": "ip"},
+    }
+
+
 def booked_meeting():
     owner = leader(username="mail-leader", first_name="Lee", last_name="Leader")
     start = (timezone.now() + dt.timedelta(days=21)).replace(
@@ -83,6 +94,12 @@ def test_leader_previews_and_sends_invitations_then_follows_the_outbox(page, scr
     ).to_be_visible()
     assert_accessible(page)
     page.screenshot(path=screenshot_dir / "outbox.png", full_page=True)
+    page.get_by_role("link", name="Invitation: Northern region leadership meeting").first.click()
+    expect(page.get_by_role("heading", name="Plain text")).to_be_visible()
+    expect(page.get_by_text("invite.ics")).to_be_visible()
+    expect(page.frame_locator("iframe.mail-frame").get_by_text("Will you join us?")).to_be_visible()
+    assert_accessible(page)
+    page.screenshot(path=screenshot_dir / "outbox-mail.png", full_page=True)
 
 
 def test_outbox_and_invitation_pages_on_a_phone(phone_page, screenshot_dir):

@@ -158,3 +158,11 @@ def test_suggestions_for_many_meetings_in_one_query(db, django_assert_num_querie
         suggestions = meeting_kind_suggestions([love_in.pk, war.pk, empty.pk])
     assert {pk: s.kind for pk, s in suggestions.items()} == {love_in.pk: "love_in", war.pk: "war"}
     assert suggestions[love_in.pk] == meeting_kind_suggestion(love_in)
+
+
+def test_facilitator_home_page_links_to_the_capture_page(client, running):
+    client.force_login(running.facilitator)
+    page = client.get(reverse("home_facilitator")).content.decode()
+    assert "Meetings to capture" in page
+    assert f'href="{reverse("feedback:capture", args=[running.meeting.pk])}"' in page
+    assert "Capture: Leadership meeting, North" in page

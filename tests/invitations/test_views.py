@@ -283,3 +283,14 @@ def test_leader_home_lists_upcoming_meetings_with_answers(client, meeting, guest
     assert "Your next meetings: invitations and answers" in page
     assert reverse("invitations:meeting", args=[meeting.pk]) in page
     assert "1 guest, 1 accepted, 0 not answered" in page
+
+
+def test_rsvp_link_is_rate_limited_per_address(client, guest, settings):
+    import uuid
+
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "rsvp": {"rate": "2/h", "key": "ip"}}
+    address = f"10.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"
+    url = rsvp_path(guest)
+    assert client.get(url, REMOTE_ADDR=address).status_code == 200
+    assert client.get(url, REMOTE_ADDR=address).status_code == 200
+    assert client.get(url, REMOTE_ADDR=address).status_code == 429

@@ -214,3 +214,44 @@ def test_dispatch_command_sends_due_mail(django_capture_on_commit_callbacks):
         call_command("outbox_dispatch", stdout=out)
     assert "1 mail(s)" in out.getvalue()
     assert len(django_mail.outbox) == 1
+
+
+class ProcessDied(BaseException):
+    """Stands for SIGKILL: nothing after it runs, no except clause catches it."""
+
+
+class DiesAfterServerAccepts:
+    """The server accepted the mail; the process dies before the commit."""
+
+    accepted: list = []
+    die = True
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        type(self).accepted.extend(messages)
+        if type(self).die:
+            type(self).die = False
+            raise ProcessDied
+        return len(messages)
+
+
+def test_death_between_server_acceptance_and_commit_repeats_the_same_message(settings):
+    # The one window no SMTP client can close (see docs/mail.md): the mail is not lost,
+    # and the repeat is the same message, with the same Message-ID.
+    settings.EMAIL_BACKEND = "tests.outbox.test_services.DiesAfterServerAccepts"
+    DiesAfterServerAccepts.accepted = []
+    DiesAfterServerAccepts.die = True
+    mail = enqueue("window")
+    with pytest.raises(ProcessDied):
+        outbox_deliver(mail_id=mail.pk)
+    mail.refresh_from_db()
+    assert mail.status == OutboxMail.Status.SENDING  # the "sent" mark was rolled back
+    OutboxMail.objects.filter(pk=mail.pk).update(claimed_at=timezone.now() - timedelta(hours=1))
+    outbox_dispatch_due()  # the poller: the worker that claimed it is gone
+    outbox_deliver(mail_id=mail.pk)
+    mail.refresh_from_db()
+    assert mail.status == OutboxMail.Status.SENT
+    first, second = DiesAfterServerAccepts.accepted
+    assert first.extra_headers["Message-ID"] == second.extra_headers["Message-ID"]

@@ -1,0 +1,145 @@
+from django import forms
+from django.db.models import Q
+
+from accounts.models import User
+
+from .models import Action, Charter, CharterItem, Measure
+from .services import OWNER_ROLES
+
+
+def eligible_owners():
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(groups__name__in=[r.value for r in OWNER_ROLES]) | Q(is_superuser=True))
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class NoColon:
+    """Labels read as plain words ("Status", not "Status:")."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class OwnerField(forms.ModelChoiceField):
+    """Offers the users who may own actions, but accepts any active user so that the
+    service can say clearly why someone else cannot own one."""
+
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.username
+
+
+class ActionForm(NoColon, forms.Form):
+    title = forms.CharField(max_length=200, help_text="What will be done, in a few words.")
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    owner = OwnerField(
+        queryset=User.objects.filter(is_active=True),
+        help_text="A leader, facilitator or administrator.",
+    )
+    due_date = forms.DateField(widget=DateInput, help_text="Today or later.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        owner = self.fields["owner"]
+        owner.widget.choices = [("", "Choose an owner")] + [
+            (u.pk, owner.label_from_instance(u)) for u in eligible_owners()
+        ]
+
+
+class StatusForm(NoColon, forms.Form):
+    status = forms.ChoiceField(choices=Action.Status.choices)
+    what_was_done = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        label="What was done",
+        help_text="Guests read this in “you said, we did”; name nobody.",
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        label="Reason (for won't do)",
+    )
+
+
+class FollowUpForm(NoColon, forms.Form):
+    introduction = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text="Your words to the guests. Name nobody and no organisation.",
+    )
+    feedback_items = forms.ModelMultipleChoiceField(
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="What customers said, to answer",
+    )
+    closing = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["feedback_items"].queryset = meeting.feedback_items.order_by("number")
+        self.fields["feedback_items"].label_from_instance = lambda item: (
+            f"{item.get_section_display()} · {item.get_kind_display()}: {item.text}"
+        )
+
+
+class CharterForm(NoColon, forms.ModelForm):
+    class Meta:
+        model = Charter
+        fields = ["name", "region", "team"]
+
+
+class CharterItemForm(NoColon, forms.ModelForm):
+    class Meta:
+        model = CharterItem
+        fields = ["category", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+
+
+class MeasureForm(NoColon, forms.ModelForm):
+    class Meta:
+        model = Measure
+        fields = ["name", "unit", "target", "direction"]
+
+
+class MonthInput(forms.DateInput):
+    input_type = "month"
+
+    def format_value(self, value):
+        return value.strftime("%Y-%m") if hasattr(value, "strftime") else value
+
+
+class MeasureValueForm(NoColon, forms.Form):
+    month = forms.DateField(widget=MonthInput, input_formats=["%Y-%m", "%Y-%m-%d"])
+    value = forms.DecimalField(max_digits=12, decimal_places=2)
+
+
+class ExpectationLinkForm(NoColon, forms.Form):
+    NOT_ON_CHARTER = "none"
+
+    placement = forms.ChoiceField(label="On the charter?")
+    label = forms.CharField(
+        max_length=200,
+        required=False,
+        label="The expectation in a few words (when not on the charter)",
+        help_text="Expectations with the same words are counted together.",
+    )
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = {str(item.pk): item for item in items}
+        self.fields["placement"].choices = [
+            (self.NOT_ON_CHARTER, "Not on the charter"),
+            *[(pk, f"On it: {item.text[:90]}") for pk, item in self.items.items()],
+        ]
+
+    def chosen_item(self):
+        value = self.cleaned_data["placement"]
+        return None if value == self.NOT_ON_CHARTER else self.items[value]

@@ -1,0 +1,45 @@
+"""The wording of the mails actions send: overdue reminders and "you said, we did"."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from .models import Action
+
+
+def action_reminder(*, action: Action, today: dt.date) -> tuple[str, str, str]:
+    """Subject, text and HTML of the reminder to an overdue action's owner."""
+    context = {
+        "action": action,
+        "days_late": (today - action.due_date).days,
+        "url": settings.SITE_URL + reverse("actions:detail", args=[action.pk]),
+    }
+    subject = f"Overdue action: {action.title}"
+    return (
+        subject,
+        render_to_string("actions/mail/action_reminder.txt", context),
+        render_to_string("actions/mail/action_reminder.html", context),
+    )
+
+
+def follow_up(*, content: dict, introduction: str, closing: str, greeting_name: str, url: str):
+    """Subject, text and HTML of one guest's "you said, we did" mail.
+
+    The greeting carries the recipient's own name only; the rest is the same for
+    every guest and names nobody.
+    """
+    context = {
+        "content": content,
+        "introduction": introduction,
+        "closing": closing,
+        "greeting": f"Dear {greeting_name}" if greeting_name else "Dear guest",
+        "url": url,
+    }
+    subject = f"You said, we did: {content['meeting']}"
+    return (
+        subject,
+        render_to_string("actions/mail/follow_up.txt", context),
+        render_to_string("actions/mail/follow_up.html", context),
+    )

@@ -1,0 +1,219 @@
+"""The maintained aggregates: `FeedbackCube` and `MeetingSignal`, rebuilt by one service.
+
+The dashboard never scans feedback items on a page view: it sums cube rows (a few
+thousand to a few hundred thousand, against millions of items) and reads the exact
+organisation sets of the few small rows. `cube_refresh()` rebuilds everything in one
+pass over the items; the Celery task `dashboard.refresh_aggregates` runs it on a beat
+schedule, after every theme recomputation, and when an executive asks for it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import defaultdict
+
+from django.db import connection, transaction
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from feedback.models import FeedbackItem
+from feedback.selectors import meeting_kind_suggestions
+from meetings.models import Booking
+
+from .models import CubeState, FeedbackCube, FeedbackMonthly, Highlight, MeetingSignal
+from .suppression import counted_booking_q, min_organisations
+
+REFRESH_LOCK = 80_08  # any constant: identifies the dashboard refresh among advisory locks
+CUBE_DIMENSIONS = (
+    "month",
+    "meeting__region_id",
+    "meeting__country",
+    "meeting__type",
+    "meeting__kind",
+    "section",
+    "kind",
+    "sentiment",
+    "stage_id",
+    "theme_link__theme_id",
+)
+CUBE_FIELDS = (
+    "month",
+    "region_id",
+    "country",
+    "meeting_type",
+    "meeting_kind",
+    "section",
+    "kind",
+    "sentiment",
+    "stage_id",
+    "theme_id",
+)
+
+
+def meeting_organisations() -> dict[int, frozenset[int]]:
+    """Every meeting's counted guest organisations, in one query."""
+    result: dict[int, set[int]] = defaultdict(set)
+    rows = (
+        Booking.objects.filter(counted_booking_q())
+        .values_list("meeting_id", "contact__organisation_id")
+        .distinct()
+        .order_by()
+    )
+    for meeting_id, organisation_id in rows.iterator(chunk_size=20_000):
+        result[meeting_id].add(organisation_id)
+    return {m: frozenset(o) for m, o in result.items()}
+
+
+def cube_refresh() -> CubeState:
+    """Rebuild the cube and the meeting signals from scratch, atomically.
+
+    Guarantees: every row's `safe` is true only when the meetings behind it have at
+    least the threshold of distinct guest organisations; otherwise `organisations`
+    lists exactly those organisations.
+    """
+    started = time.perf_counter()
+    threshold = min_organisations()
+    organisations = meeting_organisations()
+    cells: dict[tuple, list] = {}
+    items = 0
+    rows = (
+        FeedbackItem.objects.order_by()
+        .annotate(month=TruncMonth("meeting_date"))
+        .values_list(*CUBE_DIMENSIONS, "meeting_id")
+        .annotate(n=Count("id"))
+    )
+    empty: frozenset[int] = frozenset()
+    for row in rows.iterator(chunk_size=20_000):
+        key, meeting_id, n = row[:-2], row[-2], row[-1]
+        items += n
+        cell = cells.get(key)
+        orgs = organisations.get(meeting_id, empty)
+        if cell is None:
+            safe = len(orgs) >= threshold
+            cells[key] = [n, safe, None if safe else set(orgs)]
+            continue
+        cell[0] += n
+        if not cell[1]:
+            cell[2] |= orgs
+            if len(cell[2]) >= threshold:
+                cell[1], cell[2] = True, None
+    monthly: dict[tuple, list] = {}
+    for key, (n, safe, orgs) in cells.items():
+        short = (key[0], key[1], key[5], key[6], key[7], key[9])
+        cell = monthly.get(short)
+        if cell is None:
+            monthly[short] = [n, safe, None if safe else set(orgs)]
+            continue
+        cell[0] += n
+        if not cell[1]:
+            if safe:
+                cell[1], cell[2] = True, None
+            else:
+                cell[2] |= orgs
+                if len(cell[2]) >= threshold:
+                    cell[1], cell[2] = True, None
+    signals = _meeting_signals(organisations, threshold)
+    from meetings.models import Meeting
+
+    kind_of_meeting = Meeting.objects.filter(pk=OuterRef("meeting_id")).values("kind")[:1]
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Two refreshes at once (beat + a button) must not interleave their rebuilds.
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REFRESH_LOCK])
+        FeedbackCube.objects.all().delete()
+        FeedbackMonthly.objects.all().delete()
+        _bulk_insert(FeedbackCube, CUBE_FIELDS, cells)
+        _bulk_insert(FeedbackMonthly, MONTHLY_FIELDS, monthly)
+        MeetingSignal.objects.all().delete()
+        MeetingSignal.objects.bulk_create(signals, batch_size=5000)
+        # Meetings get rated after the themes were computed: keep the filter true.
+        Highlight.objects.exclude(meeting_kind=Subquery(kind_of_meeting)).update(
+            meeting_kind=Subquery(kind_of_meeting)
+        )
+        state = CubeState.objects.order_by("pk").first() or CubeState()
+        state.refreshed_at = timezone.now()
+        state.feedback_items = items
+        state.seconds = time.perf_counter() - started
+        state.save()
+    return state
+
+
+MONTHLY_FIELDS = ("month", "region_id", "section", "kind", "sentiment", "theme_id")
+
+
+def _bulk_insert(model, fields, cells: dict[tuple, list]) -> None:
+    objects = (
+        model(
+            **_blank_kind(dict(zip(fields, key, strict=True))),
+            n=n,
+            safe=safe,
+            organisations=sorted(orgs) if orgs else [],
+        )
+        for key, (n, safe, orgs) in cells.items()
+    )
+    batch: list = []
+    for obj in objects:
+        batch.append(obj)
+        if len(batch) >= 5000:
+            model.objects.bulk_create(batch)
+            batch = []
+    if batch:
+        model.objects.bulk_create(batch)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {model._meta.db_table}")
+
+
+def _blank_kind(values: dict) -> dict:
+    if "meeting_kind" in values and values["meeting_kind"] is None:
+        values["meeting_kind"] = ""
+    return values
+
+
+def _meeting_signals(organisations: dict[int, frozenset[int]], threshold: int):
+    """Per meeting (not cancelled): guest organisations, what guests said, likely kind.
+
+    The likely kind is feedback.selectors.meeting_kind_suggestions' (the rule the meeting
+    page shows); a held meeting with nothing captured at all is a likely Advertisement.
+    """
+    from meetings.models import Meeting
+
+    held = {Meeting.Status.HELD, Meeting.Status.CLOSED}
+    signals = []
+    meetings = (
+        Meeting.objects.exclude(status=Meeting.Status.CANCELLED)
+        .order_by()
+        .values_list("id", "starts_at", "region_id", "country", "type", "kind", "status")
+    )
+    rows = list(meetings.iterator(chunk_size=20_000))
+    said = {}
+    for start in range(0, len(rows), 5000):
+        said.update(meeting_kind_suggestions([r[0] for r in rows[start : start + 5000]]))
+    flagged = set(MeetingSignal.Kind.values)
+    for meeting_id, starts_at, region_id, country, type_, kind, status in rows:
+        found = said.get(meeting_id)
+        suggestion = ""
+        if found is not None:
+            suggestion = found.kind if found.kind in flagged else ""
+        elif status in held:  # held, and nothing captured at all
+            suggestion = MeetingSignal.Kind.ADVERTISEMENT
+        orgs = organisations.get(meeting_id, frozenset())
+        safe = len(orgs) >= threshold
+        signals.append(
+            MeetingSignal(
+                meeting_id=meeting_id,
+                month=starts_at.astimezone(dt.UTC).date().replace(day=1),
+                region_id=region_id,
+                country=str(country),
+                meeting_type=type_,
+                kind=kind,
+                safe=safe,
+                organisations=[] if safe else sorted(orgs),
+                guest_items=found.from_guests if found else 0,
+                suggestion=suggestion,
+            )
+        )
+    return signals

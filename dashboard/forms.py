@@ -1,0 +1,113 @@
+import datetime as dt
+
+from django import forms
+
+from customers.models import Region
+from feedback.models import FeedbackItem, JourneyStage
+from meetings.models import Meeting, Section
+
+from .models import Theme
+from .selectors import Filters
+
+ANY = [("", "Any")]
+
+
+class MonthInput(forms.DateInput):
+    input_type = "month"
+
+    def format_value(self, value):
+        if isinstance(value, dt.date):
+            return value.strftime("%Y-%m")
+        return value
+
+
+class MonthField(forms.DateField):
+    widget = MonthInput
+    input_formats = ["%Y-%m", "%Y-%m-%d"]
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace(day=1) if value else value
+
+
+class DashboardFilterForm(forms.Form):
+    """The dashboard's filters, read from the query string (a plain GET form)."""
+
+    start = MonthField(label="From (month)", required=False, help_text="For example 2026-01")
+    end = MonthField(label="To (month)", required=False)
+    region = forms.ModelChoiceField(
+        queryset=Region.objects.none(), required=False, empty_label="Any"
+    )
+    country = forms.ChoiceField(required=False)
+    meeting_type = forms.ChoiceField(
+        label="Meeting type", required=False, choices=ANY + list(Meeting.Type.choices)
+    )
+    meeting_kind = forms.ChoiceField(
+        label="Meeting kind", required=False, choices=ANY + list(Meeting.Kind.choices)
+    )
+    section = forms.ChoiceField(
+        label="Agenda section", required=False, choices=ANY + list(Section.choices)
+    )
+    stage = forms.ModelChoiceField(
+        label="Journey stage",
+        queryset=JourneyStage.objects.all(),
+        required=False,
+        empty_label="Any",
+    )
+    kind = forms.ChoiceField(
+        label="Feedback kind", required=False, choices=ANY + list(FeedbackItem.Kind.choices)
+    )
+    sentiment = forms.ChoiceField(
+        required=False, choices=ANY + list(FeedbackItem.Sentiment.choices)
+    )
+
+    def __init__(self, *args, regions: list[int] | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = Region.objects.all()
+        if regions is not None:
+            allowed = allowed.filter(pk__in=regions)
+        self.fields["region"].queryset = allowed
+        names = {c.code: c.name for r in allowed for c in r.countries}
+        self.fields["country"].choices = ANY + sorted(names.items(), key=lambda kv: kv[1])
+        self.regions = regions
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            self.add_error("end", "The end month must not be before the start month.")
+        return data
+
+    def filters(self) -> Filters:
+        """Filters from the valid fields; an invalid field is ignored (and reported)."""
+        data = self.cleaned_data if self.is_bound else {}
+        if self.is_bound:
+            data = {k: v for k, v in data.items() if k not in self.errors}
+        regions = self.regions
+        region = data.get("region")
+        if region is not None:
+            regions = [region.pk]
+        return Filters(
+            regions=regions,
+            month_from=data.get("start"),
+            month_to=data.get("end"),
+            country=data.get("country") or "",
+            meeting_type=data.get("meeting_type") or "",
+            meeting_kind=data.get("meeting_kind") or "",
+            section=data.get("section") or "",
+            stage=data["stage"].pk if data.get("stage") else None,
+            kind=data.get("kind") or "",
+            sentiment=data.get("sentiment") or "",
+        )
+
+
+class ThemeRenameForm(forms.Form):
+    name = forms.CharField(max_length=120, label="New name")
+
+
+class ThemeMergeForm(forms.Form):
+    target = forms.ModelChoiceField(
+        queryset=Theme.objects.filter(merged_into__isnull=True),
+        label="Merge into",
+        empty_label="Choose a theme",
+    )

@@ -1,0 +1,566 @@
+"""Reads for the executive dashboard: every widget, already suppressed.
+
+Each widget function returns plain data whose numbers are `Slice`s that went through
+`dashboard.suppression`; templates, CSV and JSON only ever print `slice.display`
+(None when hidden) and `slice.note`. Feedback numbers come from the maintained
+`FeedbackCube`; quotes, meetings and actions from small live queries. The number of
+queries is fixed: it does not grow with the data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from actions.models import Action
+from customers.models import Region
+from feedback.models import FeedbackItem
+from meetings.models import Meeting, Section
+
+from .models import (
+    CubeState,
+    FeedbackCube,
+    FeedbackMonthly,
+    Highlight,
+    MeetingSignal,
+    Theme,
+    ThemeItem,
+)
+from .suppression import (
+    Orgs,
+    Slice,
+    orgs_from_signal,
+    slices_through_signals,
+    suppress_slices,
+    suppress_table,
+)
+
+SENTIMENTS = list(FeedbackItem.Sentiment.choices)
+MEETING_KINDS = list(Meeting.Kind.choices)
+
+
+@dataclass
+class Filters:
+    """What the dashboard is narrowed to; `regions` is never wider than the viewer may see."""
+
+    regions: list[int] | None = None  # None: every region
+    month_from: dt.date | None = None
+    month_to: dt.date | None = None
+    country: str = ""
+    meeting_type: str = ""
+    meeting_kind: str = ""
+    section: str = ""
+    stage: int | None = None
+    kind: str = ""
+    sentiment: str = ""
+
+    @property
+    def meeting_level_only(self) -> bool:
+        return not (self.section or self.stage or self.kind or self.sentiment)
+
+
+def regions_for(user) -> list[int] | None:
+    """The regions a user may see on the dashboard: None for all, else a list of ids."""
+    from accounts.rules import is_administrator, is_executive
+
+    if is_executive(user) or is_administrator(user):
+        return None
+    return list(Region.objects.filter(leaders=user).values_list("id", flat=True))
+
+
+def month_end(month: dt.date) -> dt.date:
+    nxt = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return nxt - dt.timedelta(days=1)
+
+
+# --- Filtering each source -------------------------------------------------------------
+
+
+def cube_rows(filters: Filters, queryset: QuerySet | None = None) -> QuerySet:
+    """The aggregate rows behind the filters: the small monthly roll-up when it suffices."""
+    if queryset is not None:
+        qs = queryset
+    elif filters.country or filters.meeting_type or filters.meeting_kind or filters.stage:
+        qs = FeedbackCube.objects.order_by()
+    else:
+        qs = FeedbackMonthly.objects.order_by()
+    if filters.regions is not None:
+        qs = qs.filter(region_id__in=filters.regions)
+    if filters.month_from:
+        qs = qs.filter(month__gte=filters.month_from)
+    if filters.month_to:
+        qs = qs.filter(month__lte=filters.month_to)
+    for name, value in (
+        ("country", filters.country),
+        ("meeting_type", filters.meeting_type),
+        ("meeting_kind", filters.meeting_kind),
+        ("section", filters.section),
+        ("kind", filters.kind),
+        ("sentiment", filters.sentiment),
+    ):
+        if value:
+            qs = qs.filter(**{name: value})
+    if filters.stage:
+        qs = qs.filter(stage_id=filters.stage)
+    return qs
+
+
+def meeting_q(filters: Filters, prefix: str = "") -> Q:
+    q = Q()
+    if filters.regions is not None:
+        q &= Q(**{f"{prefix}region_id__in": filters.regions})
+    if filters.month_from:
+        q &= Q(**{f"{prefix}starts_at__date__gte": filters.month_from})
+    if filters.month_to:
+        q &= Q(**{f"{prefix}starts_at__date__lte": month_end(filters.month_to)})
+    if filters.country:
+        q &= Q(**{f"{prefix}country": filters.country})
+    if filters.meeting_type:
+        q &= Q(**{f"{prefix}type": filters.meeting_type})
+    if filters.meeting_kind:
+        q &= Q(**{f"{prefix}kind": filters.meeting_kind})
+    return q
+
+
+def signal_q(filters: Filters, prefix: str = "") -> Q:
+    """Meeting-level filters on dashboard.MeetingSignal (no join to meetings needed)."""
+    q = Q()
+    if filters.regions is not None:
+        q &= Q(**{f"{prefix}region_id__in": filters.regions})
+    if filters.month_from:
+        q &= Q(**{f"{prefix}month__gte": filters.month_from})
+    if filters.month_to:
+        q &= Q(**{f"{prefix}month__lte": filters.month_to})
+    for name, value in (
+        ("country", filters.country),
+        ("meeting_type", filters.meeting_type),
+        ("kind", filters.meeting_kind),
+    ):
+        if value:
+            q &= Q(**{f"{prefix}{name}": value})
+    return q
+
+
+def item_q(filters: Filters, prefix: str = "") -> Q:
+    """The same filters on feedback items (months by the meeting's date)."""
+    q = Q()
+    if filters.regions is not None:
+        q &= Q(**{f"{prefix}meeting__region_id__in": filters.regions})
+    if filters.month_from:
+        q &= Q(**{f"{prefix}meeting_date__gte": filters.month_from})
+    if filters.month_to:
+        q &= Q(**{f"{prefix}meeting_date__lte": month_end(filters.month_to)})
+    for lookup, value in (
+        ("meeting__country", filters.country),
+        ("meeting__type", filters.meeting_type),
+        ("meeting__kind", filters.meeting_kind),
+        ("section", filters.section),
+        ("kind", filters.kind),
+        ("sentiment", filters.sentiment),
+    ):
+        if value:
+            q &= Q(**{f"{prefix}{lookup}": value})
+    if filters.stage:
+        q &= Q(**{f"{prefix}stage_id": filters.stage})
+    return q
+
+
+# --- Cube slices -------------------------------------------------------------------------
+
+
+@dataclass
+class CubeReader:
+    """Sums cube rows per group; knows the exact organisations of the small rows."""
+
+    filters: Filters
+    _unsafe: list[dict] | None = field(default=None, repr=False)
+
+    def unsafe_rows(self) -> list[dict]:
+        if self._unsafe is None:
+            self._unsafe = list(
+                cube_rows(self.filters)
+                .filter(safe=False)
+                .values(
+                    "month",
+                    "section",
+                    "kind",
+                    "sentiment",
+                    "theme_id",
+                    "region_id",
+                    "organisations",
+                )
+            )
+        return self._unsafe
+
+    def slices(self, group_by: tuple[str, ...], *, extra: Q | None = None) -> dict[tuple, Slice]:
+        qs = cube_rows(self.filters)
+        if extra is not None:
+            qs = qs.filter(extra)
+        groups = qs.values(*group_by).annotate(
+            total=Sum("n"), safe_rows=Count("id", filter=Q(safe=True))
+        )
+        unsafe: dict[tuple, set[int]] = defaultdict(set)
+        for row in self._matching_unsafe(extra):
+            unsafe[tuple(row[g] for g in group_by)].update(row["organisations"])
+        result = {}
+        for row in groups:
+            key = tuple(row[g] for g in group_by)
+            result[key] = Slice(
+                key=key,
+                value=row["total"] or 0,
+                organisations=Orgs(frozenset(unsafe.get(key, ())), safe=row["safe_rows"] > 0),
+            )
+        return result
+
+    def _matching_unsafe(self, extra: Q | None):
+        rows = self.unsafe_rows()
+        if extra is None:
+            return rows
+        # `extra` is only ever an equality on a dimension of the unsafe rows.
+        conditions = dict(extra.children)
+        return [r for r in rows if all(r.get(k) == v for k, v in conditions.items())]
+
+
+# --- Widgets ---------------------------------------------------------------------------
+
+
+def _month_label(month: dt.date) -> str:
+    return month.strftime("%b %Y")
+
+
+def volume_by_month(reader: CubeReader) -> dict:
+    """Feedback per month, split by sentiment, with month, sentiment and grand totals."""
+    cells = reader.slices(("month", "sentiment"))
+    months = sorted({m for m, _ in cells})
+    for m in months:
+        for s, _ in SENTIMENTS:
+            cells.setdefault((m, s), Slice((m, s), 0, frozenset()))
+    row_totals = {
+        m: Slice(m, sum(cells[(m, s)].value for s, _ in SENTIMENTS), _union(cells, m, 0))
+        for m in months
+    }
+    column_totals = {
+        s: Slice(s, sum(cells[(m, s)].value for m in months), _union(cells, s, 1))
+        for s, _ in SENTIMENTS
+    }
+    grand = Slice(
+        "all",
+        sum(t.value for t in row_totals.values()),
+        Orgs.union(t.organisations for t in row_totals.values()),
+    )
+    suppress_table(cells, row_totals=row_totals, column_totals=column_totals, grand_total=grand)
+    rows = [
+        {
+            "month": m,
+            "label": _month_label(m),
+            "total": row_totals[m],
+            "cells": [cells[(m, s)] for s, _ in SENTIMENTS],
+        }
+        for m in months
+    ]
+    return {
+        "rows": rows,
+        "sentiments": SENTIMENTS,
+        "column_totals": [column_totals[s] for s, _ in SENTIMENTS],
+        "total": grand,
+    }
+
+
+def _union(cells: dict, value, position: int) -> Orgs:
+    return Orgs.union(c.organisations for k, c in cells.items() if k[position] == value)
+
+
+def concerns_by_section(reader: CubeReader) -> dict:
+    groups = reader.slices(("section",), extra=Q(kind=FeedbackItem.Kind.CONCERN))
+    slices = [groups.get((value,), Slice((value,), 0, frozenset())) for value in Section.values]
+    for s, (_, label) in zip(slices, Section.choices, strict=True):
+        s.label = label
+    total = Slice("all", sum(s.value for s in slices), Orgs.union(s.organisations for s in slices))
+    suppress_slices(slices, total)
+    return {"slices": slices, "total": total}
+
+
+TOP_THEMES = 8
+TREND_MONTHS = 6
+QUOTES_PER_THEME = 3
+
+
+def top_themes(reader: CubeReader) -> dict:
+    """The largest visible themes, each with its monthly trend and example quotes."""
+    cells = reader.slices(("theme_id", "month"))
+    cells = {k: v for k, v in cells.items() if k[0] is not None}
+    theme_ids = {t for t, _ in cells}
+    months = sorted({m for _, m in cells})[-TREND_MONTHS:]
+    totals = {
+        t: Slice(t, sum(c.value for (tt, _), c in cells.items() if tt == t), _union(cells, t, 0))
+        for t in theme_ids
+    }
+    table = {
+        (t, m): cells.get((t, m), Slice((t, m), 0, frozenset())) for t in theme_ids for m in months
+    }
+    # Months before the trend window are summed into the theme total, not shown apart.
+    older = {
+        t: Slice(
+            (t, "older"),
+            sum(c.value for (tt, m), c in cells.items() if tt == t and m not in months),
+            Orgs.union(
+                c.organisations for (tt, m), c in cells.items() if tt == t and m not in months
+            ),
+        )
+        for t in theme_ids
+    }
+    for t in theme_ids:
+        table[(t, "older")] = older[t]
+    suppress_table(table, row_totals=totals)
+    ranked = sorted((t for t in theme_ids if not totals[t].hidden), key=lambda t: -totals[t].value)[
+        :TOP_THEMES
+    ]
+    hidden_themes = sum(1 for t in theme_ids if totals[t].hidden)
+    names = dict(Theme.objects.filter(pk__in=ranked).values_list("pk", "name"))
+    keywords = dict(Theme.objects.filter(pk__in=ranked).values_list("pk", "keywords"))
+    quotes = theme_quotes(reader.filters, ranked)
+    themes = []
+    for t in ranked:
+        trend = [table[(t, m)] for m in months]
+        themes.append(
+            {
+                "id": t,
+                "name": names.get(t, "—"),
+                "keywords": (keywords.get(t) or [])[:6],
+                "total": totals[t],
+                "trend": trend,
+                "quotes": quotes.get(t),
+            }
+        )
+    return {
+        "themes": themes,
+        "months": [{"month": m, "label": _month_label(m)} for m in months],
+        "hidden_themes": hidden_themes,
+    }
+
+
+def _gist(text: str) -> str:
+    """Near-identical quotes (the same point, said again) are shown once."""
+    return " ".join(text.lower().split()[:8])
+
+
+def theme_quotes(filters: Filters, theme_ids: list[int]) -> dict[int, Slice]:
+    """Up to QUOTES_PER_THEME example quotes per theme, from different meetings.
+
+    A theme's quote list is hidden as a whole when its meetings have too few
+    organisations behind them together. Two queries for any number of themes.
+    """
+    if not theme_ids:
+        return {}
+    signal = "item__meeting__dashboard_signal__"
+    rows = (
+        ThemeItem.objects.filter(item_q(filters, "item__"), theme_id__in=theme_ids, example=True)
+        .order_by("theme_id", "-score")
+        .values_list(
+            "theme_id", "item__text", "item__meeting_id", f"{signal}safe", f"{signal}organisations"
+        )
+    )
+    chosen: dict[int, list[tuple[str, int, Orgs]]] = defaultdict(list)
+    for theme_id, text, meeting_id, safe, orgs in rows:
+        picked = chosen[theme_id]
+        if len(picked) < QUOTES_PER_THEME and all(
+            m != meeting_id and _gist(t) != _gist(text) for t, m, _ in picked
+        ):
+            picked.append((text, meeting_id, orgs_from_signal(safe, orgs)))
+    result = {}
+    for theme_id in theme_ids:
+        picked = chosen.get(theme_id, [])
+        orgs = Orgs.union(o for _, _, o in picked)
+        quotes = Slice(theme_id, len(picked), orgs, extra={"texts": [t for t, _, _ in picked]})
+        suppress_slices([quotes])
+        result[theme_id] = quotes
+    return result
+
+
+HIGHLIGHTS_PER_LIST = 6
+
+
+def highlights(filters: Filters) -> dict[str, Slice]:
+    """The "could be simplified or eliminated" and "dream product" lists, suppressed."""
+    signal = "meeting__dashboard_signal__"
+    result = {}
+    for value, label in Highlight.List.choices:
+        rows, seen = [], set()
+        # A few more than needed, so that repeated texts can be skipped.
+        for row in (
+            cube_rows(filters, Highlight.objects.filter(list=value))
+            .order_by("-item_id")
+            .values_list("text", f"{signal}safe", f"{signal}organisations")[
+                : HIGHLIGHTS_PER_LIST * 5
+            ]
+        ):
+            if _gist(row[0]) not in seen and len(rows) < HIGHLIGHTS_PER_LIST:
+                seen.add(_gist(row[0]))
+                rows.append(row)
+        orgs = Orgs.union(orgs_from_signal(safe, o) for _, safe, o in rows)
+        lst = Slice(value, len(rows), orgs, label=label, extra={"texts": [t for t, _, _ in rows]})
+        suppress_slices([lst])
+        result[value] = lst
+    return result
+
+
+def meeting_kinds(filters: Filters) -> dict:
+    """Rated meetings per month by kind (War / Advertisement / Love-In / 4F), with shares."""
+    signals = MeetingSignal.objects.filter(signal_q(filters)).exclude(kind="")
+    cells = slices_through_signals(signals, ["month", "kind"], prefix="")
+    months = sorted({m for m, _ in cells})
+    for m in months:
+        for k, _ in MEETING_KINDS:
+            cells.setdefault((m, k), Slice((m, k), 0, frozenset()))
+    row_totals = {
+        m: Slice(m, sum(cells[(m, k)].value for k, _ in MEETING_KINDS), _union(cells, m, 0))
+        for m in months
+    }
+    column_totals = {
+        k: Slice(k, sum(cells[(m, k)].value for m in months), _union(cells, k, 1))
+        for k, _ in MEETING_KINDS
+    }
+    grand = Slice(
+        "all",
+        sum(t.value for t in row_totals.values()),
+        Orgs.union(t.organisations for t in row_totals.values()),
+    )
+    suppress_table(cells, row_totals=row_totals, column_totals=column_totals, grand_total=grand)
+    rows = []
+    for m in months:
+        total = row_totals[m]
+        row_cells = []
+        for k, _ in MEETING_KINDS:
+            cell = cells[(m, k)]
+            share = fraction = None
+            if not cell.hidden and not total.hidden and total.value:
+                fraction = cell.value / total.value
+                share = round(100 * fraction)
+            row_cells.append({"slice": cell, "share": share, "fraction": fraction, "kind": k})
+        rows.append({"month": m, "label": _month_label(m), "total": total, "cells": row_cells})
+    return {
+        "rows": rows,
+        "kinds": MEETING_KINDS,
+        "column_totals": [column_totals[k] for k, _ in MEETING_KINDS],
+        "total": grand,
+        "flags": meeting_flags(filters),
+    }
+
+
+def meeting_flags(filters: Filters) -> list[Slice]:
+    """Meetings whose feedback suggests a Love-In or an Advertisement not rated as such."""
+    rated_as_suggested = Q()
+    for value, _ in MeetingSignal.Kind.choices:
+        rated_as_suggested |= Q(suggestion=value, kind=value)
+    unrated = (
+        MeetingSignal.objects.filter(signal_q(filters))
+        .exclude(suggestion="")
+        .exclude(rated_as_suggested)
+    )
+    groups = slices_through_signals(unrated, ["suggestion"], prefix="")
+    slices = []
+    for value, label in MeetingSignal.Kind.choices:
+        s = groups.get((value,), Slice((value,), 0, frozenset()))
+        s.label = label
+        slices.append(s)
+    suppress_slices(slices)
+    return slices
+
+
+def actions_summary(filters: Filters, concerns: Slice) -> dict:
+    """Open and overdue actions, and the share of concerns answered ("you said, we did")."""
+    today = timezone.localdate()
+    open_statuses = [Action.Status.OPEN, Action.Status.IN_PROGRESS]
+    actions = Action.objects.filter(meeting_q(filters, "meeting__"), meeting__isnull=False)
+    groups = slices_through_signals(
+        actions.filter(status__in=open_statuses).annotate(overdue=Q(due_date__lt=today)),
+        ["overdue"],
+        prefix="meeting__dashboard_signal__",
+    )
+    overdue = groups.get((True,), Slice((True,), 0, frozenset()))
+    not_overdue = groups.get((False,), Slice((False,), 0, frozenset()))
+    open_total = Slice(
+        "open",
+        overdue.value + not_overdue.value,
+        overdue.organisations | not_overdue.organisations,
+    )
+    suppress_slices([overdue, not_overdue], open_total)
+    # Answered: the meeting's "you said, we did" follow-up was published (the actions
+    # app's definition, actions.selectors.concerns_answered_share), suppressed here.
+    answered_groups = slices_through_signals(
+        FeedbackItem.objects.filter(
+            item_q(filters),
+            kind=FeedbackItem.Kind.CONCERN,
+            meeting__follow_up__published_at__isnull=False,
+        ),
+        ["kind"],
+        prefix="meeting__dashboard_signal__",
+    )
+    answered = answered_groups.get((FeedbackItem.Kind.CONCERN,), Slice("answered", 0, frozenset()))
+    suppress_slices([answered])
+    share = None
+    if not answered.hidden and not concerns.hidden and concerns.value:
+        share = round(100 * answered.value / concerns.value)
+    return {
+        "open": open_total,
+        "overdue": overdue,
+        "concerns": concerns,
+        "answered": answered,
+        "answered_share": share,
+    }
+
+
+CHARTERS_SHOWN = 12
+GAPS_PER_CHARTER = 5
+
+
+def charter_gaps(filters: Filters) -> list[dict]:
+    """Expectations customers named that are missing from each charter in view.
+
+    Uses actions.selectors.missing_from_charter, which applies the same threshold: a
+    group's count and quotes only when enough organisations stand behind it. A few
+    queries per charter; charters are one per region or team, not data that grows.
+    """
+    from actions.models import Charter
+    from actions.selectors import missing_from_charter
+
+    charters = Charter.objects.order_by("name")
+    if filters.regions is not None:
+        charters = charters.filter(region_id__in=filters.regions)
+    result = []
+    for charter in charters[:CHARTERS_SHOWN]:
+        groups = [g for g in missing_from_charter(charter=charter) if g.promoted_into is None]
+        if groups:
+            result.append(
+                {
+                    "charter": charter,
+                    "groups": groups[:GAPS_PER_CHARTER],
+                    "more": max(0, len(groups) - GAPS_PER_CHARTER),
+                }
+            )
+    return result
+
+
+def cube_state() -> CubeState | None:
+    return CubeState.objects.order_by("pk").first()
+
+
+def dashboard_context(filters: Filters) -> dict:
+    """Everything the dashboard page, its print view and the home section show."""
+    reader = CubeReader(filters)
+    concerns = concerns_by_section(reader)
+    return {
+        "state": cube_state(),
+        "volume": volume_by_month(reader),
+        "concerns": concerns,
+        "themes": top_themes(reader),
+        "highlights": highlights(filters),
+        "kinds": meeting_kinds(filters),
+        # The same concerns total as the section widget, so both hide it together.
+        "actions": actions_summary(filters, concerns["total"]),
+        "charter_gaps": charter_gaps(filters),
+    }

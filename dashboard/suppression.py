@@ -1,0 +1,362 @@
+"""Small-cell suppression: the one place that decides what the dashboard may show.
+
+Feedback carries no organisation, so anonymity is counted through meetings: the
+organisations "behind" a number are the distinct customer organisations of the guests
+of the meetings its feedback comes from. Any number, chart point, table cell, theme or
+quote list with fewer than `min_organisations()` organisations behind it is hidden with
+`HIDDEN_NOTE`, in pages, CSV and JSON alike.
+
+Who counts as a guest (conservative: when in doubt, count fewer organisations, which
+hides more): a booking counts when its guest was marked as attended, or — while
+attendance is not marked (`attended` is null) — when the guest accepted the invitation.
+Guests marked absent, guests who declined and guests who never answered do not count.
+
+Complementary suppression: a line is a list of cells that add up to a total (the months
+of a year, the sentiments of a month). When some cells of a line are hidden and the
+total is shown, subtracting the visible cells from the total reveals the sum of the
+hidden ones; that sum must itself have at least `min_organisations()` organisations
+behind it. Otherwise the smallest visible cells of the line are hidden too and, when
+that is not enough, the total is hidden. Lines are re-checked until nothing changes,
+so a cell hidden for one line is accounted for in every other line it belongs to.
+
+Usage, for one list of slices and their total::
+
+    result = suppress_slices([Slice("2026-01", 12, frozenset({1, 2, 3})), ...], total)
+    for cell in result.slices: cell.hidden, cell.display, cell.note
+
+and for tables (rows and columns with totals), `suppress_lines(cells, lines)`.
+Cells come from `slices_from_queryset()` (live, exact) or from the maintained
+aggregates in `dashboard.aggregates` — both carry organisation sets.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+
+ABSOLUTE_MINIMUM = 3
+
+
+def min_organisations() -> int:
+    """The threshold: the setting, but never below 3 whatever the setting says."""
+    return max(ABSOLUTE_MINIMUM, int(getattr(settings, "CHATHAM_MIN_ORGANISATIONS", 3)))
+
+
+def hidden_note() -> str:
+    return f"fewer than {min_organisations()} organisations — hidden to protect anonymity"
+
+
+HIDDEN_NOTE = "fewer than 3 organisations — hidden to protect anonymity"
+
+
+@dataclass(frozen=True)
+class Orgs:
+    """The organisations behind a number.
+
+    `ids` are exact when `safe` is false. When `safe` is true the number is known to
+    have at least the threshold behind it (the ids, if any, are a subset) — the
+    maintained aggregates only keep exact sets for small cells.
+    """
+
+    ids: frozenset[int] = frozenset()
+    safe: bool = False
+
+    def __or__(self, other: Orgs) -> Orgs:
+        return Orgs(self.ids | other.ids, self.safe or other.safe)
+
+    @property
+    def enough(self) -> bool:
+        return self.safe or len(self.ids) >= min_organisations()
+
+    @classmethod
+    def union(cls, many: Iterable[Orgs]) -> Orgs:
+        ids: set[int] = set()
+        safe = False
+        for orgs in many:
+            ids |= orgs.ids
+            safe = safe or orgs.safe
+        return cls(frozenset(ids), safe)
+
+
+def as_orgs(value: Orgs | Iterable[int]) -> Orgs:
+    return value if isinstance(value, Orgs) else Orgs(frozenset(value))
+
+
+@dataclass
+class Slice:
+    """One number (or chart point, cell, theme, quote list) and the organisations behind it.
+
+    `value` is usually a count; `extra` carries anything the page wants alongside it
+    (a label, quotes) and is hidden together with the value.
+    """
+
+    key: Hashable
+    value: int | float | None
+    organisations: Orgs | frozenset[int] | set[int] = field(default_factory=frozenset)
+    label: str = ""
+    extra: dict = field(default_factory=dict)
+    hidden: bool = False
+    complementary: bool = False
+
+    def __post_init__(self):
+        self.organisations = as_orgs(self.organisations)
+
+    @property
+    def empty(self) -> bool:
+        # Nothing said: a zero reveals nobody, and it does not count as hidden.
+        return not self.value
+
+    @property
+    def display(self):
+        return None if self.hidden else self.value
+
+    @property
+    def note(self) -> str:
+        return hidden_note() if self.hidden else ""
+
+
+@dataclass
+class SuppressedSlices:
+    slices: list[Slice]
+    total: Slice | None
+
+    @property
+    def any_hidden(self) -> bool:
+        return any(s.hidden for s in self.slices) or bool(self.total and self.total.hidden)
+
+    @property
+    def visible(self) -> list[Slice]:
+        return [s for s in self.slices if not s.hidden]
+
+
+def is_small(cell: Slice) -> bool:
+    return not cell.empty and not cell.organisations.enough
+
+
+def suppress_slices(
+    slices: Sequence[Slice], total: Slice | None = None, *, complement: str = "slices"
+) -> SuppressedSlices:
+    """Hide every slice with too few organisations, and whatever would let one be derived.
+
+    `total` is the sum of the slices when it is shown next to them (None when not).
+    `complement="slices"` first hides more slices (smallest first) so that the hidden
+    ones together have enough organisations behind them, then the total if needed;
+    `complement="total"` hides the total straight away.
+    """
+    cells = {("slice", i): s for i, s in enumerate(slices)}
+    lines = []
+    if total is not None:
+        cells[("total",)] = total
+        lines.append(Line(cells=[("slice", i) for i in range(len(slices))], total=("total",)))
+    suppress_lines(cells, lines, complement=complement)
+    return SuppressedSlices(list(slices), total)
+
+
+@dataclass
+class Line:
+    """Cells that add up to `total` (a row or a column of a table)."""
+
+    cells: list[Hashable]
+    total: Hashable | None = None
+    complement: str | None = None  # this line's strategy; None: the call's
+
+
+def suppress_lines(
+    cells: dict[Hashable, Slice], lines: Sequence[Line], *, complement: str = "slices"
+) -> dict[Hashable, Slice]:
+    """Primary and complementary suppression over a table of cells and its total lines.
+
+    Marks `hidden` on the cells in place and returns them. Guarantees, for every line
+    whose total is shown: the hidden cells of that line together have at least the
+    threshold of organisations behind them (or there are none).
+    """
+    for cell in cells.values():
+        if is_small(cell):
+            cell.hidden = True
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            if line.total is None or cells[line.total].hidden:
+                continue
+            members = [cells[k] for k in line.cells]
+            hidden = [c for c in members if c.hidden and not c.empty]
+            if not hidden or Orgs.union(c.organisations for c in hidden).enough:
+                continue
+            if (line.complement or complement) == "slices":
+                candidates = sorted(
+                    (c for c in members if not c.hidden and not c.empty),
+                    key=lambda c: c.value or 0,
+                )
+                for candidate in candidates:
+                    candidate.hidden = True
+                    candidate.complementary = True
+                    hidden.append(candidate)
+                    changed = True
+                    if Orgs.union(c.organisations for c in hidden).enough:
+                        break
+                if Orgs.union(c.organisations for c in hidden).enough:
+                    continue
+            cells[line.total].hidden = True
+            cells[line.total].complementary = True
+            changed = True
+    return cells
+
+
+def suppress_table(
+    cells: dict[tuple[Hashable, Hashable], Slice],
+    *,
+    row_totals: dict[Hashable, Slice] | None = None,
+    column_totals: dict[Hashable, Slice] | None = None,
+    grand_total: Slice | None = None,
+    complement: str = "slices",
+    column_complement: str = "total",
+) -> None:
+    """Suppression for a two-way table (e.g. month × sentiment) with optional margins.
+
+    Within a row (a month) more cells are hidden to protect a hidden one, so the row's
+    total — the chart's column — stays; down a column (all months of one sentiment) the
+    column's total is hidden instead, so that protection does not cascade across months.
+    """
+    everything: dict[Hashable, Slice] = {("cell", k): v for k, v in cells.items()}
+    everything.update({("row", r): t for r, t in (row_totals or {}).items()})
+    everything.update({("column", c): t for c, t in (column_totals or {}).items()})
+    rows = sorted({r for r, _ in cells}, key=str)
+    columns = sorted({c for _, c in cells}, key=str)
+    lines: list[Line] = []
+    for r in rows:
+        total_key = None
+        if row_totals and r in row_totals:
+            total_key = ("row", r)
+            everything[total_key] = row_totals[r]
+        lines.append(Line([("cell", (r, c)) for c in columns if (r, c) in cells], total_key))
+    for c in columns:
+        total_key = None
+        if column_totals and c in column_totals:
+            total_key = ("column", c)
+            everything[total_key] = column_totals[c]
+        lines.append(
+            Line([("cell", (r, c)) for r in rows if (r, c) in cells], total_key, column_complement)
+        )
+    if grand_total is not None:
+        everything[("grand",)] = grand_total
+        if row_totals:
+            lines.append(Line([("row", r) for r in row_totals], ("grand",)))
+        if column_totals:
+            lines.append(
+                Line([("column", c) for c in column_totals], ("grand",), column_complement)
+            )
+    suppress_lines(everything, lines, complement=complement)
+
+
+# --- Organisations behind meetings (live queries) -------------------------------------
+
+
+def counted_booking_q(prefix: str = "") -> Q:
+    """Bookings whose guest counts as present (see the module docstring)."""
+    return Q(**{f"{prefix}attended": True}) | Q(
+        **{f"{prefix}attended__isnull": True, f"{prefix}rsvp": "accepted"}
+    )
+
+
+def guest_organisations_by_meeting(meeting_ids: Iterable[int]) -> dict[int, frozenset[int]]:
+    """{meeting id: distinct organisations of its counted guests}, in one query."""
+    from meetings.models import Booking
+
+    ids = list(set(meeting_ids))
+    result: dict[int, set[int]] = defaultdict(set)
+    if not ids:
+        return {}
+    rows = (
+        Booking.objects.filter(counted_booking_q(), meeting_id__in=ids)
+        .values_list("meeting_id", "contact__organisation_id")
+        .distinct()
+    )
+    for meeting_id, organisation_id in rows:
+        result[meeting_id].add(organisation_id)
+    return {m: frozenset(result.get(m, ())) for m in ids}
+
+
+def annotate_guest_organisations(meetings: QuerySet) -> QuerySet:
+    """Annotate a Meeting queryset with `guest_organisations`: its distinct counted orgs."""
+    return meetings.annotate(
+        guest_organisations=Count(
+            "bookings__contact__organisation",
+            filter=counted_booking_q("bookings__"),
+            distinct=True,
+        )
+    )
+
+
+def slices_from_queryset(
+    queryset: QuerySet,
+    group_by: Sequence[str],
+    *,
+    meeting_field: str = "meeting_id",
+    value: str = "pk",
+) -> dict[tuple, Slice]:
+    """Group a queryset (feedback items, meetings …) and attach organisations to each group.
+
+    Two queries whatever the size of the data: counts per (group, meeting), then the
+    guest organisations of those meetings. Returns {group values tuple: Slice}.
+    """
+    rows = queryset.order_by().values(*group_by, meeting_field).annotate(_n=Count(value))
+    per_group: dict[tuple, list[tuple[int, int]]] = defaultdict(list)
+    meeting_ids = set()
+    for row in rows:
+        key = tuple(row[g] for g in group_by)
+        per_group[key].append((row[meeting_field], row["_n"]))
+        meeting_ids.add(row[meeting_field])
+    organisations = guest_organisations_by_meeting(meeting_ids)
+    slices = {}
+    for key, items in per_group.items():
+        orgs = frozenset().union(*(organisations.get(m, frozenset()) for m, _ in items))
+        slices[key] = Slice(key=key, value=sum(n for _, n in items), organisations=orgs)
+    return slices
+
+
+# --- Organisations through the maintained meeting signals (fast, refreshed) -------------
+
+
+def orgs_from_signal(safe: bool | None, organisations: list[int] | None) -> Orgs:
+    """A meeting's organisations as kept in dashboard.MeetingSignal (None: not yet known)."""
+    return Orgs(frozenset(organisations or ()), safe=bool(safe))
+
+
+def slices_through_signals(
+    queryset: QuerySet, group_by: Sequence[str], *, prefix: str, value: str = "pk"
+) -> dict[tuple, Slice]:
+    """Group a queryset and attach organisations from the meetings' `MeetingSignal`s.
+
+    `prefix` leads from the queryset's model to the signal ("meeting__dashboard_signal__",
+    or "" for signals themselves). Two queries, whatever the size of the data: counts
+    with the number of safe rows per group, then the exact organisations of the groups'
+    small meetings. A meeting without a signal yet counts as having no organisation.
+    """
+    qs = queryset.order_by()
+    groups = qs.values(*group_by).annotate(
+        _n=Count(value, distinct=value != "pk"),
+        _safe=Count(value, filter=Q(**{f"{prefix}safe": True})),
+    )
+    unsafe: dict[tuple, set[int]] = defaultdict(set)
+    small = (
+        qs.exclude(**{f"{prefix}safe": True})
+        .values_list(*group_by, f"{prefix}organisations")
+        .distinct()
+    )
+    for row in small:
+        if row[-1]:
+            unsafe[tuple(row[:-1])].update(row[-1])
+    slices = {}
+    for row in groups:
+        key = tuple(row[g] for g in group_by)
+        slices[key] = Slice(
+            key=key,
+            value=row["_n"],
+            organisations=Orgs(frozenset(unsafe.get(key, ())), safe=row["_safe"] > 0),
+        )
+    return slices

@@ -1,0 +1,206 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from . import charts
+from .export import csv_lines, json_chunks
+from .forms import DashboardFilterForm, ThemeMergeForm, ThemeRenameForm
+from .models import Theme
+from .selectors import CubeReader, Filters, dashboard_context, regions_for
+from .suppression import hidden_note, min_organisations, suppress_slices
+from .tasks import recompute_themes
+
+
+def _filters(request):
+    if not request.user.has_perm("dashboard.view_dashboard"):
+        raise PermissionDenied
+    form = DashboardFilterForm(request.GET or None, regions=regions_for(request.user))
+    if form.is_bound:
+        form.is_valid()
+    return form, form.filters()
+
+
+def _charts(context: dict) -> dict:
+    volume, kinds, concerns = context["volume"], context["kinds"], context["concerns"]
+    for row in volume["rows"] + kinds["rows"]:
+        row["short"] = row["month"].strftime("%b %y")
+    themes = context["themes"]
+    for theme in themes["themes"]:
+        theme["spark"] = charts.sparkline(
+            title=f"Monthly trend of {theme['name']}", slices=theme["trend"]
+        )
+    return {
+        "volume_chart": charts.stacked_columns(
+            title="Feedback per month, by sentiment",
+            rows=volume["rows"],
+            series=[s for s, _ in volume["sentiments"]],
+            colours=charts.SENTIMENT_COLOURS,
+        ),
+        "volume_legend": charts.legend(volume["sentiments"], charts.SENTIMENT_COLOURS),
+        "kinds_chart": charts.share_columns(
+            title="Share of War, Advertisement, Love-In and 4F meetings per month",
+            rows=kinds["rows"],
+            colours=charts.KIND_COLOURS,
+        ),
+        "kinds_legend": charts.legend(kinds["kinds"], charts.KIND_COLOURS),
+        "concerns_chart": charts.horizontal_bars(
+            title="Concerns by agenda section", slices=concerns["slices"]
+        ),
+    }
+
+
+def _url_or_none(name: str) -> str | None:
+    try:
+        return reverse(name)
+    except NoReverseMatch:  # the page's app is not installed (or not built yet)
+        return None
+
+
+def _page_context(request):
+    form, filters = _filters(request)
+    context = dashboard_context(filters)
+    context.update(_charts(context))
+    context.update(
+        form=form,
+        query=request.GET.urlencode(),
+        hidden_note=hidden_note(),
+        threshold=min_organisations(),
+        can_manage_themes=request.user.has_perm("dashboard.manage_themes"),
+        printed_at=timezone.now(),
+        actions_url=_url_or_none("actions:list"),
+        charter_url=_url_or_none("actions:charter_list"),
+    )
+    return context
+
+
+@login_required
+@require_GET
+def index(request):
+    context = _page_context(request)
+    if request.htmx:
+        return render(request, "dashboard/index.html#widgets", context)
+    return render(request, "dashboard/index.html", context)
+
+
+@login_required
+@require_GET
+def board_pack(request):
+    """The printable view for board packs: every widget with its table, no controls."""
+    return render(request, "dashboard/print.html", _page_context(request))
+
+
+@login_required
+@require_GET
+def export(request, fmt: str):
+    _form, filters = _filters(request)
+    stamp = timezone.localdate().isoformat()
+    if fmt == "csv":
+        response = StreamingHttpResponse(csv_lines(filters), content_type="text/csv")
+    else:
+        response = StreamingHttpResponse(json_chunks(filters), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="open-chair-feedback-{stamp}.{fmt}"'
+    return response
+
+
+def _require_manage(request):
+    if not request.user.has_perm("dashboard.manage_themes"):
+        raise PermissionDenied
+
+
+@login_required
+@require_GET
+def themes(request):
+    if not request.user.has_perm("dashboard.view_dashboard"):
+        raise PermissionDenied
+    # Sizes as the viewer may see them (their regions), suppressed like every figure.
+    sizes = CubeReader(Filters(regions=regions_for(request.user))).slices(("theme_id",))
+    suppress_slices(list(sizes.values()))
+    visible, hidden = [], 0
+    for theme in Theme.objects.filter(merged_into__isnull=True).order_by("name"):
+        size = sizes.get((theme.pk,))
+        if size is None or not size.value:
+            continue
+        if size.hidden:
+            hidden += 1
+            continue
+        theme.visible_size = size.value
+        visible.append(theme)
+    visible.sort(key=lambda t: -t.visible_size)
+    merged = Theme.objects.filter(merged_into__isnull=False).select_related("merged_into")
+    shown = {t.pk for t in visible}
+    return render(
+        request,
+        "dashboard/themes.html",
+        {
+            "themes": visible,
+            "hidden_themes": hidden,
+            "hidden_note": hidden_note(),
+            "merged": [m for m in merged if m.merged_into_id in shown],
+            "can_manage_themes": request.user.has_perm("dashboard.manage_themes"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def theme_rename(request, pk: int):
+    _require_manage(request)
+    from .themes import theme_rename as rename
+
+    theme = get_object_or_404(Theme, pk=pk)
+    form = ThemeRenameForm(request.POST)
+    if form.is_valid():
+        try:
+            rename(theme=theme, name=form.cleaned_data["name"], user=request.user)
+        except ValidationError as exc:
+            messages.error(request, "; ".join(exc.messages))
+        else:
+            messages.success(request, f"Theme renamed to “{theme.name}”.")
+    else:
+        messages.error(request, "Give the theme a name (at most 120 characters).")
+    return redirect("dashboard:themes")
+
+
+@login_required
+@require_POST
+def theme_merge(request, pk: int):
+    _require_manage(request)
+    from .tasks import refresh_aggregates
+    from .themes import theme_merge as merge
+
+    source = get_object_or_404(Theme, pk=pk)
+    form = ThemeMergeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose the theme to merge into.")
+        return redirect("dashboard:themes")
+    try:
+        target = merge(source=source, target=form.cleaned_data["target"], user=request.user)
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+        return redirect("dashboard:themes")
+    transaction.on_commit(refresh_aggregates.delay)
+    messages.success(
+        request,
+        f"“{source.name}” merged into “{target.name}”. The dashboard figures follow "
+        "within a few minutes.",
+    )
+    return redirect("dashboard:themes")
+
+
+@login_required
+@require_POST
+def recompute(request):
+    _require_manage(request)
+    transaction.on_commit(recompute_themes.delay)
+    messages.success(
+        request,
+        "Themes are being recomputed in the background; the dashboard updates when it is done.",
+    )
+    back = "dashboard:themes" if request.POST.get("next_page") == "themes" else "dashboard:index"
+    return redirect(back)

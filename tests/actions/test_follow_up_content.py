@@ -1,0 +1,153 @@
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from actions import followup, services
+from actions.models import FollowUp
+from feedback.models import FeedbackItem
+from meetings.models import Section
+from tests.factories import (
+    ActionFactory,
+    BookingFactory,
+    FeedbackItemFactory,
+    MeetingFactory,
+    OrganisationFactory,
+    leader,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def held_meeting(**kwargs):
+    start = timezone.now() - dt.timedelta(days=3)
+    return MeetingFactory(
+        starts_at=start, ends_at=start + dt.timedelta(hours=3), status="held", **kwargs
+    )
+
+
+def test_content_groups_feedback_by_section_customer_first_with_actions_taken():
+    meeting = held_meeting()
+    finance = FeedbackItemFactory(
+        meeting=meeting, section=Section.FINANCE, text="Invoices are late."
+    )
+    customer = FeedbackItemFactory(
+        meeting=meeting, section=Section.CUSTOMER, text="Calls go unanswered."
+    )
+    ActionFactory(
+        meeting=meeting,
+        feedback_item=finance,
+        title="Invoice on the 1st",
+        status="done",
+        what_was_done="Invoices now leave on the 1st.",
+    )
+    content = followup.build_content(meeting=meeting, feedback_items=[finance, customer])
+    assert [s["title"] for s in content["sections"]] == ["Customer", "Finance"]
+    finance_entry = content["sections"][1]["entries"][0]
+    assert finance_entry["text"] == "Invoices are late."
+    assert finance_entry["actions"][0]["said"] == "Invoices now leave on the 1st."
+    assert content["sections"][0]["entries"][0]["actions"] == []
+
+
+def test_content_names_no_guest_no_organisation_and_no_staff():
+    organisation = OrganisationFactory(name="Brightwater Logistics")
+    meeting = held_meeting(owner=leader(first_name="Lena", last_name="Okafor"))
+    BookingFactory(meeting=meeting, contact__name="Priya Raman", contact__organisation=organisation)
+    OrganisationFactory(name="Northwind Traders")
+    item = FeedbackItemFactory(meeting=meeting, text="Support hands me from team to team.")
+    ActionFactory(
+        meeting=meeting,
+        feedback_item=item,
+        title="Call Priya at Brightwater Logistics about a single advocate",
+        status="wont_do",
+        status_reason="Northwind Traders contract forbids it; Lena will explain (lena@corp.example).",
+    )
+    content = followup.build_content(meeting=meeting, feedback_items=[item])
+    text = str(content)
+    for name in ("Priya", "Brightwater", "Northwind", "Lena", "Okafor", "lena@corp.example"):
+        assert name not in text
+    assert "single advocate" in text
+    assert meeting.title not in text
+
+
+def test_introduction_that_names_a_guest_or_organisation_is_refused_and_nothing_saved():
+    organisation = OrganisationFactory(name="Brightwater Logistics")
+    meeting = held_meeting()
+    BookingFactory(meeting=meeting, contact__name="Priya Raman", contact__organisation=organisation)
+    with pytest.raises(ValidationError) as error:
+        services.follow_up_compose(
+            meeting=meeting,
+            by=meeting.owner,
+            introduction="Thank you Priya and everyone at Brightwater Logistics.",
+            closing="",
+            feedback_items=[],
+        )
+    message = str(error.value)
+    assert "Priya" in message
+    assert "Brightwater Logistics" in message
+    assert not FollowUp.objects.exists()
+
+
+def test_follow_up_needs_a_held_meeting():
+    meeting = MeetingFactory()  # next month
+    with pytest.raises(ValidationError, match="held"):
+        services.follow_up_compose(
+            meeting=meeting, by=meeting.owner, introduction="", closing="", feedback_items=[]
+        )
+
+
+def test_compose_page_explains_a_named_guest_and_keeps_the_text(client):
+    meeting = held_meeting()
+    BookingFactory(meeting=meeting, contact__name="Priya Raman")
+    client.force_login(meeting.owner)
+    response = client.post(
+        reverse("actions:follow_up_compose", args=[meeting.pk]),
+        {"introduction": "Dear Priya, thank you.", "closing": ""},
+    )
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "names nobody and no organisation" in content
+    assert "Dear Priya, thank you." in content
+    assert not FollowUp.objects.exists()
+
+
+def test_only_the_meetings_owners_may_write_its_follow_up(client):
+    meeting = held_meeting()
+    client.force_login(leader())
+    assert client.get(reverse("actions:follow_up_compose", args=[meeting.pk])).status_code == 403
+
+
+def test_preview_shows_what_guests_will_read(client):
+    meeting = held_meeting()
+    item = FeedbackItemFactory(
+        meeting=meeting, kind=FeedbackItem.Kind.IDEA, text="A shared roadmap."
+    )
+    ActionFactory(
+        meeting=meeting, feedback_item=item, title="Publish a roadmap", status="in_progress"
+    )
+    client.force_login(meeting.owner)
+    client.post(
+        reverse("actions:follow_up_compose", args=[meeting.pk]),
+        {"introduction": "Thank you for your time.", "feedback_items": [item.pk]},
+    )
+    content = client.get(reverse("actions:follow_up_preview", args=[meeting.pk])).content.decode()
+    assert "Dear guest" in content
+    assert "A shared roadmap." in content
+    assert "Publish a roadmap" in content
+    assert "In progress" in content
+
+
+def test_a_tampered_or_unpublished_link_shows_a_clear_page(client):
+    meeting = held_meeting()
+    booking = BookingFactory(meeting=meeting)
+    follow_up = services.follow_up_compose(
+        meeting=meeting, by=meeting.owner, introduction="", closing="", feedback_items=[]
+    )
+    token = followup.guest_token(follow_up=follow_up, booking=booking)
+    response = client.get(reverse("actions:follow_up_public", args=[token]))
+    assert response.status_code == 404  # not published yet
+    response = client.get(reverse("actions:follow_up_public", args=[token[:-2] + "xx"]))
+    assert response.status_code == 404
+    assert b"This link is not valid" in response.content

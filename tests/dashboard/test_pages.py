@@ -1,0 +1,229 @@
+import csv
+import datetime as dt
+import io
+import json
+
+import pytest
+
+from dashboard.models import Highlight, Theme, ThemeItem
+from dashboard.suppression import HIDDEN_NOTE
+from feedback.models import FeedbackItem
+from tests import factories as f
+
+JAN = dt.date(2026, 1, 1)
+FEB = dt.date(2026, 2, 1)
+PAGES = ["/dashboard/", "/dashboard/board-pack/", "/dashboard/themes/"]
+EXPORTS = ["/dashboard/export.csv", "/dashboard/export.json"]
+
+
+def body(response) -> str:
+    if response.streaming:
+        return b"".join(response.streaming_content).decode()
+    return response.content.decode()
+
+
+def rich_world(world):
+    """Enough meetings to fill every widget, one of them with a single organisation."""
+    meetings = [world.meeting(organisations=3, month=JAN, kind="4f") for _ in range(2)]
+    lonely = world.meeting(organisations=1, month=FEB, kind="war")
+    texts = ["Invoices are late and wrong.", "Our dream: one portal for everything."]
+    items = []
+    for meeting in [*meetings, lonely]:
+        items += world.feedback(meeting, 2, kind="concern", text=texts[0], section="finance")
+        items += world.feedback(meeting, 1, kind="idea", sentiment="positive", text=texts[1])
+    theme = Theme.objects.create(key="t:invoices", name="Invoices", origin="suggested")
+    for item in items:
+        ThemeItem.objects.create(theme=theme, item=item, example=True)
+        if item.kind == "idea":
+            world.highlight(item, Highlight.List.DREAM)
+    f.ActionFactory(meeting=meetings[0], feedback_item=items[0], status="done")
+    f.ActionFactory(meeting=lonely, due_date=dt.date(2020, 1, 1))
+    world.refresh()
+    return meetings, lonely
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", PAGES + EXPORTS)
+def test_no_participant_or_organisation_name_ever_appears(world, executive_client, url):
+    meetings, lonely = rich_world(world)
+    content = body(executive_client.get(url))
+    for organisation in world.organisations:
+        assert organisation.name not in content
+    for contact in world.contacts:
+        assert contact.name not in content
+        assert contact.email not in content
+    for meeting in [*meetings, lonely]:
+        assert meeting.title not in content
+
+
+@pytest.mark.django_db
+def test_dashboard_shows_the_note_where_a_month_is_hidden(world, executive_client):
+    rich_world(world)
+    html = body(executive_client.get("/dashboard/"))
+    assert HIDDEN_NOTE in html
+    assert "Jan 2026" in html
+    assert "Feb 2026" in html
+
+
+@pytest.mark.django_db
+def test_csv_export_leaves_out_a_month_with_one_organisation(world, executive_client):
+    rich_world(world)
+    rows = list(csv.DictReader(io.StringIO(body(executive_client.get("/dashboard/export.csv")))))
+    assert rows
+    assert {r["month"] for r in rows} == {"2026-01"}
+    assert set(rows[0]) == {"month", "region", "section", "kind", "sentiment", "theme", "text"}
+    assert {r["region"] for r in rows} == {"Northern Europe"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("organisations", [1, 2])
+def test_export_blanks_a_small_region_but_keeps_it_if_the_blanked_rows_are_enough(
+    world, executive_client, organisations
+):
+    big = world.meeting(organisations=3, month=JAN)
+    world.feedback(big, 2)
+    south = f.RegionFactory(name="South")
+    west = f.RegionFactory(name="West")
+    small_south = world.meeting(organisations=organisations, month=JAN, region=south)
+    small_west = world.meeting(organisations=2, month=JAN, region=west)
+    world.feedback(small_south, 1, text="South said this.")
+    world.feedback(small_west, 1, text="West said this.")
+    data = json.loads(body(executive_client.get("/dashboard/export.json")))
+    regions = {item["text"]: item["region"] for item in data["items"]}
+    # Neither small region is named; together their rows have 3 or 4 organisations.
+    assert regions["South said this."] == ""
+    assert regions["West said this."] == ""
+    assert data["suppression"] == HIDDEN_NOTE
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("organisations", [1, 2])
+def test_export_leaves_out_a_lone_small_region_that_elimination_would_reveal(
+    world, executive_client, organisations
+):
+    big = world.meeting(organisations=3, month=JAN)
+    world.feedback(big, 2, text="Big meeting said this.")
+    south = f.RegionFactory(name="South")
+    small = world.meeting(organisations=organisations, month=JAN, region=south)
+    world.feedback(small, 1, text="South said this.")
+    data = json.loads(body(executive_client.get("/dashboard/export.json")))
+    texts = [item["text"] for item in data["items"]]
+    assert "South said this." not in texts
+    assert "Big meeting said this." in texts
+
+
+@pytest.mark.django_db
+def test_csv_export_neutralises_formulas(world, executive_client):
+    meeting = world.meeting(organisations=3, month=JAN)
+    world.feedback(meeting, 1, text='=HYPERLINK("http://evil.example","click")')
+    content = body(executive_client.get("/dashboard/export.csv"))
+    (row,) = list(csv.DictReader(io.StringIO(content)))
+    assert row["text"].startswith("'=")
+
+
+@pytest.mark.django_db
+def test_export_never_has_a_meeting_date(world, executive_client):
+    meeting = world.meeting(organisations=3, month=JAN)
+    world.feedback(meeting, 2)
+    content = body(executive_client.get("/dashboard/export.json"))
+    assert meeting.starts_at.date().isoformat() not in content
+    assert "2026-01" in content
+
+
+@pytest.mark.django_db
+def test_query_count_does_not_grow_with_the_data(
+    world, executive_client, django_assert_max_num_queries
+):
+    rich_world(world)
+    with django_assert_max_num_queries(30) as small:
+        executive_client.get("/dashboard/")
+    for month in (JAN, FEB, dt.date(2026, 3, 1), dt.date(2026, 4, 1)):
+        for _ in range(3):
+            meeting = world.meeting(organisations=3, month=month, kind="love_in")
+            world.feedback(meeting, 3, text="Delivery was late again.")
+            f.ActionFactory(meeting=meeting)
+    theme = Theme.objects.create(key="t:delivery", name="Delivery", origin="suggested")
+    for item in FeedbackItem.objects.filter(theme_link__isnull=True):
+        ThemeItem.objects.create(theme=theme, item=item, example=True)
+    world.refresh()
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = executive_client.get("/dashboard/")
+    assert "Delivery" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_filters_are_kept_in_the_url_and_htmx_gets_only_the_widgets(world, executive_client):
+    rich_world(world)
+    response = executive_client.get("/dashboard/?sentiment=negative&section=finance")
+    html = response.content.decode()
+    assert '<option value="negative" selected>' in html
+    assert "export.csv?sentiment=negative&amp;section=finance" in html
+    partial = executive_client.get("/dashboard/?sentiment=negative", HTTP_HX_REQUEST="true")
+    assert partial.content.decode().lstrip().startswith('<div id="widgets"')
+
+
+@pytest.mark.django_db
+def test_bad_filter_input_gets_a_message_not_an_error(world, executive_client):
+    rich_world(world)
+    response = executive_client.get("/dashboard/?start=not-a-month&end=2026-01&region=999999")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Some filters were not understood" in html
+
+
+@pytest.mark.django_db
+def test_end_before_start_is_explained(world, executive_client):
+    response = executive_client.get("/dashboard/?start=2026-03&end=2026-01")
+    assert "The end month must not be before the start month." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_month_filter_narrows_the_figures(world, executive_client):
+    for month in (JAN, FEB):
+        meeting = world.meeting(organisations=3, month=month)
+        world.feedback(meeting, 4 if month == JAN else 7)
+    world.refresh()
+    html = executive_client.get("/dashboard/?start=2026-02&end=2026-02").content.decode()
+    assert "Feb 2026" in html
+    assert "Jan 2026" not in html
+
+
+@pytest.mark.django_db
+def test_executive_home_shows_headline_figures_suppressed(world, client):
+    rich_world(world)
+    client.force_login(f.executive())
+    html = client.get("/home/executive/").content.decode()
+    assert "Voice of the customer at a glance" in html, html[html.find("<main") :][:3000]
+    assert "items in Feb 2026" in html
+    assert HIDDEN_NOTE in html
+
+
+@pytest.mark.django_db
+def test_demo_seed_is_idempotent(world):
+    from dashboard import demo
+
+    rich_world(world)
+    out = io.StringIO()
+    demo.seed(stdout=out)
+    first = sorted(Theme.objects.values_list("key", "size"))
+    demo.seed(stdout=out)
+    assert sorted(Theme.objects.values_list("key", "size")) == first
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("organisations", [1, 2])
+def test_themes_page_hides_a_theme_from_few_organisations(world, executive_client, organisations):
+    big = world.meeting(organisations=3, month=JAN)
+    small = world.meeting(organisations=organisations, month=JAN)
+    for name, meeting in (("Invoices", big), ("Secret merger plans", small)):
+        theme = Theme.objects.create(
+            key=f"t:{name}", name=name, origin="suggested", keywords=[name.lower()]
+        )
+        for item in world.feedback(meeting, 4):
+            ThemeItem.objects.create(theme=theme, item=item)
+    world.refresh()
+    html = body(executive_client.get("/dashboard/themes/"))
+    assert "Invoices" in html
+    assert "Secret merger plans" not in html
+    assert "secret merger plans" not in html
+    assert "1 smaller theme not shown" in html

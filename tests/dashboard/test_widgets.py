@@ -1,0 +1,304 @@
+"""Suppression in every widget: slices of 1 and 2 organisations, and the differencing case."""
+
+import datetime as dt
+
+import pytest
+
+from actions.models import Action
+from dashboard.models import Highlight, Theme, ThemeItem
+from dashboard.selectors import (
+    CubeReader,
+    Filters,
+    actions_summary,
+    concerns_by_section,
+    highlights,
+    meeting_kinds,
+    top_themes,
+    volume_by_month,
+)
+from feedback.models import FeedbackItem
+from tests import factories as f
+
+JAN = dt.date(2026, 1, 1)
+FEB = dt.date(2026, 2, 1)
+MAR = dt.date(2026, 3, 1)
+SMALL = [1, 2]
+
+
+def publish_follow_up(meeting):
+    from django.utils import timezone
+
+    from actions.models import FollowUp
+
+    return FollowUp.objects.create(
+        meeting=meeting, composed_by=f.leader(), published_at=timezone.now()
+    )
+
+
+def reader():
+    return CubeReader(Filters())
+
+
+def not_derivable(hidden, line_cells, total):
+    """The hidden value cannot be computed as total minus the visible cells."""
+    return total.hidden or any(c.hidden for c in line_cells if c is not hidden)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("organisations", SMALL)
+def test_volume_month_with_few_organisations_is_hidden_and_cannot_be_derived(world, organisations):
+    big = world.meeting(organisations=3, month=JAN)
+    small = world.meeting(organisations=organisations, month=FEB)
+    world.feedback(big, 10)
+    world.feedback(small, 3)
+    world.refresh()
+    volume = volume_by_month(reader())
+    jan, feb = volume["rows"]
+    assert feb["total"].hidden
+    assert feb["total"].display is None
+    assert all(c.hidden or not c.value for c in feb["cells"])
+    assert not_derivable(feb["total"], [jan["total"], feb["total"]], volume["total"])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("organisations", SMALL)
+def test_sentiment_cell_hidden_within_a_visible_month(world, organisations):
+    big = world.meeting(organisations=3, month=JAN)
+    small = world.meeting(organisations=organisations, month=JAN)
+    world.feedback(big, 6, sentiment=FeedbackItem.Sentiment.POSITIVE)
+    world.feedback(big, 4, sentiment=FeedbackItem.Sentiment.NEUTRAL)
+    world.feedback(small, 2, sentiment=FeedbackItem.Sentiment.NEGATIVE)
+    world.refresh()
+    (jan,) = volume_by_month(reader())["rows"]
+    negative, neutral, positive = jan["cells"]
+    assert negative.hidden
+    # Month total 12 minus the visible cells must not give the 2 negative items.
+    assert not_derivable(negative, [negative, neutral, positive], jan["total"])
+
+
+@pytest.mark.django_db
+def test_three_organisations_across_two_meetings_are_enough(world):
+    first = world.meeting(organisations=2, month=JAN)
+    second = world.meeting(organisations=1, month=JAN)
+    world.feedback(first, 2)
+    world.feedback(second, 2)
+    world.refresh()
+    (jan,) = volume_by_month(reader())["rows"]
+    assert not jan["total"].hidden
+    assert jan["total"].display == 4
+
+
+@pytest.mark.django_db
+def test_guests_of_one_organisation_in_three_meetings_stay_one_organisation(world):
+    organisation = f.OrganisationFactory(region=world.region)
+    for _ in range(3):
+        meeting = world.meeting(organisations=0, month=JAN)
+        f.BookingFactory(
+            meeting=meeting, contact=f.ContactFactory(organisation=organisation), attended=True
+        )
+        world.feedback(meeting, 2)
+    world.refresh()
+    (jan,) = volume_by_month(reader())["rows"]
+    assert jan["total"].hidden
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("organisations", SMALL)
+def test_concerns_in_a_section_from_few_organisations_are_hidden(world, organisations):
+    big = world.meeting(organisations=4, month=JAN)
+    small = world.meeting(organisations=organisations, month=JAN)
+    world.feedback(big, 5, section="customer", kind="concern")
+    world.feedback(big, 3, section="operations", kind="concern")
+    world.feedback(small, 2, section="finance", kind="concern")
+    world.refresh()
+    result = concerns_by_section(reader())
+    by_section = {s.key[0]: s for s in result["slices"]}
+    assert by_section["finance"].hidden
+    assert not by_section["customer"].hidden or not by_section["operations"].hidden
+    assert not_derivable(by_section["finance"], result["slices"], result["total"])
+
+
+def _theme(name, items, *, examples=()):
+    theme = Theme.objects.create(key=f"test:{name}", name=name, origin=Theme.Origin.SUGGESTED)
+    for item in items:
+        ThemeItem.objects.create(theme=theme, item=item, example=item in examples)
+    return theme
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("organisations", SMALL)
+def test_theme_from_few_organisations_is_not_listed(world, organisations):
+    big = world.meeting(organisations=3, month=JAN)
+    small = world.meeting(organisations=organisations, month=JAN)
+    _theme("Invoices", world.feedback(big, 4))
+    _theme("Secret project", world.feedback(small, 9))
+    world.refresh()
+    result = top_themes(reader())
+    assert [t["name"] for t in result["themes"]] == ["Invoices"]
+    assert result["hidden_themes"] == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("organisations", SMALL)
+def test_theme_trend_month_from_few_organisations_is_hidden(world, organisations):
+    big = world.meeting(organisations=3, month=JAN)
+    big_feb = world.meeting(organisations=3, month=FEB)
+    small = world.meeting(organisations=organisations, month=MAR)
+    items = world.feedback(big, 4) + world.feedback(big_feb, 5) + world.feedback(small, 2)
+    _theme("Invoices", items)
+    world.refresh()
+    (theme,) = top_themes(reader())["themes"]
+    jan, feb, mar = theme["trend"]
+    assert mar.hidden
+    assert not_derivable(mar, [jan, feb, mar], theme["total"])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("organisations", SMALL)
+def test_theme_quotes_from_few_organisations_are_hidden(world, organisations):
+    big = world.meeting(organisations=3, month=JAN)
+    small = world.meeting(organisations=organisations, month=JAN)
+    quoted = world.feedback(small, 2, text="The invoices are wrong every month.")
+    _theme("Invoices", world.feedback(big, 4) + quoted, examples=quoted)
+    world.refresh()
+    (theme,) = top_themes(reader())["themes"]
+    assert not theme["total"].hidden
+    assert theme["quotes"].hidden
+    assert theme["quotes"].display is None
+
+
+@pytest.mark.django_db
+def test_theme_quotes_from_enough_organisations_are_shown(world):
+    meetings = [world.meeting(organisations=1, month=JAN) for _ in range(3)]
+    quoted = [world.feedback(m, 1, text=f"Invoice quote {i}.")[0] for i, m in enumerate(meetings)]
+    _theme("Invoices", quoted, examples=quoted)
+    world.refresh()
+    (theme,) = top_themes(reader())["themes"]
+    assert not theme["quotes"].hidden
+    assert sorted(theme["quotes"].extra["texts"]) == [
+        "Invoice quote 0.",
+        "Invoice quote 1.",
+        "Invoice quote 2.",
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("organisations", SMALL)
+def test_simplify_and_dream_lists_from_few_organisations_are_hidden(world, organisations):
+    small = world.meeting(organisations=organisations, month=JAN)
+    (item,) = world.feedback(small, 1, kind="idea", text="My dream: one portal for everything.")
+    world.highlight(item, Highlight.List.DREAM)
+    (other,) = world.feedback(small, 1, kind="concern", text="Three forms could be eliminated.")
+    world.highlight(other, Highlight.List.SIMPLIFY)
+    lists = highlights(Filters())
+    assert lists["dream"].hidden
+    assert lists["simplify"].hidden
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("organisations", SMALL)
+def test_meeting_kind_from_few_organisations_is_hidden_and_not_derivable(world, organisations):
+    world.meeting(organisations=3, month=JAN, kind="4f")
+    world.meeting(organisations=4, month=JAN, kind="4f")
+    world.meeting(organisations=organisations, month=JAN, kind="war")
+    world.refresh()
+    result = meeting_kinds(Filters())
+    (jan,) = result["rows"]
+    cells = {c["kind"]: c for c in jan["cells"]}
+    assert cells["war"]["slice"].hidden
+    assert cells["war"]["share"] is None
+    slices = [c["slice"] for c in jan["cells"]]
+    assert not_derivable(cells["war"]["slice"], slices, jan["total"])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("organisations", SMALL)
+def test_flagged_love_in_from_few_organisations_is_hidden(world, organisations):
+    small = world.meeting(organisations=organisations, month=JAN)
+    world.feedback(small, 5, kind="praise", sentiment="positive")
+    world.refresh()
+    flags = {s.key[0]: s for s in meeting_kinds(Filters())["flags"]}
+    assert flags["love_in"].hidden
+
+
+@pytest.mark.django_db
+def test_flagged_love_ins_from_enough_organisations_are_counted(world):
+    for _ in range(2):
+        meeting = world.meeting(organisations=2, month=JAN)
+        world.feedback(meeting, 5, kind="praise", sentiment="positive")
+    talkative = world.meeting(organisations=3, month=JAN)
+    world.feedback(talkative, 5, kind="concern")
+    world.refresh()
+    flags = {s.key[0]: s for s in meeting_kinds(Filters())["flags"]}
+    assert flags["love_in"].display == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("organisations", SMALL)
+def test_actions_from_few_organisations_are_hidden(world, organisations):
+    small = world.meeting(organisations=organisations, month=JAN)
+    (concern,) = world.feedback(small, 1, kind="concern")
+    f.ActionFactory(meeting=small, feedback_item=concern, status=Action.Status.DONE)
+    f.ActionFactory(meeting=small, due_date=dt.date(2020, 1, 1))
+    publish_follow_up(small)
+    world.refresh()
+    reader_ = reader()
+    concerns = concerns_by_section(reader_)["total"]
+    result = actions_summary(Filters(), concerns)
+    assert result["open"].hidden
+    assert result["overdue"].hidden
+    assert result["answered"].hidden
+    assert result["answered_share"] is None
+
+
+@pytest.mark.django_db
+def test_actions_and_share_answered_by_a_published_you_said_we_did(world):
+    big = world.meeting(organisations=3, month=JAN)
+    answered = world.meeting(organisations=3, month=JAN)
+    world.feedback(big, 3, kind="concern")
+    concerns = world.feedback(answered, 1, kind="concern")
+    f.ActionFactory(meeting=big, feedback_item=concerns[0], status=Action.Status.DONE)
+    f.ActionFactory(meeting=big, due_date=dt.date(2020, 1, 1))
+    publish_follow_up(answered)
+    world.refresh()
+    total = concerns_by_section(reader())["total"]
+    result = actions_summary(Filters(), total)
+    assert result["open"].display == 1
+    assert result["overdue"].display == 1
+    assert result["answered_share"] == 25
+
+
+@pytest.mark.django_db
+def test_meetings_where_guests_said_almost_nothing_are_flagged_as_advertisements(world):
+    for _ in range(2):
+        meeting = world.meeting(organisations=2, month=JAN)
+        world.feedback(meeting, 8, source="staff")
+        world.feedback(meeting, 1, source="guest")
+    rated = world.meeting(organisations=3, month=JAN, kind="advertisement")
+    world.feedback(rated, 1, source="guest")
+    world.refresh()
+    flags = {s.key[0]: s for s in meeting_kinds(Filters())["flags"]}
+    # Two unrated meetings with 4 organisations between them; the rated one is not counted.
+    assert flags["advertisement"].display == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("organisations", SMALL)
+def test_charter_gap_heard_from_few_organisations_shows_no_count_or_quote(world, organisations):
+    from actions.models import Charter, ExpectationLink
+    from dashboard.selectors import charter_gaps
+
+    charter = Charter.objects.create(name="Northern Europe charter", region=world.region)
+    small = world.meeting(organisations=organisations, month=JAN)
+    big = [world.meeting(organisations=1, month=JAN) for _ in range(3)]
+    for meeting, label in [(small, "One advocate")] + [(m, "Single invoice") for m in big]:
+        (item,) = world.feedback(meeting, 1, kind="expectation", text=f"We want: {label}.")
+        ExpectationLink.objects.create(
+            feedback_item=item, charter=charter, label=label, linked_by=f.leader()
+        )
+    (gap,) = charter_gaps(Filters())
+    groups = {g.label: g for g in gap["groups"]}
+    assert not groups["One advocate"].shown
+    assert groups["One advocate"].quotes == []
+    assert groups["Single invoice"].shown
+    assert groups["Single invoice"].heard == 3
