@@ -161,6 +161,37 @@ def feedback_item_kwargs(w, which):
     return {"pk": w.feedback_item[which].pk}
 
 
+def action_kwargs(w, which):
+    return {"pk": w.action[which].pk}
+
+
+def meeting_pk_kwargs(w, which):
+    return {"meeting_pk": w.meeting[which].pk}
+
+
+def charter_kwargs(w, which):
+    return {"pk": w.charter.pk}
+
+
+def version_kwargs(w, which):
+    return {"pk": w.charter_version.pk}
+
+
+# Actions (actions/rules.py): every role reads actions and charters; an action is
+# changed by its owner, its meeting's owner or an administrator; leaders and
+# administrators write charters (any region's) and measures; facilitators also link
+# expectations they heard.
+CHANGE_ACTION = {**only(ADMINISTRATOR, LEADER, others=403)}
+FOLLOW_UP = {**only(ADMINISTRATOR, LEADER, others=403)}
+CHANGE_CHARTER = {**only(ADMINISTRATOR, LEADER, others=403)}
+CHANGE_CHARTER_POST = {**CHANGE_CHARTER, ADMINISTRATOR: OK, LEADER: OK}
+LINK_EXPECTATION = only(ADMINISTRATOR, LEADER, FACILITATOR, outcome=404, others=403)
+# Dashboard: executives, leaders and administrators; themes are managed by executives
+# and administrators.
+DASHBOARD = only(ADMINISTRATOR, LEADER, EXECUTIVE, others=403)
+MANAGE_THEMES = only(ADMINISTRATOR, EXECUTIVE, outcome=OK, others=403)
+
+
 # Meetings (meetings/rules.py): leaders see every meeting and manage their own;
 # facilitators see and prepare the meetings they facilitate; executives see none (404).
 VIEW_MEETING = only(ADMINISTRATOR, LEADER, FACILITATOR)
@@ -479,6 +510,106 @@ ROUTES: list[Route] = [
         kwargs=lambda w, which: {"token": w.guest_token},
         csrf_exempt="guest pages set no cookie at all; the signed link is the capability",
     ),
+    # actions
+    Route("actions:list", get=staff(200)),
+    Route("actions:mine", get=staff(200)),
+    Route("actions:overdue", get=staff(200)),
+    Route("actions:by_region", get=staff(200)),
+    Route(
+        "actions:create",
+        get=only(ADMINISTRATOR, LEADER, FACILITATOR, others=403),
+        post=only(ADMINISTRATOR, LEADER, FACILITATOR, outcome=OK, others=403),
+    ),
+    Route(
+        "actions:detail",
+        get=staff(200),
+        kwargs=action_kwargs,
+        scoped=True,
+        other={LEADER: 200, FACILITATOR: 200},
+    ),
+    Route(
+        "actions:edit",
+        get=CHANGE_ACTION,
+        post={**CHANGE_ACTION, ADMINISTRATOR: OK, LEADER: OK},
+        kwargs=action_kwargs,
+        scoped=True,
+    ),
+    Route(
+        "actions:status",
+        post={**CHANGE_ACTION, ADMINISTRATOR: OK, LEADER: OK},
+        kwargs=action_kwargs,
+        scoped=True,
+    ),
+    Route(
+        "actions:follow_up_compose",
+        # The world's follow-ups are published: composing sends you to what was sent.
+        get={**FOLLOW_UP, ADMINISTRATOR: 302, LEADER: 302},
+        post={**FOLLOW_UP, ADMINISTRATOR: OK, LEADER: OK},
+        kwargs=meeting_pk_kwargs,
+        scoped=True,
+    ),
+    Route("actions:follow_up_preview", get=FOLLOW_UP, kwargs=meeting_pk_kwargs, scoped=True),
+    Route(
+        "actions:follow_up_send",
+        post={**FOLLOW_UP, ADMINISTRATOR: OK, LEADER: OK},
+        kwargs=meeting_pk_kwargs,
+        scoped=True,
+    ),
+    # The guest's signed "you said, we did" link.
+    Route(
+        "actions:follow_up_public",
+        get=everyone(200),
+        kwargs=lambda w, which: {"token": w.follow_up_token},
+    ),
+    Route("actions:charter_list", get=staff(200), post=CHANGE_CHARTER_POST),
+    Route("actions:charter_detail", get=staff(302), kwargs=charter_kwargs, note="to its version"),
+    Route(
+        "actions:charter_diff",
+        get=staff(302),
+        kwargs=charter_kwargs,
+        note="nothing published to compare: back to the charter",
+    ),
+    Route("actions:charter_missing", get=staff(200), kwargs=charter_kwargs),
+    Route("actions:charter_version", get=staff(200), kwargs=version_kwargs),
+    Route("actions:charter_new_draft", post=CHANGE_CHARTER_POST, kwargs=charter_kwargs),
+    Route("actions:charter_promote", post=CHANGE_CHARTER_POST, kwargs=charter_kwargs),
+    Route(
+        "actions:charter_heard",
+        post=LINK_EXPECTATION,
+        kwargs=charter_kwargs,
+        note="no expectation to place is posted: 404 once the permission check passed",
+    ),
+    Route("actions:charter_item_add", post=CHANGE_CHARTER_POST, kwargs=version_kwargs),
+    Route(
+        "actions:charter_version_transition",
+        post=CHANGE_CHARTER_POST,
+        kwargs=lambda w, which: {"pk": w.charter_version.pk, "step": "review"},
+    ),
+    Route(
+        "actions:charter_item_edit",
+        get=CHANGE_CHARTER,
+        post=CHANGE_CHARTER_POST,
+        kwargs=lambda w, which: {"pk": w.charter_item.pk},
+    ),
+    Route(
+        "actions:measure_add",
+        post=CHANGE_CHARTER_POST,
+        kwargs=lambda w, which: {"item_pk": w.charter_item.pk},
+    ),
+    Route(
+        "actions:measure_record",
+        post=CHANGE_CHARTER_POST,
+        kwargs=lambda w, which: {"pk": w.measure.pk},
+    ),
+    # dashboard
+    Route("dashboard:index", get=DASHBOARD),
+    Route("dashboard:print", get=DASHBOARD),
+    Route("dashboard:export_csv", get=DASHBOARD),
+    Route("dashboard:export_json", get=DASHBOARD),
+    Route("dashboard:themes", get=DASHBOARD),
+    Route("dashboard:recompute", post=MANAGE_THEMES),
+    Route("dashboard:theme_rename", post=MANAGE_THEMES, kwargs=lambda w, which: {"pk": w.theme.pk}),
+    Route("dashboard:theme_merge", post=MANAGE_THEMES, kwargs=lambda w, which: {"pk": w.theme.pk}),
     # audit
     Route("audit:list", get=only(ADMINISTRATOR)),
 ]

@@ -12,7 +12,10 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts.models import Role
+from actions.followup import guest_token
+from actions.models import Charter, CharterItem, CharterVersion, FollowUp, Measure
 from customers.models import CustomerImport
+from dashboard.models import Theme
 from feedback.selectors import guest_link_token
 from invitations.tokens import rsvp_token
 from meetings.models import Meeting
@@ -108,6 +111,23 @@ def build_world() -> World:
         )
         for which in region
     }
+    charter = Charter.objects.create(name="Region A charter", region=region["own"])
+    version = CharterVersion.objects.create(charter=charter, number=1, created_by=users[LEADER])
+    item = CharterItem.objects.create(version=version, text="One advocate until it is solved")
+    o["charter"], o["charter_version"], o["charter_item"] = charter, version, item
+    o["measure"] = Measure.objects.create(
+        charter=charter, lineage=item.lineage, name="Days to resolve", target=5
+    )
+    o["theme"] = Theme.objects.create(key="tag:matrix", name="Billing", origin=Theme.Origin.TAG)
+    o["follow_up"] = {
+        which: FollowUp.objects.create(
+            meeting=o["meeting"][which],
+            composed_by=o["meeting"][which].owner,
+            published_at=now,
+        )
+        for which in region
+    }
+    o["follow_up_token"] = guest_token(follow_up=o["follow_up"]["own"], booking=o["booking"]["own"])
     o["rsvp_token"] = rsvp_token(o["booking"]["own"])
     o["opt_out_token"] = opt_out_token(o["contact"]["own"].email)
     o["guest_token"] = guest_link_token(meeting=o["meeting"]["own"])
