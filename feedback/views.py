@@ -10,7 +10,7 @@ import rules
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
@@ -30,7 +30,6 @@ from meetings.models import Meeting, Section
 from .forms import CaptureForm, GuestCommentForm, ItemEditForm
 from .models import FeedbackItem, JourneyStage
 from .redaction import meeting_redactor
-from .rules import LOCKED_STATUSES
 from .selectors import (
     capture_items,
     capture_revision,
@@ -127,9 +126,6 @@ def capture_post(request, meeting_id: int):
     if meeting is None or not rules.test_rule("feedback.read", request.user, meeting):
         raise Http404("No such meeting.")
     if not rules.test_rule("feedback.capture", request.user, meeting):
-        if meeting.status not in LOCKED_STATUSES:
-            # Open meeting, so the user reads but does not facilitate it (security matrix).
-            raise PermissionDenied
         return _capture_error(
             request, meeting, "This meeting is closed: its feedback is locked.", 409, from_client
         )

@@ -214,8 +214,10 @@ INVITE_POST = {**INVITE, ADMINISTRATOR: OK, LEADER: OK}
 FEEDBACK_READ = {**only(LEADER, FACILITATOR, others=404), ANON: LOGIN}
 FEEDBACK_CAPTURE = {**only(FACILITATOR, others=404), ANON: LOGIN}
 FEEDBACK_CAPTURE_POST = {**FEEDBACK_CAPTURE, FACILITATOR: OK}
-# The owner reads the meeting's feedback, so a capture attempt is forbidden, not unknown.
-FEEDBACK_CAPTURE_NEW = {**FEEDBACK_CAPTURE_POST, LEADER: 403}
+# The owner reads the meeting's feedback; a capture attempt is refused with a message
+# (409 to the capture script, a redirect back with the message otherwise; nothing saved,
+# see tests/feedback/test_capture.py::test_owner_and_co_owner_read_but_cannot_capture).
+FEEDBACK_CAPTURE_NEW = {**FEEDBACK_CAPTURE_POST, LEADER: 302}
 
 
 ROUTES: list[Route] = [
