@@ -13,6 +13,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import Role, User
+from audit.models import AuditEntry
+from audit.services import audit_record
 
 from .models import (
     Action,
@@ -321,6 +323,11 @@ def charter_version_publish(*, version: CharterVersion, by: User) -> CharterVers
     for link in ExpectationLink.objects.filter(promoted_item__version=version):
         link.item = link.promoted_item
         link.save(update_fields=["item"])
+    audit_record(
+        actor=by,
+        action=AuditEntry.Action.CHARTER_PUBLISHED,
+        target_repr=f"{version.charter} v{version.number}",
+    )
     return version
 
 

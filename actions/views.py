@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.ratelimits import rate_limit
 from customers.models import Region
 from feedback.models import FeedbackItem
 from meetings.models import Meeting
@@ -363,6 +364,7 @@ def follow_up_send(request, meeting_pk):
     return redirect("actions:follow_up_preview", meeting.pk)
 
 
+@rate_limit("guest_link")
 @require_GET
 def follow_up_public(request, token):
     """What a guest reads from the signed link in their mail; no account needed."""

@@ -9,6 +9,8 @@ from django.contrib.auth.models import Group
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 
+from customers.signals import contact_erased
+
 from .models import AuditEntry
 from .services import audit_record
 
@@ -44,3 +46,12 @@ def audit_role_changes(sender, instance, action, reverse, model, pk_set, **kwarg
     else:  # user.groups.add(groups...)
         for role in _names(Group, pk_set):
             audit_record(action=kind, target_repr=str(instance), details={"role": role})
+
+
+@receiver(contact_erased, dispatch_uid="audit_contact_erased")
+def audit_contact_erasure(sender, contact, **kwargs):
+    """Every erasure, by hand or by the retention run; the erased name is not recorded."""
+    audit_record(
+        action=AuditEntry.Action.ERASURE,
+        target_repr=f"contact #{contact.pk} of {contact.organisation}",
+    )

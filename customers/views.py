@@ -8,6 +8,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Role
+from accounts.ratelimits import rate_limit
+from audit.models import AuditEntry
+from audit.services import audit_record
 
 from . import selectors, services
 from .csv_io import too_large_message, write_rows
@@ -66,6 +69,12 @@ def customer_export(request):
     form = _filter_form(request)
     organisations = selectors.organisation_list(filters=form.filters())
     with_contacts = request.user.has_perm("customers.view_contact")
+    audit_record(
+        actor=request.user,
+        action=AuditEntry.Action.EXPORT,
+        target_repr="Customers CSV",
+        details={"with_contacts": with_contacts, "filters": request.GET.urlencode()[:200]},
+    )
     header = ["organisation", "tier", "region", "country", "facets", "notes"]
     if with_contacts:
         header += ["contact name", "email", "job title", "phone", "language", "time zone"]
@@ -282,6 +291,7 @@ def _declared_size(request) -> int:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@rate_limit("csv_import")
 def import_upload(request):
     _require(request, "customers.import_customers")
     if request.method == "POST" and _declared_size(request) > services.max_import_bytes() + 65536:

@@ -8,6 +8,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from audit.models import AuditEntry
+from audit.services import audit_record
+
 from . import charts
 from .export import csv_lines, json_chunks
 from .forms import DashboardFilterForm, ThemeMergeForm, ThemeRenameForm
@@ -99,6 +102,12 @@ def board_pack(request):
 @require_GET
 def export(request, fmt: str):
     _form, filters = _filters(request)
+    audit_record(
+        actor=request.user,
+        action=AuditEntry.Action.EXPORT,
+        target_repr=f"Dashboard {fmt.upper()}",
+        details={"filters": request.GET.urlencode()[:200]},
+    )
     stamp = timezone.localdate().isoformat()
     if fmt == "csv":
         response = StreamingHttpResponse(csv_lines(filters), content_type="text/csv")

@@ -257,11 +257,13 @@ def meeting_detail(request, pk):
 def meeting_transition(request, pk):
     to = request.POST.get("to", "")
     meeting = _meeting(request, pk)
+    # Permission first (an unknown status needs change_meeting), so that nobody learns
+    # more than "forbidden" about a meeting they may not change (security matrix).
+    if not request.user.has_perm(_transition_perm(to), meeting):
+        raise PermissionDenied
     if to not in Status.values:
         messages.error(request, "Unknown status.")
         return redirect("meetings:detail", pk=pk)
-    if not request.user.has_perm(_transition_perm(to), meeting):
-        raise PermissionDenied
     try:
         services.meeting_transition(meeting=meeting, to=to, by=request.user)
     except ValidationError as exc:

@@ -135,3 +135,26 @@ def test_audit_log_cannot_be_edited_or_deleted_in_the_admin(client):
     assert client.get(reverse("admin:audit_auditentry_add")).status_code == 403
     assert client.post(reverse("admin:audit_auditentry_delete", args=[entry.pk])).status_code == 403
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+@pytest.mark.django_db
+def test_erasing_a_contact_is_audited_without_the_erased_name():
+    from customers.services import contact_erase
+    from tests.factories import ContactFactory
+
+    contact = ContactFactory(name="Ann Example")
+    contact_erase(contact=contact)
+    entry = AuditEntry.objects.get(action="erasure")
+    assert entry.target_repr == f"contact #{contact.pk} of {contact.organisation}"
+    assert "Ann Example" not in str(entry.target_repr) + str(entry.details)
+
+
+@pytest.mark.django_db
+def test_customer_export_is_audited(client):
+    actor = administrator(username="exporter")
+    client.force_login(actor)
+    response = client.get(reverse("customers:export"))
+    assert response.status_code == 200
+    b"".join(response.streaming_content) if response.streaming else response.content
+    entry = AuditEntry.objects.get(action="export")
+    assert (entry.actor, entry.target_repr) == (actor, "Customers CSV")

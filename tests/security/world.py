@@ -5,10 +5,22 @@ facilitates meeting A. Leader 2 and facilitator 2 have the same on the other sid
 (meeting B, region B): reaching those objects is an IDOR attempt.
 """
 
+import datetime as dt
+
 from django.apps import apps
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from accounts.models import Role
+from actions.followup import guest_token
+from actions.models import Charter, CharterItem, CharterVersion, FollowUp, Measure
+from customers.models import CustomerImport
+from dashboard.models import Theme
+from feedback.selectors import guest_link_token
+from invitations.tokens import rsvp_token
+from meetings.models import Meeting
+from outbox.mail import opt_out_token
+from outbox.models import OutboxMail
 from tests import factories as f
 from tests.security.matrix import (
     ADMINISTRATOR,
@@ -50,12 +62,25 @@ def build_world() -> World:
     o["contact"] = {
         which: f.ContactFactory(organisation=o["organisation"][which]) for which in region
     }
+    # Both meetings are under way: guests were invited and the guest comment link works.
+    now = timezone.now().replace(second=0, microsecond=0)
+    running = {
+        "starts_at": now - dt.timedelta(hours=1),
+        "ends_at": now + dt.timedelta(hours=2),
+        "status": Meeting.Status.INVITED,
+    }
     o["meeting"] = {
         "own": f.MeetingFactory(
-            region=region["own"], owner=users[LEADER], facilitators=[users[FACILITATOR]]
+            region=region["own"],
+            owner=users[LEADER],
+            facilitators=[users[FACILITATOR]],
+            **running,
         ),
         "other": f.MeetingFactory(
-            region=region["other"], owner=users["leader2"], facilitators=[users["facilitator2"]]
+            region=region["other"],
+            owner=users["leader2"],
+            facilitators=[users["facilitator2"]],
+            **running,
         ),
     }
     o["agenda_item"] = {which: f.AgendaItemFactory(meeting=o["meeting"][which]) for which in region}
@@ -70,9 +95,42 @@ def build_world() -> World:
         "own": f.ActionFactory(owner=users[LEADER]),
         "other": f.ActionFactory(owner=users["leader2"]),
     }
-    from tests.security.matrix import build_actions_objects
-
-    build_actions_objects(world)
+    o["customer_import"] = CustomerImport.objects.create(
+        uploaded_by=users[LEADER], filename="customers.csv", content=b"name\n", sha256="0" * 64
+    )
+    o["mail"] = {
+        which: OutboxMail.objects.create(
+            kind=OutboxMail.Kind.INVITATION,
+            recipient=o["contact"][which].email,
+            subject="Invitation",
+            text_body="Hello",
+            delivery_key=f"matrix-{which}",
+            meeting=o["meeting"][which],
+            render_args={"booking": o["booking"][which].pk},
+            status=OutboxMail.Status.SENT,
+        )
+        for which in region
+    }
+    charter = Charter.objects.create(name="Region A charter", region=region["own"])
+    version = CharterVersion.objects.create(charter=charter, number=1, created_by=users[LEADER])
+    item = CharterItem.objects.create(version=version, text="One advocate until it is solved")
+    o["charter"], o["charter_version"], o["charter_item"] = charter, version, item
+    o["measure"] = Measure.objects.create(
+        charter=charter, lineage=item.lineage, name="Days to resolve", target=5
+    )
+    o["theme"] = Theme.objects.create(key="tag:matrix", name="Billing", origin=Theme.Origin.TAG)
+    o["follow_up"] = {
+        which: FollowUp.objects.create(
+            meeting=o["meeting"][which],
+            composed_by=o["meeting"][which].owner,
+            published_at=now,
+        )
+        for which in region
+    }
+    o["follow_up_token"] = guest_token(follow_up=o["follow_up"]["own"], booking=o["booking"]["own"])
+    o["rsvp_token"] = rsvp_token(o["booking"]["own"])
+    o["opt_out_token"] = opt_out_token(o["contact"]["own"].email)
+    o["guest_token"] = guest_link_token(meeting=o["meeting"]["own"])
     return world
 
 
