@@ -185,7 +185,7 @@ CHANGE_ACTION = {**only(ADMINISTRATOR, LEADER, others=403)}
 FOLLOW_UP = {**only(ADMINISTRATOR, LEADER, others=403)}
 CHANGE_CHARTER = {**only(ADMINISTRATOR, LEADER, others=403)}
 CHANGE_CHARTER_POST = {**CHANGE_CHARTER, ADMINISTRATOR: OK, LEADER: OK}
-LINK_EXPECTATION = only(ADMINISTRATOR, LEADER, FACILITATOR, outcome=404, others=403)
+LINK_EXPECTATION = only(ADMINISTRATOR, LEADER, FACILITATOR, outcome=OK, others=403)
 # Dashboard: executives, leaders and administrators; themes are managed by executives
 # and administrators.
 DASHBOARD = only(ADMINISTRATOR, LEADER, EXECUTIVE, others=403)
@@ -579,7 +579,7 @@ ROUTES: list[Route] = [
         "actions:charter_heard",
         post=LINK_EXPECTATION,
         kwargs=charter_kwargs,
-        note="no expectation to place is posted: 404 once the permission check passed",
+        note="no expectation to place is posted: a message and a redirect once the permission check passed",
     ),
     Route("actions:charter_item_add", post=CHANGE_CHARTER_POST, kwargs=version_kwargs),
     Route(
