@@ -12,6 +12,7 @@ def invitation_overview(*, meeting: Meeting) -> dict:
         for pk in OutboxMail.objects.filter(
             meeting=meeting, kind=OutboxMail.Kind.INVITATION
         ).values_list("render_args__booking", flat=True)
+        if pk is not None
     }
     bookings = list(
         Booking.objects.filter(meeting=meeting).select_related(

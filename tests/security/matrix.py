@@ -161,3 +161,92 @@ ADMIN_PROBES = [
     "admin:accounts_user_changelist",
     "admin:audit_auditentry_changelist",
 ]
+
+
+# outbox and invitations (mail, issue #6)
+def _mail(w, which):
+    return w.outbox_mail[which]
+
+
+def _opt_out_token(w, which):
+    from outbox.mail import opt_out_token
+
+    return opt_out_token(w.contact[which].email)
+
+
+def _rsvp_token(w, which):
+    from invitations.tokens import rsvp_token
+
+    return rsvp_token(w.booking[which])
+
+
+_LEADS = only(LEADER, ADMINISTRATOR)
+_LEADS_POST = only(LEADER, ADMINISTRATOR, outcome=302)
+ROUTES += [
+    Route("outbox:list", get=_LEADS),
+    Route("outbox:detail", get=_LEADS, kwargs=lambda w, x: {"pk": _mail(w, x).pk}, scoped=True),
+    Route("outbox:html", get=_LEADS, kwargs=lambda w, x: {"pk": _mail(w, x).pk}, scoped=True),
+    Route(
+        "outbox:retry",
+        post=_LEADS_POST,
+        kwargs=lambda w, x: {"pk": _mail(w, x).pk},
+        scoped=True,
+        note="re-queues a failed mail; a sent one never twice",
+    ),
+    Route(
+        "outbox:opt_out",
+        get=everyone(200),
+        post=everyone(200),
+        kwargs=lambda w, x: {"token": _opt_out_token(w, x)},
+        note="signed link from a mail; the token is the proof",
+    ),
+    Route(
+        "invitations:meeting",
+        get=_LEADS,
+        post=only(LEADER, ADMINISTRATOR, outcome=OK),
+        kwargs=lambda w, x: {"pk": w.meeting[x].pk},
+        data=lambda w: {"action": "preview", "personal_message": "", "reminder_days": "7, 1"},
+        scoped=True,
+    ),
+    Route(
+        "invitations:preview_html",
+        get=_LEADS,
+        kwargs=lambda w, x: {"pk": w.meeting[x].pk, "booking_pk": w.booking[x].pk},
+        scoped=True,
+    ),
+    Route(
+        "invitations:update",
+        post=_LEADS_POST,
+        kwargs=lambda w, x: {"pk": w.meeting[x].pk},
+        scoped=True,
+    ),
+    Route(
+        "invitations:nudge",
+        post=_LEADS_POST,
+        kwargs=lambda w, x: {"pk": w.meeting[x].pk},
+        scoped=True,
+    ),
+    Route(
+        "invitations:cancel",
+        post=_LEADS_POST,
+        kwargs=lambda w, x: {"pk": w.meeting[x].pk},
+        data=lambda w: {"message": ""},
+        scoped=True,
+        note="without the confirmation box nothing is cancelled",
+    ),
+    Route(
+        "invitations:record_answer",
+        post=_LEADS_POST,
+        kwargs=lambda w, x: {"pk": w.meeting[x].pk, "booking_pk": w.booking[x].pk},
+        data=lambda w: {"answer": "pending"},
+        scoped=True,
+    ),
+    Route(
+        "invitations:rsvp",
+        get=everyone(200),
+        post=everyone(OK),
+        kwargs=lambda w, x: {"token": _rsvp_token(w, x)},
+        data=lambda w: {"answer": "declined", "version": ""},
+        note="the guest's signed link, no account",
+    ),
+]

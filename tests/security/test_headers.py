@@ -179,6 +179,11 @@ def project_templates():
         parts = path.relative_to(ROOT).parts
         if parts[0] in (".venv", "node_modules", "staticfiles", "artifacts", "static"):
             continue
+        # Mail bodies (templates/<app>/mail/) are read by mail clients, which drop
+        # stylesheets: they need inline styles. The site never serves them under its
+        # CSP; the outbox preview frames them with a CSP of their own (no scripts).
+        if "mail" in parts[:-1] and "templates" in parts:
+            continue
         yield path
 
 

@@ -70,6 +70,22 @@ def build_world() -> World:
         "own": f.ActionFactory(owner=users[LEADER]),
         "other": f.ActionFactory(owner=users["leader2"]),
     }
+    # outbox (mail): one failed mail per meeting, for the outbox pages and retry
+    from outbox.models import OutboxMail
+
+    o["outbox_mail"] = {
+        which: OutboxMail.objects.create(
+            kind=OutboxMail.Kind.INVITATION,
+            recipient="matrix@customer.example",
+            subject="Invitation",
+            text_body="Hello",
+            html_body="<p>Hello</p>",
+            delivery_key=f"matrix:{which}",
+            meeting=o["meeting"][which],
+            status=OutboxMail.Status.FAILED,
+        )
+        for which in region
+    }
     return world
 
 
