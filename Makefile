@@ -11,13 +11,14 @@ PYTEST_ARGS ?=
 PYTHON := $(shell for p in python3.13 python3.12 python3.11 python3; do \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then echo $$p; break; fi; done)
 
-.PHONY: run test bench lint format worker beat install migrate seed clean help
+.PHONY: run test bench lint format worker beat install migrate seed clean help screenshots
 
 help:
 	@echo "make run    - install, migrate, load demo data and serve on http://$(HOST):$(PORT)/"
 	@echo "make test   - install and run the whole test suite"
 	@echo "make bench  - run the benchmarks in bench/ and print their figures"
 	@echo "make lint   - ruff"
+	@echo "make screenshots - run the browser journeys and refresh the user guide's pictures (docs/img/guide/)"
 	@echo "make worker / make beat - a Celery worker / beat (needs REDIS_URL)"
 
 $(VENV)/bin/activate:
@@ -47,6 +48,10 @@ run: seed
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The user guide's pictures are taken by the browser journeys themselves.
+screenshots: install
+	GUIDE_SCREENSHOTS=1 $(PY) -m pytest tests/browser/journeys -p no:randomly -q $(PYTEST_ARGS)
 
 bench: install
 	$(PY) bench/run_all.py

@@ -9,7 +9,7 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -107,22 +107,24 @@ def _book_guests(meeting: Meeting, region: Region) -> None:
 
 
 def _feedback(meeting: Meeting, *, kind: str, sentiment: str, section: str, text: str):
-    """Find the demo feedback item, or add it. The demo's own text names nobody, so it
-    needs no redaction; every real item comes through feedback.services."""
-    existing = FeedbackItem.objects.filter(meeting=meeting, text=text).first()
+    """Find the demo feedback item, or capture it through feedback.services (redacted,
+    idempotent: the key is derived from the meeting and the words)."""
+    from feedback.services import feedback_capture
+
+    key = uuid.uuid5(uuid.NAMESPACE_URL, f"open-chair-demo:actions:{meeting.pk}:{text}")
+    existing = FeedbackItem.objects.filter(idempotency_key=key).first()
     if existing is not None:
         return existing
-    number = (meeting.feedback_items.aggregate(n=Max("number"))["n"] or 0) + 1
-    return FeedbackItem.objects.create(
+    result = feedback_capture(
         meeting=meeting,
+        text=text,
+        idempotency_key=key,
         section=section,
         kind=kind,
         sentiment=sentiment,
-        text=text,
-        number=number,
-        meeting_date=timezone.localtime(meeting.starts_at).date(),
-        idempotency_key=uuid.uuid4(),
+        record_after_close=True,
     )
+    return result.item
 
 
 def _actions(meeting: Meeting, people: dict[str, User], today: dt.date) -> int:

@@ -5,7 +5,6 @@ import difflib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -218,12 +217,12 @@ def heard_sentiment_by_lineage(*, charter: Charter) -> dict:
     by_meeting = _organisations_by_meeting({m for members in grouped.values() for m, _ in members})
     result = {}
     for lineage, members in grouped.items():
-        organisations = len(set().union(*(by_meeting[m] for m, _ in members)))
+        organisations = len(frozenset().union(*(by_meeting.get(m, ()) for m, _ in members)))
         result[lineage] = {
             "heard": len(members),
             "negative": sum(1 for _, s in members if s == FeedbackItem.Sentiment.NEGATIVE),
             "organisations": organisations,
-            "shown": organisations >= settings.CHATHAM_MIN_ORGANISATIONS,
+            "shown": _enough(organisations),
         }
     return result
 
@@ -275,21 +274,18 @@ def expectations_to_link(*, charter: Charter) -> QuerySet:
     return qs.order_by("-meeting_date", "number")
 
 
-def _organisations_by_meeting(meeting_ids) -> dict[int, set[int]]:
-    """Distinct customer organisations of each meeting's guests who count as present:
-    marked attended or, while attendance is not marked, accepted."""
-    from meetings.models import Booking
+def _organisations_by_meeting(meeting_ids) -> dict[int, frozenset[int]]:
+    """Distinct guest organisations behind each meeting, counted by the dashboard's one
+    suppression module (guests marked attended, or accepted while attendance is unmarked)."""
+    from dashboard.suppression import guest_organisations_by_meeting
 
-    result: dict[int, set[int]] = defaultdict(set)
-    rows = (
-        Booking.objects.filter(meeting_id__in=meeting_ids)
-        .filter(Q(attended=True) | Q(attended__isnull=True, rsvp="accepted"))
-        .values_list("meeting_id", "contact__organisation_id")
-        .distinct()
-    )
-    for meeting_id, organisation_id in rows:
-        result[meeting_id].add(organisation_id)
-    return result
+    return guest_organisations_by_meeting(meeting_ids)
+
+
+def _enough(organisations: int) -> bool:
+    from dashboard.suppression import min_organisations
+
+    return organisations >= min_organisations()
 
 
 @dataclass
@@ -321,8 +317,8 @@ def missing_from_charter(*, charter: Charter) -> list[MissingGroup]:
     result = []
     for members in groups.values():
         items = [link.feedback_item for link in members]
-        organisations = len(set().union(*(by_meeting[item.meeting_id] for item in items)))
-        shown = organisations >= settings.CHATHAM_MIN_ORGANISATIONS
+        organisations = len(frozenset().union(*(by_meeting.get(i.meeting_id, ()) for i in items)))
+        shown = _enough(organisations)
         promoted = next((m.promoted_item for m in members if m.promoted_item_id), None)
         result.append(
             MissingGroup(

@@ -14,11 +14,12 @@ import time
 from collections import defaultdict
 
 from django.db import connection, transaction
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from feedback.models import FeedbackItem
+from feedback.selectors import meeting_kind_suggestions
 from meetings.models import Booking
 
 from .models import CubeState, FeedbackCube, FeedbackMonthly, Highlight, MeetingSignal
@@ -172,55 +173,14 @@ def _blank_kind(values: dict) -> dict:
     return values
 
 
-# The same rule as feedback.selectors.meeting_kind_suggestion (one meeting, one query),
-# applied here to every meeting in one grouped query; its thresholds when available.
-try:  # pragma: no cover - depends on the feedback app's version
-    from feedback.selectors import (
-        ADVERTISEMENT_MAX_GUEST_ITEMS,
-        ADVERTISEMENT_MAX_GUEST_SHARE,
-        LOVE_IN_MIN_ITEMS,
-    )
-except ImportError:  # pragma: no cover
-    ADVERTISEMENT_MAX_GUEST_ITEMS, ADVERTISEMENT_MAX_GUEST_SHARE, LOVE_IN_MIN_ITEMS = 2, 0.2, 3
-
-
-def _guest_q() -> Q:
-    from_guests = getattr(FeedbackItem.Source, "from_guests", None)
-    values = from_guests() if from_guests else [FeedbackItem.Source.GUEST]
-    return Q(source__in=values)
-
-
 def _meeting_signals(organisations: dict[int, frozenset[int]], threshold: int):
     """Per meeting (not cancelled): guest organisations, what guests said, likely kind.
 
-    The likely kind follows `suggest_kind`; a held meeting with no feedback at all is a
-    likely Advertisement.
+    The likely kind is feedback.selectors.meeting_kind_suggestions' (the rule the meeting
+    page shows); a held meeting with nothing captured at all is a likely Advertisement.
     """
     from meetings.models import Meeting
 
-    guest = _guest_q()
-    kind, sentiment = FeedbackItem.Kind, FeedbackItem.Sentiment
-    said = {
-        row["meeting_id"]: row
-        for row in FeedbackItem.objects.order_by()
-        .values("meeting_id")
-        .annotate(
-            total=Count("id"),
-            guest_items=Count("id", filter=guest),
-            improvement=Count(
-                "id",
-                filter=guest
-                & (
-                    Q(kind__in=[kind.CONCERN, kind.IDEA, kind.EXPECTATION])
-                    | Q(sentiment=sentiment.NEGATIVE)
-                ),
-            ),
-            not_praise=Count(
-                "id", filter=guest & ~Q(kind=kind.PRAISE) & ~Q(sentiment=sentiment.POSITIVE)
-            ),
-        )
-        .iterator(chunk_size=20_000)
-    }
     held = {Meeting.Status.HELD, Meeting.Status.CLOSED}
     signals = []
     meetings = (
@@ -228,19 +188,17 @@ def _meeting_signals(organisations: dict[int, frozenset[int]], threshold: int):
         .order_by()
         .values_list("id", "starts_at", "region_id", "country", "type", "kind", "status")
     )
-    for meeting_id, starts_at, region_id, country, type_, kind, status in meetings.iterator(
-        chunk_size=20_000
-    ):
-        row = said.get(meeting_id)
+    rows = list(meetings.iterator(chunk_size=20_000))
+    said = {}
+    for start in range(0, len(rows), 5000):
+        said.update(meeting_kind_suggestions([r[0] for r in rows[start : start + 5000]]))
+    flagged = set(MeetingSignal.Kind.values)
+    for meeting_id, starts_at, region_id, country, type_, kind, status in rows:
+        found = said.get(meeting_id)
         suggestion = ""
-        if row is not None:
-            suggestion = suggest_kind(
-                total=row["total"],
-                guest_items=row["guest_items"],
-                improvement=row["improvement"],
-                not_praise=row["not_praise"],
-            )
-        elif status in held:
+        if found is not None:
+            suggestion = found.kind if found.kind in flagged else ""
+        elif status in held:  # held, and nothing captured at all
             suggestion = MeetingSignal.Kind.ADVERTISEMENT
         orgs = organisations.get(meeting_id, frozenset())
         safe = len(orgs) >= threshold
@@ -254,20 +212,8 @@ def _meeting_signals(organisations: dict[int, frozenset[int]], threshold: int):
                 kind=kind,
                 safe=safe,
                 organisations=[] if safe else sorted(orgs),
-                guest_items=row["guest_items"] if row else 0,
+                guest_items=found.from_guests if found else 0,
                 suggestion=suggestion,
             )
         )
     return signals
-
-
-def suggest_kind(*, total: int, guest_items: int, improvement: int, not_praise: int) -> str:
-    """Likely Advertisement: guests contributed almost nothing (few items, or a small share).
-    Likely Love-In: enough guest items, all praise, with no concern, idea or expectation."""
-    if guest_items <= ADVERTISEMENT_MAX_GUEST_ITEMS or (
-        total and guest_items / total < ADVERTISEMENT_MAX_GUEST_SHARE
-    ):
-        return MeetingSignal.Kind.ADVERTISEMENT
-    if guest_items >= LOVE_IN_MIN_ITEMS and not improvement and not not_praise:
-        return MeetingSignal.Kind.LOVE_IN
-    return ""

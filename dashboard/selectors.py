@@ -489,12 +489,13 @@ def actions_summary(filters: Filters, concerns: Slice) -> dict:
         overdue.organisations | not_overdue.organisations,
     )
     suppress_slices([overdue, not_overdue], open_total)
-    answered_q = item_q(filters, "feedback_item__") & Q(
-        status=Action.Status.DONE, feedback_item__kind=FeedbackItem.Kind.CONCERN
-    )
+    # Answered: the meeting's "you said, we did" follow-up was published (the actions
+    # app's definition, actions.selectors.concerns_answered_share), suppressed here.
     answered_groups = slices_through_signals(
         FeedbackItem.objects.filter(
-            pk__in=Action.objects.filter(answered_q).values("feedback_item_id")
+            item_q(filters),
+            kind=FeedbackItem.Kind.CONCERN,
+            meeting__follow_up__published_at__isnull=False,
         ),
         ["kind"],
         prefix="meeting__dashboard_signal__",
@@ -511,6 +512,37 @@ def actions_summary(filters: Filters, concerns: Slice) -> dict:
         "answered": answered,
         "answered_share": share,
     }
+
+
+CHARTERS_SHOWN = 12
+GAPS_PER_CHARTER = 5
+
+
+def charter_gaps(filters: Filters) -> list[dict]:
+    """Expectations customers named that are missing from each charter in view.
+
+    Uses actions.selectors.missing_from_charter, which applies the same threshold: a
+    group's count and quotes only when enough organisations stand behind it. A few
+    queries per charter; charters are one per region or team, not data that grows.
+    """
+    from actions.models import Charter
+    from actions.selectors import missing_from_charter
+
+    charters = Charter.objects.order_by("name")
+    if filters.regions is not None:
+        charters = charters.filter(region_id__in=filters.regions)
+    result = []
+    for charter in charters[:CHARTERS_SHOWN]:
+        groups = [g for g in missing_from_charter(charter=charter) if g.promoted_into is None]
+        if groups:
+            result.append(
+                {
+                    "charter": charter,
+                    "groups": groups[:GAPS_PER_CHARTER],
+                    "more": max(0, len(groups) - GAPS_PER_CHARTER),
+                }
+            )
+    return result
 
 
 def cube_state() -> CubeState | None:
@@ -530,4 +562,5 @@ def dashboard_context(filters: Filters) -> dict:
         "kinds": meeting_kinds(filters),
         # The same concerns total as the section widget, so both hide it together.
         "actions": actions_summary(filters, concerns["total"]),
+        "charter_gaps": charter_gaps(filters),
     }

@@ -162,6 +162,7 @@ class Line:
 
     cells: list[Hashable]
     total: Hashable | None = None
+    complement: str | None = None  # this line's strategy; None: the call's
 
 
 def suppress_lines(
@@ -186,7 +187,7 @@ def suppress_lines(
             hidden = [c for c in members if c.hidden and not c.empty]
             if not hidden or Orgs.union(c.organisations for c in hidden).enough:
                 continue
-            if complement == "slices":
+            if (line.complement or complement) == "slices":
                 candidates = sorted(
                     (c for c in members if not c.hidden and not c.empty),
                     key=lambda c: c.value or 0,
@@ -213,8 +214,14 @@ def suppress_table(
     column_totals: dict[Hashable, Slice] | None = None,
     grand_total: Slice | None = None,
     complement: str = "slices",
+    column_complement: str = "total",
 ) -> None:
-    """Suppression for a two-way table (e.g. month × sentiment) with optional margins."""
+    """Suppression for a two-way table (e.g. month × sentiment) with optional margins.
+
+    Within a row (a month) more cells are hidden to protect a hidden one, so the row's
+    total — the chart's column — stays; down a column (all months of one sentiment) the
+    column's total is hidden instead, so that protection does not cascade across months.
+    """
     everything: dict[Hashable, Slice] = {("cell", k): v for k, v in cells.items()}
     everything.update({("row", r): t for r, t in (row_totals or {}).items()})
     everything.update({("column", c): t for c, t in (column_totals or {}).items()})
@@ -232,13 +239,17 @@ def suppress_table(
         if column_totals and c in column_totals:
             total_key = ("column", c)
             everything[total_key] = column_totals[c]
-        lines.append(Line([("cell", (r, c)) for r in rows if (r, c) in cells], total_key))
+        lines.append(
+            Line([("cell", (r, c)) for r in rows if (r, c) in cells], total_key, column_complement)
+        )
     if grand_total is not None:
         everything[("grand",)] = grand_total
         if row_totals:
             lines.append(Line([("row", r) for r in row_totals], ("grand",)))
         if column_totals:
-            lines.append(Line([("column", c) for c in column_totals], ("grand",)))
+            lines.append(
+                Line([("column", c) for c in column_totals], ("grand",), column_complement)
+            )
     suppress_lines(everything, lines, complement=complement)
 
 

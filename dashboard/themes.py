@@ -37,6 +37,14 @@ EXTRA_STOP_WORDS = {
     "would", "could", "should", "us", "we", "our", "you", "your", "they", "their",
     "new", "old", "start", "starts", "later", "quickly", "constantly", "regularly", "place",
     "showing", "come", "comes", "arrive", "arrives", "thank", "thanks", "please", "lots",
+    # Verbs and judgements name no subject: keep them out of keywords and theme names.
+    "took", "take", "takes", "asked", "ask", "asks", "went", "go", "goes", "changed",
+    "change", "shows", "show", "chasing", "chase", "save", "saves", "promised", "promise",
+    "presented", "present", "shared", "share", "explain", "explains", "hearing", "hear",
+    "working", "work", "invited", "best", "excellent", "wrong", "happy", "long", "simple",
+    "clear", "big", "answered", "answering", "called", "call", "keep", "knows", "know",
+    "passed", "solving", "solved", "stays", "warns", "walked", "thanked",
+    "raising", "happens", "sides", "listened", "afterwards", "able", "sure", "serious",
 }  # fmt: skip
 
 SIMPLIFY_RE = re.compile(
@@ -90,10 +98,23 @@ def highlight_dimensions() -> dict[int, dict]:
     return {row[0]: dict(zip(names, row[1:], strict=True)) for row in rows.iterator(20_000)}
 
 
+def _names_to_avoid() -> set[str]:
+    from customers.models import Contact, Organisation
+
+    names = set(Organisation.objects.values_list("name", flat=True))
+    names |= set(Contact.objects.values_list("name", flat=True))
+    return {n.lower() for n in names if len(n) >= 3}
+
+
+def _names_someone(text: str, names: set[str]) -> bool:
+    lowered = text.lower()
+    return any(name in lowered or lowered in name for name in names)
+
+
 def _topic_name(keywords: list[str]) -> str:
     """Two readable terms: word pairs first (they read as subjects), then single words."""
-    top = keywords[:8]
-    ordered = [w for w in top if " " in w] + [w for w in top if " " not in w]
+    top = keywords[:4]
+    ordered = [w for w in top if " " in w] + [w for w in top if " " not in w] + keywords[4:8]
     chosen: list[str] = []
     for word in ordered:
         parts = set(word.split())
@@ -183,8 +204,10 @@ def themes_recompute() -> dict:
     themes_by_key = {t.key: t for t in Theme.objects.all()}
     assignment: dict[int, tuple[str, float]] = {}
     new_themes: dict[str, dict] = {}
+    avoid = _names_to_avoid()
     for tag_id, count in tag_counts.items():
-        if count >= MIN_TAG_ITEMS:
+        # A tag naming a customer or a guest would put that name on the dashboard.
+        if count >= MIN_TAG_ITEMS and not _names_someone(tag_names[tag_id], avoid):
             new_themes[f"tag:{tag_id}"] = {
                 "name": tag_names[tag_id].capitalize(),
                 "origin": Theme.Origin.TAG,

@@ -74,6 +74,7 @@ def _page_context(request):
         can_manage_themes=request.user.has_perm("dashboard.manage_themes"),
         printed_at=timezone.now(),
         actions_url=_url_or_none("actions:list"),
+        charter_url=_url_or_none("actions:charter_list"),
     )
     return context
 

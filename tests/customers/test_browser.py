@@ -1,6 +1,7 @@
 """The customer pages in Chromium, on a desktop and at 375 px: usable, accessible, screenshotted."""
 
 import io
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -100,6 +101,9 @@ def test_customer_pages(request, world, screenshot_dir, device):
     page.screenshot(path=screenshot_dir / f"customers-invite-next-{device}-top.png")
     assert_accessible(page)
     no_sideways_scroll(page)
+    # One click from a row starts booking that contact into a meeting.
+    page.get_by_role("link", name=re.compile("Book into a meeting.*Ingrid Solberg")).click()
+    expect(page.get_by_role("heading", name="Book Ingrid Solberg as a guest")).to_be_visible()
 
     page.goto("/customers/import/")
     csv = (

@@ -74,7 +74,7 @@ def test_invite_next_links_each_contact_to_booking_once_meetings_provide_it(clie
     client.force_login(user)
     body = client.get(reverse("customers:invite_next")).text
     assert f'href="/meetings-stand-in/book/?contact={contact.pk}"' in body
-    assert 'aria-label="Book Ann Lee into a meeting"' in body
+    assert 'Book into a meeting<span class="visually-hidden">: Ann Lee</span>' in body
     # A leader of another region sees the customer but no booking link.
     stranger = leader()
     RegionFactory(name="South").leaders.add(stranger)
@@ -84,12 +84,29 @@ def test_invite_next_links_each_contact_to_booking_once_meetings_provide_it(clie
     assert "/meetings-stand-in/book/" not in body
 
 
-def test_invite_next_works_without_the_booking_page(client):
+def test_invite_next_links_to_the_real_booking_page(client):
+    region = RegionFactory(name="North")
+    user = leader()
+    region.leaders.add(user)
+    contact = ContactFactory(organisation__region=region, name="Ann Lee")
+    client.force_login(user)
+    body = client.get(reverse("customers:invite_next")).text
+    link = f"{reverse('meetings:book_contact')}?contact={contact.pk}"
+    assert f'href="{link}"' in body
+    page = client.get(link)
+    assert page.status_code == 200
+    assert "Ann Lee" in page.text
+
+
+def test_invite_next_works_without_the_booking_page(client, settings):
+    settings.ROOT_URLCONF = "tests.customers.urls_without_booking"
+    clear_url_caches()
     region = RegionFactory(name="North")
     user = leader()
     region.leaders.add(user)
     ContactFactory(organisation__region=region, name="Ann Lee")
     client.force_login(user)
     body = client.get(reverse("customers:invite_next")).text
+    clear_url_caches()
     assert "Ann Lee" in body
     assert "Book into a meeting" not in body

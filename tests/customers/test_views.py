@@ -303,11 +303,20 @@ def test_import_upload_preview_confirm_and_again(client, uk_leader, acme):
 
 
 def test_a_20_mb_upload_gets_a_clear_message(client, uk_leader):
+    # Refused before anything reads it (the request body limit), with a page saying so.
     big = b"organisation\n" + b"x" * (20 * 1024 * 1024)
     response = upload(as_user(client, uk_leader), big)
     assert response.status_code == 413
-    assert "The file is 20.0\xa0MB; the largest file accepted is 5.0\xa0MB." in response.text
+    assert "split it into smaller files" in response.text
     assert not Organisation.objects.exclude(name="Acme Foods").exists()
+
+
+def test_an_upload_far_over_the_import_limit_is_refused_before_reading(client, uk_leader, settings):
+    settings.MAX_IMPORT_BYTES = 100_000
+    response = upload(as_user(client, uk_leader), CSV + b"#" * 400_000)
+    assert response.status_code == 413
+    assert "the largest file accepted is 97.7\xa0KB" in response.text
+    assert "Upload and preview" in response.text
 
 
 def test_a_file_just_over_the_limit_is_refused_by_the_form(client, uk_leader, settings):

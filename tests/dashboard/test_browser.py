@@ -59,3 +59,22 @@ def test_dashboard_is_usable_on_a_phone(phone_page, screenshot_dir):
              .map(e => e.tagName + '.' + e.className).slice(0, 8)"""
     )
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375, too_wide
+
+
+def test_demo_dashboard_shows_readable_themes(page, screenshot_dir):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from accounts.demo import DEMO_PASSWORD
+    from dashboard.models import Theme
+
+    call_command("seed_demo", force=True, stdout=StringIO())
+    assert Theme.objects.filter(size__gt=0).exists()
+    log_in(page, "executive", DEMO_PASSWORD)
+    page.goto("/dashboard/")
+    expect(page.get_by_role("heading", name="Top themes")).to_be_visible()
+    page.screenshot(path=screenshot_dir / "dashboard-demo.png", full_page=True)
+    page.locator("#themes-heading").locator("..").screenshot(
+        path=screenshot_dir / "dashboard-demo-themes.png"
+    )

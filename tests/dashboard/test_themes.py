@@ -158,3 +158,15 @@ def test_recompute_runs_on_a_real_worker(celery_worker):
     while time.monotonic() < deadline and not CubeState.objects.exists():
         time.sleep(0.5)
     assert CubeState.objects.get().feedback_items == 36
+
+
+@pytest.mark.django_db
+def test_a_tag_naming_a_customer_never_becomes_a_theme(world):
+    meeting = world.meeting(organisations=3, month=JAN)
+    organisation = world.organisations[0]
+    tag = f.TagFactory(name=organisation.name)
+    for item in world.feedback(meeting, 3, text="They asked for a single invoice."):
+        item.tags.add(tag)
+    recompute_themes.delay()
+    assert not Theme.objects.filter(key=f"tag:{tag.pk}").exists()
+    assert not Theme.objects.filter(name__icontains=organisation.name).exists()

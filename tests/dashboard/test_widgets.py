@@ -25,6 +25,16 @@ MAR = dt.date(2026, 3, 1)
 SMALL = [1, 2]
 
 
+def publish_follow_up(meeting):
+    from django.utils import timezone
+
+    from actions.models import FollowUp
+
+    return FollowUp.objects.create(
+        meeting=meeting, composed_by=f.leader(), published_at=timezone.now()
+    )
+
+
 def reader():
     return CubeReader(Filters())
 
@@ -230,6 +240,7 @@ def test_actions_from_few_organisations_are_hidden(world, organisations):
     (concern,) = world.feedback(small, 1, kind="concern")
     f.ActionFactory(meeting=small, feedback_item=concern, status=Action.Status.DONE)
     f.ActionFactory(meeting=small, due_date=dt.date(2020, 1, 1))
+    publish_follow_up(small)
     world.refresh()
     reader_ = reader()
     concerns = concerns_by_section(reader_)["total"]
@@ -241,11 +252,14 @@ def test_actions_from_few_organisations_are_hidden(world, organisations):
 
 
 @pytest.mark.django_db
-def test_actions_and_answered_share_from_enough_organisations(world):
+def test_actions_and_share_answered_by_a_published_you_said_we_did(world):
     big = world.meeting(organisations=3, month=JAN)
-    concerns = world.feedback(big, 4, kind="concern")
+    answered = world.meeting(organisations=3, month=JAN)
+    world.feedback(big, 3, kind="concern")
+    concerns = world.feedback(answered, 1, kind="concern")
     f.ActionFactory(meeting=big, feedback_item=concerns[0], status=Action.Status.DONE)
     f.ActionFactory(meeting=big, due_date=dt.date(2020, 1, 1))
+    publish_follow_up(answered)
     world.refresh()
     total = concerns_by_section(reader())["total"]
     result = actions_summary(Filters(), total)
@@ -266,3 +280,25 @@ def test_meetings_where_guests_said_almost_nothing_are_flagged_as_advertisements
     flags = {s.key[0]: s for s in meeting_kinds(Filters())["flags"]}
     # Two unrated meetings with 4 organisations between them; the rated one is not counted.
     assert flags["advertisement"].display == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("organisations", SMALL)
+def test_charter_gap_heard_from_few_organisations_shows_no_count_or_quote(world, organisations):
+    from actions.models import Charter, ExpectationLink
+    from dashboard.selectors import charter_gaps
+
+    charter = Charter.objects.create(name="Northern Europe charter", region=world.region)
+    small = world.meeting(organisations=organisations, month=JAN)
+    big = [world.meeting(organisations=1, month=JAN) for _ in range(3)]
+    for meeting, label in [(small, "One advocate")] + [(m, "Single invoice") for m in big]:
+        (item,) = world.feedback(meeting, 1, kind="expectation", text=f"We want: {label}.")
+        ExpectationLink.objects.create(
+            feedback_item=item, charter=charter, label=label, linked_by=f.leader()
+        )
+    (gap,) = charter_gaps(Filters())
+    groups = {g.label: g for g in gap["groups"]}
+    assert not groups["One advocate"].shown
+    assert groups["One advocate"].quotes == []
+    assert groups["Single invoice"].shown
+    assert groups["Single invoice"].heard == 3

@@ -203,7 +203,8 @@ def test_meeting_page_query_count_is_constant(client, django_assert_max_num_quer
 
     grow(2)
     client.get(reverse("meetings:detail", args=[meeting.pk]))  # warm caches
-    with django_assert_max_num_queries(20) as small:
+    # Other apps add panels (invitations, feedback, actions); together they stay small.
+    with django_assert_max_num_queries(40) as small:
         client.get(reverse("meetings:detail", args=[meeting.pk]))
     grow(30)
     with django_assert_max_num_queries(len(small.captured_queries)):

@@ -86,6 +86,9 @@ def build_world() -> World:
         )
         for which in region
     }
+    from tests.security.matrix import build_actions_objects
+
+    build_actions_objects(world)
     return world
 
 
