@@ -246,7 +246,7 @@ def meeting_changes_send(*, meeting: Meeting, user=None) -> int:
     invited = OutboxMail.objects.filter(
         meeting=meeting, kind=OutboxMail.Kind.INVITATION
     ).values_list("render_args__booking", flat=True)
-    invited = {int(pk) for pk in invited}
+    invited = {int(pk) for pk in invited if pk is not None}
     for booking in _mailable_bookings(meeting).exclude(rsvp=Booking.Rsvp.DECLINED):
         if booking.pk not in invited:
             continue
@@ -301,6 +301,7 @@ def meeting_cancel(*, meeting: Meeting, user, message: str = "") -> int:
         for pk in OutboxMail.objects.filter(
             meeting=meeting, kind=OutboxMail.Kind.INVITATION, status=OutboxMail.Status.SENT
         ).values_list("render_args__booking", flat=True)
+        if pk is not None
     }
     queued = 0
     for booking in _mailable_bookings(meeting).exclude(rsvp=Booking.Rsvp.DECLINED):
@@ -327,6 +328,7 @@ def nudge_send(*, meeting: Meeting, user) -> int:
         for pk in OutboxMail.objects.filter(
             meeting=meeting, kind=OutboxMail.Kind.INVITATION
         ).values_list("render_args__booking", flat=True)
+        if pk is not None
     }
     queued = 0
     for booking in _mailable_bookings(meeting).filter(rsvp=Booking.Rsvp.PENDING):

@@ -57,7 +57,6 @@ def build_message(mail: OutboxMail) -> EmailMultiAlternatives:
     headers = {"Message-ID": message_id(mail), "X-Open-Chair-Delivery": mail.delivery_key}
     if mail.is_non_essential:
         headers["List-Unsubscribe"] = f"<{opt_out_url(mail.recipient)}>"
-        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message = EmailMultiAlternatives(
         subject=mail.subject,
         body=text,

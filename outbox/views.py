@@ -6,7 +6,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.clickjacking import xframe_options_sameorigin
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.ratelimits import rate_limit
@@ -110,7 +109,6 @@ def mail_retry(request, pk: int):
 
 
 @rate_limit("guest_link")
-@csrf_exempt  # one-click unsubscribe (RFC 8058) posts without a session; the token is the proof
 @require_http_methods(["GET", "POST"])
 def opt_out(request, token: str):
     email = opt_out_email(token)
