@@ -10,7 +10,9 @@ def meeting_panels(*, meeting, user) -> list[dict]:
     if not user.has_perm("actions.view_action_list"):
         return []
     actions = list(selectors.actions_base().filter(meeting=meeting))
-    follow_up = selectors.follow_up_for(meeting)
+    held = followup.held(meeting)
+    # Before the meeting is held there is no follow-up to look for.
+    follow_up = selectors.follow_up_for(meeting) if held else None
     return [
         {
             "template": "actions/meeting_panel.html",
@@ -20,7 +22,7 @@ def meeting_panels(*, meeting, user) -> list[dict]:
             "today": timezone.localdate(),
             "can_add": user.has_perm("actions.add_action"),
             "follow_up": follow_up,
-            "held": followup.held(meeting),
+            "held": held,
             "can_send": user.has_perm("actions.send_follow_up", meeting),
         }
     ]

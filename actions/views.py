@@ -647,10 +647,14 @@ def charter_heard(request, pk):
     current = selectors.charter_current(charter) or selectors.charter_draft(charter)
     items = list(current.items.all()) if current else []
     if request.method == "POST":
-        feedback_item = get_object_or_404(
-            selectors.expectations_to_link(charter=charter),
-            pk=_int_or_none(request.POST.get("feedback_item")),
+        feedback_item = (
+            selectors.expectations_to_link(charter=charter)
+            .filter(pk=_int_or_none(request.POST.get("feedback_item")))
+            .first()
         )
+        if feedback_item is None:
+            messages.error(request, "That expectation is no longer waiting to be placed.")
+            return redirect("actions:charter_heard", charter.pk)
         form = ExpectationLinkForm(request.POST, items=items)
         if form.is_valid():
             try:

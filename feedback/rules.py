@@ -13,6 +13,14 @@ from meetings.models import Meeting
 LOCKED_STATUSES = (Meeting.Status.CLOSED, Meeting.Status.CANCELLED)
 
 
+def _prefetched_member(meeting, relation: str, user) -> bool | None:
+    """Membership read from a prefetched relation (the meeting page prefetches them)."""
+    cache = getattr(meeting, "_prefetched_objects_cache", {})
+    if relation in cache:
+        return any(member.pk == user.pk for member in cache[relation])
+    return None
+
+
 def _annotated(meeting, user, name: str):
     """An answer the capture selector annotated for this very user, if any."""
     if getattr(meeting, "annotated_for_user_id", None) == user.pk:
@@ -25,6 +33,8 @@ def is_meeting_facilitator(user, meeting) -> bool:
     if meeting is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     annotated = _annotated(meeting, user, "user_is_facilitator")
+    if annotated is None:
+        annotated = _prefetched_member(meeting, "facilitators", user)
     if annotated is not None:
         return bool(annotated)
     return meeting.facilitators.filter(pk=user.pk).exists()
@@ -37,6 +47,8 @@ def is_meeting_owner(user, meeting) -> bool:
     if meeting.owner_id == user.pk:
         return True
     annotated = _annotated(meeting, user, "user_is_co_owner")
+    if annotated is None:
+        annotated = _prefetched_member(meeting, "co_owners", user)
     if annotated is not None:
         return bool(annotated)
     return meeting.co_owners.filter(pk=user.pk).exists()

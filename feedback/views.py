@@ -19,7 +19,6 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
@@ -365,14 +364,14 @@ def _guest_rate_key(group, request):
     return request.resolver_match.kwargs.get("token", "")
 
 
-@csrf_exempt  # no cookie at all on guest pages; the signed link is the capability
 @never_cache
 @require_http_methods(["GET", "POST"])
 def guest_comment(request, token: str):
     """A guest adds an anonymous comment from their phone while the meeting runs.
 
-    Stores no IP address, user agent, cookie or session: the page sets no cookie
-    (no CSRF token, no session), and the item is saved like any other, redacted.
+    Stores no IP address, user agent, cookie or session with the comment: the page opens
+    no session, its only cookie is Django's CSRF token (random, kept with nothing), and
+    the item is saved like any other, redacted.
     """
     meeting = meeting_from_guest_token(token)
     if meeting is None:

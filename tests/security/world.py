@@ -70,6 +70,9 @@ def build_world() -> World:
         "own": f.ActionFactory(owner=users[LEADER]),
         "other": f.ActionFactory(owner=users["leader2"]),
     }
+    from tests.security.matrix import build_actions_objects
+
+    build_actions_objects(world)
     return world
 
 
