@@ -2,6 +2,7 @@
 read the audit log that recorded it."""
 
 import pytest
+from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from accounts.models import Role
@@ -13,6 +14,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_administrator_gives_a_role_and_reads_the_audit_log(page, steps):
+    # The four roles exist as groups (a data migration makes them; a transactional test
+    # before this one may have flushed them).
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
     administrator(username="ada", first_name="Ada", is_staff=True, is_superuser=True)
     sam = UserFactory(username="sam", first_name="Sam", last_name="Taylor")
     log_in(page, "ada")
