@@ -485,7 +485,8 @@ def guests(request, pk):
     """Book guests: pick contacts, see the warnings for the resulting guest list, confirm."""
     meeting = _meeting(request, pk, "meetings.book_guests")
     all_regions = request.GET.get("all_regions") == "1" or request.POST.get("all_regions") == "1"
-    search = (request.GET.get("q") or "").strip()
+    # PostgreSQL refuses NUL in text; a NUL typed into the search box means nothing.
+    search = (request.GET.get("q") or "").replace("\x00", "").strip()
     booked = list(
         Booking.objects.filter(meeting=meeting)
         .select_related("contact__organisation")
