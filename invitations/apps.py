@@ -6,5 +6,6 @@ class InvitationsConfig(AppConfig):
     verbose_name = "Invitations"
 
     def ready(self):
-        # Registers the mail renderers the outbox calls at send time.
-        from . import mail  # noqa: F401
+        # `mail` registers the renderers the outbox calls at send time; `receivers`
+        # answers the meetings app's signals (a change saved, a meeting cancelled).
+        from . import mail, receivers  # noqa: F401

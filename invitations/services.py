@@ -229,10 +229,14 @@ def reminders_reschedule(*, meeting: Meeting) -> None:
 def meeting_changes_send(*, meeting: Meeting, user=None) -> int:
     """Tell invited guests that the meeting's time, place or link changed.
 
-    Call it after saving a change to an invited meeting. Does nothing when guests were
-    not invited yet or nothing they were told changed. Otherwise the iCalendar SEQUENCE
-    grows by one, each guest who has not declined gets an update (with the new .ics),
-    and the reminders move with the meeting. Returns how many updates were queued.
+    Called inside `meetings.services.meeting_update`'s transaction through the
+    `meetings.signals.meeting_changed` receiver, and by the "Send the update" button
+    for a change saved another way (the admin, for instance). Does nothing when guests
+    were not invited yet or nothing they were told changed. Otherwise the iCalendar
+    SEQUENCE grows by one (this is the only place a change raises it, so exactly one
+    increment per update), each guest who has not declined gets an update (with the
+    new .ics), and the reminders move with the meeting. Returns how many updates were
+    queued.
     """
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     invitation = invitation_for(meeting)
@@ -266,24 +270,40 @@ def meeting_changes_send(*, meeting: Meeting, user=None) -> int:
 
 @transaction.atomic
 def meeting_cancel(*, meeting: Meeting, user, message: str = "") -> int:
-    """Cancel the meeting and tell every invited guest who had not declined.
+    """Cancel the meeting (with a message for the guests) and tell them.
 
-    Each gets a cancellation with a METHOD:CANCEL .ics (SEQUENCE one higher), so their
-    calendar removes the event. Waiting reminders and thank-yous are withdrawn.
-    Returns how many cancellations were queued.
+    The cancellation itself is `meetings.services.meeting_transition`, the one path
+    whichever page it starts from: its `meeting_cancelled` signal reaches
+    `cancellations_send`. Raises ValidationError when the meeting can no longer be
+    cancelled (held or closed). Returns how many cancellations were queued; 0 when the
+    meeting was already cancelled (nobody is told twice).
     """
+    from meetings.services import meeting_transition
+
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status == Meeting.Status.CANCELLED:
         return 0
+    if message:
+        invitation = invitation_for(meeting)
+        invitation.cancellation_message = message
+        invitation.save(update_fields=["cancellation_message"])
+    meeting_transition(meeting=meeting, to=Meeting.Status.CANCELLED, by=user)
+    return OutboxMail.objects.filter(meeting=meeting, kind=OutboxMail.Kind.CANCELLATION).count()
+
+
+def cancellations_send(*, meeting: Meeting) -> int:
+    """Tell every invited guest who had not declined that the meeting is cancelled.
+
+    Called (through the `meetings.signals.meeting_cancelled` receiver) inside the
+    transaction that cancels the meeting, once per meeting. Each guest whose invitation
+    went out gets a cancellation with a METHOD:CANCEL .ics (SEQUENCE one higher), so
+    their calendar removes the event; waiting invitations, updates, reminders and
+    thank-yous are withdrawn. Returns how many cancellations were queued.
+    """
     now = timezone.now()
-    Meeting.objects.filter(pk=meeting.pk).update(
-        status=Meeting.Status.CANCELLED, ics_sequence=F("ics_sequence") + 1, updated_at=now
-    )
+    Meeting.objects.filter(pk=meeting.pk).update(ics_sequence=F("ics_sequence") + 1)
     meeting.refresh_from_db()
-    invitation = invitation_for(meeting)
-    invitation.cancelled_at = now
-    invitation.cancellation_message = message
-    invitation.save()
+    MeetingInvitation.objects.filter(meeting=meeting).update(cancelled_at=now)
     OutboxMail.objects.filter(
         meeting=meeting,
         status=OutboxMail.Status.QUEUED,

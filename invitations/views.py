@@ -145,7 +145,16 @@ def cancel(request, pk: int):
     if not form.is_valid():
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
         return redirect("invitations:meeting", pk=meeting.pk)
-    count = meeting_cancel(meeting=meeting, user=request.user, message=form.cleaned_data["message"])
+    if meeting.status == Meeting.Status.CANCELLED:
+        messages.info(request, "The meeting was already cancelled; nobody is told twice.")
+        return redirect("invitations:meeting", pk=meeting.pk)
+    try:
+        count = meeting_cancel(
+            meeting=meeting, user=request.user, message=form.cleaned_data["message"]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("invitations:meeting", pk=meeting.pk)
     messages.success(request, f"The meeting is cancelled; {count} guest(s) will be told.")
     return redirect("invitations:meeting", pk=meeting.pk)
 

@@ -29,6 +29,7 @@ from .models import (
     Question,
     Section,
 )
+from .signals import meeting_cancelled, meeting_changed
 
 Status = Meeting.Status
 
@@ -40,9 +41,6 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     Status.CLOSED: (),
     Status.CANCELLED: (),
 }
-
-# Fields whose change must reach guests who already hold an invitation (.ics SEQUENCE).
-_CALENDAR_FIELDS = ("starts_at", "ends_at", "time_zone", "place", "video_link", "title")
 
 MEETING_FIELDS = (
     "title",
@@ -142,23 +140,25 @@ def meeting_update(
     co_owners: Iterable | None = None,
     facilitators: Iterable | None = None,
     internal_attendees: Iterable | None = None,
+    by=None,
     **fields,
 ) -> Meeting:
-    """Change a meeting's details. A change of time or place on an invited meeting
-    raises its calendar sequence so that updated invitations replace the old ones."""
+    """Change a meeting's details.
+
+    Sends `signals.meeting_changed` (inside this transaction) with the names of the
+    fields that changed; the invitations app then sends guests who hold an invitation
+    an update when the time, place or video link changed, raising the calendar
+    sequence (it owns that sequence: one increment per update sent)."""
     _require_editable(meeting)
     unknown = set(fields) - set(MEETING_FIELDS)
     if unknown:
         raise TypeError(f"unknown meeting fields: {sorted(unknown)}")
-    calendar_changed = any(
-        name in fields and getattr(meeting, name) != fields[name] for name in _CALENDAR_FIELDS
-    )
+    changed = {name for name, value in fields.items() if getattr(meeting, name) != value}
     for name, value in fields.items():
         setattr(meeting, name, value)
-    if owner is not None:
+    if owner is not None and owner != meeting.owner:
         meeting.owner = owner
-    if calendar_changed and meeting.status == Status.INVITED:
-        meeting.ics_sequence += 1
+        changed.add("owner")
     meeting.full_clean()
     meeting.save()
     if co_owners is not None:
@@ -167,6 +167,8 @@ def meeting_update(
         meeting.facilitators.set(facilitators)
     if internal_attendees is not None:
         meeting.internal_attendees.set(internal_attendees)
+    if changed:
+        meeting_changed.send(sender=Meeting, meeting=meeting, changed=frozenset(changed), by=by)
     return meeting
 
 
@@ -221,6 +223,9 @@ def meeting_transition(*, meeting: Meeting, to: str, by) -> Meeting:
     locked.status = to
     locked.save(update_fields=["status", "updated_at"])
     meeting.status = to
+    if to == Status.CANCELLED:
+        # Guests who hold an invitation get a cancellation (invitations app).
+        meeting_cancelled.send(sender=Meeting, meeting=locked, by=by)
     return locked
 
 

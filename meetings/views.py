@@ -192,6 +192,7 @@ def meeting_edit(request, pk):
                 co_owners=data["co_owners"],
                 facilitators=data["facilitators"],
                 internal_attendees=data["internal_attendees"],
+                by=request.user,
                 **fields,
             )
         except ValidationError as exc:

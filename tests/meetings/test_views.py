@@ -13,6 +13,7 @@ from meetings.models import (
     Question,
     Section,
 )
+from meetings.signals import meeting_changed
 from tests.factories import (
     AgendaItemFactory,
     BookingFactory,
@@ -91,16 +92,32 @@ def test_country_outside_the_region_is_explained(client):
     assert not Meeting.objects.exists()
 
 
-def test_editing_an_invited_meetings_time_raises_its_calendar_sequence(client):
-    meeting = MeetingFactory(status=Meeting.Status.INVITED)
-    client.force_login(meeting.owner)
-    response = client.post(
-        reverse("meetings:edit", args=[meeting.pk]),
-        meeting_data(meeting.region, title=meeting.title, time_zone="Europe/London"),
-    )
+def test_editing_a_meeting_announces_what_changed_and_by_whom(client):
+    # Meetings owns no mail: it tells whoever listens (invitations sends the update and
+    # raises the calendar sequence; see tests/invitations/test_meeting_changes.py).
+    meeting = MeetingFactory(status=Meeting.Status.INVITED, title="December leadership meeting")
+    heard = []
+
+    def listener(sender, **kwargs):
+        heard.append(kwargs)
+
+    meeting_changed.connect(listener)
+    try:
+        client.force_login(meeting.owner)
+        response = client.post(
+            reverse("meetings:edit", args=[meeting.pk]),
+            meeting_data(meeting.region, title=meeting.title, time_zone="Europe/Paris"),
+        )
+    finally:
+        meeting_changed.disconnect(listener)
     assert response.status_code == 302
+    assert len(heard) == 1
+    assert {"starts_at", "time_zone", "place"} <= heard[0]["changed"]
+    assert "title" not in heard[0]["changed"]
+    assert heard[0]["by"] == meeting.owner
+    assert heard[0]["meeting"].time_zone == "Europe/Paris"
     meeting.refresh_from_db()
-    assert meeting.ics_sequence == 1
+    assert meeting.ics_sequence == 0  # no guest holds an invitation from Open Chair
 
 
 def agenda(meeting, n=3):

@@ -1,0 +1,17 @@
+"""Signals other apps listen to, so meetings never has to know about them.
+
+Both are sent inside the transaction of the change, so a receiver's writes (queued
+mail, for instance) commit or roll back with it.
+"""
+
+from django.dispatch import Signal
+
+# Sent by `services.meeting_update` when a meeting's details were saved, with `meeting`
+# (as saved), `changed` (the names of the fields whose value changed) and `by` (the user,
+# or None). Guests who hold an invitation are told by the invitations app.
+meeting_changed = Signal()
+
+# Sent by `services.meeting_transition` when a meeting is cancelled, with `meeting`
+# (status cancelled) and `by`. Sent once per meeting: a cancelled meeting cannot be
+# cancelled again.
+meeting_cancelled = Signal()
