@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Replace
 from django.utils import timezone
 
 from .models import OutboxMail, encode_attachments
@@ -330,6 +331,49 @@ def outbox_opt_out(*, email: str) -> int:
         last_error="The recipient opted out of this kind of mail.",
         updated_at=now,
     )
+
+
+ERASED_REASON = "The recipient's contact details were erased at their request."
+ERASED_MARK = "[erased]"
+
+
+def outbox_forget_recipient(*, email: str, name: str = "") -> tuple[int, int]:
+    """Erase a person from the outbox (their contact was erased; see `receivers`).
+
+    Mail to them that has not gone out (queued, scheduled, being sent, failed) is
+    withdrawn: "not sent" with the reason, never sent or retried later. On every row
+    to them, sent ones included, the address, the bodies and the attachments (the .ics
+    names them) are cleared, and their address and name are cut out of the subject and
+    the last error (an SMTP refusal quotes the address). The delivery key, kind,
+    meeting, status and times stay, so a mail already sent is still never sent again
+    and the counts stay right. Returns (withdrawn, scrubbed).
+    """
+    email = (email or "").strip()
+    if not email:
+        return 0, 0
+    now = timezone.now()
+    rows = OutboxMail.objects.filter(recipient__iexact=email)
+    withdrawn = rows.filter(
+        status__in=[
+            OutboxMail.Status.QUEUED,
+            OutboxMail.Status.SENDING,
+            OutboxMail.Status.FAILED,
+        ]
+    ).update(status=OutboxMail.Status.SKIPPED, last_error=ERASED_REASON, updated_at=now)
+    subject_expr, error_expr = F("subject"), F("last_error")
+    for personal in {email, name.strip()} - {""}:
+        subject_expr = Replace(subject_expr, Value(personal), Value(ERASED_MARK))
+        error_expr = Replace(error_expr, Value(personal), Value(ERASED_MARK))
+    scrubbed = rows.update(
+        recipient="",
+        subject=subject_expr,
+        text_body="",
+        html_body="",
+        attachments=[],
+        last_error=error_expr,
+        updated_at=now,
+    )
+    return withdrawn, scrubbed
 
 
 def outbox_preview(*, mail: OutboxMail) -> tuple[OutboxMail, str, str]:
