@@ -6,7 +6,7 @@ with a temporary upload. The largest legitimate body is a CSV import (MAX_IMPORT
 """
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
 
 
@@ -22,3 +22,35 @@ class RequestBodyLimitMiddleware:
         if length > settings.MAX_REQUEST_BYTES:
             return HttpResponse(render_to_string("413.html"), status=413)
         return self.get_response(request)
+
+
+class QueryStringGuardMiddleware:
+    """A NUL byte in the query string is refused with a 400 page before any view reads it.
+
+    PostgreSQL cannot store or compare text containing NUL (``\\x00``), so a search box or
+    filter that passes ``request.GET`` to a query would raise and answer 500. Form fields
+    reject NUL already (Django's ProhibitNullCharactersValidator); this guards the views
+    that read ``request.GET`` directly (pagination, sort, filters), all in one place.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _has_nul(request.GET):
+            return HttpResponseBadRequest(
+                render_to_string(
+                    "400.html",
+                    {
+                        "reason": "The address contains a character that is not allowed "
+                        "(a NUL byte). Remove it from the search or filter and try again."
+                    },
+                )
+            )
+        return self.get_response(request)
+
+
+def _has_nul(query) -> bool:
+    return any(
+        "\x00" in key or any("\x00" in value for value in values) for key, values in query.lists()
+    )

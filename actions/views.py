@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.params import query_int
 from accounts.ratelimits import rate_limit
 from customers.models import Region
 from feedback.models import FeedbackItem
@@ -44,13 +45,6 @@ def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-def _int_or_none(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 # --- Actions -----------------------------------------------------------------------------
 
 PER_PAGE = 50
@@ -65,8 +59,8 @@ def _action_list(request, scope):
     _require(request, "actions.view_action_list")
     today = timezone.localdate()
     status = request.GET.get("status", "")
-    region = Region.objects.filter(pk=_int_or_none(request.GET.get("region"))).first()
-    meeting = Meeting.objects.filter(pk=_int_or_none(request.GET.get("meeting"))).first()
+    region = Region.objects.filter(pk=query_int(request.GET.get("region"))).first()
+    meeting = Meeting.objects.filter(pk=query_int(request.GET.get("meeting"))).first()
     if scope == "mine":
         qs = selectors.actions_mine(user=request.user)
         status = status or "active"
@@ -148,12 +142,12 @@ def action_create(request):
     if request.GET.get("feedback") or request.POST.get("feedback"):
         feedback_item = get_object_or_404(
             FeedbackItem.objects.select_related("meeting"),
-            pk=_int_or_none(request.GET.get("feedback") or request.POST.get("feedback")),
+            pk=query_int(request.GET.get("feedback") or request.POST.get("feedback")),
         )
         meeting = feedback_item.meeting
     elif request.GET.get("meeting") or request.POST.get("meeting"):
         meeting = get_object_or_404(
-            Meeting, pk=_int_or_none(request.GET.get("meeting") or request.POST.get("meeting"))
+            Meeting, pk=query_int(request.GET.get("meeting") or request.POST.get("meeting"))
         )
     initial = {"owner": request.user.pk}
     if feedback_item is not None:
@@ -578,8 +572,8 @@ def charter_diff(request, pk):
     if len(versions) < 2:
         messages.info(request, "This charter has only one version: nothing to compare yet.")
         return redirect("actions:charter_detail", charter.pk)
-    new = by_number.get(_int_or_none(request.GET.get("new"))) or versions[0]
-    old = by_number.get(_int_or_none(request.GET.get("old"))) or next(
+    new = by_number.get(query_int(request.GET.get("new"))) or versions[0]
+    old = by_number.get(query_int(request.GET.get("old"))) or next(
         (v for v in versions if v.number < new.number), versions[-1]
     )
     rows = selectors.charter_versions_diff(old=old, new=new)
@@ -651,7 +645,7 @@ def charter_heard(request, pk):
     if request.method == "POST":
         feedback_item = (
             selectors.expectations_to_link(charter=charter)
-            .filter(pk=_int_or_none(request.POST.get("feedback_item")))
+            .filter(pk=query_int(request.POST.get("feedback_item")))
             .first()
         )
         if feedback_item is None:
@@ -715,7 +709,7 @@ def measure_add(request, item_pk):
 def measure_record(request, pk):
     measure = _measure_for(request, pk)
     form = MeasureValueForm(request.POST)
-    version_pk = _int_or_none(request.POST.get("version"))
+    version_pk = query_int(request.POST.get("version"))
     target = (
         reverse("actions:charter_version", args=[version_pk])
         if version_pk

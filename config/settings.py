@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "accounts.outage.DatabaseOutageMiddleware",
     # Refuses bodies over MAX_REQUEST_BYTES (413) before anything reads them.
     "accounts.security.RequestBodyLimitMiddleware",
+    # Refuses a NUL byte in the query string (400) before a filter hands it to PostgreSQL.
+    "accounts.security.QueryStringGuardMiddleware",
     # A view over its rate limit (accounts/ratelimits.py) answers RATELIMIT_VIEW's 429.
     "django_ratelimit.middleware.RatelimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.params import query_int
 from accounts.ratelimits import rate_limit
 from meetings.models import Booking, Meeting
 
@@ -70,10 +71,8 @@ def meeting_invitations(request, pk: int):
         )
     overview = invitation_overview(meeting=meeting)
     preview_booking = None
-    if request.GET.get("guest", "").isdigit():
-        preview_booking = next(
-            (b for b in overview["bookings"] if b.pk == int(request.GET["guest"])), None
-        )
+    if (guest_pk := query_int(request.GET.get("guest"))) is not None:
+        preview_booking = next((b for b in overview["bookings"] if b.pk == guest_pk), None)
     mailable = [b for b in overview["bookings"] if b.contact.email and not b.contact.is_erased]
     preview_booking = preview_booking or (mailable[0] if mailable else None)
     preview = None

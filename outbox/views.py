@@ -8,6 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.params import query_int
 from accounts.ratelimits import rate_limit
 from meetings.models import Meeting
 
@@ -33,8 +34,8 @@ def mail_list(request):
         raise PermissionDenied
     mails = outbox_visible_to(user=request.user)
     meeting = None
-    if request.GET.get("meeting", "").isdigit():
-        meeting = Meeting.objects.filter(pk=request.GET["meeting"]).first()
+    if (meeting_pk := query_int(request.GET.get("meeting"))) is not None:
+        meeting = Meeting.objects.filter(pk=meeting_pk).first()
         if meeting is None or not request.user.has_perm("outbox.view_meeting_mail", meeting):
             raise Http404
         mails = mails.filter(meeting=meeting)
