@@ -176,12 +176,12 @@ def _blank_kind(values: dict) -> dict:
 def _meeting_signals(organisations: dict[int, frozenset[int]], threshold: int):
     """Per meeting (not cancelled): guest organisations, what guests said, likely kind.
 
-    The likely kind is feedback.selectors.meeting_kind_suggestions' (the rule the meeting
-    page shows); a held meeting with nothing captured at all is a likely Advertisement.
+    The likely kind is feedback.selectors.meeting_kind_suggestions' (the one rule the
+    meeting and capture pages show; a held meeting with nothing captured is a likely
+    Advertisement there too).
     """
     from meetings.models import Meeting
 
-    held = {Meeting.Status.HELD, Meeting.Status.CLOSED}
     signals = []
     meetings = (
         Meeting.objects.exclude(status=Meeting.Status.CANCELLED)
@@ -191,15 +191,14 @@ def _meeting_signals(organisations: dict[int, frozenset[int]], threshold: int):
     rows = list(meetings.iterator(chunk_size=20_000))
     said = {}
     for start in range(0, len(rows), 5000):
-        said.update(meeting_kind_suggestions([r[0] for r in rows[start : start + 5000]]))
+        chunk = rows[start : start + 5000]
+        said.update(
+            meeting_kind_suggestions([r[0] for r in chunk], statuses={r[0]: r[6] for r in chunk})
+        )
     flagged = set(MeetingSignal.Kind.values)
-    for meeting_id, starts_at, region_id, country, type_, kind, status in rows:
+    for meeting_id, starts_at, region_id, country, type_, kind, _status in rows:
         found = said.get(meeting_id)
-        suggestion = ""
-        if found is not None:
-            suggestion = found.kind if found.kind in flagged else ""
-        elif status in held:  # held, and nothing captured at all
-            suggestion = MeetingSignal.Kind.ADVERTISEMENT
+        suggestion = found.kind if found is not None and found.kind in flagged else ""
         orgs = organisations.get(meeting_id, frozenset())
         safe = len(orgs) >= threshold
         signals.append(

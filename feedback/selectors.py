@@ -174,6 +174,8 @@ class KindSuggestion:
     from_guests: int
 
 
+# A meeting that has taken place: nothing captured there means nothing heard from guests.
+HELD_STATUSES = frozenset({Meeting.Status.HELD, Meeting.Status.CLOSED})
 # "Almost nothing from the guests": fewer than this many items, or this share of all items.
 ADVERTISEMENT_MAX_GUEST_ITEMS = 2
 ADVERTISEMENT_MAX_GUEST_SHARE = 0.2
@@ -219,44 +221,63 @@ def meeting_kind_suggestion(meeting: Meeting) -> KindSuggestion | None:
     """Suggest War / Advertisement / Love-In / 4F from what was captured, or None.
 
     - likely Advertisement: the guests contributed almost nothing (at most
-      two items, or under a fifth of everything captured);
+      two items, or under a fifth of everything captured), or nothing at all was
+      captured at a meeting that has been held;
     - likely Love-In: at least three guest items, all praise or positive, with no
       concern, idea, expectation or negative sentiment among them;
     - likely War: at least 60 % of guest items negative, with concerns outnumbering
       praise three to one;
     - otherwise likely 4F.
-    One query. The facilitator's own rating always wins; this is a second opinion.
+    None while nothing was captured at a meeting not held yet. One query. The
+    facilitator's own rating always wins; this is a second opinion.
     """
     counts = FeedbackItem.objects.filter(meeting=meeting).aggregate(**_kind_counts())
-    return _suggest(counts)
+    return suggest_kind(counts, held=meeting.status in HELD_STATUSES)
 
 
-def meeting_kind_suggestions(meeting_ids) -> dict[int, KindSuggestion]:
+def meeting_kind_suggestions(meeting_ids, *, statuses=None) -> dict[int, KindSuggestion]:
     """The same suggestion for many meetings in one query (for lists and the dashboard).
 
-    Meetings with nothing captured are absent from the result."""
+    `statuses` ({meeting id: status}) lets a held meeting with nothing captured be
+    suggested as an Advertisement, as `meeting_kind_suggestion` does; without it, and
+    for meetings not held, those with nothing captured are absent from the result."""
+    meeting_ids = list(meeting_ids)
     rows = (
-        FeedbackItem.objects.filter(meeting_id__in=list(meeting_ids))
+        FeedbackItem.objects.filter(meeting_id__in=meeting_ids)
         .order_by()
         .values("meeting_id")
         .annotate(**_kind_counts())
     )
+    empty = dict.fromkeys(_kind_counts(), 0)
+    counts = dict.fromkeys(meeting_ids, empty)
+    counts.update((row["meeting_id"], row) for row in rows)
+    statuses = statuses or {}
     suggestions = {}
-    for row in rows:
-        suggestion = _suggest(row)
+    for meeting_id, row in counts.items():
+        suggestion = suggest_kind(row, held=statuses.get(meeting_id) in HELD_STATUSES)
         if suggestion is not None:
-            suggestions[row["meeting_id"]] = suggestion
+            suggestions[meeting_id] = suggestion
     return suggestions
 
 
-def _suggest(counts: dict) -> KindSuggestion | None:
+def suggest_kind(counts: dict, *, held: bool = False) -> KindSuggestion | None:
+    """The rule itself, on a meeting's counts (`_kind_counts`): the one home of it.
+
+    `held`: the meeting has taken place (held or closed), so that nothing captured
+    means the guests said nothing."""
     total, guests = counts["total"], counts["guest"]
-    if total == 0:
-        return None
     labels = dict(Meeting.Kind.choices)
 
     def suggest(kind: str, reason: str) -> KindSuggestion:
         return KindSuggestion(kind, labels[kind], reason, total, guests)
+
+    if total == 0:
+        if not held:
+            return None
+        return suggest(
+            Meeting.Kind.ADVERTISEMENT,
+            "Nothing was captured: the guests contributed nothing that was written down.",
+        )
 
     if guests <= ADVERTISEMENT_MAX_GUEST_ITEMS or guests / total < ADVERTISEMENT_MAX_GUEST_SHARE:
         return suggest(

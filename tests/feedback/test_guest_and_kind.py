@@ -160,6 +160,21 @@ def test_suggestions_for_many_meetings_in_one_query(db, django_assert_num_querie
     assert suggestions[love_in.pk] == meeting_kind_suggestion(love_in)
 
 
+def test_a_held_meeting_with_nothing_captured_is_a_likely_advertisement(db):
+    from feedback.selectors import meeting_kind_suggestions
+
+    held = MeetingFactory(status=Meeting.Status.HELD)
+    upcoming = MeetingFactory(status=Meeting.Status.INVITED)
+    suggestion = meeting_kind_suggestion(held)
+    assert (suggestion.kind, suggestion.total, suggestion.from_guests) == ("advertisement", 0, 0)
+    assert meeting_kind_suggestion(upcoming) is None
+    statuses = {held.pk: held.status, upcoming.pk: upcoming.status}
+    many = meeting_kind_suggestions([held.pk, upcoming.pk], statuses=statuses)
+    assert many == {held.pk: suggestion}
+    # Without the statuses, nothing captured means no suggestion.
+    assert meeting_kind_suggestions([held.pk, upcoming.pk]) == {}
+
+
 def test_facilitator_home_page_links_to_the_capture_page(client, running):
     client.force_login(running.facilitator)
     page = client.get(reverse("home_facilitator")).content.decode()
