@@ -299,6 +299,12 @@ def cancellations_send(*, meeting: Meeting) -> int:
     went out gets a cancellation with a METHOD:CANCEL .ics (SEQUENCE one higher), so
     their calendar removes the event; waiting invitations, updates, reminders and
     thank-yous are withdrawn. Returns how many cancellations were queued.
+
+    An invitation a worker is sending at this very moment holds its row lock: the
+    withdrawal waits for it (PostgreSQL re-reads the row once the worker commits), so
+    an invitation that went out is answered by a cancellation, and one that was only
+    claimed, or whose send failed, is withdrawn and never goes out after the
+    cancellation.
     """
     now = timezone.now()
     Meeting.objects.filter(pk=meeting.pk).update(ics_sequence=F("ics_sequence") + 1)
@@ -306,7 +312,7 @@ def cancellations_send(*, meeting: Meeting) -> int:
     MeetingInvitation.objects.filter(meeting=meeting).update(cancelled_at=now)
     OutboxMail.objects.filter(
         meeting=meeting,
-        status=OutboxMail.Status.QUEUED,
+        status__in=[OutboxMail.Status.QUEUED, OutboxMail.Status.SENDING],
         kind__in=[
             OutboxMail.Kind.REMINDER,
             OutboxMail.Kind.THANK_YOU,

@@ -7,6 +7,7 @@ task is handed to Celery with `transaction.on_commit`, and scheduled rows (a fut
 """
 
 import logging
+import re
 import smtplib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -14,8 +15,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, Value
-from django.db.models.functions import Replace
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import OutboxMail, encode_attachments
@@ -337,6 +337,7 @@ ERASED_REASON = "The recipient's contact details were erased at their request."
 ERASED_MARK = "[erased]"
 
 
+@transaction.atomic
 def outbox_forget_recipient(*, email: str, name: str = "") -> tuple[int, int]:
     """Erase a person from the outbox (their contact was erased; see `receivers`).
 
@@ -360,19 +361,21 @@ def outbox_forget_recipient(*, email: str, name: str = "") -> tuple[int, int]:
             OutboxMail.Status.FAILED,
         ]
     ).update(status=OutboxMail.Status.SKIPPED, last_error=ERASED_REASON, updated_at=now)
-    subject_expr, error_expr = F("subject"), F("last_error")
-    for personal in {email, name.strip()} - {""}:
-        subject_expr = Replace(subject_expr, Value(personal), Value(ERASED_MARK))
-        error_expr = Replace(error_expr, Value(personal), Value(ERASED_MARK))
-    scrubbed = rows.update(
-        recipient="",
-        subject=subject_expr,
-        text_body="",
-        html_body="",
-        attachments=[],
-        last_error=error_expr,
-        updated_at=now,
-    )
+    personal = sorted({email, name.strip()} - {""}, key=len, reverse=True)
+    # Whole words, any case: "ADA LOVELACE" goes, "Adamant" stays.
+    pattern = re.compile("|".join(rf"(?<!\w){re.escape(p)}(?!\w)" for p in personal), re.IGNORECASE)
+    scrubbed = 0
+    for mail in list(rows.only("pk", "subject", "last_error")):
+        OutboxMail.objects.filter(pk=mail.pk).update(
+            recipient="",
+            subject=pattern.sub(ERASED_MARK, mail.subject),
+            text_body="",
+            html_body="",
+            attachments=[],
+            last_error=pattern.sub(ERASED_MARK, mail.last_error),
+            updated_at=now,
+        )
+        scrubbed += 1
     return withdrawn, scrubbed
 
 

@@ -112,3 +112,28 @@ def test_outbox_page_shows_an_erased_contact_without_their_details(client, ada):
     assert ADA_MAIL not in detail
     assert ADA not in detail
     assert "erased at their request" in detail
+
+
+def test_erasure_cuts_the_name_out_in_any_case_but_not_out_of_other_words(ada):
+    mail = enqueue(
+        "update:ada",
+        subject="ADA LOVELACE: the Ada Lovelace Adamant review moved",
+    )
+    # Sent on a second try; the first refusal quoted the address in capitals.
+    OutboxMail.objects.filter(pk=mail.pk).update(
+        status=OutboxMail.Status.SENT, last_error=f"451 <{ADA_MAIL.upper()}> try later"
+    )
+    annual = enqueue(
+        "invitation:ann",
+        recipient="ann@customer.example",
+        subject="Annual review with Ann",
+    )
+
+    contact_erase(contact=ada)
+
+    mail.refresh_from_db()
+    assert mail.subject == "[erased]: the [erased] Adamant review moved"
+    assert mail.last_error == "451 <[erased]> try later"
+    assert mail.status == OutboxMail.Status.SENT
+    annual.refresh_from_db()
+    assert annual.subject == "Annual review with Ann"  # someone else's mail is untouched
