@@ -220,9 +220,12 @@ def rhythm(*, months: list[dt.date], user) -> list[RhythmRow]:
     first = months[0]
     last = months[-1]
     end = dt.date(last.year + (last.month == 12), last.month % 12 + 1, 1)
+    # A meeting belongs to the month of its own calendar (a 07:00 meeting in Tokyo on
+    # 1 April is an April meeting, though it is still March in London): fetch a day
+    # either side of the range, then sort by the meeting's local date.
     tz = timezone.get_current_timezone()
-    start_at = dt.datetime(first.year, first.month, 1, tzinfo=tz)
-    end_at = dt.datetime(end.year, end.month, 1, tzinfo=tz)
+    start_at = dt.datetime(first.year, first.month, 1, tzinfo=tz) - dt.timedelta(days=1)
+    end_at = dt.datetime(end.year, end.month, 1, tzinfo=tz) + dt.timedelta(days=1)
     meetings = list(
         meetings_visible_to(user=user)
         .filter(starts_at__gte=start_at, starts_at__lt=end_at)
@@ -239,7 +242,7 @@ def rhythm(*, months: list[dt.date], user) -> list[RhythmRow]:
     index = {(m.year, m.month): n for n, m in enumerate(months)}
     grid: dict[str, list[list[Meeting]]] = {code: [[] for _ in months] for code in countries}
     for meeting in meetings:
-        local = timezone.localtime(meeting.starts_at, tz)
+        local = meeting.starts_at.astimezone(zoneinfo.ZoneInfo(meeting.time_zone))
         n = index.get((local.year, local.month))
         if n is not None:
             grid[meeting.country.code][n].append(meeting)

@@ -484,3 +484,47 @@ def test_draft_page_says_what_is_missing_before_inviting(client):
         "Before inviting: book at least one guest; add a place or a video link and the "
         "objectives and an agenda." in html
     )
+
+
+def test_rhythm_counts_a_meeting_in_the_month_of_its_own_calendar():
+    """Not the server's: 07:00 on 1 April in Tokyo is still March in London, and
+    21:00 on 31 March in New York is already April there."""
+    from zoneinfo import ZoneInfo
+
+    from meetings.selectors import rhythm, rhythm_months
+
+    region = RegionFactory(countries=["JP", "US"])
+    tokyo = MeetingFactory(
+        region=region,
+        country="JP",
+        time_zone="Asia/Tokyo",
+        starts_at=dt.datetime(2027, 4, 1, 7, 0, tzinfo=ZoneInfo("Asia/Tokyo")),
+        ends_at=dt.datetime(2027, 4, 1, 9, 0, tzinfo=ZoneInfo("Asia/Tokyo")),
+    )
+    new_york = MeetingFactory(
+        region=region,
+        country="US",
+        time_zone="America/New_York",
+        starts_at=dt.datetime(2027, 3, 31, 21, 0, tzinfo=ZoneInfo("America/New_York")),
+        ends_at=dt.datetime(2027, 3, 31, 22, 0, tzinfo=ZoneInfo("America/New_York")),
+    )
+    rows = {
+        row.country.code: [cell.meetings for cell in row.cells]
+        for row in rhythm(months=rhythm_months(start=dt.date(2027, 3, 1), count=2), user=leader())
+    }
+    assert rows["JP"] == [[], [tokyo]]
+    assert rows["US"] == [[new_york], []]
+
+
+def test_leader_home_gives_each_meeting_its_own_time_zone(client, settings):
+    from zoneinfo import ZoneInfo
+
+    settings.TIME_ZONE = "Europe/London"
+    start = dt.datetime(2031, 5, 6, 9, 30, tzinfo=ZoneInfo("America/New_York"))
+    meeting = MeetingFactory(
+        time_zone="America/New_York", starts_at=start, ends_at=start + dt.timedelta(hours=2)
+    )
+    client.force_login(meeting.owner)
+    html = client.get(reverse("home_leader")).content.decode()
+    assert "Tue 6 May 2031, 09:30–11:30 (America/New_York)" in html
+    assert "14:30 BST" not in html  # the server's zone is nobody's
