@@ -72,14 +72,21 @@ def invitation_send(*, meeting: Meeting, user, personal_message: str | None = No
 
     Guests already invited are not invited twice (the delivery key), so sending again
     after booking another guest reaches only the new one. Moves a draft meeting to
-    "invited" and schedules its reminders and thank-yous. Returns how many invitations
-    were new.
+    "invited" through `meetings.services.meeting_transition` (ValidationError when it
+    lacks a guest, a place or link, objectives or an agenda) and schedules its reminders
+    and thank-yous. Returns how many invitations were new.
     """
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError("This meeting is cancelled; no invitation can be sent.")
     if meeting.starts_at <= timezone.now():
         raise ValidationError("This meeting has already started.")
+    if meeting.status == Meeting.Status.DRAFT:
+        # The first invitation is the meeting's move to "invited", with its checks: a
+        # guest, a place or link, the objectives and an agenda (the formal invitation).
+        from meetings.services import meeting_transition
+
+        meeting_transition(meeting=meeting, to=Meeting.Status.INVITED, by=user)
     invitation = invitation_for(meeting)
     if personal_message is not None:
         invitation.personal_message = personal_message
@@ -109,9 +116,6 @@ def invitation_send(*, meeting: Meeting, user, personal_message: str | None = No
             **_placeholder(meeting, "invitation", booking.contact.name),
         )
         new += 1
-    Meeting.objects.filter(pk=meeting.pk, status=Meeting.Status.DRAFT).update(
-        status=Meeting.Status.INVITED, updated_at=timezone.now()
-    )
     reminders_schedule(meetings=[meeting])
     return new
 

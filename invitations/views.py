@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.params import query_int
 from accounts.ratelimits import rate_limit
 from meetings.models import Booking, Meeting
+from meetings.services import meeting_invite_missing
 
 from .forms import CancelForm, ComposeForm, RecordAnswerForm, RsvpForm
 from .mail import CHATHAM_SENTENCE, agenda_for, render_meeting_mail
@@ -90,6 +91,11 @@ def meeting_invitations(request, pk: int):
         "has_started": meeting.starts_at <= timezone.now(),
         "can_cancel": request.user.has_perm("invitations.cancel_meeting", meeting),
         "time_lines": meeting_time_lines(meeting),
+        "invite_missing": (
+            meeting_invite_missing(meeting=meeting)
+            if meeting.status == Meeting.Status.DRAFT
+            else []
+        ),
         **overview,
     }
     return render(request, "invitations/meeting.html", context)

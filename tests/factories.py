@@ -118,6 +118,15 @@ class MeetingFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             self.facilitators.set(extracted)
 
+    @factory.post_generation
+    def agenda(self, create, extracted, **kwargs):
+        """`MeetingFactory(agenda=True)`: a meeting ready to invite to (the invitation
+        carries its agenda)."""
+        if create and extracted:
+            AgendaItem.objects.create(
+                meeting=self, section=Section.CUSTOMER, title="Voice of the customer", minutes=45
+            )
+
 
 class AgendaItemFactory(factory.django.DjangoModelFactory):
     class Meta:

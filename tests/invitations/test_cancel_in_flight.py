@@ -38,7 +38,7 @@ def invitation_row(booking) -> OutboxMail:
 def test_an_invitation_claimed_by_a_dead_worker_is_withdrawn_not_cancelled(
     django_capture_on_commit_callbacks,
 ):
-    meeting = MeetingFactory()
+    meeting = MeetingFactory(agenda=True)
     sent_to, claimed_for = book_two(meeting)
     invitation_send(meeting=meeting, user=meeting.owner)  # queued, not yet handed over
     outbox_deliver(mail_id=invitation_row(sent_to).pk)
@@ -67,7 +67,7 @@ def test_an_invitation_being_sent_during_the_cancellation_is_followed_by_a_cance
         missing("row locks between two connections need PostgreSQL (set DATABASE_URL)")
     # Mail is handed to the worker by hand below, not on commit.
     monkeypatch.setattr("outbox.services._schedule_send", lambda ids: None)
-    meeting = MeetingFactory()
+    meeting = MeetingFactory(agenda=True)
     booking, _queued = book_two(meeting)
     invitation_send(meeting=meeting, user=meeting.owner)
     mail_id = invitation_row(booking).pk

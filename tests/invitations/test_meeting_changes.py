@@ -34,6 +34,7 @@ def frozen():
 @pytest.fixture
 def meeting(frozen):
     return MeetingFactory(
+        agenda=True,
         starts_at=START,
         ends_at=START + dt.timedelta(hours=3),
         title="Spring leadership",

@@ -27,7 +27,9 @@ NOW = dt.datetime(2027, 3, 1, 9, 0, tzinfo=LONDON)
 
 
 def meeting_at(start: dt.datetime, **kwargs) -> Meeting:
-    return MeetingFactory(starts_at=start, ends_at=start + dt.timedelta(hours=3), **kwargs)
+    return MeetingFactory(
+        agenda=True, starts_at=start, ends_at=start + dt.timedelta(hours=3), **kwargs
+    )
 
 
 def send_all(callbacks_fixture):
@@ -338,7 +340,7 @@ def test_demo_seed_invites_upcoming_meetings_once(django_capture_on_commit_callb
 
     from invitations import demo
 
-    meeting = MeetingFactory()
+    meeting = MeetingFactory(agenda=True)
     BookingFactory(meeting=meeting)
     BookingFactory(meeting=meeting)
     with django_capture_on_commit_callbacks(execute=True):

@@ -28,7 +28,10 @@ def frozen():
 def meeting(frozen):
     start = dt.datetime(2027, 3, 20, 10, 0, tzinfo=LONDON)
     return MeetingFactory(
-        starts_at=start, ends_at=start + dt.timedelta(hours=3), title="Spring leadership"
+        agenda=True,
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=3),
+        title="Spring leadership",
     )
 
 
@@ -201,6 +204,30 @@ def test_leader_sends_invitations_from_the_page(
     mail = OutboxMail.objects.get(kind=OutboxMail.Kind.INVITATION)
     assert mail.status == OutboxMail.Status.SENT
     assert "Do join us." in mail.text_body
+
+
+def test_an_invitation_without_agenda_or_objectives_is_not_sent(
+    client, frozen, django_capture_on_commit_callbacks
+):
+    start = dt.datetime(2027, 3, 20, 10, 0, tzinfo=LONDON)
+    meeting = MeetingFactory(starts_at=start, ends_at=start + dt.timedelta(hours=3), objectives="")
+    BookingFactory(meeting=meeting)
+    client.force_login(meeting.owner)
+    url = reverse("invitations:meeting", args=[meeting.pk])
+    page = client.get(url).content.decode()
+    assert "Before inviting, add the objectives and an agenda" in page
+    assert "Send to 1 guest" not in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url,
+            {"action": "send", "personal_message": "Do join us.", "reminder_days": "7, 1"},
+            follow=True,
+        )
+    assert "Before inviting, add the objectives and an agenda." in response.content.decode()
+    assert not OutboxMail.objects.exists()
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.DRAFT
+    assert meeting.invitation.personal_message == "Do join us."  # what was typed is kept
 
 
 def test_bad_reminder_days_get_a_message_and_lose_the_message(client, meeting, guest):

@@ -62,7 +62,7 @@ def sink(tmp_path, settings, monkeypatch):
 def test_invitations_sent_while_redis_is_down_go_out_once_when_it_returns(
     private_broker, sink, postgres, tmp_path, caplog
 ):
-    meeting = MeetingFactory(title="Autumn leadership")
+    meeting = MeetingFactory(title="Autumn leadership", agenda=True)
     guests = [
         BookingFactory(meeting=meeting, contact=ContactFactory(email=f"guest{i}@customer.example"))
         for i in range(2)

@@ -32,6 +32,7 @@ def invited():
         hour=9, minute=30, second=0, microsecond=0
     )
     meeting = MeetingFactory(
+        agenda=True,
         owner=lena,
         title="France customer panel — spring",
         starts_at=start,
