@@ -30,14 +30,15 @@ DEFAULT_QUESTIONS: tuple[tuple[str, str], ...] = (
     ),
 )
 
-# The customer-first agenda (practice 6): section, title, minutes.
+# The customer-first agenda (practice 6): section, title, minutes. Every page and mail
+# shows an item's section beside its title, so titles do not repeat it.
 DEFAULT_AGENDA: tuple[tuple[str, str, int], ...] = (
     ("customer", "Voice of the customer: survey results and our guests' narratives", 45),
-    ("employees", "Employees: engagement and challenges", 20),
-    ("operations", "Operational processes: how we deliver", 20),
-    ("marketing", "Marketing: programmes and targeted customers", 15),
-    ("sales", "Sales: targeted customers and what other customers told us", 15),
-    ("finance", "Finance: the normal financial results", 15),
+    ("employees", "Engagement and challenges", 20),
+    ("operations", "How we deliver", 20),
+    ("marketing", "Programmes and targeted customers", 15),
+    ("sales", "Targeted customers, and what other customers told us", 15),
+    ("finance", "The normal financial results", 15),
     ("other", "Any other business", 10),
 )
 

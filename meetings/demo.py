@@ -28,7 +28,7 @@ DEMO_FACETS = ["Retail", "Wholesale", "Public sector"]
 OLD_ORDER_AGENDA = [
     (Section.OTHER, "Actions from last meeting", 15),
     (Section.FINANCE, "Financial results", 30),
-    (Section.OPERATIONS, "Operations: SLA dashboard", 25),
+    (Section.OPERATIONS, "SLA dashboard", 25),
     (Section.SALES, "Sales pipeline", 20),
     (Section.MARKETING, "Marketing programmes", 15),
     (Section.CUSTOMER, "Customer guest: how do you see us?", 40),
