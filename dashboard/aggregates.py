@@ -1,7 +1,8 @@
-"""The maintained aggregates: `FeedbackCube` and `MeetingSignal`, rebuilt by one service.
+"""The maintained aggregates: `FeedbackCube`, its roll-ups and `MeetingSignal`, rebuilt by one service.
 
-The dashboard never scans feedback items on a page view: it sums cube rows (a few
-thousand to a few hundred thousand, against millions of items) and reads the exact
+The dashboard never scans feedback items on a page view: it sums aggregate rows (a few
+thousand for the usual views, up to the whole cube only when two or more of country,
+meeting type, meeting kind and journey stage are combined) and reads the exact
 organisation sets of the few small rows. `cube_refresh()` rebuilds everything in one
 pass over the items; the Celery task `dashboard.refresh_aggregates` runs it on a beat
 schedule, after every theme recomputation, and when an executive asks for it.
@@ -10,6 +11,7 @@ schedule, after every theme recomputation, and when an executive asks for it.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 from collections import defaultdict
 
@@ -22,7 +24,14 @@ from feedback.models import FeedbackItem
 from feedback.selectors import meeting_kind_suggestions
 from meetings.models import Booking
 
-from .models import CubeState, FeedbackCube, FeedbackMonthly, Highlight, MeetingSignal
+from .models import (
+    CubeState,
+    FeedbackByDimension,
+    FeedbackCube,
+    FeedbackMonthly,
+    Highlight,
+    MeetingSignal,
+)
 from .suppression import counted_booking_q, min_organisations
 
 REFRESH_LOCK = 80_08  # any constant: identifies the dashboard refresh among advisory locks
@@ -99,21 +108,22 @@ def cube_refresh() -> CubeState:
             cell[2] |= orgs
             if len(cell[2]) >= threshold:
                 cell[1], cell[2] = True, None
-    monthly: dict[tuple, list] = {}
-    for key, (n, safe, orgs) in cells.items():
-        short = (key[0], key[1], key[5], key[6], key[7], key[9])
-        cell = monthly.get(short)
-        if cell is None:
-            monthly[short] = [n, safe, None if safe else set(orgs)]
-            continue
-        cell[0] += n
-        if not cell[1]:
-            if safe:
-                cell[1], cell[2] = True, None
-            else:
-                cell[2] |= orgs
-                if len(cell[2]) >= threshold:
-                    cell[1], cell[2] = True, None
+    monthly = _roll_up(
+        cells, lambda key: (key[0], key[1], key[5], key[6], key[7], key[9]), threshold
+    )
+    by_dimension: dict[tuple, list] = {}
+    for dimension, position in BY_DIMENSION.items():
+        by_dimension.update(
+            _roll_up(
+                cells,
+                lambda key, d=dimension, p=position: (
+                    None
+                    if key[p] is None or key[p] == ""
+                    else (d, str(key[p]), key[0], key[1], key[5], key[6], key[7], key[9])
+                ),
+                threshold,
+            )
+        )
     signals = _meeting_signals(organisations, threshold)
     from meetings.models import Meeting
 
@@ -125,8 +135,10 @@ def cube_refresh() -> CubeState:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REFRESH_LOCK])
         FeedbackCube.objects.all().delete()
         FeedbackMonthly.objects.all().delete()
+        FeedbackByDimension.objects.all().delete()
         _bulk_insert(FeedbackCube, CUBE_FIELDS, cells)
         _bulk_insert(FeedbackMonthly, MONTHLY_FIELDS, monthly)
+        _bulk_insert(FeedbackByDimension, BY_DIMENSION_FIELDS, by_dimension)
         MeetingSignal.objects.all().delete()
         MeetingSignal.objects.bulk_create(signals, batch_size=5000)
         # Meetings get rated after the themes were computed: keep the filter true.
@@ -142,9 +154,59 @@ def cube_refresh() -> CubeState:
 
 
 MONTHLY_FIELDS = ("month", "region_id", "section", "kind", "sentiment", "theme_id")
+# The cube's dimensions that get their own roll-up, and their position in a cube key.
+BY_DIMENSION = {
+    FeedbackByDimension.Dimension.COUNTRY.value: CUBE_FIELDS.index("country"),
+    FeedbackByDimension.Dimension.MEETING_TYPE.value: CUBE_FIELDS.index("meeting_type"),
+    FeedbackByDimension.Dimension.MEETING_KIND.value: CUBE_FIELDS.index("meeting_kind"),
+    FeedbackByDimension.Dimension.STAGE.value: CUBE_FIELDS.index("stage_id"),
+}
+BY_DIMENSION_FIELDS = ("dimension", "value", *MONTHLY_FIELDS)
+
+
+def _roll_up(cells: dict[tuple, list], project, threshold: int) -> dict[tuple, list]:
+    """Sum cube cells into coarser keys (`project(key)`; None leaves a cell out).
+
+    A coarse cell is safe as soon as one of its cells is, or once the organisations
+    of its small cells reach the threshold together; otherwise it keeps their union.
+    """
+    result: dict[tuple, list] = {}
+    for key, (n, safe, orgs) in cells.items():
+        short = project(key)
+        if short is None:
+            continue
+        cell = result.get(short)
+        if cell is None:
+            result[short] = [n, safe, None if safe else set(orgs)]
+            continue
+        cell[0] += n
+        if not cell[1]:
+            if safe:
+                cell[1], cell[2] = True, None
+            else:
+                cell[2] |= orgs
+                if len(cell[2]) >= threshold:
+                    cell[1], cell[2] = True, None
+    return result
 
 
 def _bulk_insert(model, fields, cells: dict[tuple, list]) -> None:
+    """Insert the cells as rows: COPY on PostgreSQL (the cube is ~10^5 rows), else batches."""
+    if connection.vendor == "postgresql":
+        columns = ", ".join([*fields, "n", "safe", "organisations"])
+        kind = fields.index("meeting_kind") if "meeting_kind" in fields else None
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {model._meta.db_table} ({columns}) FROM STDIN") as copy,
+        ):
+            for key, (n, safe, orgs) in cells.items():
+                if kind is not None and key[kind] is None:
+                    key = (*key[:kind], "", *key[kind + 1 :])
+                copy.write_row((*key, n, safe, json.dumps(sorted(orgs) if orgs else [])))
+        # The planner needs to know the new rows at once, not after autovacuum.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {model._meta.db_table}")
+        return
     objects = (
         model(
             **_blank_kind(dict(zip(fields, key, strict=True))),
@@ -162,9 +224,6 @@ def _bulk_insert(model, fields, cells: dict[tuple, list]) -> None:
             batch = []
     if batch:
         model.objects.bulk_create(batch)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {model._meta.db_table}")
 
 
 def _blank_kind(values: dict) -> dict:
