@@ -104,12 +104,23 @@ def main() -> None:
 
 def _cases() -> list[tuple[str, str]]:
     """Every filter alone, and combinations, as query strings of real values."""
+    from django.db.models import Sum
+
     from customers.models import Region
+    from dashboard.models import FeedbackByDimension
     from feedback.models import JourneyStage
 
     region = Region.objects.order_by("pk").first()
     country = str(region.countries[0].code)
-    stage = JourneyStage.objects.order_by("position", "pk").first()
+    # The stage most feedback is about: the heaviest single-stage view.
+    busiest = (
+        FeedbackByDimension.objects.filter(dimension="stage")
+        .values("value")
+        .annotate(items=Sum("n"))
+        .order_by("-items")
+        .first()
+    )
+    stage = JourneyStage.objects.get(pk=int(busiest["value"]))
     months = _months()
     return [
         ("unfiltered", ""),

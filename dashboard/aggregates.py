@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from feedback.models import FeedbackItem
 from feedback.selectors import meeting_kind_suggestions
-from meetings.models import Booking
+from meetings.models import Booking, Meeting
 
 from .models import (
     CubeState,
@@ -35,18 +35,9 @@ from .models import (
 from .suppression import counted_booking_q, min_organisations
 
 REFRESH_LOCK = 80_08  # any constant: identifies the dashboard refresh among advisory locks
-CUBE_DIMENSIONS = (
-    "month",
-    "meeting__region_id",
-    "meeting__country",
-    "meeting__type",
-    "meeting__kind",
-    "section",
-    "kind",
-    "sentiment",
-    "stage_id",
-    "theme_link__theme_id",
-)
+# Grouped in the database per meeting; the meeting's own dimensions (region, country,
+# type, kind) are added from one read of the meetings, so the big query needs no join.
+ITEM_DIMENSIONS = ("month", "section", "kind", "sentiment", "stage_id", "theme_link__theme_id")
 CUBE_FIELDS = (
     "month",
     "region_id",
@@ -87,15 +78,23 @@ def cube_refresh() -> CubeState:
     organisations = meeting_organisations()
     cells: dict[tuple, list] = {}
     items = 0
+    meetings = {
+        pk: (region_id, str(country), type_, kind or "")
+        for pk, region_id, country, type_, kind in Meeting.objects.order_by()
+        .values_list("pk", "region_id", "country", "type", "kind")
+        .iterator(chunk_size=20_000)
+    }
     rows = (
         FeedbackItem.objects.order_by()
         .annotate(month=TruncMonth("meeting_date"))
-        .values_list(*CUBE_DIMENSIONS, "meeting_id")
+        .values_list("meeting_id", *ITEM_DIMENSIONS)
         .annotate(n=Count("id"))
     )
     empty: frozenset[int] = frozenset()
-    for row in rows.iterator(chunk_size=20_000):
-        key, meeting_id, n = row[:-2], row[-2], row[-1]
+    for meeting_id, month, section, kind, sentiment, stage_id, theme_id, n in rows.iterator(
+        chunk_size=20_000
+    ):
+        key = (month, *meetings[meeting_id], section, kind, sentiment, stage_id, theme_id)
         items += n
         cell = cells.get(key)
         orgs = organisations.get(meeting_id, empty)
@@ -125,8 +124,6 @@ def cube_refresh() -> CubeState:
             )
         )
     signals = _meeting_signals(organisations, threshold)
-    from meetings.models import Meeting
-
     kind_of_meeting = Meeting.objects.filter(pk=OuterRef("meeting_id")).values("kind")[:1]
     with transaction.atomic():
         if connection.vendor == "postgresql":
@@ -239,8 +236,6 @@ def _meeting_signals(organisations: dict[int, frozenset[int]], threshold: int):
     meeting and capture pages show; a held meeting with nothing captured is a likely
     Advertisement there too).
     """
-    from meetings.models import Meeting
-
     signals = []
     meetings = (
         Meeting.objects.exclude(status=Meeting.Status.CANCELLED)
