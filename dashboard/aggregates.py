@@ -1,4 +1,4 @@
-"""The maintained aggregates: `FeedbackCube`, its roll-ups and `MeetingSignal`, rebuilt by one service.
+"""The maintained aggregates: `FeedbackCube`, its roll-ups and `MeetingSignal`, one service.
 
 The dashboard never scans feedback items on a page view: it sums aggregate rows (a few
 thousand for the usual views, up to the whole cube only when two or more of country,
@@ -11,7 +11,6 @@ schedule, after every theme recomputation, and when an executive asks for it.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import time
 from collections import defaultdict
 
@@ -24,6 +23,7 @@ from feedback.models import FeedbackItem
 from feedback.selectors import meeting_kind_suggestions
 from meetings.models import Booking, Meeting
 
+from .bulk import insert_rows
 from .models import (
     CubeState,
     FeedbackByDimension,
@@ -188,45 +188,15 @@ def _roll_up(cells: dict[tuple, list], project, threshold: int) -> dict[tuple, l
 
 
 def _bulk_insert(model, fields, cells: dict[tuple, list]) -> None:
-    """Insert the cells as rows: COPY on PostgreSQL (the cube is ~10^5 rows), else batches."""
-    if connection.vendor == "postgresql":
-        columns = ", ".join([*fields, "n", "safe", "organisations"])
-        kind = fields.index("meeting_kind") if "meeting_kind" in fields else None
-        with (
-            connection.cursor() as cursor,
-            cursor.cursor.copy(f"COPY {model._meta.db_table} ({columns}) FROM STDIN") as copy,
-        ):
-            for key, (n, safe, orgs) in cells.items():
-                if kind is not None and key[kind] is None:
-                    key = (*key[:kind], "", *key[kind + 1 :])
-                copy.write_row((*key, n, safe, json.dumps(sorted(orgs) if orgs else [])))
-        # The planner needs to know the new rows at once, not after autovacuum.
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {model._meta.db_table}")
-        return
-    objects = (
-        model(
-            **_blank_kind(dict(zip(fields, key, strict=True))),
-            n=n,
-            safe=safe,
-            organisations=sorted(orgs) if orgs else [],
-        )
-        for key, (n, safe, orgs) in cells.items()
-    )
-    batch: list = []
-    for obj in objects:
-        batch.append(obj)
-        if len(batch) >= 5000:
-            model.objects.bulk_create(batch)
-            batch = []
-    if batch:
-        model.objects.bulk_create(batch)
+    kind = fields.index("meeting_kind") if "meeting_kind" in fields else None
 
+    def rows():
+        for key, (n, safe, orgs) in cells.items():
+            if kind is not None and key[kind] is None:
+                key = (*key[:kind], "", *key[kind + 1 :])
+            yield (*key, n, safe, sorted(orgs) if orgs else [])
 
-def _blank_kind(values: dict) -> dict:
-    if "meeting_kind" in values and values["meeting_kind"] is None:
-        values["meeting_kind"] = ""
-    return values
+    insert_rows(model, (*fields, "n", "safe", "organisations"), rows())
 
 
 def _meeting_signals(organisations: dict[int, frozenset[int]], threshold: int):

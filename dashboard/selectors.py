@@ -3,8 +3,8 @@
 Each widget function returns plain data whose numbers are `Slice`s that went through
 `dashboard.suppression`; templates, CSV and JSON only ever print `slice.display`
 (None when hidden) and `slice.note`. Feedback numbers come from the maintained
-`FeedbackCube` and its roll-ups; quotes, meetings and actions from small live queries. The number of
-queries is fixed: it does not grow with the data.
+`FeedbackCube` and its roll-ups; quotes, meetings and actions from small live queries.
+The number of queries is fixed: it does not grow with the data.
 """
 
 from __future__ import annotations
