@@ -23,7 +23,7 @@ from feedback.models import FeedbackItem
 from feedback.selectors import meeting_kind_suggestions
 from meetings.models import Booking, Meeting
 
-from .bulk import insert_rows
+from .bulk import insert_rows, vacuum
 from .models import (
     CubeState,
     FeedbackByDimension,
@@ -145,8 +145,10 @@ def cube_refresh() -> CubeState:
         state = CubeState.objects.order_by("pk").first() or CubeState()
         state.refreshed_at = timezone.now()
         state.feedback_items = items
-        state.seconds = time.perf_counter() - started
         state.save()
+    vacuum(FeedbackCube, FeedbackMonthly, FeedbackByDimension, MeetingSignal, Highlight)
+    state.seconds = time.perf_counter() - started
+    CubeState.objects.filter(pk=state.pk).update(seconds=state.seconds)
     return state
 
 
