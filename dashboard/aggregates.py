@@ -78,12 +78,17 @@ def cube_refresh() -> CubeState:
     organisations = meeting_organisations()
     cells: dict[tuple, list] = {}
     items = 0
-    meetings = {
-        pk: (region_id, str(country), type_, kind or "")
-        for pk, region_id, country, type_, kind in Meeting.objects.order_by()
-        .values_list("pk", "region_id", "country", "type", "kind")
-        .iterator(chunk_size=20_000)
-    }
+    meeting_rows = Meeting.objects.order_by().values_list(
+        "pk", "region_id", "country", "type", "kind"
+    )
+
+    def dimensions(rows) -> dict[int, tuple]:
+        return {
+            pk: (region_id, str(country), type_, kind or "")
+            for pk, region_id, country, type_, kind in rows
+        }
+
+    meetings = dimensions(meeting_rows.iterator(chunk_size=20_000))
     rows = (
         FeedbackItem.objects.order_by()
         .annotate(month=TruncMonth("meeting_date"))
@@ -94,6 +99,8 @@ def cube_refresh() -> CubeState:
     for meeting_id, month, section, kind, sentiment, stage_id, theme_id, n in rows.iterator(
         chunk_size=20_000
     ):
+        if meeting_id not in meetings:  # created while this refresh was reading
+            meetings.update(dimensions(meeting_rows.filter(pk=meeting_id)))
         key = (month, *meetings[meeting_id], section, kind, sentiment, stage_id, theme_id)
         items += n
         cell = cells.get(key)
