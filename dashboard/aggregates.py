@@ -1,7 +1,8 @@
-"""The maintained aggregates: `FeedbackCube` and `MeetingSignal`, rebuilt by one service.
+"""The maintained aggregates: `FeedbackCube`, its roll-ups and `MeetingSignal`, one service.
 
-The dashboard never scans feedback items on a page view: it sums cube rows (a few
-thousand to a few hundred thousand, against millions of items) and reads the exact
+The dashboard never scans feedback items on a page view: it sums aggregate rows (a few
+thousand for the usual views, up to the whole cube only when two or more of country,
+meeting type, meeting kind and journey stage are combined) and reads the exact
 organisation sets of the few small rows. `cube_refresh()` rebuilds everything in one
 pass over the items; the Celery task `dashboard.refresh_aggregates` runs it on a beat
 schedule, after every theme recomputation, and when an executive asks for it.
@@ -20,24 +21,23 @@ from django.utils import timezone
 
 from feedback.models import FeedbackItem
 from feedback.selectors import meeting_kind_suggestions
-from meetings.models import Booking
+from meetings.models import Booking, Meeting
 
-from .models import CubeState, FeedbackCube, FeedbackMonthly, Highlight, MeetingSignal
+from .bulk import insert_rows, vacuum
+from .models import (
+    CubeState,
+    FeedbackByDimension,
+    FeedbackCube,
+    FeedbackMonthly,
+    Highlight,
+    MeetingSignal,
+)
 from .suppression import counted_booking_q, min_organisations
 
 REFRESH_LOCK = 80_08  # any constant: identifies the dashboard refresh among advisory locks
-CUBE_DIMENSIONS = (
-    "month",
-    "meeting__region_id",
-    "meeting__country",
-    "meeting__type",
-    "meeting__kind",
-    "section",
-    "kind",
-    "sentiment",
-    "stage_id",
-    "theme_link__theme_id",
-)
+# Grouped in the database per meeting; the meeting's own dimensions (region, country,
+# type, kind) are added from one read of the meetings, so the big query needs no join.
+ITEM_DIMENSIONS = ("month", "section", "kind", "sentiment", "stage_id", "theme_link__theme_id")
 CUBE_FIELDS = (
     "month",
     "region_id",
@@ -78,15 +78,30 @@ def cube_refresh() -> CubeState:
     organisations = meeting_organisations()
     cells: dict[tuple, list] = {}
     items = 0
+    meeting_rows = Meeting.objects.order_by().values_list(
+        "pk", "region_id", "country", "type", "kind"
+    )
+
+    def dimensions(rows) -> dict[int, tuple]:
+        return {
+            pk: (region_id, str(country), type_, kind or "")
+            for pk, region_id, country, type_, kind in rows
+        }
+
+    meetings = dimensions(meeting_rows.iterator(chunk_size=20_000))
     rows = (
         FeedbackItem.objects.order_by()
         .annotate(month=TruncMonth("meeting_date"))
-        .values_list(*CUBE_DIMENSIONS, "meeting_id")
+        .values_list("meeting_id", *ITEM_DIMENSIONS)
         .annotate(n=Count("id"))
     )
     empty: frozenset[int] = frozenset()
-    for row in rows.iterator(chunk_size=20_000):
-        key, meeting_id, n = row[:-2], row[-2], row[-1]
+    for meeting_id, month, section, kind, sentiment, stage_id, theme_id, n in rows.iterator(
+        chunk_size=20_000
+    ):
+        if meeting_id not in meetings:  # created while this refresh was reading
+            meetings.update(dimensions(meeting_rows.filter(pk=meeting_id)))
+        key = (month, *meetings[meeting_id], section, kind, sentiment, stage_id, theme_id)
         items += n
         cell = cells.get(key)
         orgs = organisations.get(meeting_id, empty)
@@ -99,24 +114,23 @@ def cube_refresh() -> CubeState:
             cell[2] |= orgs
             if len(cell[2]) >= threshold:
                 cell[1], cell[2] = True, None
-    monthly: dict[tuple, list] = {}
-    for key, (n, safe, orgs) in cells.items():
-        short = (key[0], key[1], key[5], key[6], key[7], key[9])
-        cell = monthly.get(short)
-        if cell is None:
-            monthly[short] = [n, safe, None if safe else set(orgs)]
-            continue
-        cell[0] += n
-        if not cell[1]:
-            if safe:
-                cell[1], cell[2] = True, None
-            else:
-                cell[2] |= orgs
-                if len(cell[2]) >= threshold:
-                    cell[1], cell[2] = True, None
+    monthly = _roll_up(
+        cells, lambda key: (key[0], key[1], key[5], key[6], key[7], key[9]), threshold
+    )
+    by_dimension: dict[tuple, list] = {}
+    for dimension, position in BY_DIMENSION.items():
+        by_dimension.update(
+            _roll_up(
+                cells,
+                lambda key, d=dimension, p=position: (
+                    None
+                    if key[p] is None or key[p] == ""
+                    else (d, str(key[p]), key[0], key[1], key[5], key[6], key[7], key[9])
+                ),
+                threshold,
+            )
+        )
     signals = _meeting_signals(organisations, threshold)
-    from meetings.models import Meeting
-
     kind_of_meeting = Meeting.objects.filter(pk=OuterRef("meeting_id")).values("kind")[:1]
     with transaction.atomic():
         if connection.vendor == "postgresql":
@@ -125,8 +139,10 @@ def cube_refresh() -> CubeState:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REFRESH_LOCK])
         FeedbackCube.objects.all().delete()
         FeedbackMonthly.objects.all().delete()
+        FeedbackByDimension.objects.all().delete()
         _bulk_insert(FeedbackCube, CUBE_FIELDS, cells)
         _bulk_insert(FeedbackMonthly, MONTHLY_FIELDS, monthly)
+        _bulk_insert(FeedbackByDimension, BY_DIMENSION_FIELDS, by_dimension)
         MeetingSignal.objects.all().delete()
         MeetingSignal.objects.bulk_create(signals, batch_size=5000)
         # Meetings get rated after the themes were computed: keep the filter true.
@@ -136,41 +152,60 @@ def cube_refresh() -> CubeState:
         state = CubeState.objects.order_by("pk").first() or CubeState()
         state.refreshed_at = timezone.now()
         state.feedback_items = items
-        state.seconds = time.perf_counter() - started
         state.save()
+    vacuum(FeedbackCube, FeedbackMonthly, FeedbackByDimension, MeetingSignal, Highlight)
+    state.seconds = time.perf_counter() - started
+    CubeState.objects.filter(pk=state.pk).update(seconds=state.seconds)
     return state
 
 
 MONTHLY_FIELDS = ("month", "region_id", "section", "kind", "sentiment", "theme_id")
+# The cube's dimensions that get their own roll-up, and their position in a cube key.
+BY_DIMENSION = {
+    FeedbackByDimension.Dimension.COUNTRY.value: CUBE_FIELDS.index("country"),
+    FeedbackByDimension.Dimension.MEETING_TYPE.value: CUBE_FIELDS.index("meeting_type"),
+    FeedbackByDimension.Dimension.MEETING_KIND.value: CUBE_FIELDS.index("meeting_kind"),
+    FeedbackByDimension.Dimension.STAGE.value: CUBE_FIELDS.index("stage_id"),
+}
+BY_DIMENSION_FIELDS = ("dimension", "value", *MONTHLY_FIELDS)
+
+
+def _roll_up(cells: dict[tuple, list], project, threshold: int) -> dict[tuple, list]:
+    """Sum cube cells into coarser keys (`project(key)`; None leaves a cell out).
+
+    A coarse cell is safe as soon as one of its cells is, or once the organisations
+    of its small cells reach the threshold together; otherwise it keeps their union.
+    """
+    result: dict[tuple, list] = {}
+    for key, (n, safe, orgs) in cells.items():
+        short = project(key)
+        if short is None:
+            continue
+        cell = result.get(short)
+        if cell is None:
+            result[short] = [n, safe, None if safe else set(orgs)]
+            continue
+        cell[0] += n
+        if not cell[1]:
+            if safe:
+                cell[1], cell[2] = True, None
+            else:
+                cell[2] |= orgs
+                if len(cell[2]) >= threshold:
+                    cell[1], cell[2] = True, None
+    return result
 
 
 def _bulk_insert(model, fields, cells: dict[tuple, list]) -> None:
-    objects = (
-        model(
-            **_blank_kind(dict(zip(fields, key, strict=True))),
-            n=n,
-            safe=safe,
-            organisations=sorted(orgs) if orgs else [],
-        )
-        for key, (n, safe, orgs) in cells.items()
-    )
-    batch: list = []
-    for obj in objects:
-        batch.append(obj)
-        if len(batch) >= 5000:
-            model.objects.bulk_create(batch)
-            batch = []
-    if batch:
-        model.objects.bulk_create(batch)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {model._meta.db_table}")
+    kind = fields.index("meeting_kind") if "meeting_kind" in fields else None
 
+    def rows():
+        for key, (n, safe, orgs) in cells.items():
+            if kind is not None and key[kind] is None:
+                key = (*key[:kind], "", *key[kind + 1 :])
+            yield (*key, n, safe, sorted(orgs) if orgs else [])
 
-def _blank_kind(values: dict) -> dict:
-    if "meeting_kind" in values and values["meeting_kind"] is None:
-        values["meeting_kind"] = ""
-    return values
+    insert_rows(model, (*fields, "n", "safe", "organisations"), rows())
 
 
 def _meeting_signals(organisations: dict[int, frozenset[int]], threshold: int):
@@ -180,8 +215,6 @@ def _meeting_signals(organisations: dict[int, frozenset[int]], threshold: int):
     meeting and capture pages show; a held meeting with nothing captured is a likely
     Advertisement there too).
     """
-    from meetings.models import Meeting
-
     signals = []
     meetings = (
         Meeting.objects.exclude(status=Meeting.Status.CANCELLED)

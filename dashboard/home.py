@@ -9,7 +9,7 @@ from .suppression import hidden_note
 def home_sections(*, role: str, user) -> list[dict]:
     if role != Role.EXECUTIVE.value or not user.has_perm("dashboard.view_dashboard"):
         return []
-    reader = CubeReader(Filters())
+    reader = CubeReader(Filters(), groupings=(("month", "sentiment"), ("kind", "section")))
     volume = volume_by_month(reader)
     concerns = concerns_by_section(reader)
     months = volume["rows"][-3:]

@@ -106,6 +106,13 @@ class Highlight(models.Model):
             models.Index(fields=["list", "kind", "-item"], name="dashboard_hl_kind"),
             models.Index(fields=["list", "section", "-item"], name="dashboard_hl_section"),
             models.Index(fields=["list", "region_id", "-item"], name="dashboard_hl_region"),
+            # A value with few or no highlights would otherwise walk the whole list.
+            models.Index(fields=["list", "country", "-item"], name="dashboard_hl_country"),
+            models.Index(fields=["list", "meeting_type", "-item"], name="dashboard_hl_type"),
+            models.Index(
+                fields=["list", "meeting_kind", "-item"], name="dashboard_hl_meeting_kind"
+            ),
+            models.Index(fields=["list", "stage_id", "-item"], name="dashboard_hl_stage"),
         ]
 
     def __str__(self):
@@ -135,11 +142,18 @@ class FeedbackCube(models.Model):
     organisations = models.JSONField(default=list)
 
     class Meta:
+        # The cube is read only when two or more of country, meeting type, meeting kind
+        # and journey stage are filtered (one alone reads FeedbackByDimension): an index
+        # per dimension lets PostgreSQL read the rows of the most selective one.
         indexes = [
             models.Index(fields=["month", "region_id"]),
             models.Index(
                 fields=["month"], condition=models.Q(safe=False), name="dashboard_cube_unsafe"
             ),
+            models.Index(fields=["country", "month"], name="dashboard_cube_country"),
+            models.Index(fields=["meeting_type", "month"], name="dashboard_cube_type"),
+            models.Index(fields=["meeting_kind", "month"], name="dashboard_cube_kind"),
+            models.Index(fields=["stage_id", "month"], name="dashboard_cube_stage"),
         ]
 
     def __str__(self):
@@ -180,6 +194,42 @@ class FeedbackMonthly(models.Model):
 
     def __str__(self):
         return f"{self.month:%Y-%m} {self.section}/{self.kind}: {self.n}"
+
+
+class FeedbackByDimension(models.Model):
+    """The cube rolled up per value of one meeting-level or journey dimension.
+
+    One row per (dimension, value, month, region, section, kind, sentiment, theme):
+    a view filtered on exactly one of country, meeting type, meeting kind or journey
+    stage reads the few thousand rows of its value instead of the whole cube. Same
+    meaning of `safe` and `organisations` as FeedbackCube.
+    """
+
+    class Dimension(models.TextChoices):
+        COUNTRY = "country", "Country"
+        MEETING_TYPE = "meeting_type", "Meeting type"
+        MEETING_KIND = "meeting_kind", "Meeting kind"
+        STAGE = "stage", "Journey stage"
+
+    dimension = models.CharField(max_length=20, choices=Dimension.choices)
+    value = models.CharField(max_length=20)
+    month = models.DateField()
+    region_id = models.IntegerField()
+    section = models.CharField(max_length=20)
+    kind = models.CharField(max_length=20)
+    sentiment = models.CharField(max_length=10)
+    theme_id = models.IntegerField(null=True)
+    n = models.PositiveIntegerField()
+    safe = models.BooleanField()
+    organisations = models.JSONField(default=list)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["dimension", "value", "month"], name="dashboard_bydim_value"),
+        ]
+
+    def __str__(self):
+        return f"{self.dimension}={self.value} {self.month:%Y-%m}: {self.n}"
 
 
 class MeetingSignal(models.Model):

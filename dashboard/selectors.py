@@ -3,8 +3,8 @@
 Each widget function returns plain data whose numbers are `Slice`s that went through
 `dashboard.suppression`; templates, CSV and JSON only ever print `slice.display`
 (None when hidden) and `slice.note`. Feedback numbers come from the maintained
-`FeedbackCube`; quotes, meetings and actions from small live queries. The number of
-queries is fixed: it does not grow with the data.
+`FeedbackCube` and its roll-ups; quotes, meetings and actions from small live queries.
+The number of queries is fixed: it does not grow with the data.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -23,6 +24,7 @@ from meetings.models import Meeting, Section
 
 from .models import (
     CubeState,
+    FeedbackByDimension,
     FeedbackCube,
     FeedbackMonthly,
     Highlight,
@@ -34,6 +36,7 @@ from .suppression import (
     Orgs,
     Slice,
     orgs_from_signal,
+    slices_from_signal_rows,
     slices_through_signals,
     suppress_slices,
     suppress_table,
@@ -80,14 +83,38 @@ def month_end(month: dt.date) -> dt.date:
 # --- Filtering each source -------------------------------------------------------------
 
 
+# The filters that narrow feedback through its meeting or its journey stage, each with
+# its own roll-up (dashboard.models.FeedbackByDimension) and its column in the cube.
+ROLLED_UP_FILTERS = (
+    (FeedbackByDimension.Dimension.COUNTRY, "country", "country"),
+    (FeedbackByDimension.Dimension.MEETING_TYPE, "meeting_type", "meeting_type"),
+    (FeedbackByDimension.Dimension.MEETING_KIND, "meeting_kind", "meeting_kind"),
+    (FeedbackByDimension.Dimension.STAGE, "stage", "stage_id"),
+)
+
+
 def cube_rows(filters: Filters, queryset: QuerySet | None = None) -> QuerySet:
-    """The aggregate rows behind the filters: the small monthly roll-up when it suffices."""
+    """The aggregate rows behind the filters, from the smallest table that has them.
+
+    No filter on country, meeting type, meeting kind or journey stage: the monthly
+    roll-up. Exactly one of them: that dimension's roll-up, a few thousand rows. Two or
+    more: the full cube. `queryset` (a model with every cube dimension, such as
+    Highlight) is narrowed the same way.
+    """
+    rolled = [(d, column, getattr(filters, name)) for d, name, column in ROLLED_UP_FILTERS]
+    rolled = [(d, column, value) for d, column, value in rolled if value]
     if queryset is not None:
         qs = queryset
-    elif filters.country or filters.meeting_type or filters.meeting_kind or filters.stage:
-        qs = FeedbackCube.objects.order_by()
-    else:
+    elif not rolled:
         qs = FeedbackMonthly.objects.order_by()
+    elif len(rolled) == 1:
+        dimension, _, value = rolled[0]
+        qs = FeedbackByDimension.objects.order_by().filter(dimension=dimension, value=str(value))
+        rolled = []
+    else:
+        qs = FeedbackCube.objects.order_by()
+    for _, column, value in rolled:
+        qs = qs.filter(**{column: value})
     if filters.regions is not None:
         qs = qs.filter(region_id__in=filters.regions)
     if filters.month_from:
@@ -95,17 +122,12 @@ def cube_rows(filters: Filters, queryset: QuerySet | None = None) -> QuerySet:
     if filters.month_to:
         qs = qs.filter(month__lte=filters.month_to)
     for name, value in (
-        ("country", filters.country),
-        ("meeting_type", filters.meeting_type),
-        ("meeting_kind", filters.meeting_kind),
         ("section", filters.section),
         ("kind", filters.kind),
         ("sentiment", filters.sentiment),
     ):
         if value:
             qs = qs.filter(**{name: value})
-    if filters.stage:
-        qs = qs.filter(stage_id=filters.stage)
     return qs
 
 
@@ -172,57 +194,128 @@ def item_q(filters: Filters, prefix: str = "") -> Q:
 # --- Cube slices -------------------------------------------------------------------------
 
 
+# The finest grouping any cube widget needs, and the groupings the widgets read: by
+# month and sentiment (volume), by kind and section (concerns), by theme and month
+# (themes). Each widget's `slices()` asks for one of these.
+CUBE_GRAIN = ("month", "section", "kind", "sentiment", "theme_id")
+DASHBOARD_GROUPINGS = (("month", "sentiment"), ("kind", "section"), ("month", "theme_id"))
+
+
 @dataclass
 class CubeReader:
-    """Sums cube rows per group; knows the exact organisations of the small rows."""
+    """Sums aggregate rows per group; knows the exact organisations of the small rows.
+
+    Two queries however many widgets ask: the rows behind the filters summed for every
+    grouping in `groupings` at once (PostgreSQL GROUPING SETS; elsewhere summed at
+    CUBE_GRAIN and rolled up here), with how many safe rows each group has; and the
+    small rows' organisations.
+    """
 
     filters: Filters
+    groupings: tuple[tuple[str, ...], ...] = DASHBOARD_GROUPINGS
+    _groups: dict[frozenset, list[tuple]] | None = field(default=None, repr=False)
     _unsafe: list[dict] | None = field(default=None, repr=False)
+
+    def __post_init__(self):
+        # The fields go into SQL by name: only ever the cube's own.
+        for grouping in self.groupings:
+            if not set(grouping) <= set(CUBE_GRAIN):
+                raise ValueError(f"cube groupings are made of {CUBE_GRAIN}, not {grouping}")
+
+    def grouped(self) -> dict[frozenset, list[tuple]]:
+        """{grouping (as a set of fields): [(values in CUBE_GRAIN order, total, safe rows)]}."""
+        if self._groups is None:
+            if connection.vendor == "postgresql":
+                self._groups = self._grouping_sets()
+            else:
+                self._groups = self._rolled_up_grain()
+        return self._groups
+
+    def _grouping_sets(self) -> dict[frozenset, list[tuple]]:
+        # One pass over the rows, one hash table per grouping: a few hundred rows back.
+        fields = [f for f in CUBE_GRAIN if any(f in g for g in self.groupings)]
+        sql, params = cube_rows(self.filters).values(*fields, "n", "safe").query.sql_with_params()
+        columns = ", ".join(fields)
+        sets = ", ".join(f"({', '.join(g)})" for g in self.groupings)
+        masks = {}
+        for grouping in self.groupings:
+            # GROUPING() sets the bit of each field a row is not grouped by, first highest.
+            mask = sum(
+                1 << (len(fields) - 1 - i) for i, f in enumerate(fields) if f not in grouping
+            )
+            masks[mask] = frozenset(grouping)
+        # Field names checked in __post_init__; every value is a parameter.
+        query = (
+            f"SELECT {columns}, GROUPING({columns}), SUM(n), COUNT(*) FILTER (WHERE safe) "  # noqa: S608
+            f"FROM ({sql}) AS cube_rows GROUP BY GROUPING SETS ({sets})"
+        )
+        result: dict[frozenset, list[tuple]] = {g: [] for g in masks.values()}
+        with connection.cursor() as cursor:
+            cursor.execute(query, params)
+            for *values, mask, total, safe_rows in cursor.fetchall():
+                by_field = dict(zip(fields, values, strict=True))
+                key = tuple(by_field.get(f) for f in CUBE_GRAIN)
+                result[masks[mask]].append((key, int(total or 0), safe_rows))
+        return result
+
+    def _rolled_up_grain(self) -> dict[frozenset, list[tuple]]:
+        rows = (
+            cube_rows(self.filters)
+            .values_list(*CUBE_GRAIN)
+            .annotate(total=Sum("n"), safe_rows=Count("id", filter=Q(safe=True)))
+        )
+        sums: dict[frozenset, dict[tuple, list[int]]] = {frozenset(g): {} for g in self.groupings}
+        keep = {g: tuple(i if f in g else None for i, f in enumerate(CUBE_GRAIN)) for g in sums}
+        for *values, total, safe_rows in rows:
+            for grouping, positions in keep.items():
+                key = tuple(None if i is None else values[i] for i in positions)
+                cell = sums[grouping].setdefault(key, [0, 0])
+                cell[0] += total or 0
+                cell[1] += safe_rows
+        return {
+            g: [(key, total, safe_rows) for key, (total, safe_rows) in cells.items()]
+            for g, cells in sums.items()
+        }
 
     def unsafe_rows(self) -> list[dict]:
         if self._unsafe is None:
             self._unsafe = list(
-                cube_rows(self.filters)
-                .filter(safe=False)
-                .values(
-                    "month",
-                    "section",
-                    "kind",
-                    "sentiment",
-                    "theme_id",
-                    "region_id",
-                    "organisations",
-                )
+                cube_rows(self.filters).filter(safe=False).values(*CUBE_GRAIN, "organisations")
             )
         return self._unsafe
 
-    def slices(self, group_by: tuple[str, ...], *, extra: Q | None = None) -> dict[tuple, Slice]:
-        qs = cube_rows(self.filters)
-        if extra is not None:
-            qs = qs.filter(extra)
-        groups = qs.values(*group_by).annotate(
-            total=Sum("n"), safe_rows=Count("id", filter=Q(safe=True))
-        )
-        unsafe: dict[tuple, set[int]] = defaultdict(set)
-        for row in self._matching_unsafe(extra):
-            unsafe[tuple(row[g] for g in group_by)].update(row["organisations"])
-        result = {}
-        for row in groups:
-            key = tuple(row[g] for g in group_by)
-            result[key] = Slice(
-                key=key,
-                value=row["total"] or 0,
-                organisations=Orgs(frozenset(unsafe.get(key, ())), safe=row["safe_rows"] > 0),
-            )
-        return result
+    def slices(
+        self, group_by: tuple[str, ...], *, where: dict[str, object] | None = None
+    ) -> dict[tuple, Slice]:
+        """{group values: Slice} over the rows whose fields equal `where`'s.
 
-    def _matching_unsafe(self, extra: Q | None):
-        rows = self.unsafe_rows()
-        if extra is None:
-            return rows
-        # `extra` is only ever an equality on a dimension of the unsafe rows.
-        conditions = dict(extra.children)
-        return [r for r in rows if all(r.get(k) == v for k, v in conditions.items())]
+        `group_by` and `where` together must name one of the reader's `groupings`.
+        """
+        where = where or {}
+        grouping = frozenset(group_by) | frozenset(where)
+        groups = self.grouped().get(grouping)
+        if groups is None:
+            raise ValueError(
+                f"this reader sums {self.groupings}, not {sorted(grouping)}: "
+                "pass the grouping to CubeReader(groupings=...)"
+            )
+        position = {f: i for i, f in enumerate(CUBE_GRAIN)}
+        keys = [position[g] for g in group_by]
+        conditions = [(position[k], v) for k, v in where.items()]
+        result = {}
+        for values, total, safe_rows in groups:
+            if all(values[i] == v for i, v in conditions):
+                key = tuple(values[i] for i in keys)
+                result[key] = Slice(key=key, value=total, organisations=Orgs(safe=safe_rows > 0))
+        unsafe: dict[tuple, set[int]] = defaultdict(set)
+        for row in self.unsafe_rows():
+            if all(row[k] == v for k, v in where.items()):
+                unsafe[tuple(row[g] for g in group_by)].update(row["organisations"])
+        for key, orgs in unsafe.items():
+            cell = result.get(key)
+            if cell is not None:
+                cell.organisations = Orgs(frozenset(orgs), safe=cell.organisations.safe)
+        return result
 
 
 # --- Widgets ---------------------------------------------------------------------------
@@ -275,7 +368,7 @@ def _union(cells: dict, value, position: int) -> Orgs:
 
 
 def concerns_by_section(reader: CubeReader) -> dict:
-    groups = reader.slices(("section",), extra=Q(kind=FeedbackItem.Kind.CONCERN))
+    groups = reader.slices(("section",), where={"kind": FeedbackItem.Kind.CONCERN})
     slices = [groups.get((value,), Slice((value,), 0, frozenset())) for value in Section.values]
     for s, (_, label) in zip(slices, Section.choices, strict=True):
         s.label = label
@@ -320,8 +413,12 @@ def top_themes(reader: CubeReader) -> dict:
         :TOP_THEMES
     ]
     hidden_themes = sum(1 for t in theme_ids if totals[t].hidden)
-    names = dict(Theme.objects.filter(pk__in=ranked).values_list("pk", "name"))
-    keywords = dict(Theme.objects.filter(pk__in=ranked).values_list("pk", "keywords"))
+    described = {
+        pk: (name, words)
+        for pk, name, words in Theme.objects.filter(pk__in=ranked).values_list(
+            "pk", "name", "keywords"
+        )
+    }
     quotes = theme_quotes(reader.filters, ranked)
     themes = []
     for t in ranked:
@@ -329,8 +426,8 @@ def top_themes(reader: CubeReader) -> dict:
         themes.append(
             {
                 "id": t,
-                "name": names.get(t, "—"),
-                "keywords": (keywords.get(t) or [])[:6],
+                "name": described.get(t, ("—", []))[0],
+                "keywords": (described.get(t, ("—", []))[1] or [])[:6],
                 "total": totals[t],
                 "trend": trend,
                 "quotes": quotes.get(t),
@@ -408,10 +505,28 @@ def highlights(filters: Filters) -> dict[str, Slice]:
     return result
 
 
+def _signal_rows(filters: Filters) -> list[tuple]:
+    """The meetings in view, counted per (month, kind, suggestion, safe, organisations).
+
+    One query feeds both the kinds table and the flags: safe meetings keep no
+    organisations, so this is a few hundred rows whatever the number of meetings.
+    """
+    return list(
+        MeetingSignal.objects.filter(signal_q(filters))
+        .order_by()
+        .values_list("month", "kind", "suggestion", "safe", "organisations")
+        .annotate(n=Count("pk"))
+    )
+
+
 def meeting_kinds(filters: Filters) -> dict:
     """Rated meetings per month by kind (War / Advertisement / Love-In / 4F), with shares."""
-    signals = MeetingSignal.objects.filter(signal_q(filters)).exclude(kind="")
-    cells = slices_through_signals(signals, ["month", "kind"], prefix="")
+    signals = _signal_rows(filters)
+    cells = slices_from_signal_rows(
+        ((month, kind), safe, orgs, n)
+        for month, kind, _suggestion, safe, orgs, n in signals
+        if kind
+    )
     months = sorted({m for m, _ in cells})
     for m in months:
         for k, _ in MEETING_KINDS:
@@ -447,21 +562,19 @@ def meeting_kinds(filters: Filters) -> dict:
         "kinds": MEETING_KINDS,
         "column_totals": [column_totals[k] for k, _ in MEETING_KINDS],
         "total": grand,
-        "flags": meeting_flags(filters),
+        "flags": meeting_flags(filters, signals),
     }
 
 
-def meeting_flags(filters: Filters) -> list[Slice]:
+def meeting_flags(filters: Filters, signals: list[tuple] | None = None) -> list[Slice]:
     """Meetings whose feedback suggests a Love-In or an Advertisement not rated as such."""
-    rated_as_suggested = Q()
-    for value, _ in MeetingSignal.Kind.choices:
-        rated_as_suggested |= Q(suggestion=value, kind=value)
-    unrated = (
-        MeetingSignal.objects.filter(signal_q(filters))
-        .exclude(suggestion="")
-        .exclude(rated_as_suggested)
+    if signals is None:
+        signals = _signal_rows(filters)
+    groups = slices_from_signal_rows(
+        ((suggestion,), safe, orgs, n)
+        for _month, kind, suggestion, safe, orgs, n in signals
+        if suggestion and kind != suggestion
     )
-    groups = slices_through_signals(unrated, ["suggestion"], prefix="")
     slices = []
     for value, label in MeetingSignal.Kind.choices:
         s = groups.get((value,), Slice((value,), 0, frozenset()))

@@ -328,35 +328,42 @@ def orgs_from_signal(safe: bool | None, organisations: list[int] | None) -> Orgs
 
 
 def slices_through_signals(
-    queryset: QuerySet, group_by: Sequence[str], *, prefix: str, value: str = "pk"
+    queryset: QuerySet, group_by: Sequence[str], *, prefix: str
 ) -> dict[tuple, Slice]:
     """Group a queryset and attach organisations from the meetings' `MeetingSignal`s.
 
     `prefix` leads from the queryset's model to the signal ("meeting__dashboard_signal__",
-    or "" for signals themselves). Two queries, whatever the size of the data: counts
-    with the number of safe rows per group, then the exact organisations of the groups'
-    small meetings. A meeting without a signal yet counts as having no organisation.
+    or "" for signals themselves). One query, whatever the size of the data: counts per
+    group and per distinct (safe, organisations) of the signals — a safe signal keeps
+    no organisations, so the safe ones fall into one row per group and only small
+    meetings add rows. A meeting without a signal yet counts as having no organisation.
     """
-    qs = queryset.order_by()
-    groups = qs.values(*group_by).annotate(
-        _n=Count(value, distinct=value != "pk"),
-        _safe=Count(value, filter=Q(**{f"{prefix}safe": True})),
+    rows = (
+        queryset.order_by()
+        .values_list(*group_by, f"{prefix}safe", f"{prefix}organisations")
+        .annotate(_n=Count("pk"))
     )
+    return slices_from_signal_rows((tuple(r[:-3]), r[-3], r[-2], r[-1]) for r in rows)
+
+
+def slices_from_signal_rows(
+    rows: Iterable[tuple[tuple, bool | None, list[int] | None, int]],
+) -> dict[tuple, Slice]:
+    """{key: Slice} from (key, signal safe, signal organisations, count) rows."""
+    counts: dict[tuple, int] = defaultdict(int)
+    safe: set[tuple] = set()
     unsafe: dict[tuple, set[int]] = defaultdict(set)
-    small = (
-        qs.exclude(**{f"{prefix}safe": True})
-        .values_list(*group_by, f"{prefix}organisations")
-        .distinct()
-    )
-    for row in small:
-        if row[-1]:
-            unsafe[tuple(row[:-1])].update(row[-1])
-    slices = {}
-    for row in groups:
-        key = tuple(row[g] for g in group_by)
-        slices[key] = Slice(
+    for key, is_safe, organisations, n in rows:
+        counts[key] += n
+        if is_safe:
+            safe.add(key)
+        elif organisations:
+            unsafe[key].update(organisations)
+    return {
+        key: Slice(
             key=key,
-            value=row["_n"],
-            organisations=Orgs(frozenset(unsafe.get(key, ())), safe=row["_safe"] > 0),
+            value=n,
+            organisations=Orgs(frozenset(unsafe.get(key, ())), safe=key in safe),
         )
-    return slices
+        for key, n in counts.items()
+    }

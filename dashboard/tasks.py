@@ -3,6 +3,8 @@
 from celery import shared_task
 
 from .aggregates import cube_refresh
+from .bulk import vacuum
+from .models import ThemeItem
 from .themes import themes_recompute
 
 
@@ -10,6 +12,7 @@ from .themes import themes_recompute
 def recompute_themes() -> dict:
     """Recompute themes and highlight lists, then the aggregates that carry them."""
     result = themes_recompute()
+    vacuum(ThemeItem)  # Highlight is vacuumed by the refresh
     state = cube_refresh()
     return {**result, "cube_seconds": state.seconds}
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from feedback.models import FeedbackItem
 
+from .bulk import insert_rows
 from .models import CubeState, Highlight, Theme, ThemeItem
 
 THEMES_LOCK = 80_09  # serialises two recomputations started at once
@@ -72,11 +73,14 @@ def highlight_lists(*, text: str, kind: str) -> list[str]:
     return lists
 
 
-def highlight_dimensions() -> dict[int, dict]:
-    """Every item's filter dimensions, as Highlight stores them."""
+HIGHLIGHT_DIMENSIONS = ("meeting_id", "month", "region_id", "country", "meeting_type",
+                        "meeting_kind", "section", "kind", "sentiment", "stage_id")  # fmt: skip
+
+
+def _dimension_rows():
     from django.db.models.functions import TruncMonth
 
-    rows = (
+    return (
         FeedbackItem.objects.order_by()
         .annotate(month=TruncMonth("meeting_date"))
         .values_list(
@@ -93,9 +97,19 @@ def highlight_dimensions() -> dict[int, dict]:
             "stage_id",
         )
     )
-    names = ("meeting_id", "month", "region_id", "country", "meeting_type", "meeting_kind",
-             "section", "kind", "sentiment", "stage_id")  # fmt: skip
-    return {row[0]: dict(zip(names, row[1:], strict=True)) for row in rows.iterator(20_000)}
+
+
+def highlight_dimensions() -> dict[int, dict]:
+    """Every item's filter dimensions, as Highlight stores them."""
+    return {
+        pk: dict(zip(HIGHLIGHT_DIMENSIONS, values, strict=True))
+        for pk, *values in _dimension_rows().iterator(20_000)
+    }
+
+
+def highlight_dimension_values() -> dict[int, tuple]:
+    """Every item's filter dimensions as tuples in HIGHLIGHT_DIMENSIONS order (less memory)."""
+    return {pk: tuple(values) for pk, *values in _dimension_rows().iterator(20_000)}
 
 
 def _names_to_avoid() -> set[str]:
@@ -191,7 +205,7 @@ def themes_recompute() -> dict:
     items = list(
         FeedbackItem.objects.order_by("pk").values_list("pk", "text", "kind", "meeting_id")
     )
-    dims = highlight_dimensions()
+    dims = highlight_dimension_values()
     item_tags: dict[int, list[int]] = defaultdict(list)
     for item_id, tag_id in FeedbackItem.tags.through.objects.values_list(
         "feedbackitem_id", "tag_id"
@@ -282,13 +296,10 @@ def themes_recompute() -> dict:
                     examples.add(item_id)
                     meetings.add(meeting_id)
             links.extend(
-                ThemeItem(
-                    theme_id=theme_id, item_id=item_id, score=score, example=item_id in examples
-                )
-                for score, item_id, _ in rows
+                (theme_id, item_id, score, item_id in examples) for score, item_id, _ in rows
             )
         ThemeItem.objects.all().delete()
-        ThemeItem.objects.bulk_create(links, batch_size=5000)
+        insert_rows(ThemeItem, ("theme_id", "item_id", "score", "example"), links)
         for theme in themes_by_key.values():
             theme.size = len(per_theme.get(theme.pk, ()))
         Theme.objects.bulk_update(themes_by_key.values(), ["size"])
@@ -301,13 +312,14 @@ def themes_recompute() -> dict:
         ).exclude(merged__isnull=False).delete()
 
         Highlight.objects.all().delete()
-        Highlight.objects.bulk_create(
+        insert_rows(
+            Highlight,
+            ("item_id", "list", "text", *HIGHLIGHT_DIMENSIONS),
             (
-                Highlight(item_id=item_id, list=value, text=text, **dims[item_id])
+                (item_id, value, text, *dims[item_id])
                 for item_id, text, kind, _ in items
                 for value in highlight_lists(text=text, kind=kind)
             ),
-            batch_size=5000,
         )
         state = CubeState.objects.order_by("pk").first()
         if state is not None:

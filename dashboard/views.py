@@ -128,7 +128,8 @@ def themes(request):
     if not request.user.has_perm("dashboard.view_dashboard"):
         raise PermissionDenied
     # Sizes as the viewer may see them (their regions), suppressed like every figure.
-    sizes = CubeReader(Filters(regions=regions_for(request.user))).slices(("theme_id",))
+    reader = CubeReader(Filters(regions=regions_for(request.user)), groupings=(("theme_id",),))
+    sizes = reader.slices(("theme_id",))
     suppress_slices(list(sizes.values()))
     visible, hidden = [], 0
     for theme in Theme.objects.filter(merged_into__isnull=True).order_by("name"):
