@@ -194,11 +194,15 @@ def _capture_error(request, meeting_id: int, message: str, status: int, from_cli
     return redirect("feedback:capture", meeting_id=meeting_id)
 
 
+@transaction.non_atomic_requests
 @never_cache
 @require_GET
 @login_required
 def capture_items_partial(request, meeting_id: int):
-    """New items since the client's cursor; the whole list when one was edited or removed."""
+    """New items since the client's cursor; the whole list when one was edited or removed.
+
+    Read-only and asked every 1.5 s by every open capture page: no transaction around it
+    (no BEGIN/COMMIT round trips, no locks held between its queries)."""
     meeting = _meeting_or_404(request, meeting_id, "feedback.read")
     try:
         since = max(0, int(request.GET.get("since", 0)))
