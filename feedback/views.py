@@ -126,8 +126,9 @@ def capture(request, meeting_id: int):
 def capture_post(request, meeting_id: int):
     """Save one item.
 
-    Usually three queries: the session, the user and one INSERT that checks the capture
-    rule and the cached redactor's fingerprint itself (`feedback_capture_quick`). When that
+    Usually three queries — the session (none when it is read from Redis), the user, and
+    one INSERT that checks the capture rule and the cached redactor's fingerprint itself
+    (`feedback_capture_quick`). When that
     INSERT stores nothing — first item in this process, the participants changed, not a
     facilitator, meeting closed, the same item again — the full path loads the meeting with
     its rules and redactor fingerprint and answers precisely: four queries."""
