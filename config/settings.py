@@ -109,6 +109,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
         "DB_CONNECT_TIMEOUT", default=3
     )
+    # Django's queries use client-side binding and are never prepared. The one statement
+    # sent with server-side binding (feedback capture's INSERT, feedback/services.py) is
+    # prepared by psycopg after this many runs on a connection, so that PostgreSQL plans it
+    # once per connection. Behind a pooler in transaction mode without prepared-statement
+    # support (PgBouncer < 1.21), set DB_PREPARE_THRESHOLD=0 to turn that off.
+    _prepare = env.int("DB_PREPARE_THRESHOLD", default=5)
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = _prepare if _prepare > 0 else None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -166,6 +173,11 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions live in the database; with Redis, requests read them from the shared cache
+# (a few minutes at most, see accounts/sessions.py), which saves every page a query.
+# Without Redis the cache is per process, so the database is read every time.
+SESSION_ENGINE = "accounts.sessions" if REDIS_URL else "django.contrib.sessions.backends.db"
+SESSION_CACHE_SECONDS = env.int("SESSION_CACHE_SECONDS", default=300)
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None

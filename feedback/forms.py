@@ -11,6 +11,10 @@ STAFF_SOURCES = [
 ]
 
 
+def _stage_options() -> list[tuple[str | int, str]]:
+    return [("", "No particular stage"), *stage_choices()]
+
+
 def _split_tags(value: str) -> list[str]:
     return [t.strip() for t in (value or "").split(",") if t.strip()]
 
@@ -44,8 +48,13 @@ class CaptureForm(forms.Form):
         initial=FeedbackItem.Source.GUEST,
         widget=forms.RadioSelect,
     )
-    stage = forms.TypedChoiceField(
-        label="Moment of truth", required=False, coerce=int, empty_value=None
+    # The administrator's stages, read (from the cache) only to render the list or to
+    # check a chosen stage: an item without one costs no look-up.
+    stage = forms.IntegerField(
+        label="Moment of truth",
+        required=False,
+        widget=forms.Select(choices=_stage_options),
+        error_messages={"invalid": "Choose a moment of truth from the list."},
     )
     tags = forms.CharField(
         label="Tags",
@@ -57,9 +66,14 @@ class CaptureForm(forms.Form):
 
     def __init__(self, *args, sections=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["stage"].choices = [("", "No particular stage"), *stage_choices()]
         if sections:
             self.fields["section"].choices = sections
+
+    def clean_stage(self) -> int | None:
+        stage = self.cleaned_data.get("stage")
+        if stage is not None and stage not in dict(stage_choices()):
+            raise forms.ValidationError("Choose a moment of truth from the list.")
+        return stage
 
     def clean_tags(self) -> list[str]:
         return _split_tags(self.cleaned_data.get("tags", ""))

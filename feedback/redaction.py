@@ -556,6 +556,23 @@ def meeting_redactor(meeting, *, fingerprint: str | None = None) -> Redactor:
     return redactor
 
 
+def cached_redactor(meeting_id: int) -> tuple[str, Redactor] | None:
+    """The meeting's cached redactor and the fingerprint it was built for, without a query.
+
+    Not proof that it is current: a caller that uses it must check, in the same statement
+    that stores text, that the meeting's fingerprint is still this one (as
+    `feedback.services.feedback_capture_quick` does) and fall back to `meeting_redactor`
+    when it is not.
+    """
+    now = time.monotonic()
+    with _cache_lock:
+        cached = _cache.get(meeting_id)
+        if cached is None or now - cached[1] >= _CACHE_MAX_AGE:
+            return None
+        _cache.move_to_end(meeting_id)
+        return cached[0], cached[2]
+
+
 def clear_cache() -> None:
     with _cache_lock:
         _cache.clear()

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import random
+import threading
 import time
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -14,7 +18,7 @@ from django.db import IntegrityError, connection, transaction
 from meetings.models import Meeting, Section
 
 from .models import CaptureState, FeedbackItem, Tag
-from .redaction import Redactor, meeting_redactor
+from .redaction import Redactor, cached_redactor, fingerprint_sql, meeting_redactor
 from .rules import LOCKED_STATUSES
 from .selectors import REVISION_CACHE_KEY, TAGS_CACHE_KEY, meeting_local_date
 
@@ -124,7 +128,7 @@ def feedback_capture(
     if not record_after_close:
         _check_open(meeting)
     text = _clean_text(text)
-    redactor = redactor or meeting_redactor(meeting)
+    redactor = redactor or capture_prepare(meeting=meeting)
     item = FeedbackItem(
         meeting=meeting,
         section=section,
@@ -165,6 +169,222 @@ def feedback_capture(
         if _attempt >= 2:
             time.sleep(random.uniform(0, 0.005 * _attempt))  # noqa: S311 - jitter, not security
     raise ValidationError("The item could not be numbered; please try again.")
+
+
+# -- the quick path: one statement per item ---------------------------------------------
+
+_TARGETS_SIZE = 256
+# What a quick capture needs of a meeting besides its redactor, per process, as the full
+# path last saw it: (starts_at, time_zone, the meeting's local date). The quick INSERT
+# checks starts_at and time_zone again, so a stale entry costs a detour, never a wrong date.
+_targets: OrderedDict[int, tuple[dt.datetime, str, dt.date]] = OrderedDict()
+_targets_lock = threading.Lock()
+
+
+def capture_prepare(*, meeting: Meeting) -> Redactor:
+    """The meeting's redactor, built or reused, and what quick captures need remembered.
+
+    Called by the capture page (so that the first item is already quick) and by
+    `feedback_capture`."""
+    redactor = meeting_redactor(meeting)
+    with _targets_lock:
+        _targets[meeting.pk] = (meeting.starts_at, meeting.time_zone, meeting_local_date(meeting))
+        _targets.move_to_end(meeting.pk)
+        while len(_targets) > _TARGETS_SIZE:
+            _targets.popitem(last=False)
+    return redactor
+
+
+def clear_capture_caches() -> None:
+    """Forget every meeting's redactor and date in this process (tests, after data loads)."""
+    from .redaction import clear_cache
+
+    clear_cache()
+    with _targets_lock:
+        _targets.clear()
+
+
+def feedback_capture_quick(
+    *,
+    meeting_id: int,
+    user,
+    text: str,
+    idempotency_key: uuid.UUID,
+    section: str = Section.CUSTOMER,
+    kind: str = FeedbackItem.Kind.CONCERN,
+    sentiment: str = FeedbackItem.Sentiment.NEUTRAL,
+    source: str = FeedbackItem.Source.GUEST,
+    stage_id: int | None = None,
+    tag_names: list[str] | tuple[str, ...] = (),
+) -> CaptureResult | None:
+    """Store one item in a single statement, when this process knows the meeting already.
+
+    The guarantees of `feedback_capture`, by a shorter route: the text is redacted by the
+    meeting's cached redactor, and the INSERT itself stores nothing unless, when it runs,
+    the user is one of the meeting's facilitators, the meeting is neither closed nor
+    cancelled (the `feedback.capture` rule, checked by the database), its start and time
+    zone are those remembered, and its redaction fingerprint is the one the redactor was
+    built for (booking a guest, renaming a contact, an organisation or a colleague all
+    change it, see `feedback.redaction.fingerprint_sql`). So a redactor that no longer
+    knows every participant can never store text.
+
+    Returns None, having stored nothing, whenever any of that is not so, the item's key
+    was used before, or the input is not valid: the caller then takes the full path
+    (`meeting_for_capture`, the rules, `feedback_capture`), which gives the precise
+    answer (not found, locked, the same item again, the message to show).
+    """
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        return None
+    cached = cached_redactor(meeting_id)
+    target = _targets.get(meeting_id)
+    if cached is None or target is None:
+        return None
+    fingerprint, redactor = cached
+    starts_at, time_zone, meeting_date = target
+    try:
+        names = _clean_tag_names(tag_names, redactor) if tag_names else []
+        item = FeedbackItem(
+            meeting_id=meeting_id,
+            section=section,
+            kind=kind,
+            sentiment=sentiment,
+            source=source,
+            stage_id=stage_id,
+            text=redactor.redact(_clean_text(text)),
+            number=1,
+            meeting_date=meeting_date,
+            idempotency_key=idempotency_key,
+        )
+        item.full_clean(
+            exclude=["meeting", "stage", "tags", "number"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+        row = _insert_guarded(
+            item,
+            user_id=user.pk,
+            starts_at=starts_at,
+            time_zone=time_zone,
+            fingerprint=fingerprint,
+        )
+    except ValidationError:
+        return None
+    if row is None:
+        return None
+    item.pk, item.number = row
+    item._state.adding = False
+    item._state.db = "default"
+    if names:
+        with transaction.atomic():
+            item.tags.set(_tags_for(names))
+    return CaptureResult(item=item, created=True)
+
+
+_ITEM_COLUMNS = ("meeting_id", "section", "kind", "sentiment", "stage_id", "source", "text")
+
+
+def _item_values(item: FeedbackItem) -> list:
+    field = FeedbackItem._meta.get_field
+    return [
+        item.meeting_id,
+        item.section,
+        item.kind,
+        item.sentiment,
+        item.stage_id,
+        item.source,
+        item.text,
+        field("meeting_date").get_db_prep_value(item.meeting_date, connection),
+        field("idempotency_key").get_db_prep_value(item.idempotency_key, connection),
+    ]
+
+
+# PostgreSQL types of the quick INSERT's parameters, in order: written into its SQL so that
+# the statement can be sent with server-side binding (see `_planned_once_cursor`).
+_GUARDED_TYPES = (
+    *("bigint", "text", "text", "text", "bigint", "text", "text"),  # _ITEM_COLUMNS
+    *("date", "uuid"),  # meeting_date, idempotency_key
+    "bigint",  # the meeting
+    *("text",) * len(LOCKED_STATUSES),
+    *("timestamptz", "text"),  # starts_at, time_zone
+    "bigint",  # the user
+    "text",  # the fingerprint
+)
+
+
+@functools.cache
+def _guarded_insert_sql(vendor: str) -> str:
+    """The quick path's INSERT … SELECT … FROM the meeting WHERE the capture rule holds."""
+    qn = connection.ops.quote_name
+    items = qn(FeedbackItem._meta.db_table)
+    meeting = qn(Meeting._meta.db_table)
+    facilitators = qn(Meeting.facilitators.through._meta.db_table)
+    if vendor == "postgresql":
+        params = iter([f"%s::{kind}" for kind in _GUARDED_TYPES])
+    else:
+        params = iter(["%s"] * len(_GUARDED_TYPES))
+
+    def p(count: int = 1) -> str:
+        return ", ".join(next(params) for _ in range(count))
+
+    # Identifiers from model metadata; every value is a parameter. The meeting's table is
+    # not aliased: the fingerprint's SQL refers to it by name.
+    return (
+        f"INSERT INTO {items} ({', '.join(qn(c) for c in _ITEM_COLUMNS)}, "  # noqa: S608
+        f"{qn('number')}, {qn('meeting_date')}, {qn('idempotency_key')}) "
+        f"SELECT {p(len(_ITEM_COLUMNS))}, "
+        f"COALESCE((SELECT MAX(i.{qn('number')}) FROM {items} i"
+        f" WHERE i.{qn('meeting_id')} = {meeting}.{qn('id')}), 0) + 1, {p(2)}"
+        f" FROM {meeting}"
+        f" WHERE {meeting}.{qn('id')} = {p()}"
+        f" AND {meeting}.{qn('status')} NOT IN ({p(len(LOCKED_STATUSES))})"
+        f" AND {meeting}.{qn('starts_at')} = {p()} AND {meeting}.{qn('time_zone')} = {p()}"
+        f" AND EXISTS (SELECT 1 FROM {facilitators} f WHERE f.{qn('meeting_id')} = "
+        f"{meeting}.{qn('id')} AND f.{qn('user_id')} = {p()})"
+        f" AND ({fingerprint_sql()}) = {p()}"
+        f" ON CONFLICT DO NOTHING RETURNING {qn('id')}, {qn('number')}"
+    )
+
+
+def _planned_once_cursor():
+    """On PostgreSQL, a cursor with server-side binding, so that psycopg prepares the
+    statement after a few runs and PostgreSQL plans it once per connection (connections
+    are kept, CONN_MAX_AGE) instead of on every item: planning the fingerprint's
+    subqueries costs more than running them. Logged and error-wrapped like any Django
+    cursor (query counts in tests include it). Elsewhere, a plain cursor."""
+    cursor = connection.cursor()
+    if connection.vendor != "postgresql":
+        return cursor
+    import psycopg
+
+    cursor.close()
+    raw = psycopg.Cursor(connection.connection)
+    return (
+        connection.make_debug_cursor(raw)
+        if connection.queries_logged
+        else connection.make_cursor(raw)
+    )
+
+
+def _insert_guarded(
+    item: FeedbackItem, *, user_id: int, starts_at, time_zone: str, fingerprint: str
+) -> tuple[int, int] | None:
+    starts = Meeting._meta.get_field("starts_at").get_db_prep_value(starts_at, connection)
+    params = [
+        *_item_values(item),
+        item.meeting_id,
+        *(str(status) for status in LOCKED_STATUSES),
+        starts,
+        time_zone,
+        user_id,
+        fingerprint,
+    ]
+    try:
+        with _planned_once_cursor() as cursor:
+            cursor.execute(_guarded_insert_sql(connection.vendor), params)
+            row = cursor.fetchone()
+    except IntegrityError:  # the journey stage was removed meanwhile: the full path says so
+        return None
+    return (row[0], row[1]) if row else None
 
 
 def _insert(item: FeedbackItem) -> tuple[int, int] | None:

@@ -28,7 +28,6 @@ from meetings.models import Meeting, Section
 
 from .forms import CaptureForm, GuestCommentForm, ItemEditForm
 from .models import FeedbackItem, JourneyStage
-from .redaction import meeting_redactor
 from .selectors import (
     capture_items,
     capture_revision,
@@ -42,7 +41,14 @@ from .selectors import (
     stage_choices,
     tag_names,
 )
-from .services import capture_section_set, feedback_capture, feedback_delete, feedback_update
+from .services import (
+    capture_prepare,
+    capture_section_set,
+    feedback_capture,
+    feedback_capture_quick,
+    feedback_delete,
+    feedback_update,
+)
 
 CLIENT_HEADER = "HTTP_X_CAPTURE_CLIENT"
 
@@ -95,7 +101,7 @@ def capture(request, meeting_id: int):
     items.reverse()  # newest first, next to the field
     running = meeting_is_running(meeting=meeting)
     if can_capture:
-        meeting_redactor(meeting)  # built now, so that the first item saves at full speed
+        capture_prepare(meeting=meeting)  # now, so that the first item saves at full speed
     context = {
         **_item_context(meeting, can_capture),
         "form": form,
@@ -118,64 +124,86 @@ def capture(request, meeting_id: int):
 @require_POST
 @login_required
 def capture_post(request, meeting_id: int):
-    """Save one item. Four queries: session, user, meeting (with rules and the redactor's
-    fingerprint), and the INSERT."""
+    """Save one item.
+
+    Usually three queries — the session (none when it is read from Redis), the user, and
+    one INSERT that checks the capture rule and the cached redactor's fingerprint itself
+    (`feedback_capture_quick`). When that
+    INSERT stores nothing — first item in this process, the participants changed, not a
+    facilitator, meeting closed, the same item again — the full path loads the meeting with
+    its rules and redactor fingerprint and answers precisely: four queries."""
     from_client = request.META.get(CLIENT_HEADER) == "1"
-    meeting = meeting_for_capture(meeting_id=meeting_id, user=request.user)
-    if meeting is None or not rules.test_rule("feedback.read", request.user, meeting):
-        raise Http404("No such meeting.")
-    if not rules.test_rule("feedback.capture", request.user, meeting):
-        return _capture_error(
-            request, meeting, "This meeting is closed: its feedback is locked.", 409, from_client
-        )
     form = CaptureForm(request.POST)
-    if not form.is_valid():
-        message = " ".join(e for errors in form.errors.values() for e in errors)
-        return _capture_error(request, meeting, message, 400, from_client)
-    data = form.cleaned_data
-    try:
-        result = feedback_capture(
-            meeting=meeting,
-            text=data["text"],
-            idempotency_key=data["idempotency_key"],
-            section=data["section"],
-            kind=data["kind"],
-            sentiment=data["sentiment"],
-            source=data["source"],
-            stage_id=data["stage"],
-            tag_names=data["tags"],
-        )
-    except ValidationError as exc:
-        return _capture_error(request, meeting, " ".join(exc.messages), 400, from_client)
-    if not from_client:
-        messages.success(request, f"Item {result.item.number} saved.")
-        return redirect("feedback:capture", meeting_id=meeting.pk)
+    data = form.cleaned_data if form.is_valid() else None
+    result = None
+    if data is not None:
+        result = feedback_capture_quick(meeting_id=meeting_id, user=request.user, **_fields(data))
+    if result is None:
+        meeting = meeting_for_capture(meeting_id=meeting_id, user=request.user)
+        if meeting is None or not rules.test_rule("feedback.read", request.user, meeting):
+            raise Http404("No such meeting.")
+        if not rules.test_rule("feedback.capture", request.user, meeting):
+            return _capture_error(
+                request,
+                meeting.pk,
+                "This meeting is closed: its feedback is locked.",
+                409,
+                from_client,
+            )
+        if data is None:
+            message = " ".join(e for errors in form.errors.values() for e in errors)
+            return _capture_error(request, meeting.pk, message, 400, from_client)
+        try:
+            result = feedback_capture(meeting=meeting, **_fields(data))
+        except ValidationError as exc:
+            return _capture_error(request, meeting.pk, " ".join(exc.messages), 400, from_client)
     item = result.item
+    if not from_client:
+        messages.success(request, f"Item {item.number} saved.")
+        return redirect("feedback:capture", meeting_id=meeting_id)
     if result.created:
         item.display_tags = list(data["tags"])
-        item.stage_name = dict(stage_choices()).get(item.stage_id, "")
+        item.stage_name = dict(stage_choices()).get(item.stage_id, "") if item.stage_id else ""
     else:
         _decorate([item])
     # Rendered without the request's context processors (navigation, roles): no query.
     html = render_to_string(
         "feedback/capture.html#item-row",
-        {**_item_context(meeting, True), "item": item, "csrf_token": get_token(request)},
+        {"can_capture": True, "item": item, "csrf_token": get_token(request)},
     )
     return HttpResponse(html, status=201 if result.created else 200)
 
 
-def _capture_error(request, meeting, message: str, status: int, from_client: bool):
+def _fields(data: dict) -> dict:
+    """The capture services' arguments from a valid CaptureForm."""
+    return {
+        "text": data["text"],
+        "idempotency_key": data["idempotency_key"],
+        "section": data["section"],
+        "kind": data["kind"],
+        "sentiment": data["sentiment"],
+        "source": data["source"],
+        "stage_id": data["stage"],
+        "tag_names": data["tags"],
+    }
+
+
+def _capture_error(request, meeting_id: int, message: str, status: int, from_client: bool):
     if from_client:
         return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
     messages.error(request, f"Not saved: {message}")
-    return redirect("feedback:capture", meeting_id=meeting.pk)
+    return redirect("feedback:capture", meeting_id=meeting_id)
 
 
+@transaction.non_atomic_requests
 @never_cache
 @require_GET
 @login_required
 def capture_items_partial(request, meeting_id: int):
-    """New items since the client's cursor; the whole list when one was edited or removed."""
+    """New items since the client's cursor; the whole list when one was edited or removed.
+
+    Read-only and asked every 1.5 s by every open capture page: no transaction around it
+    (no BEGIN/COMMIT round trips, no locks held between its queries)."""
     meeting = _meeting_or_404(request, meeting_id, "feedback.read")
     try:
         since = max(0, int(request.GET.get("since", 0)))
@@ -188,6 +216,9 @@ def capture_items_partial(request, meeting_id: int):
     cursor = (
         max([since, *(i.number for i in items)]) if not full else (items[-1].number if items else 0)
     )
+    # The kind suggestion changes only with the items: recounted when some arrived or
+    # changed, so that a quiet poll stays cheap.
+    refresh_suggestion = full or bool(items)
     return render(
         request,
         "feedback/capture.html#poll",
@@ -198,6 +229,8 @@ def capture_items_partial(request, meeting_id: int):
             "revision": revision,
             "full": full,
             "section": current_section(meeting=meeting),
+            "refresh_suggestion": refresh_suggestion,
+            "suggestion": meeting_kind_suggestion(meeting) if refresh_suggestion else None,
         },
     )
 

@@ -117,6 +117,10 @@
         });
       }
       rows.forEach(placeRow);
+      // The kind suggestion, recounted by the server whenever items arrived or changed.
+      const suggestion = meta.querySelector("section.kind-suggestion");
+      const shown = suggestion && document.getElementById(suggestion.id);
+      if (shown) shown.replaceWith(suggestion);
       cursor = parseInt(meta.dataset.cursor, 10) || cursor;
       revision = meta.dataset.rev;
       adoptSection(meta.dataset.section);

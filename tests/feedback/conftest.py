@@ -5,7 +5,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from feedback import redaction
+from feedback.services import clear_capture_caches
 from meetings.models import Meeting
 from tests.factories import (
     BookingFactory,
@@ -20,10 +20,10 @@ from tests.factories import (
 @pytest.fixture(autouse=True)
 def _fresh_caches():
     cache.clear()
-    redaction.clear_cache()
+    clear_capture_caches()
     yield
     cache.clear()
-    redaction.clear_cache()
+    clear_capture_caches()
 
 
 class Running:

@@ -36,6 +36,107 @@ def test_enter_saves_a_redacted_item_in_four_queries(
     assert "Will" not in response.content.decode()
 
 
+def test_the_next_items_take_three_queries_or_fewer(client, running, django_assert_max_num_queries):
+    """Session, user and one INSERT that checks the rule and the redactor itself."""
+    client.force_login(running.facilitator)
+    client.get(reverse("feedback:capture", args=[running.meeting.pk]))
+    client.post(post_url(running.meeting), running.post_data("first"), **CLIENT)
+    for text in ("Will Baker is unhappy", "Acme Logistics wants weekly reports"):
+        with django_assert_max_num_queries(3):
+            response = client.post(post_url(running.meeting), running.post_data(text), **CLIENT)
+        assert response.status_code == 201
+    assert list(FeedbackItem.objects.values_list("number", "text")) == [
+        (1, "first"),
+        (2, "[person] is unhappy"),
+        (3, "[organisation] wants weekly reports"),
+    ]
+
+
+def _capture(client, running, text: str, **extra):
+    return client.post(post_url(running.meeting), running.post_data(text, **extra), **CLIENT)
+
+
+@pytest.fixture
+def capturing(client, running):
+    """A facilitator who has the page open and has saved one item: every cache is warm."""
+    client.force_login(running.facilitator)
+    client.get(reverse("feedback:capture", args=[running.meeting.pk]))
+    assert _capture(client, running, "warm-up").status_code == 201
+    return client
+
+
+def test_a_guest_booked_mid_meeting_is_redacted_in_the_very_next_item(capturing, running):
+    from tests.factories import BookingFactory, ContactFactory, OrganisationFactory
+
+    BookingFactory(
+        meeting=running.meeting,
+        contact=ContactFactory(
+            organisation=OrganisationFactory(name="Initech Systems"),
+            name="Quentin Blake",
+            email="qb@initech.example",
+        ),
+    )
+    response = _capture(capturing, running, "Quentin said Initech will write to qb@initech.example")
+    assert response.status_code == 201
+    stored = FeedbackItem.objects.get(number=2).text
+    assert stored == "[person] said [organisation] will write to [email]"
+
+
+def test_a_guest_renamed_mid_meeting_is_redacted_in_the_very_next_item(capturing, running):
+    running.guest2.name = "Zoë Lindqvist"
+    running.guest2.save()
+    assert _capture(capturing, running, "Lindqvist wants a call").status_code == 201
+    assert FeedbackItem.objects.get(number=2).text == "[person] wants a call"
+
+
+def test_an_organisation_added_mid_meeting_is_redacted_in_the_very_next_item(capturing, running):
+    from tests.factories import OrganisationFactory
+
+    OrganisationFactory(name="Umbrella Pharma")
+    assert _capture(capturing, running, "Umbrella Pharma does it better").status_code == 201
+    assert FeedbackItem.objects.get(number=2).text == "[organisation] does it better"
+
+
+def test_a_colleague_added_mid_meeting_is_redacted_in_the_very_next_item(capturing, running):
+    running.meeting.internal_attendees.add(facilitator(first_name="Oluwaseun", last_name="Dare"))
+    assert _capture(capturing, running, "Oluwaseun agreed").status_code == 201
+    assert FeedbackItem.objects.get(number=2).text == "[person] agreed"
+
+
+def test_a_facilitator_removed_mid_meeting_can_no_longer_capture(capturing, running):
+    running.meeting.facilitators.remove(running.facilitator)
+    assert _capture(capturing, running, "late again").status_code == 404
+    assert FeedbackItem.objects.count() == 1
+
+
+def test_a_meeting_closed_mid_capture_refuses_the_next_item(capturing, running):
+    # Even when the status changes without the model's save().
+    Meeting.objects.filter(pk=running.meeting.pk).update(status=Meeting.Status.CLOSED)
+    response = _capture(capturing, running, "late again")
+    assert response.status_code == 409
+    assert "locked" in response.content.decode()
+    assert FeedbackItem.objects.count() == 1
+
+
+def test_a_meeting_moved_mid_capture_dates_the_next_item_on_its_new_day(capturing, running):
+    new_start = running.meeting.starts_at + dt.timedelta(days=3)
+    Meeting.objects.filter(pk=running.meeting.pk).update(
+        starts_at=new_start, ends_at=new_start + dt.timedelta(hours=2)
+    )
+    assert _capture(capturing, running, "moved").status_code == 201
+    assert FeedbackItem.objects.get(number=2).meeting_date == new_start.date()
+
+
+def test_a_removed_journey_stage_is_refused_with_a_message(capturing, running):
+    stage = JourneyStage.objects.create(name="Onboarding old", position=99)
+    stage_id = stage.pk
+    stage.delete()
+    response = _capture(capturing, running, "slow start", stage=str(stage_id))
+    assert response.status_code == 400
+    assert "moment of truth" in response.content.decode().lower()
+    assert FeedbackItem.objects.count() == 1
+
+
 def test_capture_with_stage_and_tags(client, running):
     client.force_login(running.facilitator)
     stage = JourneyStage.objects.get(name="Billing")
@@ -222,6 +323,26 @@ def test_poll_returns_only_items_after_the_cursor(client, running):
     assert "item 2" not in html
     assert 'data-cursor="3"' in html
     assert 'data-full="0"' in html
+
+
+def test_the_kind_suggestion_follows_the_items_as_they_are_captured(client, running):
+    client.force_login(running.facilitator)
+    poll = reverse("feedback:capture_poll", args=[running.meeting.pk])
+    page = client.get(reverse("feedback:capture", args=[running.meeting.pk])).content.decode()
+    assert "Nothing captured yet: no suggestion." in page
+    for text in ("The engineers are excellent", "Support is quick", "Invoices are clear"):
+        _capture(client, running, text, kind="praise", sentiment="positive")
+    html = client.get(poll, {"since": 0, "rev": 0}).content.decode()
+    assert f'id="kind-suggestion-{running.meeting.pk}"' in html
+    assert "Likely Love-In" in html
+    # Nothing new since the cursor: the poll stays small and recounts nothing.
+    quiet = client.get(poll, {"since": 3, "rev": 0}).content.decode()
+    assert "kind-suggestion" not in quiet
+    for text in ("Invoices are late", "Nobody answers", "The portal is down", "Refunds take weeks"):
+        _capture(client, running, text)
+    html = client.get(poll, {"since": 3, "rev": 0}).content.decode()
+    assert "Likely 4F" in html
+    assert "Love-In" not in html
 
 
 def test_section_advances_for_everyone(client, running):

@@ -72,6 +72,10 @@ def test_two_facilitators_see_each_others_items(
         ).to_be_visible(timeout=4000)
         expect(listing.locator("li")).to_have_count(2)
         expect(page.locator("#capture-count")).to_have_text("2")
+        # The kind suggestion follows without a reload: two items, both from guests.
+        expect(page.locator(".kind-suggestion")).to_contain_text(
+            "Likely Advertisement", timeout=4000
+        )
     praise = FeedbackItem.objects.get(number=1)
     assert (praise.kind, praise.sentiment) == ("praise", "positive")
     # The section moves on for both.
