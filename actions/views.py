@@ -388,10 +388,10 @@ def follow_up_public(request, token):
 @login_required
 def charter_list(request):
     _require(request, "actions.view_charter")
-    can_change = request.user.has_perm("actions.change_charter")
-    form = CharterForm(request.POST or None)
+    can_change = request.user.has_perm("actions.add_charter")
+    form = CharterForm(request.POST or None, user=request.user)
     if request.method == "POST":
-        _require(request, "actions.change_charter")
+        _require(request, "actions.add_charter")
         if form.is_valid():
             try:
                 charter = services.charter_create(by=request.user, **form.cleaned_data)
@@ -429,9 +429,12 @@ def _version_context(request, version: CharterVersion, *, item_form=None):
         "versions": list(charter.versions.all()),
         "rows": selectors.charter_items_with_measures(version=version, months=months),
         "months": months,
-        "can_change": request.user.has_perm("actions.change_charter") and not version.is_published,
-        "can_change_charter": request.user.has_perm("actions.change_charter"),
-        "can_measure": request.user.has_perm("actions.record_measure"),
+        "can_change": (
+            request.user.has_perm("actions.change_charter", charter) and not version.is_published
+        ),
+        "can_change_charter": request.user.has_perm("actions.change_charter", charter),
+        "can_measure": request.user.has_perm("actions.record_measure", charter),
+        "can_link": request.user.has_perm("actions.link_expectation", charter),
         "item_form": item_form or CharterItemForm(),
         "measure_form": MeasureForm(),
         "value_form": MeasureValueForm(initial={"month": timezone.localdate().replace(day=1)}),

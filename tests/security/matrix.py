@@ -170,17 +170,22 @@ def meeting_pk_kwargs(w, which):
 
 
 def charter_kwargs(w, which):
-    return {"pk": w.charter.pk}
+    return {"pk": w.charter[which].pk}
 
 
 def version_kwargs(w, which):
-    return {"pk": w.charter_version.pk}
+    return {"pk": w.charter_version[which].pk}
+
+
+def charter_item_kwargs(w, which):
+    return {"pk": w.charter_item[which].pk}
 
 
 # Actions (actions/rules.py): every role reads actions and charters; an action is
-# changed by its owner, its meeting's owner or an administrator; leaders and
-# administrators write charters (any region's) and measures; facilitators also link
-# expectations they heard.
+# changed by its owner, its meeting's owner or an administrator; a leader writes the
+# charter (and records the measures) of the regions they lead — region B's charter is
+# leader 2's, an IDOR for our leader — administrators every charter; executives read
+# only; facilitators also link expectations they heard (to any region's charter).
 CHANGE_ACTION = {**only(ADMINISTRATOR, LEADER, others=403)}
 FOLLOW_UP = {**only(ADMINISTRATOR, LEADER, others=403)}
 CHANGE_CHARTER = {**only(ADMINISTRATOR, LEADER, others=403)}
@@ -563,45 +568,94 @@ ROUTES: list[Route] = [
         get=everyone(200),
         kwargs=lambda w, which: {"token": w.follow_up_token},
     ),
-    Route("actions:charter_list", get=staff(200), post=CHANGE_CHARTER_POST),
-    Route("actions:charter_detail", get=staff(302), kwargs=charter_kwargs, note="to its version"),
+    Route(
+        "actions:charter_list",
+        get=staff(200),
+        post=CHANGE_CHARTER_POST,
+        note="a leader may create charters only for the regions they lead (region choices)",
+    ),
+    # Reading a charter is for every role, whichever region it belongs to.
+    Route(
+        "actions:charter_detail",
+        get=staff(302),
+        kwargs=charter_kwargs,
+        scoped=True,
+        other={LEADER: 302, FACILITATOR: 302},
+        note="to its version",
+    ),
     Route(
         "actions:charter_diff",
         get=staff(302),
         kwargs=charter_kwargs,
+        scoped=True,
+        other={LEADER: 302, FACILITATOR: 302},
         note="nothing published to compare: back to the charter",
     ),
-    Route("actions:charter_missing", get=staff(200), kwargs=charter_kwargs),
-    Route("actions:charter_version", get=staff(200), kwargs=version_kwargs),
-    Route("actions:charter_new_draft", post=CHANGE_CHARTER_POST, kwargs=charter_kwargs),
-    Route("actions:charter_promote", post=CHANGE_CHARTER_POST, kwargs=charter_kwargs),
+    Route(
+        "actions:charter_missing",
+        get=staff(200),
+        kwargs=charter_kwargs,
+        scoped=True,
+        other={LEADER: 200, FACILITATOR: 200},
+    ),
+    Route(
+        "actions:charter_version",
+        get=staff(200),
+        kwargs=version_kwargs,
+        scoped=True,
+        other={LEADER: 200, FACILITATOR: 200},
+    ),
+    # Writing one is for the leaders of its region and administrators.
+    Route(
+        "actions:charter_new_draft",
+        post=CHANGE_CHARTER_POST,
+        kwargs=charter_kwargs,
+        scoped=True,
+    ),
+    Route(
+        "actions:charter_promote",
+        post=CHANGE_CHARTER_POST,
+        kwargs=charter_kwargs,
+        scoped=True,
+    ),
     Route(
         "actions:charter_heard",
         post=LINK_EXPECTATION,
         kwargs=charter_kwargs,
+        scoped=True,
+        other={FACILITATOR: OK},
         note="no expectation to place is posted: a message and a redirect once the permission check passed",
     ),
-    Route("actions:charter_item_add", post=CHANGE_CHARTER_POST, kwargs=version_kwargs),
+    Route(
+        "actions:charter_item_add",
+        post=CHANGE_CHARTER_POST,
+        kwargs=version_kwargs,
+        scoped=True,
+    ),
     Route(
         "actions:charter_version_transition",
         post=CHANGE_CHARTER_POST,
-        kwargs=lambda w, which: {"pk": w.charter_version.pk, "step": "review"},
+        kwargs=lambda w, which: {"pk": w.charter_version[which].pk, "step": "review"},
+        scoped=True,
     ),
     Route(
         "actions:charter_item_edit",
         get=CHANGE_CHARTER,
         post=CHANGE_CHARTER_POST,
-        kwargs=lambda w, which: {"pk": w.charter_item.pk},
+        kwargs=charter_item_kwargs,
+        scoped=True,
     ),
     Route(
         "actions:measure_add",
         post=CHANGE_CHARTER_POST,
-        kwargs=lambda w, which: {"item_pk": w.charter_item.pk},
+        kwargs=lambda w, which: {"item_pk": w.charter_item[which].pk},
+        scoped=True,
     ),
     Route(
         "actions:measure_record",
         post=CHANGE_CHARTER_POST,
-        kwargs=lambda w, which: {"pk": w.measure.pk},
+        kwargs=lambda w, which: {"pk": w.measure[which].pk},
+        scoped=True,
     ),
     # dashboard
     Route("dashboard:index", get=DASHBOARD),

@@ -111,13 +111,21 @@ def build_world() -> World:
         )
         for which in region
     }
-    charter = Charter.objects.create(name="Region A charter", region=region["own"])
-    version = CharterVersion.objects.create(charter=charter, number=1, created_by=users[LEADER])
-    item = CharterItem.objects.create(version=version, text="One advocate until it is solved")
-    o["charter"], o["charter_version"], o["charter_item"] = charter, version, item
-    o["measure"] = Measure.objects.create(
-        charter=charter, lineage=item.lineage, name="Days to resolve", target=5
-    )
+    # Each region's charter is written by its own leader (leader 2 for region B's).
+    for key in ("charter", "charter_version", "charter_item", "measure"):
+        o[key] = {}
+    for which, author in (("own", users[LEADER]), ("other", users["leader2"])):
+        charter = Charter.objects.create(name=f"{region[which]} charter", region=region[which])
+        version = CharterVersion.objects.create(charter=charter, number=1, created_by=author)
+        item = CharterItem.objects.create(version=version, text="One advocate until it is solved")
+        o["charter"][which], o["charter_version"][which], o["charter_item"][which] = (
+            charter,
+            version,
+            item,
+        )
+        o["measure"][which] = Measure.objects.create(
+            charter=charter, lineage=item.lineage, name="Days to resolve", target=5
+        )
     o["theme"] = Theme.objects.create(key="tag:matrix", name="Billing", origin=Theme.Origin.TAG)
     o["follow_up"] = {
         which: FollowUp.objects.create(
