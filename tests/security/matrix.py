@@ -120,7 +120,8 @@ def iter_url_names() -> list[tuple[str, str]]:
 
 
 # The Django admin is covered as a group: every admin page sits behind the admin site's
-# own staff check, which the matrix probes on representative pages (ADMIN_PROBES).
+# own check (the Administrator role, accounts.admin_site), which the matrix probes on
+# the index and every registered model's list page (ADMIN_PROBES).
 ADMIN_NAMESPACE = "admin"
 
 
@@ -670,8 +671,15 @@ ROUTES: list[Route] = [
     Route("audit:list", get=only(ADMINISTRATOR)),
 ]
 
-ADMIN_PROBES = [
-    "admin:index",
-    "admin:accounts_user_changelist",
-    "admin:audit_auditentry_changelist",
-]
+
+def admin_probes() -> list[str]:
+    """The admin's index and the list page of every model registered with it."""
+    from django.contrib import admin
+
+    return ["admin:index"] + sorted(
+        f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"
+        for model in admin.site._registry
+    )
+
+
+ADMIN_PROBES = admin_probes()
