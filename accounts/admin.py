@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.db.models import Count
@@ -52,6 +53,7 @@ class UserAdmin(AdministratorsManage, BaseUserAdmin):
             kwargs["queryset"] = Group.objects.filter(name__in=Role.values).order_by("name")
             kwargs["label"] = "Roles"
             kwargs["help_text"] = ""
+            kwargs["widget"] = FilteredSelectMultiple("roles", is_stacked=False)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 

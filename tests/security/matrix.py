@@ -135,7 +135,7 @@ def contact_kwargs(w, which):
 
 
 def import_kwargs(w, which):
-    return {"pk": w.customer_import.pk}
+    return {"pk": w.customer_import[which].pk}
 
 
 def meeting_kwargs(w, which):
@@ -300,8 +300,13 @@ ROUTES: list[Route] = [
         post=only(ADMINISTRATOR, LEADER, outcome=OK),
     ),
     # A pending import is its uploader's alone: anyone else gets 404.
-    Route("customers:import_preview", get=only(LEADER), kwargs=import_kwargs),
-    Route("customers:import_confirm", post=only(LEADER, outcome=OK), kwargs=import_kwargs),
+    Route("customers:import_preview", get=only(LEADER), kwargs=import_kwargs, scoped=True),
+    Route(
+        "customers:import_confirm",
+        post=only(LEADER, outcome=OK),
+        kwargs=import_kwargs,
+        scoped=True,
+    ),
     # meetings
     Route("meetings:list", get=only(ADMINISTRATOR, LEADER, FACILITATOR)),
     Route("meetings:rhythm", get=only(ADMINISTRATOR, LEADER, FACILITATOR)),

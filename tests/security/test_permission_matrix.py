@@ -21,7 +21,7 @@ from tests.security.matrix import (
     ROUTES,
     iter_url_names,
 )
-from tests.security.world import row_counts
+from tests.security.world import changed_tables, db_state
 
 ROUTES_BY_NAME = {route.name: route for route in ROUTES}
 
@@ -127,12 +127,15 @@ def assert_outcome(response, expected, context):
 @pytest.mark.parametrize(("route", "method", "role", "which", "expected"), list(_cases()))
 def test_permission_matrix(world, route, method, role, which, expected):
     client = client_for(world, role)
-    before = row_counts() if expected in (DENY, LOGIN) and method == "post" else None
+    before = db_state() if expected in (DENY, LOGIN) and method == "post" else None
     response = call(client, route, method, world, which)
     assert_outcome(response, expected, f"{method.upper()} {route.name} as {role} on {which}")
     assert "Content-Security-Policy" in response, f"{route.name}: no Content-Security-Policy"
     if before is not None:
-        assert row_counts() == before, f"a refused {route.name} POST as {role} wrote rows"
+        after = db_state()
+        assert after == before, (
+            f"a refused {route.name} POST as {role} wrote to {changed_tables(before, after)}"
+        )
 
 
 @pytest.mark.django_db
@@ -143,10 +146,10 @@ def test_every_post_needs_a_csrf_token(world, route):
     allowed = [r for r in ROLES if r != ANON and route.post[r] != DENY] or [ANON]
     role = allowed[0]
     client = client_for(world, role, enforce_csrf_checks=True)
-    before = row_counts()
+    before = db_state()
     response = call(client, route, "post", world, "own")
     assert response.status_code == 403, f"{route.name} accepted a POST without a CSRF token"
-    assert row_counts() == before
+    assert db_state() == before
 
 
 @pytest.mark.django_db

@@ -95,9 +95,13 @@ def build_world() -> World:
         "own": f.ActionFactory(owner=users[LEADER]),
         "other": f.ActionFactory(owner=users["leader2"]),
     }
-    o["customer_import"] = CustomerImport.objects.create(
-        uploaded_by=users[LEADER], filename="customers.csv", content=b"name\n", sha256="0" * 64
-    )
+    # A pending import is its uploader's: leader 2's is an IDOR for our leader.
+    o["customer_import"] = {
+        which: CustomerImport.objects.create(
+            uploaded_by=uploader, filename="customers.csv", content=b"name\n", sha256="0" * 64
+        )
+        for which, uploader in (("own", users[LEADER]), ("other", users["leader2"]))
+    }
     o["mail"] = {
         which: OutboxMail.objects.create(
             kind=OutboxMail.Kind.INVITATION,
@@ -142,11 +146,10 @@ def build_world() -> World:
     return world
 
 
-def row_counts() -> tuple[int, ...]:
-    """Rows in every table of the project's models, in one query (run per example)."""
-    from django.db import connection
-
-    tables = sorted(
+def _tables() -> list[str]:
+    # Sessions, lockout records and the audit log are written by design on refused
+    # requests (a failed login is counted, a refusal may be logged); everything else not.
+    return sorted(
         {
             model._meta.db_table
             for model in apps.get_models(include_auto_created=True)
@@ -155,10 +158,39 @@ def row_counts() -> tuple[int, ...]:
             and model._meta.app_label not in ("sessions", "axes", "audit", "admin", "contenttypes")
         }
     )
+
+
+def row_counts() -> tuple[int, ...]:
+    """Rows in every table of the project's models, in one query."""
+    from django.db import connection
+
     quote = connection.ops.quote_name
     count = "(SELECT COUNT(*) FROM {})"  # noqa: S608 - table names from the models, quoted
-    columns = ", ".join(count.format(quote(table)) for table in tables)
-    sql = f"SELECT {columns}"
+    columns = ", ".join(count.format(quote(table)) for table in _tables())
     with connection.cursor() as cursor:
-        cursor.execute(sql)
+        cursor.execute(f"SELECT {columns}")
         return tuple(cursor.fetchone())
+
+
+def db_state() -> tuple:
+    """What every table of the project's models holds, in one query (run per example).
+
+    On PostgreSQL a digest of each table's rows, so that an UPDATE of one field counts
+    as a write as much as an INSERT or a DELETE; elsewhere the row counts.
+    """
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return row_counts()
+    quote = connection.ops.quote_name
+    digest = (  # noqa: S608 - table names from the models, quoted
+        "(SELECT md5(COALESCE(string_agg(t::text, ',' ORDER BY t::text), '')) FROM {} t)"
+    )
+    columns = ", ".join(digest.format(quote(table)) for table in _tables())
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns}")
+        return tuple(cursor.fetchone())
+
+
+def changed_tables(before: tuple, after: tuple) -> list[str]:
+    return [table for table, old, new in zip(_tables(), before, after, strict=True) if old != new]
