@@ -26,7 +26,7 @@ class UserAdmin(AdministratorsManage, BaseUserAdmin):
         (
             "Roles",
             {
-                "fields": ("groups", "is_active", "is_staff", "is_superuser"),
+                "fields": ("is_active", "is_staff", "is_superuser", "groups"),
                 "description": "A user may hold several roles. Administrators (and "
                 "superusers) open this administration; “staff status” follows the "
                 "Administrator role by itself.",
