@@ -170,6 +170,15 @@ def meeting_pk_kwargs(w, which):
     return {"meeting_pk": w.meeting[which].pk}
 
 
+def token(w, name, which):
+    """A signed link's token: ours, or for "other" a forged one (see world.py)."""
+    return getattr(w, name if which == "own" else f"{name}_forged")
+
+
+# A forged signed link (another object's id under our link's signature) opens nothing.
+FORGED_LINK = {ANON: DENY, LEADER: DENY, FACILITATOR: DENY, EXECUTIVE: DENY, ADMINISTRATOR: DENY}
+
+
 def charter_kwargs(w, which):
     return {"pk": w.charter[which].pk}
 
@@ -475,7 +484,11 @@ ROUTES: list[Route] = [
         "outbox:opt_out",
         get=everyone(200),
         post=everyone(OK),
-        kwargs=lambda w, which: {"token": w.opt_out_token},
+        kwargs=lambda w, which: {"token": token(w, "opt_out_token", which)},
+        scoped=True,
+        # A forged unsubscribe link is a bad request ("this link is not valid"), not a
+        # private object: 400, and nobody is unsubscribed.
+        other=everyone(400),
         csrf_exempt="RFC 8058 one-click unsubscribe posts without a session; the token is the proof",
     ),
     # invitations
@@ -490,7 +503,9 @@ ROUTES: list[Route] = [
         "invitations:rsvp",
         get=everyone(200),
         post=everyone(OK),
-        kwargs=lambda w, which: {"token": w.rsvp_token},
+        kwargs=lambda w, which: {"token": token(w, "rsvp_token", which)},
+        scoped=True,
+        other=FORGED_LINK,
     ),
     # feedback
     Route("feedback:capture", get=FEEDBACK_READ, kwargs=meeting_id_kwargs, scoped=True),
@@ -520,7 +535,9 @@ ROUTES: list[Route] = [
         "feedback:guest_comment",
         get=everyone(200),
         post=everyone(OK),
-        kwargs=lambda w, which: {"token": w.guest_token},
+        kwargs=lambda w, which: {"token": token(w, "guest_token", which)},
+        scoped=True,
+        other=FORGED_LINK,
         csrf_exempt="guest pages set no cookie at all; the signed link is the capability",
     ),
     # actions
@@ -572,7 +589,9 @@ ROUTES: list[Route] = [
     Route(
         "actions:follow_up_public",
         get=everyone(200),
-        kwargs=lambda w, which: {"token": w.follow_up_token},
+        kwargs=lambda w, which: {"token": token(w, "follow_up_token", which)},
+        scoped=True,
+        other=FORGED_LINK,
     ),
     Route(
         "actions:charter_list",

@@ -127,7 +127,8 @@ def assert_outcome(response, expected, context):
 @pytest.mark.parametrize(("route", "method", "role", "which", "expected"), list(_cases()))
 def test_permission_matrix(world, route, method, role, which, expected):
     client = client_for(world, role)
-    before = db_state() if expected in (DENY, LOGIN) and method == "post" else None
+    refused = expected in (DENY, LOGIN) or (isinstance(expected, int) and expected >= 400)
+    before = db_state() if refused and method == "post" else None
     response = call(client, route, method, world, which)
     assert_outcome(response, expected, f"{method.upper()} {route.name} as {role} on {which}")
     assert "Content-Security-Policy" in response, f"{route.name}: no Content-Security-Policy"

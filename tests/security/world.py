@@ -139,10 +139,20 @@ def build_world() -> World:
         )
         for which in region
     }
-    o["follow_up_token"] = guest_token(follow_up=o["follow_up"]["own"], booking=o["booking"]["own"])
-    o["rsvp_token"] = rsvp_token(o["booking"]["own"])
-    o["opt_out_token"] = opt_out_token(o["contact"]["own"].email)
-    o["guest_token"] = guest_link_token(meeting=o["meeting"]["own"])
+    # Signed links. "other": the IDOR attempt on a link — the other side's object in the
+    # payload, with the signature of our own link (what editing an id in a link makes).
+    tokens = {
+        "follow_up_token": lambda which: guest_token(
+            follow_up=o["follow_up"][which], booking=o["booking"][which]
+        ),
+        "rsvp_token": lambda which: rsvp_token(o["booking"][which]),
+        "opt_out_token": lambda which: opt_out_token(o["contact"][which].email),
+        "guest_token": lambda which: guest_link_token(meeting=o["meeting"][which]),
+    }
+    for name, make in tokens.items():
+        own, other = make("own"), make("other")
+        o[name] = own
+        o[f"{name}_forged"] = other.split(":", 1)[0] + ":" + own.split(":", 1)[1]
     return world
 
 
