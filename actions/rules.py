@@ -9,8 +9,9 @@
 - Charters are scoped like customers: a leader writes the charter of a region they lead
   (drafts, items, review, publication, the next draft, promoting what is missing) and
   records its measures; administrators do so for every charter. A team's charter (no
-  region) is written by any leader who leads a region. Facilitators also link the
-  expectations they heard to a charter. Executives only read.
+  region) is written by any leader who leads a region. Facilitators also place the
+  expectations heard in the meetings they facilitated against the charter of those
+  meetings' region. Executives only read.
 """
 
 import rules
@@ -50,6 +51,25 @@ def leads_charter_region(user, charter) -> bool:
     return charter.region_id in led
 
 
+@rules.predicate
+def facilitates_for(user, charter) -> bool:
+    """The user facilitates a meeting of the charter's region (a team's charter: any)."""
+    from meetings.models import Meeting
+
+    meetings = Meeting.objects.filter(facilitators=user)
+    if charter is not None and charter.region_id is not None:
+        meetings = meetings.filter(region_id=charter.region_id)
+    return meetings.exists()
+
+
+def expectations_visible_to(user, charter, expectations):
+    """Those of the expectations the user may place: a facilitator who does not write the
+    charter places (and reads) only what was heard in meetings they facilitated."""
+    if may_write_charter(user, charter):
+        return expectations
+    return expectations.filter(meeting__facilitators=user)
+
+
 may_create_actions = is_leader | is_facilitator | is_administrator
 may_change_action = is_action_owner | owns_actions_meeting | is_administrator
 may_write_charter = is_administrator | (is_leader & leads_charter_region)
@@ -67,4 +87,4 @@ rules.add_perm("actions.view_charter", has_any_role)
 rules.add_perm("actions.add_charter", may_write_charter)
 rules.add_perm("actions.change_charter", may_write_charter)
 rules.add_perm("actions.record_measure", may_write_charter)
-rules.add_perm("actions.link_expectation", may_write_charter | is_facilitator)
+rules.add_perm("actions.link_expectation", may_write_charter | (is_facilitator & facilitates_for))

@@ -26,6 +26,7 @@ from .forms import (
     StatusForm,
 )
 from .models import Action, Charter, CharterItem, CharterVersion, FollowUp, Measure
+from .rules import expectations_visible_to
 
 
 def _require(request, perm, obj=None):
@@ -645,12 +646,11 @@ def charter_heard(request, pk):
     _require(request, "actions.link_expectation", charter)
     current = selectors.charter_current(charter) or selectors.charter_draft(charter)
     items = list(current.items.all()) if current else []
+    waiting = expectations_visible_to(
+        request.user, charter, selectors.expectations_to_link(charter=charter)
+    )
     if request.method == "POST":
-        feedback_item = (
-            selectors.expectations_to_link(charter=charter)
-            .filter(pk=query_int(request.POST.get("feedback_item")))
-            .first()
-        )
+        feedback_item = waiting.filter(pk=query_int(request.POST.get("feedback_item"))).first()
         if feedback_item is None:
             messages.error(request, "That expectation is no longer waiting to be placed.")
             return redirect("actions:charter_heard", charter.pk)
@@ -671,7 +671,7 @@ def charter_heard(request, pk):
         else:
             messages.error(request, "Choose where the expectation sits.")
         return redirect("actions:charter_heard", charter.pk)
-    pending = list(selectors.expectations_to_link(charter=charter)[:50])
+    pending = list(waiting[:50])
     return render(
         request,
         "actions/charter_heard.html",

@@ -245,7 +245,8 @@ def test_only_expectations_can_be_linked():
 def test_placing_an_expectation_through_the_page(client):
     user = facilitator()
     charter, version = published_charter(leader())
-    fi = _hear(MeetingFactory(region=charter.region), "Tell me who owns my case.")
+    meeting = MeetingFactory(region=charter.region, facilitators=[user])
+    fi = _hear(meeting, "Tell me who owns my case.")
     client.force_login(user)
     page = client.get(reverse("actions:charter_heard", args=[charter.pk])).content.decode()
     assert "Tell me who owns my case." in page

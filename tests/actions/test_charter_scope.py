@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from actions import services
-from actions.models import Charter, CharterVersion, Measure
+from actions.models import Charter, CharterVersion, ExpectationLink, Measure
 from tests.factories import RegionFactory, administrator, executive, leader
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +114,34 @@ def test_team_charter_is_written_by_leaders_who_lead_a_region(client):
     client.force_login(region_leader)
     assert client.post(url, {"category": "other", "text": "Reply in a day"}).status_code == 302
     assert draft.items.count() == 1
+
+
+def test_facilitator_places_only_what_was_heard_in_their_own_meetings(client, north_and_south):
+    from feedback.models import FeedbackItem
+    from tests.factories import FeedbackItemFactory, MeetingFactory, facilitator
+
+    north, south, *_, charter, draft = north_and_south
+    fay = facilitator(username="fay")
+    theirs = MeetingFactory(region=north, facilitators=[fay])
+    someone_elses = MeetingFactory(region=north)
+    heard = FeedbackItemFactory(
+        meeting=theirs, kind=FeedbackItem.Kind.EXPECTATION, text="Reply within a day"
+    )
+    not_theirs = FeedbackItemFactory(
+        meeting=someone_elses, kind=FeedbackItem.Kind.EXPECTATION, text="Name one contact"
+    )
+    client.force_login(fay)
+    url = reverse("actions:charter_heard", args=[charter.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Reply within a day" in page.text
+    assert "Name one contact" not in page.text
+    placed = {"placement": "none", "label": "Answer quickly"}
+    response = client.post(url, {"feedback_item": not_theirs.pk, **placed}, follow=True)
+    assert "no longer waiting to be placed" in response.text
+    assert not ExpectationLink.objects.exists()
+    client.post(url, {"feedback_item": heard.pk, **placed})
+    assert ExpectationLink.objects.get().feedback_item == heard
+    # A region where they facilitated nothing: no way in.
+    south_charter = services.charter_create(name="South", region=south, by=administrator())
+    assert client.get(reverse("actions:charter_heard", args=[south_charter.pk])).status_code == 403

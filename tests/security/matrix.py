@@ -195,7 +195,7 @@ def charter_item_kwargs(w, which):
 # changed by its owner, its meeting's owner or an administrator; a leader writes the
 # charter (and records the measures) of the regions they lead — region B's charter is
 # leader 2's, an IDOR for our leader — administrators every charter; executives read
-# only; facilitators also link expectations they heard (to any region's charter).
+# only; facilitators also place the expectations heard in meetings they facilitated.
 CHANGE_ACTION = {**only(ADMINISTRATOR, LEADER, others=403)}
 FOLLOW_UP = {**only(ADMINISTRATOR, LEADER, others=403)}
 CHANGE_CHARTER = {**only(ADMINISTRATOR, LEADER, others=403)}
@@ -643,12 +643,13 @@ ROUTES: list[Route] = [
         kwargs=charter_kwargs,
         scoped=True,
     ),
+    # Facilitators place what was heard in their own meetings: region A's charter for ours.
     Route(
         "actions:charter_heard",
+        get=only(ADMINISTRATOR, LEADER, FACILITATOR, others=403),
         post=LINK_EXPECTATION,
         kwargs=charter_kwargs,
         scoped=True,
-        other={FACILITATOR: OK},
         note="no expectation to place is posted: a message and a redirect once the permission check passed",
     ),
     Route(
