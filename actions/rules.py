@@ -62,14 +62,6 @@ def facilitates_for(user, charter) -> bool:
     return meetings.exists()
 
 
-def expectations_visible_to(user, charter, expectations):
-    """Those of the expectations the user may place: a facilitator who does not write the
-    charter places (and reads) only what was heard in meetings they facilitated."""
-    if may_write_charter(user, charter):
-        return expectations
-    return expectations.filter(meeting__facilitators=user)
-
-
 may_create_actions = is_leader | is_facilitator | is_administrator
 may_change_action = is_action_owner | owns_actions_meeting | is_administrator
 may_write_charter = is_administrator | (is_leader & leads_charter_region)

@@ -26,7 +26,6 @@ from .forms import (
     StatusForm,
 )
 from .models import Action, Charter, CharterItem, CharterVersion, FollowUp, Measure
-from .rules import expectations_visible_to
 
 
 def _require(request, perm, obj=None):
@@ -646,9 +645,7 @@ def charter_heard(request, pk):
     _require(request, "actions.link_expectation", charter)
     current = selectors.charter_current(charter) or selectors.charter_draft(charter)
     items = list(current.items.all()) if current else []
-    waiting = expectations_visible_to(
-        request.user, charter, selectors.expectations_to_link(charter=charter)
-    )
+    waiting = selectors.expectations_to_link_for(user=request.user, charter=charter)
     if request.method == "POST":
         feedback_item = waiting.filter(pk=query_int(request.POST.get("feedback_item"))).first()
         if feedback_item is None:
