@@ -175,13 +175,17 @@ def test_fuzzed_input_never_breaks_a_form(world, relaxed_limits, route, method, 
         for name in GUESSED_QUERY_PARAMETERS:
             fields.setdefault(name, [])
 
+    wanted = examples or settings.default.max_examples
+    tried = []
+
     @settings(
-        max_examples=examples or settings.default.max_examples,
+        max_examples=wanted,
         deadline=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     )
     @given(payload=payload_strategy(fields), htmx=st.booleans())
     def check(payload, htmx):
+        tried.append(1)
         request_headers = {**headers, **({"HX-Request": "true"} if htmx else {})}
         with transaction.atomic():
             before = db_state() if method == "post" else None
@@ -202,6 +206,8 @@ def test_fuzzed_input_never_breaks_a_form(world, relaxed_limits, route, method, 
             transaction.set_rollback(True)
 
     check()
+    # The profile's number is a ceiling for Hypothesis; make sure it was reached.
+    assert len(tried) >= wanted, f"only {len(tried)} of {wanted} examples were tried"
 
 
 @pytest.mark.django_db
