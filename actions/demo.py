@@ -205,6 +205,8 @@ def _actions(meeting: Meeting, people: dict[str, User], today: dt.date) -> int:
 def _charter(region: Region, meeting: Meeting, leader: User, today: dt.date) -> None:
     if Charter.objects.filter(region=region).exists():
         return
+    # The demo leader writes this charter, so they lead its region (actions/rules.py).
+    region.leaders.add(leader)
     charter = services.charter_create(
         name=f"{region.name} customer charter", region=region, by=leader
     )

@@ -2,6 +2,9 @@ from django import forms
 from django.db.models import Q
 
 from accounts.models import User
+from accounts.rules import is_administrator
+from customers.models import Region
+from customers.rules import led_region_ids
 
 from .models import Action, Charter, CharterItem, Measure
 from .services import OWNER_ROLES
@@ -94,6 +97,13 @@ class CharterForm(NoColon, forms.ModelForm):
     class Meta:
         model = Charter
         fields = ["name", "region", "team"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None and not is_administrator(user):
+            # A leader writes the charters of the regions they lead (actions/rules.py).
+            self.fields["region"].queryset = Region.objects.filter(pk__in=led_region_ids(user))
+            self.fields["region"].help_text = "One of the regions you lead."
 
 
 class CharterItemForm(NoColon, forms.ModelForm):

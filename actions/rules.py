@@ -6,13 +6,18 @@
   meeting, or an administrator.
 - The follow-up ("you said, we did") of a meeting is composed and sent by the meeting's
   owner or co-owners, or an administrator.
-- Leaders and administrators write charters and record measures; facilitators also
-  link the expectations they heard to the charter.
+- Charters are scoped like customers: a leader writes the charter of a region they lead
+  (drafts, items, review, publication, the next draft, promoting what is missing) and
+  records its measures; administrators do so for every charter. A team's charter (no
+  region) is written by any leader who leads a region. Facilitators also place the
+  expectations heard in the meetings they facilitated against the charter of those
+  meetings' region. Executives only read.
 """
 
 import rules
 
 from accounts.rules import has_any_role, is_administrator, is_facilitator, is_leader
+from customers.rules import led_region_ids
 
 
 @rules.predicate
@@ -36,8 +41,30 @@ def is_meeting_owner(user, meeting) -> bool:
     return meeting.co_owners.filter(pk=user.pk).exists()
 
 
+@rules.predicate
+def leads_charter_region(user, charter) -> bool:
+    """The user leads the charter's region; for a team's charter (no region), or with no
+    charter at all (may the user write some charter?), they lead at least one region."""
+    led = led_region_ids(user)
+    if charter is None or charter.region_id is None:
+        return bool(led)
+    return charter.region_id in led
+
+
+@rules.predicate
+def facilitates_for(user, charter) -> bool:
+    """The user facilitates a meeting of the charter's region (a team's charter: any)."""
+    from meetings.models import Meeting
+
+    meetings = Meeting.objects.filter(facilitators=user)
+    if charter is not None and charter.region_id is not None:
+        meetings = meetings.filter(region_id=charter.region_id)
+    return meetings.exists()
+
+
 may_create_actions = is_leader | is_facilitator | is_administrator
 may_change_action = is_action_owner | owns_actions_meeting | is_administrator
+may_write_charter = is_administrator | (is_leader & leads_charter_region)
 
 rules.add_perm("actions.view_action_list", has_any_role)
 rules.add_perm("actions.view_action", has_any_role)
@@ -48,6 +75,8 @@ rules.add_perm("actions.change_action", has_any_role & may_change_action)
 rules.add_perm("actions.send_follow_up", has_any_role & (is_meeting_owner | is_administrator))
 
 rules.add_perm("actions.view_charter", has_any_role)
-rules.add_perm("actions.change_charter", is_leader | is_administrator)
-rules.add_perm("actions.record_measure", is_leader | is_administrator)
-rules.add_perm("actions.link_expectation", is_leader | is_facilitator | is_administrator)
+# Without an object: may the user create a charter at all (a leader: for a region they lead).
+rules.add_perm("actions.add_charter", may_write_charter)
+rules.add_perm("actions.change_charter", may_write_charter)
+rules.add_perm("actions.record_measure", may_write_charter)
+rules.add_perm("actions.link_expectation", may_write_charter | (is_facilitator & facilitates_for))

@@ -274,6 +274,18 @@ def expectations_to_link(*, charter: Charter) -> QuerySet:
     return qs.order_by("-meeting_date", "number")
 
 
+def expectations_to_link_for(*, user, charter: Charter) -> QuerySet:
+    """The expectations waiting to be placed that this user may see and place: all of
+    them for those who write the charter, only those heard in the meetings they
+    facilitated for a facilitator (actions/rules.py)."""
+    from .rules import may_write_charter
+
+    waiting = expectations_to_link(charter=charter)
+    if may_write_charter(user, charter):
+        return waiting
+    return waiting.filter(meeting__facilitators=user)
+
+
 def _organisations_by_meeting(meeting_ids) -> dict[int, frozenset[int]]:
     """Distinct guest organisations behind each meeting, counted by the dashboard's one
     suppression module (guests marked attended, or accepted while attendance is unmarked)."""

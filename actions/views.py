@@ -388,10 +388,10 @@ def follow_up_public(request, token):
 @login_required
 def charter_list(request):
     _require(request, "actions.view_charter")
-    can_change = request.user.has_perm("actions.change_charter")
-    form = CharterForm(request.POST or None)
+    can_change = request.user.has_perm("actions.add_charter")
+    form = CharterForm(request.POST or None, user=request.user)
     if request.method == "POST":
-        _require(request, "actions.change_charter")
+        _require(request, "actions.add_charter")
         if form.is_valid():
             try:
                 charter = services.charter_create(by=request.user, **form.cleaned_data)
@@ -429,9 +429,12 @@ def _version_context(request, version: CharterVersion, *, item_form=None):
         "versions": list(charter.versions.all()),
         "rows": selectors.charter_items_with_measures(version=version, months=months),
         "months": months,
-        "can_change": request.user.has_perm("actions.change_charter") and not version.is_published,
-        "can_change_charter": request.user.has_perm("actions.change_charter"),
-        "can_measure": request.user.has_perm("actions.record_measure"),
+        "can_change": (
+            request.user.has_perm("actions.change_charter", charter) and not version.is_published
+        ),
+        "can_change_charter": request.user.has_perm("actions.change_charter", charter),
+        "can_measure": request.user.has_perm("actions.record_measure", charter),
+        "can_link": request.user.has_perm("actions.link_expectation", charter),
         "item_form": item_form or CharterItemForm(),
         "measure_form": MeasureForm(),
         "value_form": MeasureValueForm(initial={"month": timezone.localdate().replace(day=1)}),
@@ -642,12 +645,9 @@ def charter_heard(request, pk):
     _require(request, "actions.link_expectation", charter)
     current = selectors.charter_current(charter) or selectors.charter_draft(charter)
     items = list(current.items.all()) if current else []
+    waiting = selectors.expectations_to_link_for(user=request.user, charter=charter)
     if request.method == "POST":
-        feedback_item = (
-            selectors.expectations_to_link(charter=charter)
-            .filter(pk=query_int(request.POST.get("feedback_item")))
-            .first()
-        )
+        feedback_item = waiting.filter(pk=query_int(request.POST.get("feedback_item"))).first()
         if feedback_item is None:
             messages.error(request, "That expectation is no longer waiting to be placed.")
             return redirect("actions:charter_heard", charter.pk)
@@ -668,7 +668,7 @@ def charter_heard(request, pk):
         else:
             messages.error(request, "Choose where the expectation sits.")
         return redirect("actions:charter_heard", charter.pk)
-    pending = list(selectors.expectations_to_link(charter=charter)[:50])
+    pending = list(waiting[:50])
     return render(
         request,
         "actions/charter_heard.html",

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from accounts.admin_site import AdministratorsRead
+
 from .models import AuditEntry
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(AdministratorsRead, admin.ModelAdmin):
     """Read-only: an audit log that administrators could edit would prove nothing."""
 
     list_display = ("created_at", "actor_repr", "action", "target_repr")
@@ -12,12 +14,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
     search_fields = ("actor_repr", "target_repr")
     date_hierarchy = "created_at"
     readonly_fields = ("created_at", "actor", "actor_repr", "action", "target_repr", "details")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

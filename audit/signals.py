@@ -6,7 +6,7 @@ This is a cross-cutting concern with no single service to call, hence a signal.
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db.models.signals import m2m_changed
+from django.db.models.signals import m2m_changed, post_save, pre_save
 from django.dispatch import receiver
 
 from customers.signals import contact_erased
@@ -46,6 +46,35 @@ def audit_role_changes(sender, instance, action, reverse, model, pk_set, **kwarg
     else:  # user.groups.add(groups...)
         for role in _names(Group, pk_set):
             audit_record(action=kind, target_repr=str(instance), details={"role": role})
+
+
+@receiver(pre_save, sender=User, dispatch_uid="audit_superuser_before")
+def remember_superuser_flag(sender, instance, update_fields=None, raw=False, **kwargs):
+    if raw or (update_fields is not None and "is_superuser" not in update_fields):
+        return
+    instance._audit_was_superuser = (
+        User.objects.filter(pk=instance.pk, is_superuser=True).exists()
+        if instance.pk is not None
+        else False
+    )
+
+
+@receiver(post_save, sender=User, dispatch_uid="audit_superuser_after")
+def audit_superuser_flag(sender, instance, raw=False, **kwargs):
+    """A superuser counts as an administrator (User.role_names): granting it is a role change."""
+    was = getattr(instance, "_audit_was_superuser", None)
+    if raw or was is None or was == instance.is_superuser:
+        return
+    del instance._audit_was_superuser
+    audit_record(
+        action=(
+            AuditEntry.Action.ROLE_GRANTED
+            if instance.is_superuser
+            else AuditEntry.Action.ROLE_REVOKED
+        ),
+        target_repr=str(instance),
+        details={"role": "superuser"},
+    )
 
 
 @receiver(contact_erased, dispatch_uid="audit_contact_erased")

@@ -28,7 +28,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with a site that lets in the Administrator role only.
+    "accounts.admin_apps.OpenChairAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -58,6 +59,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Above the middlewares that answer early (503, 413, 400, 429), so that their pages
+    # cannot be framed either.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Turns "database unreachable" into a friendly 503 instead of a 500.
     "accounts.outage.DatabaseOutageMiddleware",
     # Refuses bodies over MAX_REQUEST_BYTES (413) before anything reads them.
@@ -73,7 +77,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "audit.context.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",

@@ -1,27 +1,8 @@
 from django.contrib import admin
 
-from accounts.rules import is_administrator
+from accounts.admin_site import AdministratorsManage
 
 from .models import Contact, Facet, Organisation, Region
-
-
-class AdministratorsManage:
-    """Users with the Administrator role (and staff access) manage customer records here."""
-
-    def has_module_permission(self, request):
-        return is_administrator(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_administrator(request.user)
-
-    def has_add_permission(self, request, *args):
-        return is_administrator(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return is_administrator(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return is_administrator(request.user)
 
 
 @admin.register(Facet)

@@ -1,12 +1,14 @@
 from django.contrib import admin
 from django.core.cache import cache
 
+from accounts.admin_site import AdministratorsManage
+
 from .models import JourneyStage, Tag
 from .selectors import STAGES_CACHE_KEY, TAGS_CACHE_KEY
 
 
 @admin.register(JourneyStage)
-class JourneyStageAdmin(admin.ModelAdmin):
+class JourneyStageAdmin(AdministratorsManage, admin.ModelAdmin):
     """The moments of truth facilitators pick from while capturing."""
 
     list_display = ["name", "position"]
@@ -31,7 +33,7 @@ class JourneyStageAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(AdministratorsManage, admin.ModelAdmin):
     list_display = ["name"]
     search_fields = ["name"]
 

@@ -25,7 +25,9 @@ ADVOCATE = "Give me one advocate who stays with me until it is solved"
 
 
 def published_charter(by, texts=("Answer the phone within a minute",)):
-    charter = services.charter_create(name="UK charter", region=RegionFactory(), by=by)
+    region = RegionFactory()
+    region.leaders.add(by)  # a leader writes the charters of the regions they lead
+    charter = services.charter_create(name="UK charter", region=region, by=by)
     version = charter.versions.get()
     for text in texts:
         services.charter_item_add(version=version, by=by, category="responsiveness", text=text)
@@ -243,7 +245,8 @@ def test_only_expectations_can_be_linked():
 def test_placing_an_expectation_through_the_page(client):
     user = facilitator()
     charter, version = published_charter(leader())
-    fi = _hear(MeetingFactory(region=charter.region), "Tell me who owns my case.")
+    meeting = MeetingFactory(region=charter.region, facilitators=[user])
+    fi = _hear(meeting, "Tell me who owns my case.")
     client.force_login(user)
     page = client.get(reverse("actions:charter_heard", args=[charter.pk])).content.decode()
     assert "Tell me who owns my case." in page

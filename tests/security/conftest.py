@@ -17,4 +17,9 @@ settings.load_profile(
 
 @pytest.fixture
 def world(db):
+    from django.core.cache import cache
+
+    # Rate-limit counters (per address: every test client is 127.0.0.1) from earlier
+    # tests would otherwise turn the signed-link pages into 429s part-way through.
+    cache.clear()
     return build_world()

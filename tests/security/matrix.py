@@ -120,7 +120,8 @@ def iter_url_names() -> list[tuple[str, str]]:
 
 
 # The Django admin is covered as a group: every admin page sits behind the admin site's
-# own staff check, which the matrix probes on representative pages (ADMIN_PROBES).
+# own check (the Administrator role, accounts.admin_site), which the matrix probes on
+# the index and every registered model's list page (ADMIN_PROBES).
 ADMIN_NAMESPACE = "admin"
 
 
@@ -134,7 +135,7 @@ def contact_kwargs(w, which):
 
 
 def import_kwargs(w, which):
-    return {"pk": w.customer_import.pk}
+    return {"pk": w.customer_import[which].pk}
 
 
 def meeting_kwargs(w, which):
@@ -169,18 +170,32 @@ def meeting_pk_kwargs(w, which):
     return {"meeting_pk": w.meeting[which].pk}
 
 
+def token(w, name, which):
+    """A signed link's token: ours, or for "other" a forged one (see world.py)."""
+    return getattr(w, name if which == "own" else f"{name}_forged")
+
+
+# A forged signed link (another object's id under our link's signature) opens nothing.
+FORGED_LINK = {ANON: DENY, LEADER: DENY, FACILITATOR: DENY, EXECUTIVE: DENY, ADMINISTRATOR: DENY}
+
+
 def charter_kwargs(w, which):
-    return {"pk": w.charter.pk}
+    return {"pk": w.charter[which].pk}
 
 
 def version_kwargs(w, which):
-    return {"pk": w.charter_version.pk}
+    return {"pk": w.charter_version[which].pk}
+
+
+def charter_item_kwargs(w, which):
+    return {"pk": w.charter_item[which].pk}
 
 
 # Actions (actions/rules.py): every role reads actions and charters; an action is
-# changed by its owner, its meeting's owner or an administrator; leaders and
-# administrators write charters (any region's) and measures; facilitators also link
-# expectations they heard.
+# changed by its owner, its meeting's owner or an administrator; a leader writes the
+# charter (and records the measures) of the regions they lead — region B's charter is
+# leader 2's, an IDOR for our leader — administrators every charter; executives read
+# only; facilitators also place the expectations heard in meetings they facilitated.
 CHANGE_ACTION = {**only(ADMINISTRATOR, LEADER, others=403)}
 FOLLOW_UP = {**only(ADMINISTRATOR, LEADER, others=403)}
 CHANGE_CHARTER = {**only(ADMINISTRATOR, LEADER, others=403)}
@@ -294,8 +309,13 @@ ROUTES: list[Route] = [
         post=only(ADMINISTRATOR, LEADER, outcome=OK),
     ),
     # A pending import is its uploader's alone: anyone else gets 404.
-    Route("customers:import_preview", get=only(LEADER), kwargs=import_kwargs),
-    Route("customers:import_confirm", post=only(LEADER, outcome=OK), kwargs=import_kwargs),
+    Route("customers:import_preview", get=only(LEADER), kwargs=import_kwargs, scoped=True),
+    Route(
+        "customers:import_confirm",
+        post=only(LEADER, outcome=OK),
+        kwargs=import_kwargs,
+        scoped=True,
+    ),
     # meetings
     Route("meetings:list", get=only(ADMINISTRATOR, LEADER, FACILITATOR)),
     Route("meetings:rhythm", get=only(ADMINISTRATOR, LEADER, FACILITATOR)),
@@ -464,7 +484,11 @@ ROUTES: list[Route] = [
         "outbox:opt_out",
         get=everyone(200),
         post=everyone(OK),
-        kwargs=lambda w, which: {"token": w.opt_out_token},
+        kwargs=lambda w, which: {"token": token(w, "opt_out_token", which)},
+        scoped=True,
+        # A forged unsubscribe link is a bad request ("this link is not valid"), not a
+        # private object: 400, and nobody is unsubscribed.
+        other=everyone(400),
         csrf_exempt="RFC 8058 one-click unsubscribe posts without a session; the token is the proof",
     ),
     # invitations
@@ -479,7 +503,9 @@ ROUTES: list[Route] = [
         "invitations:rsvp",
         get=everyone(200),
         post=everyone(OK),
-        kwargs=lambda w, which: {"token": w.rsvp_token},
+        kwargs=lambda w, which: {"token": token(w, "rsvp_token", which)},
+        scoped=True,
+        other=FORGED_LINK,
     ),
     # feedback
     Route("feedback:capture", get=FEEDBACK_READ, kwargs=meeting_id_kwargs, scoped=True),
@@ -509,7 +535,9 @@ ROUTES: list[Route] = [
         "feedback:guest_comment",
         get=everyone(200),
         post=everyone(OK),
-        kwargs=lambda w, which: {"token": w.guest_token},
+        kwargs=lambda w, which: {"token": token(w, "guest_token", which)},
+        scoped=True,
+        other=FORGED_LINK,
         csrf_exempt="guest pages set no cookie at all; the signed link is the capability",
     ),
     # actions
@@ -561,47 +589,99 @@ ROUTES: list[Route] = [
     Route(
         "actions:follow_up_public",
         get=everyone(200),
-        kwargs=lambda w, which: {"token": w.follow_up_token},
+        kwargs=lambda w, which: {"token": token(w, "follow_up_token", which)},
+        scoped=True,
+        other=FORGED_LINK,
     ),
-    Route("actions:charter_list", get=staff(200), post=CHANGE_CHARTER_POST),
-    Route("actions:charter_detail", get=staff(302), kwargs=charter_kwargs, note="to its version"),
+    Route(
+        "actions:charter_list",
+        get=staff(200),
+        post=CHANGE_CHARTER_POST,
+        note="a leader may create charters only for the regions they lead (region choices)",
+    ),
+    # Reading a charter is for every role, whichever region it belongs to.
+    Route(
+        "actions:charter_detail",
+        get=staff(302),
+        kwargs=charter_kwargs,
+        scoped=True,
+        other={LEADER: 302, FACILITATOR: 302},
+        note="to its version",
+    ),
     Route(
         "actions:charter_diff",
         get=staff(302),
         kwargs=charter_kwargs,
+        scoped=True,
+        other={LEADER: 302, FACILITATOR: 302},
         note="nothing published to compare: back to the charter",
     ),
-    Route("actions:charter_missing", get=staff(200), kwargs=charter_kwargs),
-    Route("actions:charter_version", get=staff(200), kwargs=version_kwargs),
-    Route("actions:charter_new_draft", post=CHANGE_CHARTER_POST, kwargs=charter_kwargs),
-    Route("actions:charter_promote", post=CHANGE_CHARTER_POST, kwargs=charter_kwargs),
+    Route(
+        "actions:charter_missing",
+        get=staff(200),
+        kwargs=charter_kwargs,
+        scoped=True,
+        other={LEADER: 200, FACILITATOR: 200},
+    ),
+    Route(
+        "actions:charter_version",
+        get=staff(200),
+        kwargs=version_kwargs,
+        scoped=True,
+        other={LEADER: 200, FACILITATOR: 200},
+    ),
+    # Writing one is for the leaders of its region and administrators.
+    Route(
+        "actions:charter_new_draft",
+        post=CHANGE_CHARTER_POST,
+        kwargs=charter_kwargs,
+        scoped=True,
+    ),
+    Route(
+        "actions:charter_promote",
+        post=CHANGE_CHARTER_POST,
+        kwargs=charter_kwargs,
+        scoped=True,
+    ),
+    # Facilitators place what was heard in their own meetings: region A's charter for ours.
     Route(
         "actions:charter_heard",
+        get=only(ADMINISTRATOR, LEADER, FACILITATOR, others=403),
         post=LINK_EXPECTATION,
         kwargs=charter_kwargs,
+        scoped=True,
         note="no expectation to place is posted: a message and a redirect once the permission check passed",
     ),
-    Route("actions:charter_item_add", post=CHANGE_CHARTER_POST, kwargs=version_kwargs),
+    Route(
+        "actions:charter_item_add",
+        post=CHANGE_CHARTER_POST,
+        kwargs=version_kwargs,
+        scoped=True,
+    ),
     Route(
         "actions:charter_version_transition",
         post=CHANGE_CHARTER_POST,
-        kwargs=lambda w, which: {"pk": w.charter_version.pk, "step": "review"},
+        kwargs=lambda w, which: {"pk": w.charter_version[which].pk, "step": "review"},
+        scoped=True,
     ),
     Route(
         "actions:charter_item_edit",
         get=CHANGE_CHARTER,
         post=CHANGE_CHARTER_POST,
-        kwargs=lambda w, which: {"pk": w.charter_item.pk},
+        kwargs=charter_item_kwargs,
+        scoped=True,
     ),
     Route(
         "actions:measure_add",
         post=CHANGE_CHARTER_POST,
-        kwargs=lambda w, which: {"item_pk": w.charter_item.pk},
+        kwargs=lambda w, which: {"item_pk": w.charter_item[which].pk},
+        scoped=True,
     ),
     Route(
         "actions:measure_record",
         post=CHANGE_CHARTER_POST,
-        kwargs=lambda w, which: {"pk": w.measure.pk},
+        kwargs=lambda w, which: {"pk": w.measure[which].pk},
+        scoped=True,
     ),
     # dashboard
     Route("dashboard:index", get=DASHBOARD),
@@ -616,8 +696,15 @@ ROUTES: list[Route] = [
     Route("audit:list", get=only(ADMINISTRATOR)),
 ]
 
-ADMIN_PROBES = [
-    "admin:index",
-    "admin:accounts_user_changelist",
-    "admin:audit_auditentry_changelist",
-]
+
+def admin_probes() -> list[str]:
+    """The admin's index and the list page of every model registered with it."""
+    from django.contrib import admin
+
+    return ["admin:index"] + sorted(
+        f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"
+        for model in admin.site._registry
+    )
+
+
+ADMIN_PROBES = admin_probes()

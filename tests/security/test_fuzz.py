@@ -4,19 +4,25 @@ and htmx endpoint never gives a 500 and never leaves a partial write.
 Endpoints come from the permission matrix: every route that accepts a POST (and every
 GET form found on a page) is fuzzed as a role allowed to use it, with the form's field
 names discovered from the page itself. Examples per form: the Hypothesis profile
-("ci": 200 when REQUIRE_SERVICES=1 or HYPOTHESIS_PROFILE=ci, "dev": 25 otherwise).
+("ci": 200 when REQUIRE_SERVICES=1 or HYPOTHESIS_PROFILE=ci, "dev": 25 otherwise); a
+page with no form gets 20 examples of guessed query parameters.
+
+"Never a partial write": whenever the input is refused (an error status, the form again
+with its errors, or a redirect with an error message), every table holds exactly what
+it held before — compared by content on PostgreSQL, so an UPDATE counts too.
 """
 
 import pytest
-from django.db import transaction
+from django.contrib import messages
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.security.forms import find_forms
-from tests.security.matrix import ANON, DENY, LOGIN, OK, ROLES, ROUTES
-from tests.security.world import row_counts
+from tests.security.matrix import ANON, DENY, LEADER, LOGIN, OK, ROLES, ROUTES
+from tests.security.world import changed_tables, db_state
 
 NASTY_TEXT = st.one_of(
     st.text(max_size=300),
@@ -82,12 +88,19 @@ def body_of(response) -> bytes:
 
 
 def looks_rejected(response) -> bool:
+    """The input was refused: an error status, a form shown again with its errors, or a
+    redirect carrying an error message (the pattern of the small POST-only forms)."""
     if response.status_code >= 400:
         return True
-    body = body_of(response)
-    return response.status_code == 200 and (
-        b"errorlist" in body or b"field--error" in body or b'role="alert"' in body
-    )
+    if response.status_code == 200:
+        body = body_of(response)
+        if b"errorlist" in body or b"field--error" in body or b'role="alert"' in body:
+            return True
+    storage = getattr(getattr(response, "wsgi_request", None), "_messages", None)
+    # Only the messages this request added: the client's cookie still carries earlier
+    # examples' messages, which the storage loads too.
+    added = getattr(storage, "_queued_messages", [])
+    return any(message.level >= messages.ERROR for message in added)
 
 
 def fuzz_role(route, method):
@@ -162,16 +175,20 @@ def test_fuzzed_input_never_breaks_a_form(world, relaxed_limits, route, method, 
         for name in GUESSED_QUERY_PARAMETERS:
             fields.setdefault(name, [])
 
+    wanted = examples or settings.default.max_examples
+    tried = []
+
     @settings(
-        max_examples=examples or settings.default.max_examples,
+        max_examples=wanted,
         deadline=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     )
     @given(payload=payload_strategy(fields), htmx=st.booleans())
     def check(payload, htmx):
+        tried.append(1)
         request_headers = {**headers, **({"HX-Request": "true"} if htmx else {})}
         with transaction.atomic():
-            before = row_counts() if method == "post" else None
+            before = db_state() if method == "post" else None
             if method == "post":
                 response = client.post(url, payload, headers=request_headers)
             else:
@@ -181,10 +198,16 @@ def test_fuzzed_input_never_breaks_a_form(world, relaxed_limits, route, method, 
                 f"for {payload!r}"
             )
             if before is not None and looks_rejected(response):
-                assert row_counts() == before, f"partial write on rejected input {payload!r}"
+                after = db_state()
+                assert after == before, (
+                    f"{route.name}: rejected input {payload!r} still wrote to "
+                    f"{changed_tables(before, after)}"
+                )
             transaction.set_rollback(True)
 
     check()
+    # The profile's number is a ceiling for Hypothesis; make sure it was reached.
+    assert len(tried) >= wanted, f"only {len(tried)} of {wanted} examples were tried"
 
 
 @pytest.mark.django_db
@@ -196,17 +219,18 @@ def test_wrong_content_type_body_is_refused_cleanly(world, relaxed_limits, route
     if world.users[role] is not None:
         client.force_login(world.users[role])
     url = reverse(route.name, kwargs=route.kwargs(world, "own") if route.kwargs else {})
-    before = row_counts()
     for content_type, body in [
         ("application/json", b'{"a": [1, 2, {"b": null}]}'),
         ("multipart/form-data; boundary=xyz", b"--xyz\r\nbroken"),
         ("application/x-www-form-urlencoded", b"a=%ZZ&%00=\xff\xfe"),
         ("text/plain", b"\x00\x01\x02" * 100),
     ]:
+        before = db_state()
         response = client.post(url, body, content_type=content_type, headers=route.headers or {})
         assert response.status_code < 500, (route.name, content_type, response.status_code)
-    if looks_rejected(response):
-        assert row_counts() == before
+        if looks_rejected(response):
+            after = db_state()
+            assert after == before, (route.name, content_type, changed_tables(before, after))
 
 
 @pytest.mark.django_db
@@ -218,3 +242,24 @@ def test_oversized_request_body_is_refused_before_parsing(client, settings):
     response = client.post(reverse("login"), {"file": upload, "username": "x"})
     assert response.status_code == 413
     assert b"too large" in response.content
+
+
+@pytest.mark.django_db
+def test_partial_write_check_sees_refusals_and_updates(world):
+    """The harness itself: a redirect with an error message counts as refused, a success
+    message does not, and an UPDATE of one field changes the database state."""
+    client = Client()
+    client.force_login(world.users[LEADER])
+    version = world.charter_version["own"]
+    url = reverse("actions:charter_item_add", args=[version.pk])
+    refused = client.post(url, {"category": "nonsense", "text": ""})
+    assert refused.status_code == 302
+    assert looks_rejected(refused)
+    accepted = client.post(url, {"category": "other", "text": "Reply within a day"})
+    assert accepted.status_code == 302
+    assert not looks_rejected(accepted)
+    before = db_state()
+    item = world.charter_item["own"]
+    type(item).objects.filter(pk=item.pk).update(text="Changed in place")
+    if connection.vendor == "postgresql":  # contents compared; elsewhere only row counts
+        assert changed_tables(before, db_state()) == ["actions_charteritem"]

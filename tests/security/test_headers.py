@@ -116,6 +116,81 @@ def test_server_error_page_is_friendly_and_has_strict_csp(probe_urls):
     assert_secure_headers(response)
 
 
+def _bad_request(client):
+    return client.get(reverse("login") + "?next=%00")
+
+
+def _too_large(client, settings):
+    settings.MAX_REQUEST_BYTES = 1_000
+    return client.post(reverse("login"), {"username": "x" * 5_000})
+
+
+def _locked_out(client, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    user = UserFactory(role=Role.LEADER)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        response = client.post(reverse("login"), {"username": user.username, "password": "no"})
+    return response
+
+
+def _csrf_refused(client, settings):
+    return Client(enforce_csrf_checks=True).post(reverse("login"), {"username": "x"})
+
+
+def _redirect_to_login(client):
+    return client.get(reverse("home_leader"))
+
+
+def _database_outage(client, settings):
+    settings.ROOT_URLCONF = "tests.security.urls_probe"
+    return Client(raise_request_exception=False).get("/__probe__/outage")
+
+
+def _administration(client):
+    client.force_login(UserFactory(role=Role.ADMINISTRATOR))
+    return client.get(reverse("admin:index"))
+
+
+def _guest_link_page(client):
+    from invitations.tokens import rsvp_token
+    from tests.factories import BookingFactory
+
+    return client.get(reverse("invitations:rsvp", args=[rsvp_token(BookingFactory())]))
+
+
+def _streamed_export(client):
+    client.force_login(UserFactory(role=Role.EXECUTIVE))
+    response = client.get(reverse("dashboard:export_csv"))
+    assert response.streaming
+    return response
+
+
+# Page types beyond the ones above, each with the status it must have.
+PAGE_TYPES = {
+    "bad request (NUL byte in the query string)": (_bad_request, 400),
+    "request too large": (_too_large, 413),
+    "sign-in locked out": (_locked_out, 429),
+    "CSRF failure": (_csrf_refused, 403),
+    "redirect to login": (_redirect_to_login, 302),
+    "database outage": (_database_outage, 503),
+    "Administration (Django admin)": (_administration, 200),
+    "guest page from a signed link": (_guest_link_page, 200),
+    "streamed CSV export": (_streamed_export, 200),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page_type", PAGE_TYPES)
+def test_every_other_page_type_has_strict_csp(client, settings, page_type):
+    make, status = PAGE_TYPES[page_type]
+    wants_settings = "settings" in make.__code__.co_varnames[: make.__code__.co_argcount]
+    response = make(client, settings) if wants_settings else make(client)
+    assert response.status_code == status, page_type
+    assert_secure_headers(response)
+
+
 @pytest.mark.django_db
 def test_session_and_csrf_cookies_are_httponly_and_samesite(client):
     user = UserFactory(role=Role.LEADER)

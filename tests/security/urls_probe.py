@@ -23,8 +23,15 @@ def boom(request):
     raise RuntimeError("a bug")
 
 
+def outage(request):
+    from django.db import OperationalError
+
+    raise OperationalError("could not connect to server: Connection refused")
+
+
 urlpatterns = [
     path("__probe__/csv", csv_probe),
     path("__probe__/boom", boom),
+    path("__probe__/outage", outage),
     *project_urlpatterns,
 ]

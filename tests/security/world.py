@@ -95,9 +95,13 @@ def build_world() -> World:
         "own": f.ActionFactory(owner=users[LEADER]),
         "other": f.ActionFactory(owner=users["leader2"]),
     }
-    o["customer_import"] = CustomerImport.objects.create(
-        uploaded_by=users[LEADER], filename="customers.csv", content=b"name\n", sha256="0" * 64
-    )
+    # A pending import is its uploader's: leader 2's is an IDOR for our leader.
+    o["customer_import"] = {
+        which: CustomerImport.objects.create(
+            uploaded_by=uploader, filename="customers.csv", content=b"name\n", sha256="0" * 64
+        )
+        for which, uploader in (("own", users[LEADER]), ("other", users["leader2"]))
+    }
     o["mail"] = {
         which: OutboxMail.objects.create(
             kind=OutboxMail.Kind.INVITATION,
@@ -111,13 +115,21 @@ def build_world() -> World:
         )
         for which in region
     }
-    charter = Charter.objects.create(name="Region A charter", region=region["own"])
-    version = CharterVersion.objects.create(charter=charter, number=1, created_by=users[LEADER])
-    item = CharterItem.objects.create(version=version, text="One advocate until it is solved")
-    o["charter"], o["charter_version"], o["charter_item"] = charter, version, item
-    o["measure"] = Measure.objects.create(
-        charter=charter, lineage=item.lineage, name="Days to resolve", target=5
-    )
+    # Each region's charter is written by its own leader (leader 2 for region B's).
+    for key in ("charter", "charter_version", "charter_item", "measure"):
+        o[key] = {}
+    for which, author in (("own", users[LEADER]), ("other", users["leader2"])):
+        charter = Charter.objects.create(name=f"{region[which]} charter", region=region[which])
+        version = CharterVersion.objects.create(charter=charter, number=1, created_by=author)
+        item = CharterItem.objects.create(version=version, text="One advocate until it is solved")
+        o["charter"][which], o["charter_version"][which], o["charter_item"][which] = (
+            charter,
+            version,
+            item,
+        )
+        o["measure"][which] = Measure.objects.create(
+            charter=charter, lineage=item.lineage, name="Days to resolve", target=5
+        )
     o["theme"] = Theme.objects.create(key="tag:matrix", name="Billing", origin=Theme.Origin.TAG)
     o["follow_up"] = {
         which: FollowUp.objects.create(
@@ -127,18 +139,27 @@ def build_world() -> World:
         )
         for which in region
     }
-    o["follow_up_token"] = guest_token(follow_up=o["follow_up"]["own"], booking=o["booking"]["own"])
-    o["rsvp_token"] = rsvp_token(o["booking"]["own"])
-    o["opt_out_token"] = opt_out_token(o["contact"]["own"].email)
-    o["guest_token"] = guest_link_token(meeting=o["meeting"]["own"])
+    # Signed links. "other": the IDOR attempt on a link — the other side's object in the
+    # payload, with the signature of our own link (what editing an id in a link makes).
+    tokens = {
+        "follow_up_token": lambda which: guest_token(
+            follow_up=o["follow_up"][which], booking=o["booking"][which]
+        ),
+        "rsvp_token": lambda which: rsvp_token(o["booking"][which]),
+        "opt_out_token": lambda which: opt_out_token(o["contact"][which].email),
+        "guest_token": lambda which: guest_link_token(meeting=o["meeting"][which]),
+    }
+    for name, make in tokens.items():
+        own, other = make("own"), make("other")
+        o[name] = own
+        o[f"{name}_forged"] = other.split(":", 1)[0] + ":" + own.split(":", 1)[1]
     return world
 
 
-def row_counts() -> tuple[int, ...]:
-    """Rows in every table of the project's models, in one query (run per example)."""
-    from django.db import connection
-
-    tables = sorted(
+def _tables() -> list[str]:
+    # Sessions, lockout records and the audit log are written by design on refused
+    # requests (a failed login is counted, a refusal may be logged); everything else not.
+    return sorted(
         {
             model._meta.db_table
             for model in apps.get_models(include_auto_created=True)
@@ -147,10 +168,39 @@ def row_counts() -> tuple[int, ...]:
             and model._meta.app_label not in ("sessions", "axes", "audit", "admin", "contenttypes")
         }
     )
+
+
+def row_counts() -> tuple[int, ...]:
+    """Rows in every table of the project's models, in one query."""
+    from django.db import connection
+
     quote = connection.ops.quote_name
     count = "(SELECT COUNT(*) FROM {})"  # noqa: S608 - table names from the models, quoted
-    columns = ", ".join(count.format(quote(table)) for table in tables)
-    sql = f"SELECT {columns}"
+    columns = ", ".join(count.format(quote(table)) for table in _tables())
     with connection.cursor() as cursor:
-        cursor.execute(sql)
+        cursor.execute(f"SELECT {columns}")
         return tuple(cursor.fetchone())
+
+
+def db_state() -> tuple:
+    """What every table of the project's models holds, in one query (run per example).
+
+    On PostgreSQL a digest of each table's rows, so that an UPDATE of one field counts
+    as a write as much as an INSERT or a DELETE; elsewhere the row counts.
+    """
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return row_counts()
+    quote = connection.ops.quote_name
+    digest = (  # noqa: S608 - table names from the models, quoted
+        "(SELECT md5(COALESCE(string_agg(t::text, ',' ORDER BY t::text), '')) FROM {} t)"
+    )
+    columns = ", ".join(digest.format(quote(table)) for table in _tables())
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns}")
+        return tuple(cursor.fetchone())
+
+
+def changed_tables(before: tuple, after: tuple) -> list[str]:
+    return [table for table, old, new in zip(_tables(), before, after, strict=True) if old != new]

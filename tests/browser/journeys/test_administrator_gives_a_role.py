@@ -27,7 +27,7 @@ def test_administrator_gives_a_role_and_reads_the_audit_log(page, steps):
 
     page.get_by_role("navigation").get_by_role("link", name="Administration").first.click()
     page.goto(f"/admin/accounts/user/{sam.pk}/change/")
-    # Django's two-box picker: a double click moves a role into "Chosen groups".
+    # Django's two-box picker: a double click moves a role into "Chosen roles".
     page.locator("#id_groups_from").get_by_text("Facilitator", exact=True).dblclick()
     expect(page.locator("#id_groups_to")).to_contain_text("Facilitator")
     page.locator("#id_groups_to").scroll_into_view_if_needed()
