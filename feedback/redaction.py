@@ -362,7 +362,7 @@ class Redactor:
                     lowered = text.lower()
         text = _URL_RE.sub(_link_replacement, text)
         text = _DOMAIN_RE.sub(LINK, text)
-        if sum(c.isdigit() for c in text) >= 6:
+        if _may_hold_phone(text):
             text = self._redact_phones(text)
         if self._lax is not None:
             text = self._sub(self._lax, text, self._lax_replacement)
@@ -373,6 +373,8 @@ class Redactor:
     def _redact_phones(self, text: str) -> str:
         regions = dict.fromkeys((self.participants.region, *self.participants.other_regions))
         for region in regions:
+            if not _may_hold_phone(text):
+                break  # every number was found with an earlier region's rules
             spans = []
             try:
                 for match in phonenumbers.PhoneNumberMatcher(text, region):
@@ -433,6 +435,11 @@ class Redactor:
         return self._marker_for(word)
 
 
+def _may_hold_phone(text: str) -> bool:
+    """Whether `text` has digits enough for a phone number (phone matching is slow)."""
+    return sum(c.isdigit() for c in text) >= 6
+
+
 def _link_replacement(match: re.Match) -> str:
     url = match.group()
     stripped = url.rstrip(_TRAILING_PUNCTUATION)
@@ -469,12 +476,23 @@ def fingerprint_sql() -> str:
         for n in ("co_owners", "facilitators", "internal_attendees")
     ]
     # Table names come from model metadata, never from input.
-    users_in = " OR ".join(
-        f'u.id IN (SELECT t.user_id FROM "{table}" t WHERE t.meeting_id = "{meeting}"."id")'  # noqa: S608
-        for table in m2m
+    # The meeting's people by their ids (its owner, co-owners, facilitators, attendees),
+    # so that users are read through their primary key, however many there are.
+    users_in = " UNION ALL ".join(
+        [
+            f'SELECT "{meeting}"."owner_id"',
+            *(
+                f'SELECT t.user_id FROM "{table}" t WHERE t.meeting_id = "{meeting}"."id"'  # noqa: S608
+                for table in m2m
+            ),
+        ]
     )
     return (
-        f"(SELECT CAST(COUNT(*) AS TEXT) || ':' || COALESCE(CAST(MAX(o.updated_at) AS TEXT), '')"  # noqa: S608
+        # Every organisation's name is redacted, so any organisation added (the highest id)
+        # or renamed (the latest change) changes this. Both maxima are read from indexes,
+        # whatever the number of organisations. A deleted one is not noticed: its name stays
+        # redacted until the redactor is rebuilt, which removes too much, never too little.
+        f"(SELECT COALESCE(CAST(MAX(o.id) AS TEXT), '') || ':' || COALESCE(CAST(MAX(o.updated_at) AS TEXT), '')"  # noqa: S608
         f' FROM "{org}" o)'
         f" || '|' || "
         f"(SELECT CAST(COUNT(*) AS TEXT) || ':' || CAST(COALESCE(SUM(c.id), 0) AS TEXT) || ':'"
@@ -484,7 +502,7 @@ def fingerprint_sql() -> str:
         f" || '|' || "
         f"(SELECT CAST(COUNT(*) AS TEXT) || ':' || CAST(COALESCE(SUM(u.id), 0) AS TEXT) || ':'"
         f" || CAST(COALESCE(SUM(LENGTH(u.first_name) + LENGTH(u.last_name) + LENGTH(u.email)), 0) AS TEXT)"
-        f' FROM "{user}" u WHERE u.id = "{meeting}"."owner_id" OR {users_in})'
+        f' FROM "{user}" u WHERE u.id IN ({users_in}))'
         f' || \'|\' || CAST("{meeting}"."updated_at" AS TEXT)'  # noqa: S608 - no input
     )
 

@@ -11,9 +11,12 @@ import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from meetings.models import Meeting, Section
 
@@ -196,10 +199,14 @@ def capture_prepare(*, meeting: Meeting) -> Redactor:
 
 
 def clear_capture_caches() -> None:
-    """Forget every meeting's redactor and date in this process (tests, after data loads)."""
+    """Forget every meeting's redactor and date, and every verified session user, in this
+    process (tests, after data loads)."""
+    from accounts.session_user import forget_all
+
     from .redaction import clear_cache
 
     clear_cache()
+    forget_all()
     with _targets_lock:
         _targets.clear()
 
@@ -207,7 +214,9 @@ def clear_capture_caches() -> None:
 def feedback_capture_quick(
     *,
     meeting_id: int,
-    user,
+    user_id: int,
+    password: str,
+    session_key: str,
     text: str,
     idempotency_key: uuid.UUID,
     section: str = Section.CUSTOMER,
@@ -221,7 +230,10 @@ def feedback_capture_quick(
 
     The guarantees of `feedback_capture`, by a shorter route: the text is redacted by the
     meeting's cached redactor, and the INSERT itself stores nothing unless, when it runs,
-    the user is one of the meeting's facilitators, the meeting is neither closed nor
+    the session is still there and unexpired, its user is one of the meeting's
+    facilitators, is active and still has the password hash the session was verified
+    against (`accounts.session_user`: the caller reads neither the session nor the user),
+    the meeting is neither closed nor
     cancelled (the `feedback.capture` rule, checked by the database), its start and time
     zone are those remembered, and its redaction fingerprint is the one the redactor was
     built for (booking a guest, renaming a contact, an organisation or a colleague all
@@ -233,7 +245,7 @@ def feedback_capture_quick(
     (`meeting_for_capture`, the rules, `feedback_capture`), which gives the precise
     answer (not found, locked, the same item again, the message to show).
     """
-    if not (getattr(user, "is_authenticated", False) and user.is_active):
+    if not (user_id and password and session_key):
         return None
     cached = cached_redactor(meeting_id)
     target = _targets.get(meeting_id)
@@ -262,7 +274,9 @@ def feedback_capture_quick(
         )
         row = _insert_guarded(
             item,
-            user_id=user.pk,
+            user_id=user_id,
+            password=password,
+            session_key=session_key,
             starts_at=starts_at,
             time_zone=time_zone,
             fingerprint=fingerprint,
@@ -306,7 +320,8 @@ _GUARDED_TYPES = (
     "bigint",  # the meeting
     *("text",) * len(LOCKED_STATUSES),
     *("timestamptz", "text"),  # starts_at, time_zone
-    "bigint",  # the user
+    *("bigint", "text"),  # the user, their password hash
+    *("text", "timestamptz"),  # the session key, now
     "text",  # the fingerprint
 )
 
@@ -318,6 +333,8 @@ def _guarded_insert_sql(vendor: str) -> str:
     items = qn(FeedbackItem._meta.db_table)
     meeting = qn(Meeting._meta.db_table)
     facilitators = qn(Meeting.facilitators.through._meta.db_table)
+    users = qn(get_user_model()._meta.db_table)
+    sessions = qn(Session._meta.db_table)
     if vendor == "postgresql":
         params = iter([f"%s::{kind}" for kind in _GUARDED_TYPES])
     else:
@@ -338,8 +355,11 @@ def _guarded_insert_sql(vendor: str) -> str:
         f" WHERE {meeting}.{qn('id')} = {p()}"
         f" AND {meeting}.{qn('status')} NOT IN ({p(len(LOCKED_STATUSES))})"
         f" AND {meeting}.{qn('starts_at')} = {p()} AND {meeting}.{qn('time_zone')} = {p()}"
-        f" AND EXISTS (SELECT 1 FROM {facilitators} f WHERE f.{qn('meeting_id')} = "
-        f"{meeting}.{qn('id')} AND f.{qn('user_id')} = {p()})"
+        f" AND EXISTS (SELECT 1 FROM {facilitators} f JOIN {users} u ON u.{qn('id')} = "
+        f"f.{qn('user_id')} WHERE f.{qn('meeting_id')} = {meeting}.{qn('id')}"
+        f" AND f.{qn('user_id')} = {p()} AND u.{qn('is_active')} AND u.{qn('password')} = {p()})"
+        f" AND EXISTS (SELECT 1 FROM {sessions} s WHERE s.{qn('session_key')} = {p()}"
+        f" AND s.{qn('expire_date')} > {p()})"
         f" AND ({fingerprint_sql()}) = {p()}"
         f" ON CONFLICT DO NOTHING RETURNING {qn('id')}, {qn('number')}"
     )
@@ -356,7 +376,7 @@ def _planned_once_cursor():
         return cursor
     import psycopg
 
-    cursor.close()
+    cursor.close()  # opened for what Django does first: the health check, reconnecting
     raw = psycopg.Cursor(connection.connection)
     return (
         connection.make_debug_cursor(raw)
@@ -366,9 +386,17 @@ def _planned_once_cursor():
 
 
 def _insert_guarded(
-    item: FeedbackItem, *, user_id: int, starts_at, time_zone: str, fingerprint: str
+    item: FeedbackItem,
+    *,
+    user_id: int,
+    password: str,
+    session_key: str,
+    starts_at,
+    time_zone: str,
+    fingerprint: str,
 ) -> tuple[int, int] | None:
     starts = Meeting._meta.get_field("starts_at").get_db_prep_value(starts_at, connection)
+    now = Session._meta.get_field("expire_date").get_db_prep_value(timezone.now(), connection)
     params = [
         *_item_values(item),
         item.meeting_id,
@@ -376,6 +404,9 @@ def _insert_guarded(
         starts,
         time_zone,
         user_id,
+        password,
+        session_key,
+        now,
         fingerprint,
     ]
     try:

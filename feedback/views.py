@@ -10,24 +10,27 @@ import rules
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.ratelimits import is_limited
+from accounts.session_user import remember as remember_session
+from accounts.session_user import session_user
 from audit.models import AuditEntry
 from audit.services import audit_record
 from meetings.models import Meeting, Section
 
 from .forms import CaptureForm, GuestCommentForm, ItemEditForm
 from .models import FeedbackItem, JourneyStage
+from .rows import item_row
 from .selectors import (
     capture_items,
     capture_revision,
@@ -101,7 +104,9 @@ def capture(request, meeting_id: int):
     items.reverse()  # newest first, next to the field
     running = meeting_is_running(meeting=meeting)
     if can_capture:
-        capture_prepare(meeting=meeting)  # now, so that the first item saves at full speed
+        # Now, so that the first item saves at full speed.
+        capture_prepare(meeting=meeting)
+        remember_session(request)
     context = {
         **_item_context(meeting, can_capture),
         "form": form,
@@ -122,23 +127,42 @@ def capture(request, meeting_id: int):
 
 @transaction.non_atomic_requests
 @require_POST
-@login_required
 def capture_post(request, meeting_id: int):
     """Save one item.
 
-    Usually three queries — the session (none when it is read from Redis), the user, and
-    one INSERT that checks the capture rule and the cached redactor's fingerprint itself
-    (`feedback_capture_quick`). When that
-    INSERT stores nothing — first item in this process, the participants changed, not a
-    facilitator, meeting closed, the same item again — the full path loads the meeting with
-    its rules and redactor fingerprint and answers precisely: four queries."""
+    Usually one query and nothing else: for a session this process has seen Django
+    authenticate (`accounts.session_user`), an INSERT that checks, as it writes, the
+    session, the user, the capture rule and the cached redactor's fingerprint
+    (`feedback_capture_quick`); neither the session nor the user is read. When that
+    INSERT stores nothing (first item in this process, logged out, password changed, the
+    participants changed, not a facilitator, meeting closed, the same item again) the
+    full path authenticates as `login_required` does, loads the meeting with its rules
+    and redactor fingerprint and answers precisely: four queries."""
     from_client = request.META.get(CLIENT_HEADER) == "1"
+    known = session_user(request)
     form = CaptureForm(request.POST)
     data = form.cleaned_data if form.is_valid() else None
     result = None
-    if data is not None:
-        result = feedback_capture_quick(meeting_id=meeting_id, user=request.user, **_fields(data))
+    if data is not None and known is not None:
+        result = feedback_capture_quick(
+            meeting_id=meeting_id,
+            user_id=known.id,
+            password=known.password,
+            session_key=known.session_key,
+            **_fields(data),
+        )
     if result is None:
+        if not request.user.is_authenticated:
+            if from_client:
+                # Not a redirect: the page's script would take the login page for a saved
+                # item. It keeps the text and offers Retry after a new login.
+                return HttpResponse(
+                    "Your session has ended: log in again (in another tab), then Retry.",
+                    status=403,
+                    content_type="text/plain; charset=utf-8",
+                )
+            return redirect_to_login(request.get_full_path())
+        remember_session(request)
         meeting = meeting_for_capture(meeting_id=meeting_id, user=request.user)
         if meeting is None or not rules.test_rule("feedback.read", request.user, meeting):
             raise Http404("No such meeting.")
@@ -166,10 +190,14 @@ def capture_post(request, meeting_id: int):
         item.stage_name = dict(stage_choices()).get(item.stage_id, "") if item.stage_id else ""
     else:
         _decorate([item])
-    # Rendered without the request's context processors (navigation, roles): no query.
-    html = render_to_string(
-        "feedback/capture.html#item-row",
-        {"can_capture": True, "item": item, "csrf_token": get_token(request)},
+    # Without "New action", which needs the user's permissions: the next poll (within two
+    # seconds) brings the row with it.
+    # The row's Remove form carries the token this request was accepted with (the CSRF
+    # middleware has checked it): asking `get_token` for one would also re-send the
+    # CSRF cookie with every saved item.
+    token = request.META.get("HTTP_X_CSRFTOKEN") or request.POST.get("csrfmiddlewaretoken")
+    html = item_row(
+        item, can_capture=True, can_add_action=False, csrf_token=token or get_token(request)
     )
     return HttpResponse(html, status=201 if result.created else 200)
 

@@ -244,11 +244,12 @@
       if (response.ok) {
         const content = rowsFrom(await response.text());
         const row = content.querySelector("li.capture-item");
+        // Anything but the saved row (a login page at the end of a redirect, a proxy's
+        // page) is not a saved item: keep the text and offer Retry.
+        if (!row) throw new Error("unexpected answer");
         dropPending(entry);
-        if (row) {
-          placeRow(row);
-          announce(`Item ${row.dataset.number} saved.`);
-        }
+        placeRow(row);
+        announce(`Item ${row.dataset.number} saved.`);
         updateCount();
         return;
       }

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from feedback.redaction import (
     COMMON_WORD_NAMES,
     EMAIL,
+    HONORIFICS,
     LINK,
     MARKERS,
     ORGANISATION,
@@ -184,6 +185,13 @@ def test_month_names_as_first_names_keep_dates():
     assert r.redact("Ask May about it.") == f"Ask {PERSON} about it."
 
 
+def test_titles_stay_names_go():
+    r = redactor(people=["Rev Alan Smith", "Dr. Ngozi Okafor"])
+    assert r.redact("Rev Smith and Dr. Okafor agreed; Alan too.") == (
+        f"Rev {PERSON} and Dr. {PERSON} agreed; {PERSON} too."
+    )
+
+
 # -- property-based ---------------------------------------------------------------------------
 
 LETTERS = "abcdefghijklmnopqrstuvwxyzàáâäãåçèéêëìíîïñòóôöõøùúûüýłśźżčřšžőű"
@@ -199,6 +207,8 @@ name_part = (
     .map(str.capitalize)
     .filter(lambda w: fold(w).lower() not in COMMON_WORD_NAMES)
     .filter(lambda w: fold(w).lower() not in FILLER_WORDS | MARKER_WORDS)
+    # A title is not a name: "Rev Smith" keeps "Rev" (test_titles_stay_names_go).
+    .filter(lambda w: fold(w).lower() not in HONORIFICS)
 )
 spelling = st.sampled_from(
     ["as is", "upper", "lower", "possessive", "curly possessive", "unaccented"]
