@@ -233,12 +233,12 @@ def feedback_capture_quick(
     the session is still there and unexpired, its user is one of the meeting's
     facilitators, is active and still has the password hash the session was verified
     against (`accounts.session_user`: the caller reads neither the session nor the user),
-    the meeting is neither closed nor
-    cancelled (the `feedback.capture` rule, checked by the database), its start and time
-    zone are those remembered, and its redaction fingerprint is the one the redactor was
-    built for (booking a guest, renaming a contact, an organisation or a colleague all
-    change it, see `feedback.redaction.fingerprint_sql`). So a redactor that no longer
-    knows every participant can never store text.
+    the meeting is neither closed nor cancelled (the `feedback.capture` rule, checked by
+    the database), its start and time zone are those remembered, and its redaction
+    fingerprint is the one the redactor was built for (booking a guest, renaming a
+    contact, an organisation or a colleague all change it, see
+    `feedback.redaction.fingerprint_sql`). So a redactor that no longer knows every
+    participant can never store text.
 
     Returns None, having stored nothing, whenever any of that is not so, the item's key
     was used before, or the input is not valid: the caller then takes the full path
