@@ -130,37 +130,25 @@ def feedback_capture(
     """
     if not record_after_close:
         _check_open(meeting)
-    text = _clean_text(text)
     redactor = redactor or capture_prepare(meeting=meeting)
-    item = FeedbackItem(
-        meeting=meeting,
+    item = _new_item(
+        meeting_id=meeting.pk,
+        text=text,
+        redactor=redactor,
+        meeting_date=meeting_local_date(meeting),
+        idempotency_key=idempotency_key,
         section=section,
         kind=kind,
         sentiment=sentiment,
         source=source,
         stage_id=stage_id,
-        text=redactor.redact(text),
-        number=1,
-        meeting_date=meeting_local_date(meeting),
-        idempotency_key=idempotency_key,
     )
-    # Field checks only: the foreign keys and unique constraints are the database's job.
-    item.full_clean(
-        exclude=["meeting", "stage", "tags", "number"],
-        validate_unique=False,
-        validate_constraints=False,
-    )
+    item.meeting = meeting
     names = _clean_tag_names(tag_names, redactor) if tag_names else []
     for _attempt in range(_NUMBER_RETRIES):
         row = _insert(item)
         if row is not None:
-            item.pk, item.number = row
-            item._state.adding = False
-            item._state.db = "default"
-            if names:
-                with transaction.atomic():
-                    item.tags.set(_tags_for(names))
-            return CaptureResult(item=item, created=True)
+            return _stored(item, row, names)
         existing = FeedbackItem.objects.filter(idempotency_key=item.idempotency_key).first()
         if existing is not None:
             if existing.meeting_id != meeting.pk:
@@ -255,22 +243,17 @@ def feedback_capture_quick(
     starts_at, time_zone, meeting_date = target
     try:
         names = _clean_tag_names(tag_names, redactor) if tag_names else []
-        item = FeedbackItem(
+        item = _new_item(
             meeting_id=meeting_id,
+            text=text,
+            redactor=redactor,
+            meeting_date=meeting_date,
+            idempotency_key=idempotency_key,
             section=section,
             kind=kind,
             sentiment=sentiment,
             source=source,
             stage_id=stage_id,
-            text=redactor.redact(_clean_text(text)),
-            number=1,
-            meeting_date=meeting_date,
-            idempotency_key=idempotency_key,
-        )
-        item.full_clean(
-            exclude=["meeting", "stage", "tags", "number"],
-            validate_unique=False,
-            validate_constraints=False,
         )
         row = _insert_guarded(
             item,
@@ -285,12 +268,52 @@ def feedback_capture_quick(
         return None
     if row is None:
         return None
+    return _stored(item, row, names)
+
+
+def _new_item(
+    *,
+    meeting_id: int,
+    text: str,
+    redactor: Redactor,
+    meeting_date: dt.date,
+    idempotency_key: uuid.UUID,
+    section: str,
+    kind: str,
+    sentiment: str,
+    source: str,
+    stage_id: int | None,
+) -> FeedbackItem:
+    """An unsaved item with its text checked and redacted (`ValidationError` if invalid)."""
+    item = FeedbackItem(
+        meeting_id=meeting_id,
+        section=section,
+        kind=kind,
+        sentiment=sentiment,
+        source=source,
+        stage_id=stage_id,
+        text=redactor.redact(_clean_text(text)),
+        number=1,
+        meeting_date=meeting_date,
+        idempotency_key=idempotency_key,
+    )
+    # Field checks only: the foreign keys and unique constraints are the database's job.
+    item.full_clean(
+        exclude=["meeting", "stage", "tags", "number"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    return item
+
+
+def _stored(item: FeedbackItem, row: tuple[int, int], tag_names: list[str]) -> CaptureResult:
+    """The item as its INSERT stored it (id and number), with its tags."""
     item.pk, item.number = row
     item._state.adding = False
     item._state.db = "default"
-    if names:
+    if tag_names:
         with transaction.atomic():
-            item.tags.set(_tags_for(names))
+            item.tags.set(_tags_for(tag_names))
     return CaptureResult(item=item, created=True)
 
 
