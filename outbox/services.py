@@ -364,19 +364,29 @@ def outbox_forget_recipient(*, email: str, name: str = "") -> tuple[int, int]:
     personal = sorted({email, name.strip()} - {""}, key=len, reverse=True)
     # Whole words, any case: "ADA LOVELACE" goes, "Adamant" stays.
     pattern = re.compile("|".join(rf"(?<!\w){re.escape(p)}(?!\w)" for p in personal), re.IGNORECASE)
-    scrubbed = 0
-    for mail in list(rows.only("pk", "subject", "last_error")):
-        OutboxMail.objects.filter(pk=mail.pk).update(
-            recipient="",
-            subject=pattern.sub(ERASED_MARK, mail.subject),
-            text_body="",
-            html_body="",
-            attachments=[],
-            last_error=pattern.sub(ERASED_MARK, mail.last_error),
-            updated_at=now,
-        )
-        scrubbed += 1
-    return withdrawn, scrubbed
+    mails = list(rows.only("pk", "subject", "last_error"))
+    for mail in mails:
+        mail.recipient = ""
+        mail.subject = pattern.sub(ERASED_MARK, mail.subject)
+        mail.text_body = ""
+        mail.html_body = ""
+        mail.attachments = []
+        mail.last_error = pattern.sub(ERASED_MARK, mail.last_error)
+        mail.updated_at = now
+    OutboxMail.objects.bulk_update(
+        mails,
+        [
+            "recipient",
+            "subject",
+            "text_body",
+            "html_body",
+            "attachments",
+            "last_error",
+            "updated_at",
+        ],
+        batch_size=500,
+    )
+    return withdrawn, len(mails)
 
 
 def outbox_preview(*, mail: OutboxMail) -> tuple[OutboxMail, str, str]:
