@@ -362,7 +362,7 @@ class Redactor:
                     lowered = text.lower()
         text = _URL_RE.sub(_link_replacement, text)
         text = _DOMAIN_RE.sub(LINK, text)
-        if _may_hold_phone(text):
+        if sum(c.isdigit() for c in text) >= 6:
             text = self._redact_phones(text)
         if self._lax is not None:
             text = self._sub(self._lax, text, self._lax_replacement)
@@ -373,8 +373,6 @@ class Redactor:
     def _redact_phones(self, text: str) -> str:
         regions = dict.fromkeys((self.participants.region, *self.participants.other_regions))
         for region in regions:
-            if not _may_hold_phone(text):
-                break  # every number was found with an earlier region's rules
             spans = []
             try:
                 for match in phonenumbers.PhoneNumberMatcher(text, region):
@@ -433,11 +431,6 @@ class Redactor:
         if sentence_start and next_text.lower() in FUNCTION_WORDS and not after.startswith("'"):
             return None
         return self._marker_for(word)
-
-
-def _may_hold_phone(text: str) -> bool:
-    """Whether `text` has digits enough for a phone number (phone matching is slow)."""
-    return sum(c.isdigit() for c in text) >= 6
 
 
 def _link_replacement(match: re.Match) -> str:
