@@ -46,12 +46,15 @@ run: seed
 	@echo ""
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# In parallel, one worker per core, in a random order: pytest-randomly prints the seed,
+# and `make test PYTEST_ARGS=--randomly-seed=N` replays an order (-p no:randomly: none).
+# HYPOTHESIS_PROFILE=ci runs the fuzz test's full 200 examples per form, as CI does.
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto $(PYTEST_ARGS)
 
 # The user guide's pictures are taken by the browser journeys themselves.
 screenshots: install
-	GUIDE_SCREENSHOTS=1 $(PY) -m pytest tests/browser/journeys -p no:randomly -q $(PYTEST_ARGS)
+	GUIDE_SCREENSHOTS=1 $(PY) -m pytest tests/browser/journeys -p no:randomly -p no:xdist -q $(PYTEST_ARGS)
 
 bench: install
 	$(PY) bench/run_all.py

@@ -5,7 +5,7 @@ from django.db import connection, transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from . import homes
 from .models import Role
@@ -18,7 +18,7 @@ ROLE_HOMES = {
 }
 
 
-@require_GET
+@require_safe
 @login_required
 def home(request):
     """Send each user to the home page of their main role."""
@@ -29,7 +29,7 @@ def home(request):
 
 
 def _role_home(role: Role, permission: str):
-    @require_GET
+    @require_safe
     @login_required
     def view(request):
         if not request.user.has_perm(permission):
@@ -76,7 +76,7 @@ def _broker_status() -> str:
 # Not inside ATOMIC_REQUESTS' transaction: opening it would need the database it checks.
 @transaction.non_atomic_requests
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     """Liveness and readiness in one: 200 when every configured service answers."""
     checks = {"database": _database_status(), "broker": _broker_status()}

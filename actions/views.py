@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.params import query_int
 from accounts.ratelimits import rate_limit
@@ -104,25 +104,25 @@ def _action_list(request, scope):
     return render(request, template, context)
 
 
-@require_GET
+@require_safe
 @login_required
 def action_list(request):
     return _action_list(request, "list")
 
 
-@require_GET
+@require_safe
 @login_required
 def action_mine(request):
     return _action_list(request, "mine")
 
 
-@require_GET
+@require_safe
 @login_required
 def action_overdue(request):
     return _action_list(request, "overdue")
 
 
-@require_GET
+@require_safe
 @login_required
 def action_by_region(request):
     _require(request, "actions.view_action_list")
@@ -133,7 +133,7 @@ def action_by_region(request):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def action_create(request):
     _require(request, "actions.add_action")
@@ -174,7 +174,7 @@ def action_create(request):
     )
 
 
-@require_GET
+@require_safe
 @login_required
 def action_detail(request, pk):
     action = get_object_or_404(selectors.actions_base(), pk=pk)
@@ -228,7 +228,7 @@ def action_status(request, pk):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def action_edit(request, pk):
     action = get_object_or_404(selectors.actions_base(), pk=pk)
@@ -266,7 +266,7 @@ def _meeting_for_follow_up(request, meeting_pk):
     return meeting
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def follow_up_compose(request, meeting_pk):
     meeting = _meeting_for_follow_up(request, meeting_pk)
@@ -309,7 +309,7 @@ def follow_up_compose(request, meeting_pk):
     )
 
 
-@require_GET
+@require_safe
 @login_required
 def follow_up_preview(request, meeting_pk):
     meeting = _meeting_for_follow_up(request, meeting_pk)
@@ -359,7 +359,7 @@ def follow_up_send(request, meeting_pk):
 
 
 @rate_limit("guest_link")
-@require_GET
+@require_safe
 def follow_up_public(request, token):
     """What a guest reads from the signed link in their mail; no account needed."""
     follow_up = followup.follow_up_from_token(token)
@@ -384,7 +384,7 @@ def follow_up_public(request, token):
 # --- Charter -----------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def charter_list(request):
     _require(request, "actions.view_charter")
@@ -447,7 +447,7 @@ def _version_context(request, version: CharterVersion, *, item_form=None):
     }
 
 
-@require_GET
+@require_safe
 @login_required
 def charter_detail(request, pk):
     charter = get_object_or_404(Charter, pk=pk)
@@ -458,7 +458,7 @@ def charter_detail(request, pk):
     return redirect("actions:charter_version", version.pk)
 
 
-@require_GET
+@require_safe
 @login_required
 def charter_version(request, pk):
     version = get_object_or_404(CharterVersion.objects.select_related("charter__region"), pk=pk)
@@ -490,7 +490,7 @@ def charter_item_add(request, pk):
     return redirect("actions:charter_version", version.pk)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def charter_item_edit(request, pk):
     item = get_object_or_404(CharterItem.objects.select_related("version__charter"), pk=pk)
@@ -565,7 +565,7 @@ def charter_new_draft(request, pk):
     return redirect("actions:charter_version", draft.pk)
 
 
-@require_GET
+@require_safe
 @login_required
 def charter_diff(request, pk):
     charter = get_object_or_404(Charter, pk=pk)
@@ -598,7 +598,7 @@ def charter_diff(request, pk):
     )
 
 
-@require_GET
+@require_safe
 @login_required
 def charter_missing(request, pk):
     charter = get_object_or_404(Charter.objects.select_related("region"), pk=pk)
@@ -637,7 +637,7 @@ def charter_promote(request, pk):
     return redirect("actions:charter_missing", charter.pk)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def charter_heard(request, pk):
     """Place each expectation heard: on the charter (which item) or not on it."""

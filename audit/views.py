@@ -2,13 +2,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from .models import AuditEntry
 from .selectors import audit_entry_list
 
 
-@require_GET
+@require_safe
 @login_required
 def entry_list(request):
     if not request.user.has_perm("audit.view_auditentry"):

@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import Role
 from accounts.ratelimits import rate_limit
@@ -38,7 +38,7 @@ def _filter_form(request) -> CustomerFilterForm:
     )
 
 
-@require_GET
+@require_safe
 @login_required
 def customer_list(request):
     _require(request, "customers.view_organisation")
@@ -61,7 +61,7 @@ def customer_list(request):
     return render(request, template, context)
 
 
-@require_GET
+@require_safe
 @login_required
 def customer_export(request):
     """The customer list as filtered on the page, as CSV that is safe to open in Excel."""
@@ -117,7 +117,7 @@ def _organisation_or_404(pk: int) -> Organisation:
         raise Http404("No such organisation.") from exc
 
 
-@require_GET
+@require_safe
 @login_required
 def organisation_detail(request, pk: int):
     _require(request, "customers.view_organisation")
@@ -133,7 +133,7 @@ def organisation_detail(request, pk: int):
     return render(request, "customers/organisation_detail.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def organisation_create(request):
     _require(request, "customers.add_organisation")
@@ -152,7 +152,7 @@ def organisation_create(request):
     return render(request, "customers/organisation_form.html", {"form": form, "organisation": None})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def organisation_edit(request, pk: int):
     organisation = get_object_or_404(Organisation, pk=pk)
@@ -185,7 +185,7 @@ def _save_contact(request, form: ContactForm):
     return services.contact_save(contact=contact)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def contact_create(request, pk: int):
     organisation = get_object_or_404(Organisation, pk=pk)
@@ -211,7 +211,7 @@ def contact_create(request, pk: int):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def contact_edit(request, pk: int):
     contact = get_object_or_404(Contact.objects.select_related("organisation"), pk=pk)
@@ -239,7 +239,7 @@ def contact_edit(request, pk: int):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def contact_erase(request, pk: int):
     contact = get_object_or_404(Contact.objects.select_related("organisation"), pk=pk)
@@ -254,7 +254,7 @@ def contact_erase(request, pk: int):
     return render(request, "customers/contact_erase.html", {"form": form, "contact": contact})
 
 
-@require_GET
+@require_safe
 @login_required
 def invite_next(request):
     _require(request, "customers.view_organisation")
@@ -289,7 +289,7 @@ def _declared_size(request) -> int:
         return 0
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 @rate_limit("csv_import")
 def import_upload(request):
@@ -330,7 +330,7 @@ def _pending_import(request, pk: int, *, lock: bool = False) -> CustomerImport:
     return get_object_or_404(queryset, pk=pk)
 
 
-@require_GET
+@require_safe
 @login_required
 def import_preview(request, pk: int):
     _require(request, "customers.import_customers")

@@ -6,7 +6,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from audit.models import AuditEntry
 from audit.services import audit_record
@@ -83,7 +83,7 @@ def _page_context(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def index(request):
     context = _page_context(request)
     if request.htmx:
@@ -92,14 +92,14 @@ def index(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def board_pack(request):
     """The printable view for board packs: every widget with its table, no controls."""
     return render(request, "dashboard/print.html", _page_context(request))
 
 
 @login_required
-@require_GET
+@require_safe
 def export(request, fmt: str):
     _form, filters = _filters(request)
     audit_record(
@@ -123,7 +123,7 @@ def _require_manage(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def themes(request):
     if not request.user.has_perm("dashboard.view_dashboard"):
         raise PermissionDenied

@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.ratelimits import is_limited
 from accounts.session_user import remember as remember_session
@@ -89,7 +89,7 @@ def _item_context(meeting: Meeting, can_capture: bool) -> dict:
     return {"meeting": meeting, "can_capture": can_capture}
 
 
-@require_GET
+@require_safe
 @login_required
 def capture(request, meeting_id: int):
     meeting = _meeting_or_404(request, meeting_id, "feedback.read")
@@ -225,7 +225,7 @@ def _capture_error(request, meeting_id: int, message: str, status: int, from_cli
 
 @transaction.non_atomic_requests
 @never_cache
-@require_GET
+@require_safe
 @login_required
 def capture_items_partial(request, meeting_id: int):
     """New items since the client's cursor; the whole list when one was edited or removed.
@@ -285,7 +285,7 @@ def capture_section(request, meeting_id: int):
     return redirect("feedback:capture", meeting_id=meeting.pk)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def item_edit(request, pk: int):
     item = get_object_or_404(FeedbackItem.objects.select_related("meeting", "stage"), pk=pk)
@@ -351,7 +351,7 @@ def item_delete(request, pk: int):
     return redirect("feedback:capture", meeting_id=meeting.pk)
 
 
-@require_GET
+@require_safe
 @login_required
 def guest_qr(request, meeting_id: int):
     """The guest link as an SVG QR code, for the screen in the room."""
@@ -367,7 +367,7 @@ def guest_qr(request, meeting_id: int):
     return response
 
 
-@require_GET
+@require_safe
 @login_required
 def export_csv(request, meeting_id: int):
     """The meeting's feedback as CSV: by section and kind, never in the order said, no time."""
@@ -430,7 +430,7 @@ def _csv_safe(value: str) -> str:
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def guest_comment(request, token: str):
     """A guest adds an anonymous comment from their phone while the meeting runs.
 

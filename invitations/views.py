@@ -5,7 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.params import query_int
 from accounts.ratelimits import rate_limit
@@ -39,7 +39,7 @@ def _errors(exc: ValidationError) -> str:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def meeting_invitations(request, pk: int):
     meeting = _meeting_for(request, pk)
     invitation = invitation_for(meeting)
@@ -102,7 +102,7 @@ def meeting_invitations(request, pk: int):
 
 
 @login_required
-@require_GET
+@require_safe
 @xframe_options_sameorigin
 def preview_html(request, pk: int, booking_pk: int):
     meeting = _meeting_for(request, pk)
@@ -202,7 +202,7 @@ def _closed(request, reason: str, status: int, booking=None):
 
 
 @rate_limit("rsvp")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def rsvp(request, token: str):
     check = booking_for_token(token)
     if check.booking is None:

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from customers.models import Contact
 
@@ -70,7 +70,7 @@ def _transition_perm(to: str) -> str:
 # --- List, rhythm, create, edit ---------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @login_required
 def meeting_list(request):
     if not request.user.has_perm("meetings.view_meeting_list"):
@@ -94,7 +94,7 @@ def meeting_list(request):
     )
 
 
-@require_GET
+@require_safe
 @login_required
 def rhythm(request):
     if not request.user.has_perm("meetings.view_meeting_list"):
@@ -136,7 +136,7 @@ def rhythm(request):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def meeting_create(request):
     if not request.user.has_perm("meetings.add_meeting"):
@@ -177,7 +177,7 @@ def meeting_create(request):
     return render(request, "meetings/form.html", {"form": form, "time_zones": _time_zones()})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def meeting_edit(request, pk):
     meeting = _meeting(request, pk, "meetings.change_meeting")
@@ -244,7 +244,7 @@ def _page_context(request, meeting) -> dict:
     }
 
 
-@require_GET
+@require_safe
 @login_required
 def meeting_detail(request, pk):
     meeting = _meeting(request, pk, for_page=True)
@@ -349,7 +349,7 @@ def _agenda_response(request, meeting, *, error: str = "", status: int = 200, fo
     return render(request, "meetings/agenda.html", context, status=status)
 
 
-@require_GET
+@require_safe
 @login_required
 def agenda(request, pk):
     meeting = _meeting(request, pk, "meetings.change_meeting")
@@ -372,7 +372,7 @@ def agenda_item_add(request, pk):
     return _agenda_response(request, meeting, error="Check the new item.", status=400, form=form)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def agenda_item_edit(request, pk, item_pk):
     meeting = _meeting(request, pk, "meetings.change_meeting")
@@ -457,7 +457,7 @@ def agenda_customer_first(request, pk):
     return _agenda_response(request, meeting)
 
 
-@require_GET
+@require_safe
 @login_required
 def agenda_print(request, pk):
     meeting = _meeting(request, pk)
@@ -480,7 +480,7 @@ def _parse_ids(values) -> list[int]:
     return ids
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def guests(request, pk):
     """Book guests: pick contacts, see the warnings for the resulting guest list, confirm."""
@@ -588,7 +588,7 @@ def guest_remove(request, pk):
     return redirect(reverse("meetings:detail", args=[pk]) + "#guests")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def book_contact(request):
     """From a contact (customers' pages, invite next): choose an upcoming meeting in the
@@ -670,7 +670,7 @@ def prep_add(request, pk):
     return redirect(reverse("meetings:detail", args=[pk]) + "#prep")
 
 
-@require_GET
+@require_safe
 @login_required
 def prep_brief(request, pk):
     meeting = _meeting(request, pk, for_page=True)
@@ -690,7 +690,7 @@ def prep_brief(request, pk):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def questions(request, pk):
     meeting = _meeting(request, pk, "meetings.prepare_meeting")

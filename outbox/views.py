@@ -6,7 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.clickjacking import xframe_options_sameorigin
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.params import query_int
 from accounts.ratelimits import rate_limit
@@ -28,7 +28,7 @@ def _visible_mail(request, pk: int) -> OutboxMail:
 
 
 @login_required
-@require_GET
+@require_safe
 def mail_list(request):
     if not request.user.has_perm("outbox.view_outbox"):
         raise PermissionDenied
@@ -61,7 +61,7 @@ def mail_list(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def mail_detail(request, pk: int):
     mail = _visible_mail(request, pk)
     preview, text, html = outbox_preview(mail=mail)
@@ -78,7 +78,7 @@ def mail_detail(request, pk: int):
 
 
 @login_required
-@require_GET
+@require_safe
 @xframe_options_sameorigin
 def mail_html(request, pk: int):
     """The HTML part alone, for the preview frame: no scripts, nothing fetched."""
@@ -110,7 +110,7 @@ def mail_retry(request, pk: int):
 
 
 @rate_limit("guest_link")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def opt_out(request, token: str):
     email = opt_out_email(token)
     if email is None:

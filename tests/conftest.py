@@ -9,6 +9,58 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 from tests.services import CeleryWorker, chromium_path, database_env, missing  # noqa: E402
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--clock",
+        default=os.environ.get("TEST_CLOCK") or None,
+        help=(
+            "Run every test with the clock travelled to this instant (ISO 8601, ticking), "
+            "e.g. 2026-03-29T00:30:00+00:00; also read from TEST_CLOCK."
+        ),
+    )
+
+
+def pytest_configure(config):
+    """With --clock, the whole run (each xdist worker too) starts at that instant and the
+    clock ticks on from there: the suite must pass at any hour, on any day."""
+    instant = config.getoption("--clock")
+    if not instant:
+        return
+    import datetime as dt
+
+    import time_machine
+
+    moment = dt.datetime.fromisoformat(instant.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    config._travelled_clock = time_machine.travel(moment, tick=True)
+    config._travelled_clock.start()
+
+
+CHROMIUM_MISSING = "Chromium is not installed"
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say so, at the end, when browser tests did not run for want of Chromium."""
+    skipped = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if CHROMIUM_MISSING in str(getattr(report, "longrepr", ""))
+    ]
+    if skipped:
+        terminalreporter.write_sep("=", "browser tests skipped", yellow=True)
+        terminalreporter.write_line(
+            f"{len(skipped)} browser tests were skipped: {CHROMIUM_MISSING}. "
+            "Install Debian's chromium (`sudo apt-get install chromium`) or point "
+            "CHROMIUM_PATH at a Chromium binary, then run `make test` again."
+        )
+
+
+def pytest_report_header(config):
+    instant = config.getoption("--clock")
+    return f"clock travelled to {instant}" if instant else None
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     # Tests run tasks eagerly unless they ask for a real worker (the `celery_worker` fixture).
@@ -86,7 +138,7 @@ def celery_worker(transactional_db, redis_url, tmp_path, settings):
 def browser():
     path = chromium_path()
     if not path:
-        missing("Chromium is not installed (apt-get install chromium, or set CHROMIUM_PATH)")
+        missing(f"{CHROMIUM_MISSING} (apt-get install chromium, or set CHROMIUM_PATH)")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:

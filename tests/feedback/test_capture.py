@@ -2,6 +2,7 @@
 
 import datetime as dt
 import uuid
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import cache
@@ -415,8 +416,17 @@ def test_section_advances_for_everyone(client, running):
     assert '<option value="operations" selected>' in page
 
 
-def test_capture_page_shows_numbers_and_only_the_day(client, running):
-    running.meeting.starts_at = running.meeting.starts_at.replace(hour=9, minute=45)
+@pytest.fixture
+def mid_morning(time_machine):
+    """10:30 UTC on a weekday, whatever the hour the suite runs at."""
+    time_machine.move_to(dt.datetime(2026, 6, 10, 10, 30, tzinfo=dt.UTC), tick=False)
+
+
+def test_capture_page_shows_numbers_and_only_the_day(client, mid_morning, running):
+    # The meeting began at 09:45 on the clock of its own zone, and has not ended yet.
+    zone = ZoneInfo(running.meeting.time_zone)
+    running.meeting.starts_at = timezone.now().astimezone(zone).replace(hour=9, minute=45)
+    assert running.meeting.starts_at < running.meeting.ends_at
     running.meeting.save()
     FeedbackItemFactory(meeting=running.meeting, number=1)
     client.force_login(running.facilitator)

@@ -15,11 +15,28 @@ settings.load_profile(
 )
 
 
+@pytest.fixture(scope="module")
+def _module_world(django_db_setup, django_db_blocker):
+    """The world, built once per test module (and xdist worker) inside a transaction
+    that is rolled back when the module is done. Each test runs in a savepoint inside
+    it (pytest-django's `db`), so what a test writes is undone before the next."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield build_world()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
 @pytest.fixture
-def world(db):
+def world(_module_world, db):
     from django.core.cache import cache
 
     # Rate-limit counters (per address: every test client is 127.0.0.1) from earlier
     # tests would otherwise turn the signed-link pages into 429s part-way through.
     cache.clear()
-    return build_world()
+    return _module_world

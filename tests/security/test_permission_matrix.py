@@ -21,7 +21,7 @@ from tests.security.matrix import (
     ROUTES,
     iter_url_names,
 )
-from tests.security.world import changed_tables, db_state
+from tests.security.world import request_writes
 
 ROUTES_BY_NAME = {route.name: route for route in ROUTES}
 
@@ -128,15 +128,12 @@ def assert_outcome(response, expected, context):
 def test_permission_matrix(world, route, method, role, which, expected):
     client = client_for(world, role)
     refused = expected in (DENY, LOGIN) or (isinstance(expected, int) and expected >= 400)
-    before = db_state() if refused and method == "post" else None
-    response = call(client, route, method, world, which)
+    response, changed = request_writes(
+        lambda: call(client, route, method, world, which), lambda _: refused and method == "post"
+    )
     assert_outcome(response, expected, f"{method.upper()} {route.name} as {role} on {which}")
     assert "Content-Security-Policy" in response, f"{route.name}: no Content-Security-Policy"
-    if before is not None:
-        after = db_state()
-        assert after == before, (
-            f"a refused {route.name} POST as {role} wrote to {changed_tables(before, after)}"
-        )
+    assert not changed, f"a refused {route.name} POST as {role} wrote to {changed}"
 
 
 @pytest.mark.django_db
@@ -147,10 +144,11 @@ def test_every_post_needs_a_csrf_token(world, route):
     allowed = [r for r in ROLES if r != ANON and route.post[r] != DENY] or [ANON]
     role = allowed[0]
     client = client_for(world, role, enforce_csrf_checks=True)
-    before = db_state()
-    response = call(client, route, "post", world, "own")
+    response, changed = request_writes(
+        lambda: call(client, route, "post", world, "own"), lambda _: True
+    )
     assert response.status_code == 403, f"{route.name} accepted a POST without a CSRF token"
-    assert db_state() == before
+    assert not changed, f"{route.name} wrote to {changed} without a CSRF token"
 
 
 @pytest.mark.django_db
@@ -178,3 +176,38 @@ def test_admin_site_opens_for_a_superuser(world, name):
     client = Client()
     client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
     assert client.get(reverse(name)).status_code == 200
+
+
+def _head_cases():
+    for route in ROUTES:
+        if route.get is None:
+            continue
+        role = next((r for r in ROLES if route.get.get(r) == 200), None)
+        if role is not None:
+            yield pytest.param(route, role, id=f"{route.name}-{role}")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("route", "role"), list(_head_cases()))
+def test_every_page_answers_head_as_it_answers_get(world, route, role):
+    """Load balancers and uptime checks probe with HEAD: what answers GET answers HEAD,
+    with the same status and headers and no body."""
+    client = client_for(world, role)
+    kwargs = route.kwargs(world, "own") if route.kwargs else {}
+    url = reverse(route.name, kwargs=kwargs)
+    if route.query:
+        from urllib.parse import urlencode
+
+        url += "?" + urlencode(route.query(world, "own"))
+    response = client.head(url, headers=route.headers or {})
+    assert response.status_code == 200, f"HEAD {route.name} as {role}: {response.status_code}"
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert body == b""
+    assert "Content-Security-Policy" in response
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["healthz", "home"])
+def test_load_balancer_probes_answer_head(client, name):
+    response = client.head(reverse(name))
+    assert response.status_code in (200, 302), f"HEAD {name}: {response.status_code}"

@@ -6,6 +6,7 @@ facilitates meeting A. Leader 2 and facilitator 2 have the same on the other sid
 """
 
 import datetime as dt
+import re
 
 from django.apps import apps
 from django.contrib.auth.models import Group
@@ -170,37 +171,60 @@ def _tables() -> list[str]:
     )
 
 
-def row_counts() -> tuple[int, ...]:
-    """Rows in every table of the project's models, in one query."""
+WRITE = re.compile(r'\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|COPY)\s+"?(\w+)"?', re.IGNORECASE)
+
+
+def written_tables(sql: str) -> set[str]:
+    """The tables a statement may write to (a superset is fine: they are compared)."""
+    return {match.lower() for match in WRITE.findall(sql)}
+
+
+def table_state(tables: list[str]) -> tuple:
+    """Rows and content of these tables, in one query: on PostgreSQL a digest of each
+    table's rows, elsewhere the rows themselves (the test world is small)."""
     from django.db import connection
 
+    if not tables:
+        return ()
     quote = connection.ops.quote_name
-    count = "(SELECT COUNT(*) FROM {})"  # noqa: S608 - table names from the models, quoted
-    columns = ", ".join(count.format(quote(table)) for table in _tables())
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {columns}")
-        return tuple(cursor.fetchone())
+        if connection.vendor == "postgresql":
+            digest = (  # noqa: S608 - table names from the models, quoted
+                "(SELECT md5(COALESCE(string_agg(t::text, ',' ORDER BY t::text), '')) FROM {} t)"
+            )
+            cursor.execute("SELECT " + ", ".join(digest.format(quote(t)) for t in tables))
+            return tuple(cursor.fetchone())
+        state = []
+        for table in tables:
+            cursor.execute(f"SELECT * FROM {quote(table)}")  # noqa: S608 - a model's table
+            state.append(sorted(map(repr, cursor.fetchall())))
+        return tuple(state)
 
 
-def db_state() -> tuple:
-    """What every table of the project's models holds, in one query (run per example).
+def request_writes(send, refused) -> tuple:
+    """Send a request and tell which project tables it changed, if it was refused.
 
-    On PostgreSQL a digest of each table's rows, so that an UPDATE of one field counts
-    as a write as much as an INSERT or a DELETE; elsewhere the row counts.
+    Runs inside the test's transaction: the statements the request executes are
+    watched; only when it was refused and wrote to a project table are those tables
+    compared, as the request left them and (rolled back to a savepoint taken before
+    it) as they were. Returns (response, changed tables).
     """
-    from django.db import connection
+    from django.db import connection, transaction
 
-    if connection.vendor != "postgresql":
-        return row_counts()
-    quote = connection.ops.quote_name
-    digest = (  # noqa: S608 - table names from the models, quoted
-        "(SELECT md5(COALESCE(string_agg(t::text, ',' ORDER BY t::text), '')) FROM {} t)"
-    )
-    columns = ", ".join(digest.format(quote(table)) for table in _tables())
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {columns}")
-        return tuple(cursor.fetchone())
+    touched: set[str] = set()
 
+    def watch(execute, sql, params, many, context):
+        touched.update(written_tables(sql))
+        return execute(sql, params, many, context)
 
-def changed_tables(before: tuple, after: tuple) -> list[str]:
-    return [table for table, old, new in zip(_tables(), before, after, strict=True) if old != new]
+    savepoint = transaction.savepoint()
+    with connection.execute_wrapper(watch):
+        response = send()
+    tables = sorted(touched & set(_tables()))
+    if not tables or not refused(response):
+        transaction.savepoint_commit(savepoint)
+        return response, []
+    after = table_state(tables)
+    transaction.savepoint_rollback(savepoint)
+    before = table_state(tables)
+    return response, [t for t, old, new in zip(tables, before, after, strict=True) if old != new]
