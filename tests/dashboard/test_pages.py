@@ -254,3 +254,29 @@ def test_themes_page_hides_a_theme_from_few_organisations(world, executive_clien
     assert "Secret merger plans" not in html
     assert "secret merger plans" not in html
     assert "smaller theme" not in html
+
+
+@pytest.mark.django_db
+def test_export_leaves_out_items_captured_since_the_figures_were_refreshed(world, executive_client):
+    meeting = world.meeting(organisations=3, month=JAN)
+    world.feedback(meeting, 2, text="Counted by the figures.")
+    world.refresh()
+    # Same cell, not yet in the figures: comparing the export with the page would
+    # single it out.
+    world.feedback(meeting, 1, text="Said after the refresh.")
+    data = json.loads(body(executive_client.get("/dashboard/export.json")))
+    assert [i["text"] for i in data["items"]] == ["Counted by the figures."] * 2
+
+
+@pytest.mark.django_db
+def test_export_rows_do_not_follow_the_order_things_were_said(world, executive_client):
+    meeting = world.meeting(organisations=3, month=JAN)
+    for text in ("Zebra crossings.", "Apples first.", "Middle ground."):
+        world.feedback(meeting, 1, text=text)
+    world.refresh()
+    data = json.loads(body(executive_client.get("/dashboard/export.json")))
+    assert [i["text"] for i in data["items"]] == [
+        "Apples first.",
+        "Middle ground.",
+        "Zebra crossings.",
+    ]

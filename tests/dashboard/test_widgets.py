@@ -302,3 +302,22 @@ def test_charter_gap_heard_from_few_organisations_shows_no_count_or_quote(world,
     assert groups["One advocate"].quotes == []
     assert groups["Single invoice"].shown
     assert groups["Single invoice"].heard == 3
+
+
+@pytest.mark.django_db
+def test_a_small_meeting_is_quoted_when_its_cell_has_enough_organisations(world):
+    """The rule is the cell's, not the meeting's: a one-organisation meeting sharing every
+    dimension with others is one of at least 3 organisations the quote can come from."""
+    meetings = [world.meeting(organisations=1, month=JAN) for _ in range(3)]
+    lonely = world.meeting(organisations=1, month=FEB)
+    items = [
+        world.feedback(m, 1, text=f"Quote from meeting {i}.")[0] for i, m in enumerate(meetings)
+    ]
+    (alone,) = world.feedback(lonely, 1, text="Quote from February.")
+    _theme("Invoices", [*items, alone], examples=[*items, alone])
+    world.refresh()
+    published = set(ThemeItem.objects.filter(published=True).values_list("item_id", flat=True))
+    assert published == {i.pk for i in items}
+    (theme,) = top_themes(reader())["themes"]
+    assert "Quote from February." not in theme["quotes"].extra["texts"]
+    assert theme["total"].display == 3
