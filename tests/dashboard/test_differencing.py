@@ -513,3 +513,21 @@ def test_the_issues_attack_gets_nothing_from_june(world, time_machine, executive
     assert [t for t, _ in quotes(wide)] == [t for t, _ in quotes(narrow)]
     june = executive_client.get("/dashboard/export.json?start=2026-06&end=2026-06")
     assert json.loads(b"".join(june.streaming_content))["items"] == []
+    # Nothing June's organisation said is on any page or in any export, whatever the view.
+    said_in_june = list(
+        FeedbackItem.objects.filter(meeting_date__month=6).values_list("text", flat=True)
+    )
+    region = world.region.pk
+    for url in (
+        f"/dashboard/?region={region}&start=2026-06&end=2026-08",
+        f"/dashboard/board-pack/?region={region}&start=2026-06",
+        "/dashboard/export.csv",
+        f"/dashboard/export.csv?region={region}&start=2026-06&end=2026-06",
+        "/home/executive/",
+    ):
+        response = executive_client.get(url)
+        content = (
+            b"".join(response.streaming_content) if response.streaming else response.content
+        ).decode()
+        assert response.status_code == 200
+        assert not [text for text in said_in_june if text in content], url
