@@ -149,7 +149,7 @@ def cube_refresh() -> CubeState:
                 ),
             )
         )
-    quoted = _published_quotes(cell_key, passing)
+    quoted = _published_quotes(cell_key, passing, last_item_id)
     signals = _meeting_signals(organisations, threshold)
     kind_of_meeting = Meeting.objects.filter(pk=OuterRef("meeting_id")).values("kind")[:1]
     with transaction.atomic():
@@ -183,10 +183,14 @@ def cube_refresh() -> CubeState:
     return state
 
 
-def _published_quotes(cell_key, passing: dict[tuple, int]) -> set[int]:
-    """The items that may be quoted (theme examples, highlights) whose cell passes."""
+def _published_quotes(cell_key, passing: dict[tuple, int], last_item_id: int) -> set[int]:
+    """The items that may be quoted (theme examples, highlights) whose cell passes.
+
+    Only items this refresh counted: a quote is always one of the figures' items.
+    """
     rows = (
         FeedbackItem.objects.filter(Q(theme_link__example=True) | Q(highlights__isnull=False))
+        .filter(pk__lte=last_item_id)
         .order_by()
         .annotate(month=TruncMonth("meeting_date"))
         .values_list("pk", "meeting_id", *ITEM_DIMENSIONS)
