@@ -499,7 +499,7 @@ def test_no_two_views_single_out_fewer_than_three_organisations(world, time_mach
     assert len(seen.figures) > 40
     assert len(published) > 20
     assert seen.quotes, "some quotes come from cells with enough organisations"
-    print(f"{seen.views} views, {seen.pairs} figure pairs, {len(seen.quotes)} quotes")
+    print(f"{seen.views} readings, {seen.pairs} figure pairs, {len(seen.quotes)} quotes")
 
 
 @pytest.mark.django_db
