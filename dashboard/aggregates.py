@@ -15,7 +15,7 @@ import time
 from collections import defaultdict
 
 from django.db import connection, transaction
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -31,8 +31,9 @@ from .models import (
     FeedbackMonthly,
     Highlight,
     MeetingSignal,
+    ThemeItem,
 )
-from .suppression import counted_booking_q, min_organisations
+from .suppression import cell_passes, counted_booking_q, min_organisations
 
 REFRESH_LOCK = 80_08  # any constant: identifies the dashboard refresh among advisory locks
 # Grouped in the database per meeting; the meeting's own dimensions (region, country,
@@ -49,6 +50,7 @@ CUBE_FIELDS = (
     "sentiment",
     "stage_id",
     "theme_id",
+    "answered",
 )
 
 
@@ -69,13 +71,21 @@ def meeting_organisations() -> dict[int, frozenset[int]]:
 def cube_refresh() -> CubeState:
     """Rebuild the cube and the meeting signals from scratch, atomically.
 
-    Guarantees: every row's `safe` is true only when the meetings behind it have at
-    least the threshold of distinct guest organisations; otherwise `organisations`
-    lists exactly those organisations.
+    Guarantees: the cube and its roll-ups hold only atomic cells that pass
+    (`dashboard.suppression.cell_passes`: at least the threshold of distinct guest
+    organisations in the cell itself), so every figure read from them is a sum of
+    passing cells; only example quotes and highlights whose item lies in a passing cell
+    are marked `published`; only meeting signals in a passing meeting cell are.
     """
     started = time.perf_counter()
     threshold = min_organisations()
+    last_item_id = FeedbackItem.objects.aggregate(last=Max("pk"))["last"] or 0
     organisations = meeting_organisations()
+    answered = set(
+        Meeting.objects.filter(follow_up__published_at__isnull=False)
+        .order_by()
+        .values_list("pk", flat=True)
+    )
     cells: dict[tuple, list] = {}
     items = 0
     meeting_rows = Meeting.objects.order_by().values_list(
@@ -89,47 +99,57 @@ def cube_refresh() -> CubeState:
         }
 
     meetings = dimensions(meeting_rows.iterator(chunk_size=20_000))
+
+    def cell_key(meeting_id, month, section, kind, sentiment, stage_id, theme_id) -> tuple:
+        if meeting_id not in meetings:  # created while this refresh was reading
+            meetings.update(dimensions(meeting_rows.filter(pk=meeting_id)))
+        was_answered = kind == FeedbackItem.Kind.CONCERN and meeting_id in answered
+        return (
+            month,
+            *meetings[meeting_id],
+            section,
+            kind,
+            sentiment,
+            stage_id,
+            theme_id,
+            was_answered,
+        )
+
     rows = (
-        FeedbackItem.objects.order_by()
+        FeedbackItem.objects.filter(pk__lte=last_item_id)
+        .order_by()
         .annotate(month=TruncMonth("meeting_date"))
         .values_list("meeting_id", *ITEM_DIMENSIONS)
         .annotate(n=Count("id"))
     )
     empty: frozenset[int] = frozenset()
-    for meeting_id, month, section, kind, sentiment, stage_id, theme_id, n in rows.iterator(
-        chunk_size=20_000
-    ):
-        if meeting_id not in meetings:  # created while this refresh was reading
-            meetings.update(dimensions(meeting_rows.filter(pk=meeting_id)))
-        key = (month, *meetings[meeting_id], section, kind, sentiment, stage_id, theme_id)
+    for meeting_id, *values, n in rows.iterator(chunk_size=20_000):
+        key = cell_key(meeting_id, *values)
         items += n
         cell = cells.get(key)
-        orgs = organisations.get(meeting_id, empty)
         if cell is None:
-            safe = len(orgs) >= threshold
-            cells[key] = [n, safe, None if safe else set(orgs)]
-            continue
+            cells[key] = cell = [0, set()]
         cell[0] += n
-        if not cell[1]:
-            cell[2] |= orgs
-            if len(cell[2]) >= threshold:
-                cell[1], cell[2] = True, None
+        cell[1] |= organisations.get(meeting_id, empty)
+    # Only passing atomic cells are kept: a figure cannot be built from what is not there.
+    passing = {key: n for key, (n, orgs) in cells.items() if cell_passes(orgs)}
+    published_items = sum(passing.values())
     monthly = _roll_up(
-        cells, lambda key: (key[0], key[1], key[5], key[6], key[7], key[9]), threshold
+        passing, lambda key: (key[0], key[1], key[5], key[6], key[7], key[9], key[10])
     )
-    by_dimension: dict[tuple, list] = {}
+    by_dimension: dict[tuple, int] = {}
     for dimension, position in BY_DIMENSION.items():
         by_dimension.update(
             _roll_up(
-                cells,
+                passing,
                 lambda key, d=dimension, p=position: (
                     None
                     if key[p] is None or key[p] == ""
-                    else (d, str(key[p]), key[0], key[1], key[5], key[6], key[7], key[9])
+                    else (d, str(key[p]), key[0], key[1], key[5], key[6], key[7], key[9], key[10])
                 ),
-                threshold,
             )
         )
+    quoted = _published_quotes(cell_key, passing, last_item_id)
     signals = _meeting_signals(organisations, threshold)
     kind_of_meeting = Meeting.objects.filter(pk=OuterRef("meeting_id")).values("kind")[:1]
     with transaction.atomic():
@@ -140,7 +160,7 @@ def cube_refresh() -> CubeState:
         FeedbackCube.objects.all().delete()
         FeedbackMonthly.objects.all().delete()
         FeedbackByDimension.objects.all().delete()
-        _bulk_insert(FeedbackCube, CUBE_FIELDS, cells)
+        _bulk_insert(FeedbackCube, CUBE_FIELDS, passing)
         _bulk_insert(FeedbackMonthly, MONTHLY_FIELDS, monthly)
         _bulk_insert(FeedbackByDimension, BY_DIMENSION_FIELDS, by_dimension)
         MeetingSignal.objects.all().delete()
@@ -149,9 +169,13 @@ def cube_refresh() -> CubeState:
         Highlight.objects.exclude(meeting_kind=Subquery(kind_of_meeting)).update(
             meeting_kind=Subquery(kind_of_meeting)
         )
+        _mark_published(ThemeItem.objects.filter(example=True), quoted)
+        _mark_published(Highlight.objects.all(), quoted)
         state = CubeState.objects.order_by("pk").first() or CubeState()
         state.refreshed_at = timezone.now()
         state.feedback_items = items
+        state.published_items = published_items
+        state.last_item_id = last_item_id
         state.save()
     vacuum(FeedbackCube, FeedbackMonthly, FeedbackByDimension, MeetingSignal, Highlight)
     state.seconds = time.perf_counter() - started
@@ -159,7 +183,30 @@ def cube_refresh() -> CubeState:
     return state
 
 
-MONTHLY_FIELDS = ("month", "region_id", "section", "kind", "sentiment", "theme_id")
+def _published_quotes(cell_key, passing: dict[tuple, int], last_item_id: int) -> set[int]:
+    """The items that may be quoted (theme examples, highlights) whose cell passes.
+
+    Only items this refresh counted: a quote is always one of the figures' items.
+    """
+    rows = (
+        FeedbackItem.objects.filter(Q(theme_link__example=True) | Q(highlights__isnull=False))
+        .filter(pk__lte=last_item_id)
+        .order_by()
+        .annotate(month=TruncMonth("meeting_date"))
+        .values_list("pk", "meeting_id", *ITEM_DIMENSIONS)
+        .distinct()
+    )
+    return {pk for pk, *values in rows.iterator(chunk_size=20_000) if cell_key(*values) in passing}
+
+
+def _mark_published(queryset, items: set[int]) -> None:
+    queryset.filter(published=True).update(published=False)
+    chosen = sorted(items)
+    for start in range(0, len(chosen), 5000):
+        queryset.filter(item_id__in=chosen[start : start + 5000]).update(published=True)
+
+
+MONTHLY_FIELDS = ("month", "region_id", "section", "kind", "sentiment", "theme_id", "answered")
 # The cube's dimensions that get their own roll-up, and their position in a cube key.
 BY_DIMENSION = {
     FeedbackByDimension.Dimension.COUNTRY.value: CUBE_FIELDS.index("country"),
@@ -170,40 +217,25 @@ BY_DIMENSION = {
 BY_DIMENSION_FIELDS = ("dimension", "value", *MONTHLY_FIELDS)
 
 
-def _roll_up(cells: dict[tuple, list], project, threshold: int) -> dict[tuple, list]:
-    """Sum cube cells into coarser keys (`project(key)`; None leaves a cell out).
-
-    A coarse cell is safe as soon as one of its cells is, or once the organisations
-    of its small cells reach the threshold together; otherwise it keeps their union.
-    """
-    result: dict[tuple, list] = {}
-    for key, (n, safe, orgs) in cells.items():
+def _roll_up(cells: dict[tuple, int], project) -> dict[tuple, int]:
+    """Sum passing cells into coarser keys (`project(key)`; None leaves a cell out)."""
+    result: dict[tuple, int] = defaultdict(int)
+    for key, n in cells.items():
         short = project(key)
-        if short is None:
-            continue
-        cell = result.get(short)
-        if cell is None:
-            result[short] = [n, safe, None if safe else set(orgs)]
-            continue
-        cell[0] += n
-        if not cell[1]:
-            if safe:
-                cell[1], cell[2] = True, None
-            else:
-                cell[2] |= orgs
-                if len(cell[2]) >= threshold:
-                    cell[1], cell[2] = True, None
+        if short is not None:
+            result[short] += n
     return result
 
 
-def _bulk_insert(model, fields, cells: dict[tuple, list]) -> None:
+def _bulk_insert(model, fields, cells: dict[tuple, int]) -> None:
     kind = fields.index("meeting_kind") if "meeting_kind" in fields else None
 
     def rows():
-        for key, (n, safe, orgs) in cells.items():
+        for key, n in cells.items():
             if kind is not None and key[kind] is None:
                 key = (*key[:kind], "", *key[kind + 1 :])
-            yield (*key, n, safe, sorted(orgs) if orgs else [])
+            # Every stored row passes; the columns stay for the readers' sake.
+            yield (*key, n, True, [])
 
     insert_rows(model, (*fields, "n", "safe", "organisations"), rows())
 
@@ -248,4 +280,21 @@ def _meeting_signals(organisations: dict[int, frozenset[int]], threshold: int):
                 suggestion=suggestion,
             )
         )
+    # The atomic meeting cell: every field the meeting-level widgets filter or group by.
+    cells: dict[tuple, set[int]] = defaultdict(set)
+    for signal in signals:
+        cells[meeting_cell(signal)] |= organisations.get(signal.meeting_id, frozenset())
+    for signal in signals:
+        signal.published = cell_passes(cells[meeting_cell(signal)])
     return signals
+
+
+def meeting_cell(signal: MeetingSignal) -> tuple:
+    return (
+        signal.month,
+        signal.region_id,
+        signal.country,
+        signal.meeting_type,
+        signal.kind or "",
+        signal.suggestion,
+    )

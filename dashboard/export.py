@@ -1,26 +1,29 @@
 """The anonymised export (CSV and JSON): one row per feedback item, suppressed.
 
 Columns: month, region, agenda section, kind, sentiment, theme, redacted text — never a
-meeting, a date, an organisation or a participant. A row's region is shown only when the
-feedback of that month and region comes from meetings with enough organisations behind
-it; the rows whose region is blanked in a month must together have enough organisations
-too (otherwise they could be told apart by elimination), or they are left out.
+meeting, a date finer than the month, an organisation or a participant. Only items whose
+atomic cell passes (dashboard.suppression) are exported, the same cells the figures are
+summed from, and only items the last refresh counted: counting exported rows by any
+columns gives sums of passing cells, never a hidden one. Rows are ordered by their
+columns and text, not by meeting or capture order.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-from collections import defaultdict
 from collections.abc import Iterator
 
+from django.db.models import Q
 from django.db.models.functions import TruncMonth
 
 from feedback.models import FeedbackItem
 from meetings.models import Section
 
-from .selectors import Filters, item_q
-from .suppression import Orgs, hidden_note, slices_from_queryset
+from .aggregates import CUBE_FIELDS
+from .models import FeedbackCube
+from .selectors import Filters, cube_rows, cube_state, item_q
+from .suppression import published_note
 
 COLUMNS = ["month", "region", "section", "kind", "sentiment", "theme", "text"]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -32,45 +35,60 @@ def neutralise(value: str) -> str:
 
 
 def export_rows(filters: Filters) -> Iterator[dict]:
-    items = (
-        FeedbackItem.objects.filter(item_q(filters))
-        .annotate(month=TruncMonth("meeting_date"))
-        .order_by("meeting_date", "pk")
+    state = cube_state()
+    if state is None:
+        return
+    passing = set(
+        cube_rows(filters, FeedbackCube.objects.order_by()).values_list(*CUBE_FIELDS).distinct()
     )
-    groups = slices_from_queryset(items, ["month", "meeting__region_id"])
-    show_region: set[tuple] = set()
-    blanked: dict = defaultdict(list)
-    for key, group in groups.items():
-        if group.organisations.enough:
-            show_region.add(key)
-        else:
-            blanked[key[0]].append(group.organisations)
-    keep_blank_months = {m for m, orgs in blanked.items() if Orgs.union(orgs).enough}
+    items = (
+        FeedbackItem.objects.filter(item_q(filters), pk__lte=state.last_item_id)
+        .annotate(
+            month=TruncMonth("meeting_date"),
+            answered=Q(kind=FeedbackItem.Kind.CONCERN)
+            & Q(meeting__follow_up__published_at__isnull=False),
+        )
+        .order_by("month", "meeting__region__name", "section", "kind", "sentiment", "text", "pk")
+    )
     labels = dict(Section.choices)
     kinds = dict(FeedbackItem.Kind.choices)
     sentiments = dict(FeedbackItem.Sentiment.choices)
     rows = items.values_list(
         "month",
         "meeting__region_id",
-        "meeting__region__name",
+        "meeting__country",
+        "meeting__type",
+        "meeting__kind",
         "section",
         "kind",
         "sentiment",
+        "stage_id",
+        "theme_link__theme_id",
+        "answered",
+        "meeting__region__name",
         "theme_link__theme__name",
         "text",
     )
-    for month, region_id, region, section, kind, sentiment, theme, text in rows.iterator(
-        chunk_size=5000
-    ):
-        if (month, region_id) in show_region:
-            shown_region = region
-        elif month in keep_blank_months:
-            shown_region = ""
-        else:
+    for *cell, region, theme, text in rows.iterator(chunk_size=5000):
+        month, region_id, country, type_, meeting_kind, section, kind, sentiment = cell[:8]
+        key = (
+            month,
+            region_id,
+            str(country),
+            type_,
+            meeting_kind or "",
+            section,
+            kind,
+            sentiment,
+            cell[8],
+            cell[9],
+            bool(cell[10]),
+        )
+        if key not in passing:
             continue
         yield {
             "month": month.strftime("%Y-%m"),
-            "region": shown_region,
+            "region": region,
             "section": labels.get(section, section),
             "kind": kinds.get(kind, kind),
             "sentiment": sentiments.get(sentiment, sentiment),
@@ -92,7 +110,7 @@ def csv_lines(filters: Filters) -> Iterator[str]:
 
 
 def json_chunks(filters: Filters) -> Iterator[str]:
-    head = {"columns": COLUMNS, "suppression": hidden_note()}
+    head = {"columns": COLUMNS, "suppression": published_note()}
     yield json.dumps(head)[:-1] + ', "items": ['
     first = True
     for row in export_rows(filters):

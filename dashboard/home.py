@@ -3,7 +3,7 @@
 from accounts.models import Role
 
 from .selectors import CubeReader, Filters, concerns_by_section, cube_state, volume_by_month
-from .suppression import hidden_note
+from .suppression import hidden_note, published_note
 
 
 def home_sections(*, role: str, user) -> list[dict]:
@@ -27,5 +27,6 @@ def home_sections(*, role: str, user) -> list[dict]:
             "months": months,
             "top_section": top_section,
             "hidden_note": hidden_note(),
+            "published_note": published_note(),
         }
     ]

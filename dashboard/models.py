@@ -54,6 +54,9 @@ class ThemeItem(models.Model):
     )
     score = models.FloatField(default=0)
     example = models.BooleanField(default=False)
+    # Its atomic cell passes (dashboard.suppression): the only quotes a page may show.
+    # Set by every aggregate refresh; a new computation's rows wait for the next one.
+    published = models.BooleanField(db_default=False)
 
     class Meta:
         indexes = [
@@ -94,6 +97,8 @@ class Highlight(models.Model):
     sentiment = models.CharField(max_length=10)
     stage_id = models.IntegerField(null=True)
     text = models.TextField()
+    # Its item's atomic cell passes (dashboard.suppression); set by every refresh.
+    published = models.BooleanField(db_default=False)
 
     class Meta:
         constraints = [
@@ -137,6 +142,9 @@ class FeedbackCube(models.Model):
     sentiment = models.CharField(max_length=10)
     stage_id = models.IntegerField(null=True)
     theme_id = models.IntegerField(null=True)
+    # A concern whose meeting's "you said, we did" was published: part of the grain, so
+    # that the answered share is a sum of passing cells too.
+    answered = models.BooleanField(default=False)
     n = models.PositiveIntegerField()
     safe = models.BooleanField()
     organisations = models.JSONField(default=list)
@@ -165,6 +173,11 @@ class CubeState(models.Model):
 
     refreshed_at = models.DateTimeField()
     feedback_items = models.PositiveIntegerField(default=0)
+    # Items in atomic cells that pass: the rest is never counted, quoted or exported.
+    published_items = models.PositiveIntegerField(default=0)
+    # The newest item the refresh read: the export leaves out items captured since, which
+    # the figures do not count yet (comparing the two would single them out).
+    last_item_id = models.BigIntegerField(default=0)
     seconds = models.FloatField(default=0)
     themes_computed_at = models.DateTimeField(null=True, blank=True)
 
@@ -185,6 +198,9 @@ class FeedbackMonthly(models.Model):
     kind = models.CharField(max_length=20)
     sentiment = models.CharField(max_length=10)
     theme_id = models.IntegerField(null=True)
+    # A concern whose meeting's "you said, we did" was published: part of the grain, so
+    # that the answered share is a sum of passing cells too.
+    answered = models.BooleanField(default=False)
     n = models.PositiveIntegerField()
     safe = models.BooleanField()
     organisations = models.JSONField(default=list)
@@ -219,6 +235,9 @@ class FeedbackByDimension(models.Model):
     kind = models.CharField(max_length=20)
     sentiment = models.CharField(max_length=10)
     theme_id = models.IntegerField(null=True)
+    # A concern whose meeting's "you said, we did" was published: part of the grain, so
+    # that the answered share is a sum of passing cells too.
+    answered = models.BooleanField(default=False)
     n = models.PositiveIntegerField()
     safe = models.BooleanField()
     organisations = models.JSONField(default=list)
@@ -255,6 +274,9 @@ class MeetingSignal(models.Model):
     organisations = models.JSONField(default=list)
     guest_items = models.PositiveIntegerField(default=0)
     suggestion = models.CharField(max_length=20, choices=Kind.choices, blank=True)
+    # Its atomic meeting cell (month, region, country, type, kind, suggestion) has enough
+    # organisations behind it: only published signals are counted (dashboard.suppression).
+    published = models.BooleanField(default=False)
 
     class Meta:
         indexes = [models.Index(fields=["month", "region_id"])]

@@ -35,9 +35,9 @@ from .models import (
 from .suppression import (
     Orgs,
     Slice,
-    orgs_from_signal,
     slices_from_signal_rows,
     slices_through_signals,
+    sum_passing_cells,
     suppress_slices,
     suppress_table,
 )
@@ -197,24 +197,27 @@ def item_q(filters: Filters, prefix: str = "") -> Q:
 # The finest grouping any cube widget needs, and the groupings the widgets read: by
 # month and sentiment (volume), by kind and section (concerns), by theme and month
 # (themes). Each widget's `slices()` asks for one of these.
-CUBE_GRAIN = ("month", "section", "kind", "sentiment", "theme_id")
-DASHBOARD_GROUPINGS = (("month", "sentiment"), ("kind", "section"), ("month", "theme_id"))
+CUBE_GRAIN = ("month", "section", "kind", "sentiment", "theme_id", "answered")
+DASHBOARD_GROUPINGS = (
+    ("month", "sentiment"),
+    ("kind", "section"),
+    ("month", "theme_id"),
+    ("kind", "answered"),
+)
 
 
 @dataclass
 class CubeReader:
-    """Sums aggregate rows per group; knows the exact organisations of the small rows.
+    """Sums aggregate rows (passing atomic cells only) per group.
 
-    Two queries however many widgets ask: the rows behind the filters summed for every
+    One query however many widgets ask: the rows behind the filters summed for every
     grouping in `groupings` at once (PostgreSQL GROUPING SETS; elsewhere summed at
-    CUBE_GRAIN and rolled up here), with how many safe rows each group has; and the
-    small rows' organisations.
+    CUBE_GRAIN and rolled up here).
     """
 
     filters: Filters
     groupings: tuple[tuple[str, ...], ...] = DASHBOARD_GROUPINGS
     _groups: dict[frozenset, list[tuple]] | None = field(default=None, repr=False)
-    _unsafe: list[dict] | None = field(default=None, repr=False)
 
     def __post_init__(self):
         # The fields go into SQL by name: only ever the cube's own.
@@ -277,19 +280,14 @@ class CubeReader:
             for g, cells in sums.items()
         }
 
-    def unsafe_rows(self) -> list[dict]:
-        if self._unsafe is None:
-            self._unsafe = list(
-                cube_rows(self.filters).filter(safe=False).values(*CUBE_GRAIN, "organisations")
-            )
-        return self._unsafe
-
     def slices(
         self, group_by: tuple[str, ...], *, where: dict[str, object] | None = None
     ) -> dict[tuple, Slice]:
         """{group values: Slice} over the rows whose fields equal `where`'s.
 
         `group_by` and `where` together must name one of the reader's `groupings`.
+        Every aggregate row is a passing atomic cell (dashboard.suppression), so every
+        sum is published as it is.
         """
         where = where or {}
         grouping = frozenset(group_by) | frozenset(where)
@@ -307,14 +305,6 @@ class CubeReader:
             if all(values[i] == v for i, v in conditions):
                 key = tuple(values[i] for i in keys)
                 result[key] = Slice(key=key, value=total, organisations=Orgs(safe=safe_rows > 0))
-        unsafe: dict[tuple, set[int]] = defaultdict(set)
-        for row in self.unsafe_rows():
-            if all(row[k] == v for k, v in where.items()):
-                unsafe[tuple(row[g] for g in group_by)].update(row["organisations"])
-        for key, orgs in unsafe.items():
-            cell = result.get(key)
-            if cell is not None:
-                cell.organisations = Orgs(frozenset(orgs), safe=cell.organisations.safe)
         return result
 
 
@@ -448,71 +438,72 @@ def _gist(text: str) -> str:
 def theme_quotes(filters: Filters, theme_ids: list[int]) -> dict[int, Slice]:
     """Up to QUOTES_PER_THEME example quotes per theme, from different meetings.
 
-    A theme's quote list is hidden as a whole when its meetings have too few
-    organisations behind them together. Two queries for any number of themes.
+    Only examples whose item lies in a passing atomic cell (`ThemeItem.published`):
+    a quote can appear or vanish between two views only with a cell that has enough
+    organisations behind it. One query for any number of themes.
     """
     if not theme_ids:
         return {}
-    signal = "item__meeting__dashboard_signal__"
     rows = (
-        ThemeItem.objects.filter(item_q(filters, "item__"), theme_id__in=theme_ids, example=True)
-        .order_by("theme_id", "-score")
-        .values_list(
-            "theme_id", "item__text", "item__meeting_id", f"{signal}safe", f"{signal}organisations"
+        ThemeItem.objects.filter(
+            item_q(filters, "item__"), theme_id__in=theme_ids, example=True, published=True
         )
+        .order_by("theme_id", "-score")
+        .values_list("theme_id", "item__text", "item__meeting_id")
     )
-    chosen: dict[int, list[tuple[str, int, Orgs]]] = defaultdict(list)
-    for theme_id, text, meeting_id, safe, orgs in rows:
+    chosen: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for theme_id, text, meeting_id in rows:
         picked = chosen[theme_id]
         if len(picked) < QUOTES_PER_THEME and all(
-            m != meeting_id and _gist(t) != _gist(text) for t, m, _ in picked
+            m != meeting_id and _gist(t) != _gist(text) for t, m in picked
         ):
-            picked.append((text, meeting_id, orgs_from_signal(safe, orgs)))
-    result = {}
-    for theme_id in theme_ids:
-        picked = chosen.get(theme_id, [])
-        orgs = Orgs.union(o for _, _, o in picked)
-        quotes = Slice(theme_id, len(picked), orgs, extra={"texts": [t for t, _, _ in picked]})
-        suppress_slices([quotes])
-        result[theme_id] = quotes
-    return result
+            picked.append((text, meeting_id))
+    return {
+        theme_id: Slice(
+            theme_id,
+            len(chosen.get(theme_id, [])),
+            Orgs(safe=True),
+            extra={"texts": [t for t, _ in chosen.get(theme_id, [])]},
+        )
+        for theme_id in theme_ids
+    }
 
 
 HIGHLIGHTS_PER_LIST = 6
 
 
 def highlights(filters: Filters) -> dict[str, Slice]:
-    """The "could be simplified or eliminated" and "dream product" lists, suppressed."""
-    signal = "meeting__dashboard_signal__"
+    """The "could be simplified or eliminated" and "dream product" lists.
+
+    Only highlights whose item lies in a passing atomic cell (`Highlight.published`).
+    """
     result = {}
     for value, label in Highlight.List.choices:
-        rows, seen = [], set()
+        texts, seen = [], set()
         # A few more than needed, so that repeated texts can be skipped.
-        for row in (
-            cube_rows(filters, Highlight.objects.filter(list=value))
+        for text in (
+            cube_rows(filters, Highlight.objects.filter(list=value, published=True))
             .order_by("-item_id")
-            .values_list("text", f"{signal}safe", f"{signal}organisations")[
-                : HIGHLIGHTS_PER_LIST * 5
-            ]
+            .values_list("text", flat=True)[: HIGHLIGHTS_PER_LIST * 5]
         ):
-            if _gist(row[0]) not in seen and len(rows) < HIGHLIGHTS_PER_LIST:
-                seen.add(_gist(row[0]))
-                rows.append(row)
-        orgs = Orgs.union(orgs_from_signal(safe, o) for _, safe, o in rows)
-        lst = Slice(value, len(rows), orgs, label=label, extra={"texts": [t for t, _, _ in rows]})
-        suppress_slices([lst])
-        result[value] = lst
+            if _gist(text) not in seen and len(texts) < HIGHLIGHTS_PER_LIST:
+                seen.add(_gist(text))
+                texts.append(text)
+        result[value] = Slice(
+            value, len(texts), Orgs(safe=True), label=label, extra={"texts": texts}
+        )
     return result
 
 
 def _signal_rows(filters: Filters) -> list[tuple]:
     """The meetings in view, counted per (month, kind, suggestion, safe, organisations).
 
-    One query feeds both the kinds table and the flags: safe meetings keep no
+    Only meetings whose atomic meeting cell passes (`MeetingSignal.published`). One
+    query feeds both the kinds table and the flags: safe meetings keep no
     organisations, so this is a few hundred rows whatever the number of meetings.
     """
     return list(
-        MeetingSignal.objects.filter(signal_q(filters))
+        MeetingSignal.objects.filter(signal_q(filters), published=True)
         .order_by()
         .values_list("month", "kind", "suggestion", "safe", "organisations")
         .annotate(n=Count("pk"))
@@ -584,39 +575,38 @@ def meeting_flags(filters: Filters, signals: list[tuple] | None = None) -> list[
     return slices
 
 
-def actions_summary(filters: Filters, concerns: Slice) -> dict:
-    """Open and overdue actions, and the share of concerns answered ("you said, we did")."""
+# The atomic cell of actions: the meeting cell's fields (through the meeting's signal)
+# and whether the action is overdue.
+ACTION_CELL = ("month", "region_id", "country", "meeting_type", "kind")
+
+
+def actions_summary(filters: Filters, reader: CubeReader, concerns: Slice) -> dict:
+    """Open and overdue actions, and the share of concerns answered ("you said, we did").
+
+    Open actions are counted per atomic cell (the meeting's month, region, country,
+    type and kind, and overdue or not) and only cells that pass are summed. Answered
+    concerns come from the cube, where "answered" is part of the grain.
+    """
     today = timezone.localdate()
     open_statuses = [Action.Status.OPEN, Action.Status.IN_PROGRESS]
-    actions = Action.objects.filter(meeting_q(filters, "meeting__"), meeting__isnull=False)
-    groups = slices_through_signals(
-        actions.filter(status__in=open_statuses).annotate(overdue=Q(due_date__lt=today)),
-        ["overdue"],
-        prefix="meeting__dashboard_signal__",
+    signal = "meeting__dashboard_signal__"
+    actions = Action.objects.filter(
+        signal_q(filters, signal), meeting__isnull=False, status__in=open_statuses
+    ).annotate(overdue=Q(due_date__lt=today))
+    cells = slices_through_signals(
+        actions, [*(f"{signal}{f}" for f in ACTION_CELL), "overdue"], prefix=signal
     )
-    overdue = groups.get((True,), Slice((True,), 0, frozenset()))
-    not_overdue = groups.get((False,), Slice((False,), 0, frozenset()))
-    open_total = Slice(
-        "open",
-        overdue.value + not_overdue.value,
-        overdue.organisations | not_overdue.organisations,
-    )
-    suppress_slices([overdue, not_overdue], open_total)
+    groups = sum_passing_cells(cells, lambda key: (key[-1],))
+    overdue = groups.get((True,), Slice((True,), 0, Orgs(safe=True)))
+    not_overdue = groups.get((False,), Slice((False,), 0, Orgs(safe=True)))
+    open_total = Slice("open", overdue.value + not_overdue.value, Orgs(safe=True))
     # Answered: the meeting's "you said, we did" follow-up was published (the actions
-    # app's definition, actions.selectors.concerns_answered_share), suppressed here.
-    answered_groups = slices_through_signals(
-        FeedbackItem.objects.filter(
-            item_q(filters),
-            kind=FeedbackItem.Kind.CONCERN,
-            meeting__follow_up__published_at__isnull=False,
-        ),
-        ["kind"],
-        prefix="meeting__dashboard_signal__",
+    # app's definition, actions.selectors.concerns_answered_share).
+    answered = reader.slices(("answered",), where={"kind": FeedbackItem.Kind.CONCERN}).get(
+        (True,), Slice("answered", 0, Orgs(safe=True))
     )
-    answered = answered_groups.get((FeedbackItem.Kind.CONCERN,), Slice("answered", 0, frozenset()))
-    suppress_slices([answered])
     share = None
-    if not answered.hidden and not concerns.hidden and concerns.value:
+    if not concerns.hidden and concerns.value:
         share = round(100 * answered.value / concerns.value)
     return {
         "open": open_total,
@@ -674,6 +664,6 @@ def dashboard_context(filters: Filters) -> dict:
         "highlights": highlights(filters),
         "kinds": meeting_kinds(filters),
         # The same concerns total as the section widget, so both hide it together.
-        "actions": actions_summary(filters, concerns["total"]),
+        "actions": actions_summary(filters, reader, concerns["total"]),
         "charter_gaps": charter_gaps(filters),
     }

@@ -1,15 +1,33 @@
 """Small-cell suppression: the one place that decides what the dashboard may show.
 
+The guarantee: no count, chart point, trend, quote or exported row that belongs to fewer
+than `min_organisations()` guest organisations can be read from one view, nor derived
+by comparing any two views an executive or a leader may request (any months, any
+filters, the page, the home section, the board pack, CSV and JSON).
+
+How: every published figure is a sum of *atomic cells* at one fixed grain, and an atomic
+cell is published only when the cell itself has enough organisations behind it
+(`cell_passes`). The grain holds every dimension a viewer can filter or group by —
+feedback: month × region × country × meeting type × meeting kind × agenda section ×
+feedback kind × sentiment × journey stage × theme × answered; meetings: month × region ×
+country × meeting type × meeting kind × likely kind — and date filters are whole months.
+So any view is a sum of whole passing cells, and the difference of two views is too: a
+cell that fails is in no view, whatever the filters. Quotes and exported items come only
+from passing cells. `dashboard.aggregates.cube_refresh` keeps only passing cells;
+meeting-level widgets count only meetings whose cell passes.
+
 Feedback carries no organisation, so anonymity is counted through meetings: the
-organisations "behind" a number are the distinct customer organisations of the guests
-of the meetings its feedback comes from. Any number, chart point, table cell, theme or
-quote list with fewer than `min_organisations()` organisations behind it is hidden with
-`HIDDEN_NOTE`, in pages, CSV and JSON alike.
+organisations "behind" a cell are the distinct customer organisations of the guests
+of the meetings its feedback comes from.
 
 Who counts as a guest (conservative: when in doubt, count fewer organisations, which
 hides more): a booking counts when its guest was marked as attended, or — while
 attendance is not marked (`attended` is null) — when the guest accepted the invitation.
 Guests marked absent, guests who declined and guests who never answered do not count.
+
+Within one view, the widgets also run the older per-view rule below (hide a slice with
+too few organisations, and complementary suppression along lines with a total). Over
+passing cells it hides nothing; it stays for lists read live (charter gaps in `actions`).
 
 Complementary suppression: a line is a list of cells that add up to a total (the months
 of a year, the sentiments of a month). When some cells of a line are hidden and the
@@ -46,11 +64,46 @@ def min_organisations() -> int:
     return max(ABSOLUTE_MINIMUM, int(getattr(settings, "CHATHAM_MIN_ORGANISATIONS", 3)))
 
 
+def cell_passes(organisations: Orgs | Iterable[int]) -> bool:
+    """An atomic cell is published only with at least the threshold of organisations."""
+    return as_orgs(organisations).enough
+
+
+def sum_passing_cells(cells: dict[tuple, Slice], project) -> dict[tuple, Slice]:
+    """Sum the atomic cells that pass into coarser keys (`project(cell key)`).
+
+    Cells that fail are left out altogether, so every sum is made of passing cells
+    only, whatever the grouping or the filters that chose the cells.
+    """
+    result: dict[tuple, Slice] = {}
+    for key, cell in cells.items():
+        if not cell_passes(cell.organisations):
+            continue
+        short = project(key)
+        total = result.get(short)
+        if total is None:
+            result[short] = Slice(short, cell.value, Orgs(safe=True))
+        else:
+            total.value += cell.value
+    return result
+
+
 def hidden_note() -> str:
     return f"fewer than {min_organisations()} organisations — hidden to protect anonymity"
 
 
 HIDDEN_NOTE = "fewer than 3 organisations — hidden to protect anonymity"
+
+
+def published_note() -> str:
+    """What every page with figures says about what they leave out."""
+    return (
+        f"Figures and quotes count only feedback from groups of at least "
+        f"{min_organisations()} customer organisations (the same month, region, country, "
+        "meeting type and kind, agenda section, feedback kind, sentiment, journey stage "
+        "and theme); the rest is left out of every view and export, so no filter or "
+        "comparison of views can single out fewer."
+    )
 
 
 @dataclass(frozen=True)

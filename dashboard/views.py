@@ -16,7 +16,7 @@ from .export import csv_lines, json_chunks
 from .forms import DashboardFilterForm, ThemeMergeForm, ThemeRenameForm
 from .models import Theme
 from .selectors import CubeReader, Filters, dashboard_context, regions_for
-from .suppression import hidden_note, min_organisations, suppress_slices
+from .suppression import hidden_note, min_organisations, published_note, suppress_slices
 from .tasks import recompute_themes
 
 
@@ -73,6 +73,7 @@ def _page_context(request):
         form=form,
         query=request.GET.urlencode(),
         hidden_note=hidden_note(),
+        published_note=published_note(),
         threshold=min_organisations(),
         can_manage_themes=request.user.has_perm("dashboard.manage_themes"),
         printed_at=timezone.now(),

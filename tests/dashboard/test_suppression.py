@@ -5,9 +5,11 @@ from dashboard.suppression import (
     Line,
     Orgs,
     Slice,
+    cell_passes,
     guest_organisations_by_meeting,
     min_organisations,
     slices_from_queryset,
+    sum_passing_cells,
     suppress_lines,
     suppress_slices,
     suppress_table,
@@ -170,3 +172,23 @@ def test_slices_from_queryset_unions_organisations_across_meetings(django_assert
     assert len(slices[("finance",)].organisations.ids) == 3
     assert slices[("sales",)].value == 1
     assert len(slices[("sales",)].organisations.ids) == 1
+
+
+def test_a_cell_passes_only_with_three_organisations_of_its_own():
+    assert not cell_passes({1, 2})
+    assert cell_passes({1, 2, 3})
+    assert cell_passes(Orgs(safe=True))
+
+
+def test_sums_of_cells_leave_failing_cells_out_whatever_the_grouping():
+    cells = {
+        ("jun", "north", "negative"): Slice(None, 5, {1}),
+        ("jul", "north", "negative"): Slice(None, 4, {2, 3, 4}),
+        ("jul", "north", "positive"): Slice(None, 2, {2, 3}),
+        ("aug", "south", "negative"): Slice(None, 7, Orgs(safe=True)),
+    }
+    by_month = sum_passing_cells(cells, lambda key: (key[0],))
+    assert {k: s.value for k, s in by_month.items()} == {("jul",): 4, ("aug",): 7}
+    everything = sum_passing_cells(cells, lambda key: ())
+    assert everything[()].value == 11
+    assert all(s.organisations.enough for s in by_month.values())

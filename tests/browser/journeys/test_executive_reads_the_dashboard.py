@@ -11,7 +11,6 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from dashboard.aggregates import cube_refresh
-from dashboard.suppression import HIDDEN_NOTE
 from dashboard.themes import themes_recompute
 from meetings.models import Meeting, Section
 from tests.browser.journeys.conftest import accessible, log_in
@@ -112,14 +111,13 @@ def test_executive_filters_by_region_and_reads_the_themes(page, a_year_of_feedba
     themes.scroll_into_view_if_needed()
     steps.shot(page, "03 themes in the nordics", locator=themes)
 
-    # Benelux: only two organisations behind its feedback — hidden, and said so.
+    # Benelux: only two organisations behind its feedback — left out, and said so.
     page.get_by_label("Region").select_option(label="Benelux")
     expect(page).to_have_url(re.compile(r"region=\d+"))
     main = page.get_by_role("main")
-    expect(main.get_by_text(HIDDEN_NOTE).first).to_be_attached()
+    expect(main.get_by_text("left out of every view and export").first).to_be_attached()
     expect(main.get_by_text("Rotterdam")).to_have_count(0)
     expect(themes.get_by_role("blockquote")).to_have_count(0)
     expect(themes.locator(".badge", has_text=re.compile(r"\d+ item"))).to_have_count(0)
     accessible(page)
-    expect(themes).to_contain_text("not shown: " + HIDDEN_NOTE)
-    steps.shot(page, "04 small region hidden", locator=themes)
+    steps.shot(page, "04 small region left out", locator=themes)
