@@ -123,6 +123,16 @@ def assert_outcome(response, expected, context):
             assert not is_login_redirect(response), f"{context}: unexpectedly sent to login"
 
 
+def assert_private_no_store(response, context):
+    """Pages, partials and exports (and the refusals in between) stay out of shared and
+    disk caches: they hold contact details and what guests said."""
+    directives = {d.strip() for d in response.get("Cache-Control", "").split(",")}
+    assert {"private", "no-store"} <= directives, (
+        f"{context}: Cache-Control is {response.get('Cache-Control')!r}, "
+        "expected private, no-store (accounts.security.PrivateNoStoreMiddleware)"
+    )
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(("route", "method", "role", "which", "expected"), list(_cases()))
 def test_permission_matrix(world, route, method, role, which, expected):
@@ -132,6 +142,7 @@ def test_permission_matrix(world, route, method, role, which, expected):
     response = call(client, route, method, world, which)
     assert_outcome(response, expected, f"{method.upper()} {route.name} as {role} on {which}")
     assert "Content-Security-Policy" in response, f"{route.name}: no Content-Security-Policy"
+    assert_private_no_store(response, f"{method.upper()} {route.name} as {role} on {which}")
     if before is not None:
         after = db_state()
         assert after == before, (
