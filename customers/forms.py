@@ -6,6 +6,7 @@ from django.db.models.functions import Lower
 from django_countries import countries
 
 from accounts.models import Role, User
+from accounts.params import IdChoiceField, IdMultipleChoiceField
 
 from . import csv_io
 from .models import Contact, Facet, Organisation, Region, known_time_zones
@@ -26,10 +27,10 @@ class CustomerFilterForm(forms.Form):
     tier = forms.ChoiceField(
         label="Tier", required=False, choices=[("", "All tiers"), *Organisation.Tier.choices]
     )
-    facet = forms.ModelChoiceField(
+    facet = IdChoiceField(
         label="Facet", required=False, queryset=Facet.objects.all(), empty_label="All facets"
     )
-    region = forms.ModelChoiceField(
+    region = IdChoiceField(
         label="Region",
         required=False,
         queryset=Region.objects.order_by(Lower("name")),
@@ -90,6 +91,11 @@ class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
         fields = ["name", "tier", "region", "country", "facets", "account_owner", "notes"]
+        field_classes = {
+            "region": IdChoiceField,
+            "facets": IdMultipleChoiceField,
+            "account_owner": IdChoiceField,
+        }
         widgets = {
             "facets": forms.CheckboxSelectMultiple,
             "notes": forms.Textarea(attrs={"rows": 4}),

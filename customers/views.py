@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Role
+from accounts.params import param_flag, param_page
 from accounts.ratelimits import rate_limit
 from audit.models import AuditEntry
 from audit.services import audit_record
@@ -44,7 +45,7 @@ def customer_list(request):
     _require(request, "customers.view_organisation")
     form = _filter_form(request)
     queryset = selectors.organisation_list(filters=form.filters())
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(queryset, PAGE_SIZE).get_page(param_page(request.GET))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -259,7 +260,7 @@ def contact_erase(request, pk: int):
 def invite_next(request):
     _require(request, "customers.view_organisation")
     led = led_region_ids(request.user)
-    show_all = request.GET.get("regions") == "all" or not led
+    show_all = param_flag(request.GET, "regions", "all") or not led
     region_ids = None if show_all else sorted(led)
     now = timezone.now()
     since = selectors.months_ago(now, 3)

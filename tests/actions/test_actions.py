@@ -208,6 +208,7 @@ def test_owner_choices_offer_only_people_with_access(client):
 def test_facilitator_creates_action_from_feedback_through_the_page(client):
     concern = FeedbackItemFactory(text="Nobody calls back after a complaint.")
     user = facilitator()
+    concern.meeting.facilitators.add(user)
     client.force_login(user)
     page = client.get(reverse("actions:create") + f"?feedback={concern.pk}")
     assert b"Nobody calls back after a complaint." in page.content
