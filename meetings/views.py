@@ -488,7 +488,10 @@ def guests(request, pk):
     )
     booked_ids = {b.contact_id for b in booked}
     chosen_ids = [i for i in param_ids(request.POST, "contacts") if i not in booked_ids]
-    chosen = selectors.contacts_with_facets(ids=chosen_ids) if chosen_ids else []
+    bookable = selectors.bookable_region_ids(meeting=meeting, user=request.user)
+    chosen = (
+        selectors.contacts_with_facets(ids=chosen_ids, region_ids=bookable) if chosen_ids else []
+    )
     error = ""
     if len(chosen) != len(set(chosen_ids)):
         error = "Some of the chosen contacts no longer exist; choose again."
@@ -515,7 +518,7 @@ def guests(request, pk):
     elif request.method == "POST" and not chosen and not error:
         error = "Choose at least one contact to book."
     candidates = selectors.contacts_for_booking(
-        meeting=meeting, all_regions=all_regions, search=search
+        meeting=meeting, all_regions=all_regions, search=search, user=request.user
     ).exclude(pk__in=booked_ids)[:300]
     return render(
         request,
@@ -552,7 +555,8 @@ def guests_preview(request, pk):
     ]
     booked_ids = {c.pk for c in booked}
     ids = [i for i in param_ids(request.POST, "contacts") if i not in booked_ids]
-    chosen = selectors.contacts_with_facets(ids=ids) if ids else []
+    bookable = selectors.bookable_region_ids(meeting=meeting, user=request.user)
+    chosen = selectors.contacts_with_facets(ids=ids, region_ids=bookable) if ids else []
     warnings = (
         services.booking_warnings(meeting=meeting, contacts=booked + chosen) if chosen else []
     )

@@ -13,12 +13,18 @@ from tests.security.matrix import (
     ADMIN_NAMESPACE,
     ADMIN_PROBES,
     ADMINISTRATOR,
+    ALLOWED,
     ANON,
     DENY,
+    ID_INPUTS,
+    IGNORED,
     LOGIN,
     OK,
+    QUERY,
+    REFUSED,
     ROLES,
     ROUTES,
+    id_inputs_in_code,
     iter_url_names,
 )
 from tests.security.world import changed_tables, db_state
@@ -189,3 +195,83 @@ def test_admin_site_opens_for_a_superuser(world, name):
     client = Client()
     client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
     assert client.get(reverse(name)).status_code == 200
+
+
+# --- Ids a user can send (matrix.ID_INPUTS) ------------------------------------------------
+
+
+def test_every_id_input_has_an_entry():
+    listed = {entry.source for entry in ID_INPUTS}
+    missing = sorted(id_inputs_in_code() - listed)
+    assert not missing, (
+        "These ids a user can send have no entry in ID_INPUTS (tests/security/matrix.py). "
+        "Add an IdInput for each: the route that reads it, the other side's object to send "
+        "and whether it must be REFUSED, IGNORED or is ALLOWED by the rules (say why):\n  "
+        + "\n  ".join(missing)
+    )
+
+
+def test_id_input_entries_are_not_stale():
+    stale = sorted({entry.source for entry in ID_INPUTS} - id_inputs_in_code())
+    assert not stale, f"Remove these ID_INPUTS entries: the code reads no such id: {stale}"
+    routes = {route.name for route in ROUTES}
+    assert all(entry.route in routes for entry in ID_INPUTS)
+    assert all(entry.note for entry in ID_INPUTS if entry.outcome == ALLOWED)
+
+
+def _send(client, world, entry, value):
+    from urllib.parse import urlencode
+
+    from tests.security.test_fuzz import body_of
+
+    route = ROUTES_BY_NAME[entry.route]
+    url = reverse(route.name, kwargs=route.kwargs(world, "own") if route.kwargs else {})
+    query = route.query(world, "own") if route.query else {}
+    data = entry.data(world) if entry.data else {}
+    if entry.where == QUERY:
+        response = client.get(url + "?" + urlencode({**query, **data, entry.name: value}))
+    else:
+        if query:
+            url += "?" + urlencode(query)
+        response = client.post(url, {**data, entry.name: value}, headers=route.headers or {})
+    # The body, and where a redirect leads.
+    return response, body_of(response).decode(errors="replace") + response.get("Location", "")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "entry", ID_INPUTS, ids=lambda e: f"{e.route}-{e.where}-{e.name}-{e.outcome.lower()}"
+)
+def test_the_other_sides_id_is_refused_or_ignored(world, entry):
+    from tests.security.test_fuzz import looks_rejected
+
+    client = client_for(world, entry.role, raise_request_exception=False)
+    other = entry.other(world) if entry.other else None
+    secret = entry.secret(world) if entry.secret else None
+    if entry.where == QUERY:
+        _send(client, world, entry, "")  # a page may set itself up on its first GET
+    before = db_state()
+    response, body = _send(client, world, entry, other)
+    context = f"{entry.route} with {entry.name}={other} ({entry.where}) as {entry.role}"
+    assert response.status_code < 500, f"{context}: {response.status_code}"
+    if entry.outcome == ALLOWED:
+        return
+    after = db_state()
+    assert after == before, f"{context} wrote to {changed_tables(before, after)}"
+    if secret:
+        assert secret not in body, f"{context} showed the other side's {secret!r}"
+    if entry.outcome == REFUSED:
+        assert response.status_code in (400, 403, 404) or looks_rejected(response), (
+            f"{context}: expected a refusal, got {response.status_code}"
+        )
+    else:
+        assert entry.outcome == IGNORED
+        assert response.status_code < 400, (
+            f"{context}: expected it ignored, got {response.status_code}"
+        )
+    if entry.own is not None:
+        # The same form with our own object goes through: the refusal was the id's doing.
+        response, _ = _send(client, world, entry, entry.own(world))
+        context = f"{entry.route} with our own {entry.name}"
+        assert response.status_code < 400, f"{context}: {response.status_code}"
+        assert not looks_rejected(response), f"{context} was refused"
