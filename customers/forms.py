@@ -52,9 +52,10 @@ class CustomerFilterForm(forms.Form):
         choices=[(key, label) for key, (label, _) in SORTS.items()],
     )
 
-    def __init__(self, *args, search_contacts: bool = True, **kwargs):
+    def __init__(self, *args, search_contacts: bool = True, contact_scope=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.search_contacts = search_contacts
+        self.contact_scope = contact_scope
         used = Organisation.objects.order_by().values_list("country", flat=True).distinct()
         codes = sorted({str(code) for code in used}, key=lambda c: countries.name(c) or c)
         self.fields["country"].choices = [("", "All countries")] + [
@@ -78,6 +79,7 @@ class CustomerFilterForm(forms.Form):
             never_invited=bool(data.get("never_invited")),
             sort=data.get("sort") or DEFAULT_SORT,
             search_contacts=self.search_contacts,
+            contact_scope=self.contact_scope,
         )
 
 
