@@ -22,6 +22,7 @@ from accounts.params import (
     parse_id,
 )
 from customers.models import Contact
+from customers.rules import led_region_ids
 
 from . import selectors, services
 from .forms import AgendaItemForm, KindForm, MeetingForm
@@ -221,6 +222,11 @@ def _page_context(request, meeting) -> dict:
     items = list(meeting.agenda_items.all())
     bookings = list(meeting.bookings.all())
     contacts = [b.contact for b in bookings]
+    # Guests' names for those who may see them (meetings/rules.py, customers/rules.py).
+    sees_all = request.user.has_perm("meetings.view_guest_details", meeting)
+    led = led_region_ids(request.user)
+    for booking in bookings:
+        booking.name_hidden = not sees_all and booking.contact.organisation.region_id not in led
     region_facets = selectors.region_facets(meeting=meeting) if meeting.is_panel else None
     return {
         "meeting": meeting,
