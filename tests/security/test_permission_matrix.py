@@ -16,8 +16,11 @@ from tests.security.matrix import (
     ALLOWED,
     ANON,
     DENY,
+    EXECUTIVE,
+    FACILITATOR,
     ID_INPUTS,
     IGNORED,
+    LEADER,
     LOGIN,
     OK,
     QUERY,
@@ -129,6 +132,24 @@ def assert_outcome(response, expected, context):
             assert not is_login_redirect(response), f"{context}: unexpectedly sent to login"
 
 
+def assert_no_contact_details_beyond_scope(world, response, role, context):
+    """Least access to contact details (customers/rules.py), on every page of the matrix:
+    our leader and facilitator never read the other side's guest (another region, another
+    leader's and facilitator's meeting); executives read no contact at all."""
+    from tests.security.test_fuzz import body_of
+
+    hidden = {
+        LEADER: [world.contact["other"]],
+        FACILITATOR: [world.contact["other"]],
+        EXECUTIVE: [world.contact["own"], world.contact["other"]],
+    }.get(role, [])
+    if not hidden:
+        return
+    body = body_of(response).decode(errors="replace")
+    for contact in hidden:
+        assert contact.email not in body, f"{context}: {role} read {contact.email}"
+
+
 def assert_private_no_store(response, context):
     """Pages, partials and exports (and the refusals in between) stay out of shared and
     disk caches: they hold contact details and what guests said."""
@@ -149,6 +170,8 @@ def test_permission_matrix(world, route, method, role, which, expected):
     assert_outcome(response, expected, f"{method.upper()} {route.name} as {role} on {which}")
     assert "Content-Security-Policy" in response, f"{route.name}: no Content-Security-Policy"
     assert_private_no_store(response, f"{method.upper()} {route.name} as {role} on {which}")
+    if (route.get or route.post).get(ANON) in (LOGIN, DENY):  # signed links: the link decides
+        assert_no_contact_details_beyond_scope(world, response, role, f"{route.name} on {which}")
     if before is not None:
         after = db_state()
         assert after == before, (
