@@ -122,10 +122,9 @@ def _meeting_data(world, **extra):
 @pytest.mark.parametrize("name", ["meetings:create", "meetings:edit"])
 def test_id_beyond_64_bits_in_a_meeting_form_is_a_form_error(world, name, field):
     kwargs = {"pk": world.meeting["own"].pk} if name == "meetings:edit" else {}
+    client = _client(world, LEADER)  # signing in writes the user's last login
     before = db_state()
-    response = _client(world, LEADER).post(
-        reverse(name, kwargs=kwargs), _meeting_data(world, **{field: [TOO_BIG]})
-    )
+    response = client.post(reverse(name, kwargs=kwargs), _meeting_data(world, **{field: [TOO_BIG]}))
     assert response.status_code in (200, 400)
     assert b"errorlist" in response.content
     assert db_state() == before
@@ -156,8 +155,9 @@ def test_nul_byte_in_a_prep_item_is_refused_and_nothing_is_stored(world):
 @pytest.mark.django_db
 def test_nul_byte_in_a_promoted_label_is_refused_and_nothing_is_stored(world):
     charter = world.charter["own"]
+    client = _client(world, LEADER)
     before = db_state()
-    response = _client(world, LEADER).post(
+    response = client.post(
         reverse("actions:charter_promote", kwargs={"pk": charter.pk}),
         {"label": "Answer\x00 within a day"},
     )
