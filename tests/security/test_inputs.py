@@ -163,3 +163,24 @@ def test_nul_byte_in_a_promoted_label_is_refused_and_nothing_is_stored(world):
     )
     assert response.status_code == 400
     assert db_state() == before
+
+
+def test_no_view_reads_request_values_but_through_the_parser():
+    """`request.GET.get(...)`, `request.POST[...]` and `.getlist(...)` skip the parser:
+    use accounts.params (param_id, param_text …) or a form instead."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    pattern = re.compile(r"request\.(POST|GET)(\[|\.get\(|\.getlist\()")
+    root = Path(settings.BASE_DIR)
+    offenders = [
+        f"{path.relative_to(root)}:{number}: {line.strip()}"
+        for path in root.glob("*/**/*.py")
+        if path.relative_to(root).parts[0] not in ("tests", "bench", ".venv", "node_modules")
+        and path.relative_to(root).as_posix() != "accounts/params.py"
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert not offenders, "Read these through accounts/params.py:\n  " + "\n  ".join(offenders)
