@@ -8,6 +8,7 @@ with a temporary upload. The largest legitimate body is a CSV import (MAX_IMPORT
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
 
 
 class RequestBodyLimitMiddleware:
@@ -54,3 +55,21 @@ def _has_nul(query) -> bool:
     return any(
         "\x00" in key or any("\x00" in value for value in values) for key, values in query.lists()
     )
+
+
+class PrivateNoStoreMiddleware:
+    """Every page, partial and export the app renders is ``Cache-Control: private, no-store``.
+
+    They hold contact details, what guests said and who was there; a shared proxy must not
+    keep them, and neither should the browser's disk cache once the user has left the
+    machine. Signed guest pages count too (a guest's own name and answer). Static files
+    are served above this middleware (WhiteNoise) and keep their long cache lifetimes.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -2,6 +2,7 @@ from django import forms
 from django.db.models import Q
 
 from accounts.models import User
+from accounts.params import IdChoiceField, IdMultipleChoiceField
 from accounts.rules import is_administrator
 from customers.models import Region
 from customers.rules import led_region_ids
@@ -31,7 +32,7 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class OwnerField(forms.ModelChoiceField):
+class OwnerField(IdChoiceField):
     """Offers the users who may own actions, but accepts any active user so that the
     service can say clearly why someone else cannot own one."""
 
@@ -77,7 +78,7 @@ class FollowUpForm(NoColon, forms.Form):
         required=False,
         help_text="Your words to the guests. Name nobody and no organisation.",
     )
-    feedback_items = forms.ModelMultipleChoiceField(
+    feedback_items = IdMultipleChoiceField(
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
         required=False,
@@ -97,6 +98,7 @@ class CharterForm(NoColon, forms.ModelForm):
     class Meta:
         model = Charter
         fields = ["name", "region", "team"]
+        field_classes = {"region": IdChoiceField}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -20,7 +20,7 @@ def meeting_panels(*, meeting, user) -> list[dict]:
             "meeting": meeting,
             "actions": actions,
             "today": timezone.localdate(),
-            "can_add": user.has_perm("actions.add_action"),
+            "can_add": user.has_perm("actions.add_action_to_meeting", meeting),
             "follow_up": follow_up,
             "held": held,
             "can_send": user.has_perm("actions.send_follow_up", meeting),

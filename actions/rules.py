@@ -1,7 +1,10 @@
 """Who may do what with actions, follow-ups and charters.
 
 - Everyone with a role reads actions and charters (executives follow them).
-- Leaders, facilitators and administrators create actions.
+- Leaders, facilitators and administrators create actions. An action tied to a meeting
+  (``?meeting=``, or ``?feedback=`` for an item heard there) is created by those who take
+  part in it: administrators, its owner and co-owners, its facilitators. From a feedback
+  item also only by those who may read it (feedback/rules.py: not administrators).
 - The status of an action is changed by its owner, the owner or a co-owner of its
   meeting, or an administrator.
 - The follow-up ("you said, we did") of a meeting is composed and sent by the meeting's
@@ -18,6 +21,7 @@ import rules
 
 from accounts.rules import has_any_role, is_administrator, is_facilitator, is_leader
 from customers.rules import led_region_ids
+from meetings.rules import prepares_meeting
 
 
 @rules.predicate
@@ -69,6 +73,7 @@ may_write_charter = is_administrator | (is_leader & leads_charter_region)
 rules.add_perm("actions.view_action_list", has_any_role)
 rules.add_perm("actions.view_action", has_any_role)
 rules.add_perm("actions.add_action", may_create_actions)
+rules.add_perm("actions.add_action_to_meeting", may_create_actions & prepares_meeting)
 rules.add_perm("actions.change_action_status", has_any_role & may_change_action)
 rules.add_perm("actions.change_action", has_any_role & may_change_action)
 

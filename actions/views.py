@@ -1,3 +1,4 @@
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.params import query_int
+from accounts.params import param_choice, param_id, param_page, param_text
 from accounts.ratelimits import rate_limit
 from customers.models import Region
 from feedback.models import FeedbackItem
@@ -55,12 +56,15 @@ SCOPES = {
 }
 
 
+STATUSES = [("active", "Open or in progress"), *Action.Status.choices, ("all", "All")]
+
+
 def _action_list(request, scope):
     _require(request, "actions.view_action_list")
     today = timezone.localdate()
-    status = request.GET.get("status", "")
-    region = Region.objects.filter(pk=query_int(request.GET.get("region"))).first()
-    meeting = Meeting.objects.filter(pk=query_int(request.GET.get("meeting"))).first()
+    status = param_choice(request.GET, "status", STATUSES)
+    region = Region.objects.filter(pk=param_id(request.GET, "region")).first()
+    meeting = Meeting.objects.filter(pk=param_id(request.GET, "meeting")).first()
     if scope == "mine":
         qs = selectors.actions_mine(user=request.user)
         status = status or "active"
@@ -71,7 +75,7 @@ def _action_list(request, scope):
         qs = selectors.actions_base()
         status = status or ("all" if (region or meeting) else "active")
     qs = selectors.actions_filtered(qs=qs, status=status, region=region, meeting=meeting)
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(qs, PER_PAGE).get_page(param_page(request.GET))
     query = request.GET.copy()
     query.pop("page", None)
     title, lede = SCOPES[scope]
@@ -88,7 +92,7 @@ def _action_list(request, scope):
         "query": query.urlencode(),
         "today": today,
         "status": status,
-        "statuses": [("active", "Open or in progress"), *Action.Status.choices, ("all", "All")],
+        "statuses": STATUSES,
         "regions": Region.objects.all(),
         "region": region,
         "meeting": meeting,
@@ -139,16 +143,20 @@ def action_create(request):
     _require(request, "actions.add_action")
     feedback_item = None
     meeting = None
-    if request.GET.get("feedback") or request.POST.get("feedback"):
+    # The prefill comes from the address (GET) or the form's hidden field (POST).
+    sent = request.POST if request.method == "POST" else request.GET
+    if "feedback" in sent:
+        # Only an item the user may read: its meeting's facilitators, owner and co-owners.
         feedback_item = get_object_or_404(
-            FeedbackItem.objects.select_related("meeting"),
-            pk=query_int(request.GET.get("feedback") or request.POST.get("feedback")),
+            FeedbackItem.objects.select_related("meeting"), pk=param_id(sent, "feedback")
         )
+        if not rules.test_rule("feedback.read", request.user, feedback_item.meeting):
+            raise Http404
         meeting = feedback_item.meeting
-    elif request.GET.get("meeting") or request.POST.get("meeting"):
-        meeting = get_object_or_404(
-            Meeting, pk=query_int(request.GET.get("meeting") or request.POST.get("meeting"))
-        )
+    elif "meeting" in sent:
+        meeting = get_object_or_404(Meeting, pk=param_id(sent, "meeting"))
+    if meeting is not None:
+        _require(request, "actions.add_action_to_meeting", meeting)
     initial = {"owner": request.user.pk}
     if feedback_item is not None:
         initial["title"] = feedback_item.text[:200]
@@ -575,8 +583,8 @@ def charter_diff(request, pk):
     if len(versions) < 2:
         messages.info(request, "This charter has only one version: nothing to compare yet.")
         return redirect("actions:charter_detail", charter.pk)
-    new = by_number.get(query_int(request.GET.get("new"))) or versions[0]
-    old = by_number.get(query_int(request.GET.get("old"))) or next(
+    new = by_number.get(param_id(request.GET, "new")) or versions[0]
+    old = by_number.get(param_id(request.GET, "old")) or next(
         (v for v in versions if v.number < new.number), versions[-1]
     )
     rows = selectors.charter_versions_diff(old=old, new=new)
@@ -627,7 +635,7 @@ def services_min_organisations() -> int:
 def charter_promote(request, pk):
     charter = get_object_or_404(Charter, pk=pk)
     _require(request, "actions.change_charter", charter)
-    label = request.POST.get("label", "")
+    label = param_text(request.POST, "label", max_length=200)
     try:
         item = services.expectation_promote(charter=charter, label=label, by=request.user)
     except ValidationError as error:
@@ -647,7 +655,7 @@ def charter_heard(request, pk):
     items = list(current.items.all()) if current else []
     waiting = selectors.expectations_to_link_for(user=request.user, charter=charter)
     if request.method == "POST":
-        feedback_item = waiting.filter(pk=query_int(request.POST.get("feedback_item"))).first()
+        feedback_item = waiting.filter(pk=param_id(request.POST, "feedback_item")).first()
         if feedback_item is None:
             messages.error(request, "That expectation is no longer waiting to be placed.")
             return redirect("actions:charter_heard", charter.pk)
@@ -709,10 +717,11 @@ def measure_add(request, item_pk):
 def measure_record(request, pk):
     measure = _measure_for(request, pk)
     form = MeasureValueForm(request.POST)
-    version_pk = query_int(request.POST.get("version"))
+    # Back to the version the form was on, if it is one of this measure's charter.
+    version_pk = param_id(request.POST, "version")
     target = (
         reverse("actions:charter_version", args=[version_pk])
-        if version_pk
+        if version_pk and measure.charter.versions.filter(pk=version_pk).exists()
         else reverse("actions:charter_detail", args=[measure.charter_id])
     )
     if form.is_valid():

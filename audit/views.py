@@ -4,6 +4,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from accounts.params import param_choice, param_page
+
 from .models import AuditEntry
 from .selectors import audit_entry_list
 
@@ -13,10 +15,8 @@ from .selectors import audit_entry_list
 def entry_list(request):
     if not request.user.has_perm("audit.view_auditentry"):
         raise PermissionDenied
-    action = request.GET.get("action", "")
-    if action not in AuditEntry.Action.values:
-        action = ""
-    page = Paginator(audit_entry_list(action=action), 50).get_page(request.GET.get("page"))
+    action = param_choice(request.GET, "action", AuditEntry.Action.values)
+    page = Paginator(audit_entry_list(action=action), 50).get_page(param_page(request.GET))
     context = {"page": page, "action": action, "actions": AuditEntry.Action.choices}
     template = "audit/list.html#entries" if request.htmx else "audit/list.html"
     return render(request, template, context)

@@ -6,6 +6,7 @@ from django.db.models.functions import Lower
 from django_countries import countries
 
 from accounts.models import Role, User
+from accounts.params import IdChoiceField, IdMultipleChoiceField
 
 from . import csv_io
 from .models import Contact, Facet, Organisation, Region, known_time_zones
@@ -26,10 +27,10 @@ class CustomerFilterForm(forms.Form):
     tier = forms.ChoiceField(
         label="Tier", required=False, choices=[("", "All tiers"), *Organisation.Tier.choices]
     )
-    facet = forms.ModelChoiceField(
+    facet = IdChoiceField(
         label="Facet", required=False, queryset=Facet.objects.all(), empty_label="All facets"
     )
-    region = forms.ModelChoiceField(
+    region = IdChoiceField(
         label="Region",
         required=False,
         queryset=Region.objects.order_by(Lower("name")),
@@ -51,9 +52,10 @@ class CustomerFilterForm(forms.Form):
         choices=[(key, label) for key, (label, _) in SORTS.items()],
     )
 
-    def __init__(self, *args, search_contacts: bool = True, **kwargs):
+    def __init__(self, *args, search_contacts: bool = True, contact_scope=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.search_contacts = search_contacts
+        self.contact_scope = contact_scope
         used = Organisation.objects.order_by().values_list("country", flat=True).distinct()
         codes = sorted({str(code) for code in used}, key=lambda c: countries.name(c) or c)
         self.fields["country"].choices = [("", "All countries")] + [
@@ -77,6 +79,7 @@ class CustomerFilterForm(forms.Form):
             never_invited=bool(data.get("never_invited")),
             sort=data.get("sort") or DEFAULT_SORT,
             search_contacts=self.search_contacts,
+            contact_scope=self.contact_scope,
         )
 
 
@@ -90,6 +93,11 @@ class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
         fields = ["name", "tier", "region", "country", "facets", "account_owner", "notes"]
+        field_classes = {
+            "region": IdChoiceField,
+            "facets": IdMultipleChoiceField,
+            "account_owner": IdChoiceField,
+        }
         widgets = {
             "facets": forms.CheckboxSelectMultiple,
             "notes": forms.Textarea(attrs={"rows": 4}),

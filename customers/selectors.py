@@ -101,6 +101,9 @@ class CustomerFilters:
     never_invited: bool = False
     sort: str = DEFAULT_SORT
     search_contacts: bool = True
+    # Which contacts a search by name or email may find (customers.rules.contact_scope);
+    # None: every contact.
+    contact_scope: Q | None = None
 
 
 def organisation_list(
@@ -115,11 +118,12 @@ def organisation_list(
     if filters.q:
         match = Q(name__icontains=filters.q)
         if filters.search_contacts:
-            match |= Q(
-                pk__in=Contact.objects.filter(
-                    Q(name__icontains=filters.q) | Q(email__icontains=filters.q)
-                ).values("organisation_id")
+            found = Contact.objects.filter(
+                Q(name__icontains=filters.q) | Q(email__icontains=filters.q)
             )
+            if filters.contact_scope is not None:
+                found = found.filter(filters.contact_scope)
+            match |= Q(pk__in=found.values("organisation_id"))
         queryset = queryset.filter(match)
     if filters.tiers:
         queryset = queryset.filter(tier__in=filters.tiers)
@@ -158,8 +162,12 @@ def organisation_detail(*, pk: int) -> Organisation:
     )
 
 
-def organisation_contacts(*, organisation: Organisation) -> QuerySet:
-    return contacts_with_stats(organisation.contacts.all()).order_by(
+def organisation_contacts(*, organisation: Organisation, scope: Q | None = None) -> QuerySet:
+    """The organisation's contacts (of `scope` only, when given: contact_scope)."""
+    contacts = organisation.contacts.all()
+    if scope is not None:
+        contacts = contacts.filter(pk__in=Contact.objects.filter(scope).values("pk"))
+    return contacts_with_stats(contacts).order_by(
         F("erased_at").asc(nulls_first=True), Lower("name"), "pk"
     )
 
@@ -172,10 +180,12 @@ class HistoryEntry:
     status: str
     attended: list[str]
     booked: list[str]
+    # Guests who attended whose names the reader may not see (counted, not named).
+    others_attended: int = 0
 
     @property
     def attended_count(self) -> int:
-        return len(self.attended)
+        return len(self.attended) + self.others_attended
 
     @property
     def outcome(self) -> str:
@@ -188,10 +198,13 @@ class HistoryEntry:
         return "Booked"
 
 
-def organisation_meeting_history(*, organisation: Organisation) -> list[HistoryEntry]:
+def organisation_meeting_history(
+    *, organisation: Organisation, named: set[int] | None = None
+) -> list[HistoryEntry]:
     """Meetings the organisation's contacts were booked into: dates, titles and who attended.
 
-    Only the fact of attendance is read, never anything said in the meeting.
+    Only the fact of attendance is read, never anything said in the meeting. With
+    `named`, only those contacts are named; the others are counted.
     """
     rows = (
         Contact.objects.filter(organisation=organisation, bookings__isnull=False)
@@ -202,22 +215,29 @@ def organisation_meeting_history(*, organisation: Organisation) -> list[HistoryE
             "bookings__meeting__status",
             "bookings__attended",
             "name",
+            "pk",
         )
         .order_by("-bookings__meeting__starts_at", "bookings__meeting_id", Lower("name"))
     )
     entries: list[HistoryEntry] = []
     for meeting_id, group in groupby(rows, key=lambda row: row[0]):
         group = list(group)
-        _, title, starts_at, status, _, _ = group[0]
+        _, title, starts_at, status, _, _, _ = group[0]
         met = status in MET_STATUSES
+        shown = [row for row in group if named is None or row[6] in named]
         entries.append(
             HistoryEntry(
                 meeting_id=meeting_id,
                 title=title,
                 starts_at=starts_at,
                 status=status,
-                attended=[row[5] for row in group if met and row[4]],
-                booked=[row[5] for row in group],
+                attended=[row[5] for row in shown if met and row[4]],
+                booked=[row[5] for row in shown],
+                others_attended=sum(
+                    1
+                    for row in group
+                    if met and row[4] and named is not None and row[6] not in named
+                ),
             )
         )
     return entries
@@ -229,18 +249,23 @@ class RegionInvites:
     organisations: list[Organisation]
 
 
-def invite_next(*, region_ids: list[int] | None = None) -> list[RegionInvites]:
+def invite_next(
+    *, region_ids: list[int] | None = None, contact_scope: Q | None = None
+) -> list[RegionInvites]:
     """Per region, key and strategic customers by time since last met, never met first.
 
-    Each organisation carries its contacts (not erased) in the same order, so a leader
-    can book the one met longest ago.
+    Each organisation carries its contacts (not erased; of `contact_scope` only, when
+    given) in the same order, so a leader can book the one met longest ago.
     """
     regions = Region.objects.order_by(Lower("name"))
     organisations = Organisation.objects.filter(tier__in=INVITE_TIERS)
     if region_ids is not None:
         regions = regions.filter(pk__in=region_ids)
         organisations = organisations.filter(region_id__in=region_ids)
-    contacts = contacts_with_stats(Contact.objects.filter(erased_at__isnull=True)).order_by(
+    visible = Contact.objects.filter(erased_at__isnull=True)
+    if contact_scope is not None:
+        visible = visible.filter(pk__in=Contact.objects.filter(contact_scope).values("pk"))
+    contacts = contacts_with_stats(visible).order_by(
         F("last_met").asc(nulls_first=True), Lower("name"), "pk"
     )
     organisations = (

@@ -2,12 +2,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import Role
+from accounts.params import param_flag, param_page
 from accounts.ratelimits import rate_limit
 from audit.models import AuditEntry
 from audit.services import audit_record
@@ -16,7 +18,7 @@ from . import selectors, services
 from .csv_io import too_large_message, write_rows
 from .forms import ContactForm, CustomerFilterForm, EraseForm, ImportUploadForm, OrganisationForm
 from .models import Contact, CustomerImport, Organisation
-from .rules import led_region_ids
+from .rules import contact_scope, contacts_in_scope, led_region_ids
 
 PAGE_SIZE = 25
 
@@ -35,6 +37,7 @@ def _filter_form(request) -> CustomerFilterForm:
     return CustomerFilterForm(
         request.GET or None,
         search_contacts=request.user.has_perm("customers.view_contact"),
+        contact_scope=contact_scope(request.user),
     )
 
 
@@ -44,7 +47,7 @@ def customer_list(request):
     _require(request, "customers.view_organisation")
     form = _filter_form(request)
     queryset = selectors.organisation_list(filters=form.filters())
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(queryset, PAGE_SIZE).get_page(param_page(request.GET))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -78,7 +81,9 @@ def customer_export(request):
     header = ["organisation", "tier", "region", "country", "facets", "notes"]
     if with_contacts:
         header += ["contact name", "email", "job title", "phone", "language", "time zone"]
-        organisations = organisations.prefetch_related("contacts")
+        # Only the contacts whose details the user may see (customers/rules.py).
+        visible = contacts_in_scope(Contact.objects.order_by("pk"), request.user)
+        organisations = organisations.prefetch_related(Prefetch("contacts", queryset=visible))
     header += ["last met", "times met"]
     if not with_contacts:
         header.remove("notes")
@@ -123,11 +128,19 @@ def organisation_detail(request, pk: int):
     _require(request, "customers.view_organisation")
     organisation = _organisation_or_404(pk)
     show_contacts = request.user.has_perm("customers.view_contact")
+    # Contact details within the user's scope (customers/rules.py); the rest are counted.
+    contacts = list(
+        selectors.organisation_contacts(
+            organisation=organisation, scope=contact_scope(request.user)
+        )
+    )
+    named = {c.pk for c in contacts} if show_contacts else set()
     context = {
         "organisation": organisation,
         "show_contacts": show_contacts,
-        "contacts": selectors.organisation_contacts(organisation=organisation),
-        "history": selectors.organisation_meeting_history(organisation=organisation),
+        "contacts": contacts,
+        "other_contacts": organisation.contacts_count - sum(1 for c in contacts if not c.is_erased),
+        "history": selectors.organisation_meeting_history(organisation=organisation, named=named),
         "can_edit": request.user.has_perm("customers.change_organisation", organisation),
     }
     return render(request, "customers/organisation_detail.html", context)
@@ -259,12 +272,14 @@ def contact_erase(request, pk: int):
 def invite_next(request):
     _require(request, "customers.view_organisation")
     led = led_region_ids(request.user)
-    show_all = request.GET.get("regions") == "all" or not led
+    show_all = param_flag(request.GET, "regions", "all") or not led
     region_ids = None if show_all else sorted(led)
     now = timezone.now()
     since = selectors.months_ago(now, 3)
     facets, coverage = selectors.facet_coverage(since=since, until=now, region_ids=region_ids)
-    regions = selectors.invite_next(region_ids=region_ids)
+    regions = selectors.invite_next(
+        region_ids=region_ids, contact_scope=contact_scope(request.user)
+    )
     context = {
         "regions": regions,
         "facets": facets,

@@ -5,6 +5,7 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from accounts.params import IdChoiceField
 from customers.models import Region
 from feedback.models import FeedbackItem, JourneyStage
 from meetings.models import Meeting, Section
@@ -61,7 +62,7 @@ class DashboardFilterForm(forms.Form):
 
     start = MonthField(label="From (month)", required=False, help_text="For example 2026-01")
     end = MonthField(label="To (month)", required=False)
-    region = forms.ModelChoiceField(
+    region = IdChoiceField(
         queryset=Region.objects.none(),
         required=False,
         empty_label="Any",
@@ -86,7 +87,7 @@ class DashboardFilterForm(forms.Form):
         widget=FilterSelect,
         choices=ANY + list(Section.choices),
     )
-    stage = forms.ModelChoiceField(
+    stage = IdChoiceField(
         label="Journey stage",
         queryset=JourneyStage.objects.all(),
         required=False,
@@ -148,7 +149,7 @@ class ThemeRenameForm(forms.Form):
 
 
 class ThemeMergeForm(forms.Form):
-    target = forms.ModelChoiceField(
+    target = IdChoiceField(
         queryset=Theme.objects.filter(merged_into__isnull=True),
         label="Merge into",
         empty_label="Choose a theme",

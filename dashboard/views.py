@@ -8,6 +8,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.params import param_flag
 from audit.models import AuditEntry
 from audit.services import audit_record
 
@@ -213,5 +214,6 @@ def recompute(request):
         request,
         "Themes are being recomputed in the background; the dashboard updates when it is done.",
     )
-    back = "dashboard:themes" if request.POST.get("next_page") == "themes" else "dashboard:index"
+    themes = param_flag(request.POST, "next_page", "themes")
+    back = "dashboard:themes" if themes else "dashboard:index"
     return redirect(back)

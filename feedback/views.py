@@ -21,6 +21,7 @@ from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.params import param_flag, param_int, param_text
 from accounts.ratelimits import is_limited
 from accounts.session_user import remember as remember_session
 from accounts.session_user import session_user
@@ -195,7 +196,9 @@ def capture_post(request, meeting_id: int):
     # The row's Remove form carries the token this request was accepted with (the CSRF
     # middleware has checked it): asking `get_token` for one would also re-send the
     # CSRF cookie with every saved item.
-    token = request.META.get("HTTP_X_CSRFTOKEN") or request.POST.get("csrfmiddlewaretoken")
+    token = request.META.get("HTTP_X_CSRFTOKEN") or param_text(
+        request.POST, "csrfmiddlewaretoken", max_length=64
+    )
     html = item_row(
         item, can_capture=True, can_add_action=False, csrf_token=token or get_token(request)
     )
@@ -233,11 +236,8 @@ def capture_items_partial(request, meeting_id: int):
     Read-only and asked every 1.5 s by every open capture page: no transaction around it
     (no BEGIN/COMMIT round trips, no locks held between its queries)."""
     meeting = _meeting_or_404(request, meeting_id, "feedback.read")
-    try:
-        since = max(0, int(request.GET.get("since", 0)))
-        client_revision = int(request.GET.get("rev", -1))
-    except ValueError:
-        since, client_revision = 0, -1
+    since = param_int(request.GET, "since", 0)
+    client_revision = param_int(request.GET, "rev", -1, minimum=-1)
     revision = capture_revision(meeting_id=meeting.pk)
     full = client_revision != revision
     items = _decorate(capture_items(meeting=meeting, since=0 if full else since))
@@ -267,8 +267,8 @@ def capture_items_partial(request, meeting_id: int):
 @login_required
 def capture_section(request, meeting_id: int):
     meeting = _meeting_or_404(request, meeting_id, "feedback.capture")
-    section = request.POST.get("section", "")
-    if request.POST.get("advance") == "next":
+    section = param_text(request.POST, "section", max_length=40)
+    if param_flag(request.POST, "advance", "next"):
         order = [value for value, _label in capture_sections(meeting=meeting)]
         now = current_section(meeting=meeting)
         position = order.index(now) if now in order else -1

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.params import query_int
+from accounts.params import param_choice, param_flag, param_id
 from accounts.ratelimits import rate_limit
 from meetings.models import Booking, Meeting
 from meetings.services import meeting_invite_missing
@@ -49,7 +49,7 @@ def meeting_invitations(request, pk: int):
             invitation.personal_message = form.cleaned_data["personal_message"]
             invitation.reminder_days = form.cleaned_data["reminder_days"]
             invitation.save(update_fields=["personal_message", "reminder_days"])
-            if request.POST.get("action") == "send":
+            if param_flag(request.POST, "action", "send"):
                 try:
                     count = invitation_send(meeting=meeting, user=request.user)
                 except ValidationError as exc:
@@ -72,7 +72,7 @@ def meeting_invitations(request, pk: int):
         )
     overview = invitation_overview(meeting=meeting)
     preview_booking = None
-    if (guest_pk := query_int(request.GET.get("guest"))) is not None:
+    if (guest_pk := param_id(request.GET, "guest")) is not None:
         preview_booking = next((b for b in overview["bookings"] if b.pk == guest_pk), None)
     mailable = [b for b in overview["bookings"] if b.contact.email and not b.contact.is_erased]
     preview_booking = preview_booking or (mailable[0] if mailable else None)
@@ -250,7 +250,7 @@ def rsvp(request, token: str):
             form.data["version"] = answer_version(booking)
     else:
         wanted = {"accept": Booking.Rsvp.ACCEPTED, "decline": Booking.Rsvp.DECLINED}.get(
-            request.GET.get("answer", "")
+            param_choice(request.GET, "answer", ("accept", "decline"))
         )
         current = booking.rsvp if booking.rsvp != Booking.Rsvp.PENDING else None
         form = RsvpForm(

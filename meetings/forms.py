@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django_countries import countries
 
 from accounts.models import Role
+from accounts.params import IdChoiceField, IdMultipleChoiceField
 from customers.models import Region, validate_time_zone
 
 from .models import AgendaItem, AgendaTemplate, Meeting, Section
@@ -41,7 +42,7 @@ class MeetingForm(forms.Form):
         widget=forms.RadioSelect,
         initial=Meeting.Type.LEADERSHIP,
     )
-    region = forms.ModelChoiceField(queryset=Region.objects.all())
+    region = IdChoiceField(queryset=Region.objects.all())
     country = forms.ChoiceField(choices=[("", "---------"), *countries])
     starts_at = LocalDateTimeField(label="Starts", help_text="In the meeting's time zone.")
     ends_at = LocalDateTimeField(label="Ends", help_text="In the meeting's time zone.")
@@ -53,21 +54,21 @@ class MeetingForm(forms.Form):
     place = forms.CharField(max_length=300, required=False)
     video_link = forms.URLField(required=False, assume_scheme="https")
     objectives = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
-    owner = forms.ModelChoiceField(queryset=None, required=False, help_text="A leader.")
-    co_owners = forms.ModelMultipleChoiceField(
+    owner = IdChoiceField(queryset=None, required=False, help_text="A leader.")
+    co_owners = IdMultipleChoiceField(
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label="Co-owners",
         help_text="Other leaders who manage this meeting with you.",
     )
-    facilitators = forms.ModelMultipleChoiceField(
+    facilitators = IdMultipleChoiceField(
         queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
-    internal_attendees = forms.ModelMultipleChoiceField(
+    internal_attendees = IdMultipleChoiceField(
         queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
-    template = forms.ModelChoiceField(
+    template = IdChoiceField(
         queryset=AgendaTemplate.objects.all(),
         required=False,
         label="Agenda template",

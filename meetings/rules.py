@@ -6,6 +6,11 @@
 - Facilitators: see and prepare (checklist, questions, attendance, the kind rating)
   the meetings they facilitate.
 - Executives: no meeting management, and no meeting pages (the dashboard is theirs).
+
+Guests' names on a meeting page follow customers/rules.py (least access to contact
+details): administrators, the meeting's owner, co-owners and facilitators see them, and
+a leader the guests from the regions they lead; anyone else reads "A guest" and the
+organisation.
 """
 
 import rules
@@ -32,6 +37,7 @@ def facilitates_meeting(user, meeting) -> bool:
 manages_meeting = is_administrator | (is_leader & owns_meeting)
 prepares_meeting = manages_meeting | (is_facilitator & facilitates_meeting)
 
+rules.add_perm("meetings.view_guest_details", prepares_meeting)
 rules.add_perm("meetings.view_meeting_list", is_administrator | is_leader | is_facilitator)
 rules.add_perm("meetings.add_meeting", is_administrator | is_leader)
 rules.add_perm("meetings.view_meeting", is_administrator | is_leader | prepares_meeting)

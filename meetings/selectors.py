@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from accounts.rules import is_administrator
 from customers.models import Contact, Facet
+from customers.rules import led_region_ids
 
 from .models import AgendaItem, Booking, Meeting, MeetingQuestion, Question
 
@@ -113,8 +114,19 @@ def agenda_timing(*, meeting: Meeting, items) -> AgendaTiming:
     return timing
 
 
-def contacts_for_booking(*, meeting: Meeting, all_regions: bool = False, search: str = ""):
-    """Contacts who may be booked: the meeting's region by default, never erased ones.
+def bookable_region_ids(*, meeting: Meeting, user) -> frozenset[int] | None:
+    """The regions whose contacts `user` may book into `meeting`: the meeting's own and
+    the regions they lead (customers/rules.py); None for administrators: every region."""
+    if user is None or is_administrator(user):
+        return None
+    return frozenset({meeting.region_id, *led_region_ids(user)})
+
+
+def contacts_for_booking(
+    *, meeting: Meeting, all_regions: bool = False, search: str = "", user=None
+):
+    """Contacts who may be booked: the meeting's region by default, never erased ones;
+    with `all_regions`, those of every region `user` may book from (bookable_region_ids).
 
     Listed like "invite next": key customers first, then strategic, and within a tier the
     organisations met longest ago (or never) first. `last_met` is the start of the last
@@ -147,15 +159,21 @@ def contacts_for_booking(*, meeting: Meeting, all_regions: bool = False, search:
     )
     if not all_regions:
         qs = qs.filter(organisation__region_id=meeting.region_id)
+    elif (region_ids := bookable_region_ids(meeting=meeting, user=user)) is not None:
+        qs = qs.filter(organisation__region_id__in=region_ids)
     if search:
         qs = qs.filter(Q(name__icontains=search) | Q(organisation__name__icontains=search))
     return qs
 
 
-def contacts_with_facets(*, ids) -> list[Contact]:
+def contacts_with_facets(*, ids, region_ids: frozenset[int] | None = None) -> list[Contact]:
+    """The contacts of `ids` (of `region_ids` only, when given: ids sent from elsewhere
+    are left out, so the caller sees fewer than it asked for)."""
+    qs = Contact.objects.filter(pk__in=ids)
+    if region_ids is not None:
+        qs = qs.filter(organisation__region_id__in=region_ids)
     return list(
-        Contact.objects.filter(pk__in=ids)
-        .select_related("organisation")
+        qs.select_related("organisation")
         .prefetch_related("organisation__facets")
         .order_by("organisation__name", "name")
     )

@@ -11,7 +11,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.params import (
+    param_choice,
+    param_flag,
+    param_id,
+    param_ids,
+    param_int,
+    param_page,
+    param_text,
+    parse_id,
+)
 from customers.models import Contact
+from customers.rules import led_region_ids
 
 from . import selectors, services
 from .forms import AgendaItemForm, KindForm, MeetingForm
@@ -75,12 +86,10 @@ def _transition_perm(to: str) -> str:
 def meeting_list(request):
     if not request.user.has_perm("meetings.view_meeting_list"):
         raise PermissionDenied
-    scope = request.GET.get("scope", "upcoming")
-    if scope not in ("upcoming", "past", "all"):
-        scope = "upcoming"
-    mine = request.GET.get("mine") == "1"
+    scope = param_choice(request.GET, "scope", ("upcoming", "past", "all"), "upcoming")
+    mine = param_flag(request.GET, "mine")
     paginator = Paginator(selectors.meeting_list(user=request.user, scope=scope, mine=mine), 50)
-    page = paginator.get_page(request.GET.get("page"))
+    page = paginator.get_page(param_page(request.GET))
     return render(
         request,
         "meetings/list.html",
@@ -100,12 +109,7 @@ def rhythm(request):
     if not request.user.has_perm("meetings.view_meeting_list"):
         raise PermissionDenied
     today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year", ""))
-        if not 2000 <= year <= 2100:
-            raise ValueError
-    except ValueError:
-        year = None
+    year = param_int(request.GET, "year", minimum=2000, maximum=2100)
     if year is None:
         # The last twelve months up to and including next month: the rhythm so far.
         first = today.year * 12 + today.month - 1 + 1 - 11
@@ -218,6 +222,11 @@ def _page_context(request, meeting) -> dict:
     items = list(meeting.agenda_items.all())
     bookings = list(meeting.bookings.all())
     contacts = [b.contact for b in bookings]
+    # Guests' names for those who may see them (meetings/rules.py, customers/rules.py).
+    sees_all = request.user.has_perm("meetings.view_guest_details", meeting)
+    led = led_region_ids(request.user)
+    for booking in bookings:
+        booking.name_hidden = not sees_all and booking.contact.organisation.region_id not in led
     region_facets = selectors.region_facets(meeting=meeting) if meeting.is_panel else None
     return {
         "meeting": meeting,
@@ -256,7 +265,7 @@ def meeting_detail(request, pk):
 @require_POST
 @login_required
 def meeting_transition(request, pk):
-    to = request.POST.get("to", "")
+    to = param_choice(request.POST, "to", Status.values)
     meeting = _meeting(request, pk)
     # Permission first (an unknown status needs change_meeting), so that nobody learns
     # more than "forbidden" about a meeting they may not change (security matrix).
@@ -309,10 +318,11 @@ def attendance(request, pk):
     marks = {}
     for key, value in request.POST.items():
         if key.startswith("attended-"):
-            if value not in values:
+            booking_pk = parse_id(key.removeprefix("attended-"))
+            if value not in values or booking_pk is None:
                 messages.error(request, "Mark each guest attended, absent or unknown.")
                 return redirect("meetings:detail", pk=pk)
-            marks[key.removeprefix("attended-")] = values[value]
+            marks[booking_pk] = values[value]
     try:
         changed = services.booking_mark_attendance(
             meeting=meeting, attendance=marks, by=request.user
@@ -398,7 +408,7 @@ def agenda_item_edit(request, pk, item_pk):
 def agenda_item_delete(request, pk):
     meeting = _meeting(request, pk, "meetings.change_meeting")
     try:
-        services.agenda_item_delete(meeting=meeting, item_id=request.POST.get("item", ""))
+        services.agenda_item_delete(meeting=meeting, item_id=param_id(request.POST, "item"))
     except (ValidationError, ValueError) as exc:
         message = _error_text(exc) if isinstance(exc, ValidationError) else "Unknown item."
         return _agenda_response(request, meeting, error=message, status=400)
@@ -409,13 +419,13 @@ def agenda_item_delete(request, pk):
 @login_required
 def agenda_move(request, pk):
     meeting = _meeting(request, pk, "meetings.change_meeting")
-    item_id, _, direction = request.POST.get("move", "").partition(":")
+    item_id, _, direction = param_text(request.POST, "move", max_length=40).partition(":")
     try:
         services.agenda_item_move(
             meeting=meeting,
-            item_id=item_id,
+            item_id=parse_id(item_id),
             direction=direction,
-            version=request.POST.get("version"),
+            version=param_int(request.POST, "version"),
         )
     except ValidationError as exc:
         return _agenda_response(request, meeting, error=_error_text(exc), status=409)
@@ -429,8 +439,8 @@ def agenda_reorder(request, pk):
     try:
         services.agenda_reorder(
             meeting=meeting,
-            ordered_ids=request.POST.getlist("order"),
-            version=request.POST.get("version"),
+            ordered_ids=param_ids(request.POST, "order", all_or_none=True),
+            version=param_int(request.POST, "version"),
         )
     except ValidationError as exc:
         return _agenda_response(request, meeting, error=_error_text(exc), status=409)
@@ -452,7 +462,7 @@ def agenda_customer_first(request, pk):
             if changed
             else "The agenda was already customer-first.",
         )
-    if request.POST.get("next") == "detail":
+    if param_flag(request.POST, "next", "detail"):
         return redirect(reverse("meetings:detail", args=[pk]) + "#agenda")
     return _agenda_response(request, meeting)
 
@@ -470,32 +480,24 @@ def agenda_print(request, pk):
 # --- Guests ---------------------------------------------------------------------------
 
 
-def _parse_ids(values) -> list[int]:
-    ids = []
-    for value in values:
-        try:
-            ids.append(int(value))
-        except (TypeError, ValueError):
-            continue
-    return ids
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def guests(request, pk):
     """Book guests: pick contacts, see the warnings for the resulting guest list, confirm."""
     meeting = _meeting(request, pk, "meetings.book_guests")
-    all_regions = request.GET.get("all_regions") == "1" or request.POST.get("all_regions") == "1"
-    # PostgreSQL refuses NUL in text; a NUL typed into the search box means nothing.
-    search = (request.GET.get("q") or "").replace("\x00", "").strip()
+    all_regions = param_flag(request.GET, "all_regions") or param_flag(request.POST, "all_regions")
+    search = param_text(request.GET, "q", max_length=100)
     booked = list(
         Booking.objects.filter(meeting=meeting)
         .select_related("contact__organisation")
         .prefetch_related("contact__organisation__facets")
     )
     booked_ids = {b.contact_id for b in booked}
-    chosen_ids = [i for i in _parse_ids(request.POST.getlist("contacts")) if i not in booked_ids]
-    chosen = selectors.contacts_with_facets(ids=chosen_ids) if chosen_ids else []
+    chosen_ids = [i for i in param_ids(request.POST, "contacts") if i not in booked_ids]
+    bookable = selectors.bookable_region_ids(meeting=meeting, user=request.user)
+    chosen = (
+        selectors.contacts_with_facets(ids=chosen_ids, region_ids=bookable) if chosen_ids else []
+    )
     error = ""
     if len(chosen) != len(set(chosen_ids)):
         error = "Some of the chosen contacts no longer exist; choose again."
@@ -505,7 +507,7 @@ def guests(request, pk):
         warnings = services.booking_warnings(
             meeting=meeting, contacts=[b.contact for b in booked] + chosen
         )
-        confirmed = request.POST.get("confirm") == "1"
+        confirmed = param_flag(request.POST, "confirm")
         if confirmed or not warnings:
             try:
                 created = services.booking_add(meeting=meeting, contacts=chosen, by=request.user)
@@ -522,7 +524,7 @@ def guests(request, pk):
     elif request.method == "POST" and not chosen and not error:
         error = "Choose at least one contact to book."
     candidates = selectors.contacts_for_booking(
-        meeting=meeting, all_regions=all_regions, search=search
+        meeting=meeting, all_regions=all_regions, search=search, user=request.user
     ).exclude(pk__in=booked_ids)[:300]
     return render(
         request,
@@ -558,8 +560,9 @@ def guests_preview(request, pk):
         .prefetch_related("contact__organisation__facets")
     ]
     booked_ids = {c.pk for c in booked}
-    ids = [i for i in _parse_ids(request.POST.getlist("contacts")) if i not in booked_ids]
-    chosen = selectors.contacts_with_facets(ids=ids) if ids else []
+    ids = [i for i in param_ids(request.POST, "contacts") if i not in booked_ids]
+    bookable = selectors.bookable_region_ids(meeting=meeting, user=request.user)
+    chosen = selectors.contacts_with_facets(ids=ids, region_ids=bookable) if ids else []
     warnings = (
         services.booking_warnings(meeting=meeting, contacts=booked + chosen) if chosen else []
     )
@@ -575,7 +578,7 @@ def guests_preview(request, pk):
 def guest_remove(request, pk):
     meeting = _meeting(request, pk, "meetings.book_guests")
     try:
-        services.booking_remove(meeting=meeting, booking_id=request.POST.get("booking", ""))
+        services.booking_remove(meeting=meeting, booking_id=param_id(request.POST, "booking"))
     except (ValidationError, ValueError) as exc:
         messages.error(
             request,
@@ -595,17 +598,25 @@ def book_contact(request):
     contact's region and book them, seeing the warnings first."""
     if not request.user.has_perm("meetings.add_meeting"):
         raise PermissionDenied
-    contact_id = request.POST.get("contact") or request.GET.get("contact")
-    try:
-        contact = Contact.objects.select_related("organisation__region").get(
-            pk=int(contact_id or ""), erased_at__isnull=True
-        )
-    except (ValueError, Contact.DoesNotExist):
-        raise Http404("No such contact.") from None
+    sent = request.POST if request.method == "POST" else request.GET
+    contact = (
+        Contact.objects.select_related("organisation__region")
+        .filter(pk=param_id(sent, "contact") or param_id(request.GET, "contact"))
+        .filter(erased_at__isnull=True)
+        .first()
+    )
+    if contact is None:
+        raise Http404("No such contact.")
     meetings = list(selectors.upcoming_meetings_for_contact(contact=contact, user=request.user))
+    # A contact the user may book: one of a region they lead (customers/rules.py), or of
+    # the region of an upcoming meeting they manage (the guests page offers them too).
+    # Anyone else's contact does not exist here.
+    if not meetings and not request.user.has_perm("customers.book_contact", contact):
+        raise Http404("No such contact.")
     context = {"contact": contact, "meetings": meetings, "warnings": [], "chosen": None}
     if request.method == "POST":
-        chosen = next((m for m in meetings if str(m.pk) == request.POST.get("meeting", "")), None)
+        chosen_pk = param_id(request.POST, "meeting")
+        chosen = next((m for m in meetings if m.pk == chosen_pk), None)
         if chosen is None:
             context["error"] = "Choose one of the meetings listed."
             return render(request, "meetings/book_contact.html", context, status=400)
@@ -620,7 +631,7 @@ def book_contact(request):
         ]
         contact_full = selectors.contacts_with_facets(ids=[contact.pk])[0]
         warnings = services.booking_warnings(meeting=chosen, contacts=[*guests_now, contact_full])
-        if warnings and request.POST.get("confirm") != "1":
+        if warnings and not param_flag(request.POST, "confirm"):
             context.update({"warnings": warnings, "chosen": chosen})
             return render(request, "meetings/book_contact.html", context)
         try:
@@ -643,8 +654,8 @@ def prep_toggle(request, pk):
     try:
         item = services.prep_item_set_done(
             meeting=meeting,
-            item_id=request.POST.get("item", ""),
-            done=request.POST.get("done") == "1",
+            item_id=param_id(request.POST, "item"),
+            done=param_flag(request.POST, "done"),
             by=request.user,
         )
     except (ValidationError, ValueError):
@@ -664,7 +675,7 @@ def prep_toggle(request, pk):
 def prep_add(request, pk):
     meeting = _meeting(request, pk, "meetings.prepare_meeting")
     try:
-        services.prep_item_add(meeting=meeting, text=request.POST.get("text", ""))
+        services.prep_item_add(meeting=meeting, text=param_text(request.POST, "text"))
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     return redirect(reverse("meetings:detail", args=[pk]) + "#prep")
@@ -695,19 +706,19 @@ def prep_brief(request, pk):
 def questions(request, pk):
     meeting = _meeting(request, pk, "meetings.prepare_meeting")
     if request.method == "POST":
-        action = request.POST.get("action", "")
+        action = param_choice(request.POST, "action", ("add", "remove", "up", "down"))
         try:
             if action == "add":
                 services.meeting_question_add(
-                    meeting=meeting, question_id=request.POST.get("question", "")
+                    meeting=meeting, question_id=param_id(request.POST, "question")
                 )
             elif action == "remove":
                 services.meeting_question_remove(
-                    meeting=meeting, chosen_id=request.POST.get("chosen", "")
+                    meeting=meeting, chosen_id=param_id(request.POST, "chosen")
                 )
             elif action in ("up", "down"):
                 services.meeting_question_move(
-                    meeting=meeting, chosen_id=request.POST.get("chosen", ""), direction=action
+                    meeting=meeting, chosen_id=param_id(request.POST, "chosen"), direction=action
                 )
             else:
                 raise ValidationError("Unknown action.")

@@ -8,7 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.params import query_int
+from accounts.params import param_choice, param_id, param_page, param_text
 from accounts.ratelimits import rate_limit
 from meetings.models import Meeting
 
@@ -34,18 +34,18 @@ def mail_list(request):
         raise PermissionDenied
     mails = outbox_visible_to(user=request.user)
     meeting = None
-    if (meeting_pk := query_int(request.GET.get("meeting"))) is not None:
+    if (meeting_pk := param_id(request.GET, "meeting")) is not None:
         meeting = Meeting.objects.filter(pk=meeting_pk).first()
         if meeting is None or not request.user.has_perm("outbox.view_meeting_mail", meeting):
             raise Http404
         mails = mails.filter(meeting=meeting)
-    status = request.GET.get("status", "")
-    if status in OutboxMail.Status.values:
+    status = param_choice(request.GET, "status", OutboxMail.Status.values)
+    if status:
         mails = mails.filter(status=status)
-    kind = request.GET.get("kind", "")
-    if kind in OutboxMail.Kind.values:
+    kind = param_choice(request.GET, "kind", OutboxMail.Kind.values)
+    if kind:
         mails = mails.filter(kind=kind)
-    page = Paginator(mails.order_by("-created_at", "-pk"), 50).get_page(request.GET.get("page"))
+    page = Paginator(mails.order_by("-created_at", "-pk"), 50).get_page(param_page(request.GET))
     rows = [{"mail": mail, "status_text": mail_status_text(mail)} for mail in page]
     context = {
         "page_obj": page,
@@ -103,7 +103,7 @@ def mail_retry(request, pk: int):
         messages.info(request, "That mail was already sent; it is not sent twice.")
     else:
         messages.info(request, "Only a failed mail can be retried; this one is not failed.")
-    next_url = request.POST.get("next", "")
+    next_url = param_text(request.POST, "next", max_length=500)
     if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         return redirect(next_url)
     return redirect("outbox:detail", pk=mail.pk)

@@ -208,6 +208,7 @@ def test_owner_choices_offer_only_people_with_access(client):
 def test_facilitator_creates_action_from_feedback_through_the_page(client):
     concern = FeedbackItemFactory(text="Nobody calls back after a complaint.")
     user = facilitator()
+    concern.meeting.facilitators.add(user)
     client.force_login(user)
     page = client.get(reverse("actions:create") + f"?feedback={concern.pk}")
     assert b"Nobody calls back after a complaint." in page.content
@@ -224,6 +225,30 @@ def test_facilitator_creates_action_from_feedback_through_the_page(client):
     assert response.status_code == 302
     assert action.feedback_item == concern
     assert action.meeting == concern.meeting
+
+
+@pytest.mark.parametrize("make_user", [facilitator, leader])
+def test_another_meetings_feedback_is_neither_shown_nor_acted_on(client, make_user):
+    """Issue #18: ?feedback=<id> showed any meeting's item and created the action on it."""
+    concern = FeedbackItemFactory(text="Nobody calls back after a complaint.")
+    user = make_user()
+    client.force_login(user)
+    page = client.get(reverse("actions:create") + f"?feedback={concern.pk}")
+    assert page.status_code == 404
+    assert b"Nobody calls back" not in page.content
+    response = client.post(
+        reverse("actions:create"),
+        {
+            "feedback": concern.pk,
+            "title": "Call back within a day",
+            "owner": user.pk,
+            "due_date": (timezone.localdate() + dt.timedelta(days=7)).isoformat(),
+        },
+    )
+    assert response.status_code == 404
+    assert not Action.objects.exists()
+    page = client.get(reverse("actions:create") + f"?meeting={concern.meeting.pk}")
+    assert page.status_code == 403
 
 
 def test_moving_the_due_date_into_the_past_is_refused_but_an_overdue_action_can_be_edited():

@@ -119,12 +119,40 @@ def test_list_query_count_does_not_grow_with_organisations(
     assert response.status_code == 200
 
 
-def test_organisation_page_shows_contacts_and_history_to_facilitators(client, acme):
-    attended(acme.contacts.get(), days=30)
-    response = as_user(client, facilitator()).get(reverse("customers:organisation", args=[acme.pk]))
+def test_organisation_page_shows_guests_to_the_facilitators_of_their_meetings(client, acme):
+    booking = attended(acme.contacts.get(), days=30)
+    ours = facilitator()
+    booking.meeting.facilitators.add(ours)
+    response = as_user(client, ours).get(reverse("customers:organisation", args=[acme.pk]))
     assert "ann@acme.example" in response.text
     assert "+44 20 7946 0000" in response.text
     assert "Attended" in response.text
+    # Another facilitator sees that there is a contact and that one attended, not who.
+    response = as_user(client, facilitator()).get(reverse("customers:organisation", args=[acme.pk]))
+    assert "ann@acme.example" not in response.text
+    assert "Ann Lee" not in response.text
+    assert "7946" not in response.text
+    assert "1 contact:" in response.text
+
+
+def test_leaders_see_contacts_of_regions_they_lead_and_of_meetings_they_own(
+    client, uk_leader, acme
+):
+    url = reverse("customers:organisation", args=[acme.pk])
+    assert "ann@acme.example" in as_user(client, uk_leader).get(url).text
+    other = leader()
+    client = as_user(client, other)
+    for page in (
+        url,
+        reverse("customers:invite_next") + "?regions=all",
+        reverse("customers:export"),
+    ):
+        assert "ann@acme.example" not in client.get(page).content.decode(), page
+    assert "Acme Foods" not in client.get(reverse("customers:list"), {"q": "ann@acme"}).text
+    booking = attended(acme.contacts.get(), days=30)
+    booking.meeting.co_owners.add(other)
+    assert "ann@acme.example" in client.get(url).text
+    assert "ann@acme.example" in client.get(reverse("customers:export")).content.decode()
 
 
 def test_executives_never_see_contact_details(client, acme):
@@ -267,7 +295,8 @@ def test_invite_next_offers_booking_only_to_those_who_may_book(client, uk, uk_le
     assert "Never invited" in body
     body = as_user(client, facilitator()).get(reverse("customers:invite_next")).text
     assert "Book into a meeting" not in body
-    assert "Ann Lee" in body
+    assert "Acme Foods" in body
+    assert "Ann Lee" not in body  # not a guest of a meeting they facilitate
 
 
 # Import and export ----------------------------------------------------------------------
@@ -349,9 +378,9 @@ def read_csv(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text[1:])))
 
 
-def test_export_follows_the_filters_and_neutralises_formulas(client, uk, acme):
+def test_export_follows_the_filters_and_neutralises_formulas(client, uk, uk_leader, acme):
     OrganisationFactory(name='=HYPERLINK("http://evil")', region=uk, tier="other", notes="@SUM(A1)")
-    client = as_user(client, facilitator())
+    client = as_user(client, uk_leader)
     rows = read_csv(client.get(reverse("customers:export"), {"tier": "other"}))
     assert rows[0][:3] == ["organisation", "tier", "region"]
     assert len(rows) == 2

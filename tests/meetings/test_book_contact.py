@@ -67,6 +67,7 @@ def test_book_contact_shows_warnings_before_booking(client):
 def test_book_contact_refuses_a_meeting_not_offered(client):
     owner = leader()
     contact = ContactFactory()
+    contact.organisation.region.leaders.add(owner)
     other = MeetingFactory(owner=owner)  # in another region than the contact's
     client.force_login(owner)
     response = client.post(
@@ -74,6 +75,19 @@ def test_book_contact_refuses_a_meeting_not_offered(client):
     )
     assert response.status_code == 400
     assert "Choose one of the meetings listed" in response.content.decode()
+    assert not Booking.objects.exists()
+
+
+def test_book_contact_of_a_region_the_leader_neither_leads_nor_hosts_in_is_404(client):
+    owner = leader()
+    contact = ContactFactory()  # another leader's region; no meeting of ours there
+    other = MeetingFactory(owner=owner)
+    client.force_login(owner)
+    url = reverse("meetings:book_contact")
+    assert client.get(url, {"contact": contact.pk}).status_code == 404
+    response = client.post(url, {"contact": contact.pk, "meeting": other.pk})
+    assert response.status_code == 404
+    assert contact.name not in response.content.decode()
     assert not Booking.objects.exists()
 
 

@@ -252,13 +252,28 @@ def test_guests_page_lists_the_meetings_region_by_default(client):
     region = RegionFactory()
     meeting = MeetingFactory(region=region)
     ContactFactory(organisation=OrganisationFactory(region=region), name="Near Contact")
-    ContactFactory(name="Far Contact")
+    far = ContactFactory(name="Far Contact")
+    far.organisation.region.leaders.add(meeting.owner)
+    ContactFactory(name="Stranger Contact")  # a region the owner does not lead
     client.force_login(meeting.owner)
     url = reverse("meetings:guests", args=[meeting.pk])
     html = client.get(url).content.decode()
     assert "Near Contact" in html
     assert "Far Contact" not in html
-    assert "Far Contact" in client.get(url, {"all_regions": "1"}).content.decode()
+    html = client.get(url, {"all_regions": "1"}).content.decode()
+    assert "Far Contact" in html
+    assert "Stranger Contact" not in html
+
+
+def test_guests_of_another_leaders_meeting_are_not_named_to_a_leader(client):
+    meeting = MeetingFactory()
+    BookingFactory(meeting=meeting, contact=ContactFactory(name="Ann Lee"))
+    client.force_login(leader())
+    html = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    assert "Ann Lee" not in html
+    assert "A guest" in html
+    client.force_login(meeting.owner)
+    assert "Ann Lee" in client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
 
 
 def test_removing_a_guest_from_another_meetings_link_changes_nothing(client):

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 ANON = "anonymous"
 LEADER = "leader"
@@ -708,3 +708,388 @@ def admin_probes() -> list[str]:
 
 
 ADMIN_PROBES = admin_probes()
+
+
+# --- Ids a user can send -------------------------------------------------------------------
+#
+# Every id a request can carry besides the path — a query-string prefill or filter
+# (``?feedback=``, ``?meeting=``, ``?contact=`` …), a POSTed foreign key (a model choice
+# field of a form) or a hidden id of a small POST-only action — has an `IdInput` entry:
+# which route reads it, the *other side's* object to send (one the acting user may not
+# see or use), and what must happen then:
+#
+# - ``REFUSED``: 400/403/404, or the form again with its error, or a redirect with an
+#   error message; nothing is written and the other object's secret text is not shown;
+# - ``IGNORED``: the page answers as if the id had not been sent (a filter or a "back
+#   to" that is dropped); nothing is written and the secret is not shown;
+# - ``ALLOWED``: the rules let every user of the role use every such object (say why in
+#   ``note``); only "no 500" is checked.
+#
+# `test_every_id_input_has_an_entry` finds these inputs in the code — every
+# ModelChoiceField / ModelMultipleChoiceField of the project's forms, and every
+# ``param_id`` / ``param_ids`` call in a views module (accounts/params.py is the one way
+# views read ids) — and fails for any without an entry here.
+
+REFUSED = "REFUSED"
+IGNORED = "IGNORED"
+ALLOWED = "ALLOWED"
+QUERY = "query"
+POST = "post"
+
+
+@dataclass
+class IdInput:
+    # Where the code reads it: "app.forms.Form.field" or "app.views.function:parameter".
+    source: str
+    route: str
+    name: str  # the query parameter or form field sent
+    where: str  # QUERY (a GET with ?name=) or POST
+    outcome: str  # REFUSED, IGNORED or ALLOWED
+    # (world) -> the other side's id; may create the object it needs.
+    other: Callable[[World], Any] | None = None
+    role: str = LEADER
+    # (world) -> the rest of a valid form, so that a refusal is the foreign id's doing;
+    # with `own`, the same form with our own id must then go through (not refused).
+    data: Callable[[World], dict] | None = None
+    own: Callable[[World], Any] | None = None
+    # (world) -> text of the other side's object that must not appear in the answer.
+    secret: Callable[[World], str] | None = None
+    note: str = ""
+
+
+def _led_region_without_charter(w):
+    from tests.factories import RegionFactory
+
+    region = RegionFactory(name="Region A2")
+    region.leaders.add(w.users[LEADER])
+    return region.pk
+
+
+def _other_item_while_composing(w):
+    """The other meeting's item, posted to our follow-up (a draft, the meeting held)."""
+    from actions.models import FollowUp
+    from meetings.models import Meeting
+
+    Meeting.objects.filter(pk=w.meeting["own"].pk).update(status=Meeting.Status.HELD)
+    FollowUp.objects.filter(pk=w.follow_up["own"].pk).update(published_at=None)
+    return w.feedback_item["other"].pk
+
+
+def _agenda_template(w):
+    from meetings.models import AgendaTemplate
+
+    return AgendaTemplate.objects.create(name="Another team's template").pk
+
+
+def _fresh_contact(w):
+    """A contact of our region not yet booked into our meeting."""
+    from tests.factories import ContactFactory
+
+    return ContactFactory(organisation=w.organisation["own"]).pk
+
+
+def _other_prep_item(w):
+    from meetings.models import PrepItem
+
+    return PrepItem.objects.create(
+        meeting=w.meeting["other"], text="Other side's step", position=1
+    ).pk
+
+
+def _question(w):
+    from meetings.models import Question
+
+    return Question.objects.create(text="What would you change first?").pk
+
+
+def _other_chosen_question(w):
+    from meetings.models import MeetingQuestion
+
+    return MeetingQuestion.objects.create(
+        meeting=w.meeting["other"], question_id=_question(w), position=0
+    ).pk
+
+
+def _meeting_form(w, **extra):
+    return {
+        "title": "Spring panel",
+        "type": "leadership",
+        "region": w.region["own"].pk,
+        "country": "GB",
+        "starts_at": "2031-05-01T10:00",
+        "ends_at": "2031-05-01T12:00",
+        "time_zone": "Europe/London",
+        **extra,
+    }
+
+
+def _action_form(w):
+    import datetime as dt
+
+    return {
+        "title": "Call back within a day",
+        "owner": w.users[LEADER].pk,
+        "due_date": (dt.date.today() + dt.timedelta(days=30)).isoformat(),  # noqa: DTZ011
+    }
+
+
+def _feedback_text(which):
+    return lambda w: w.feedback_item[which].text
+
+
+ID_INPUTS: list[IdInput] = [
+    # actions
+    IdInput(
+        "actions.views._action_list:region", "actions:list", "region", QUERY, ALLOWED,
+        other=lambda w: w.region["other"].pk,
+        note="every role reads every action (actions/rules.py); the filter narrows the list",
+    ),
+    IdInput(
+        "actions.views._action_list:meeting", "actions:list", "meeting", QUERY, ALLOWED,
+        other=lambda w: w.meeting["other"].pk,
+        note="every role reads every action and the meeting it came from",
+    ),
+    IdInput(
+        "actions.views.action_create:feedback", "actions:create", "feedback", QUERY, REFUSED,
+        other=lambda w: w.feedback_item["other"].pk, role=FACILITATOR,
+        secret=_feedback_text("other"),
+        note="issue #18: another meeting's item was shown and the action created on it",
+    ),
+    IdInput(
+        "actions.views.action_create:feedback", "actions:create", "feedback", POST, REFUSED,
+        other=lambda w: w.feedback_item["other"].pk, role=LEADER,
+        data=_action_form, own=lambda w: w.feedback_item["own"].pk,
+        secret=_feedback_text("other"),
+    ),
+    IdInput(
+        "actions.views.action_create:meeting", "actions:create", "meeting", QUERY, REFUSED,
+        other=lambda w: w.meeting["other"].pk, role=FACILITATOR,
+    ),
+    IdInput(
+        "actions.views.action_create:meeting", "actions:create", "meeting", POST, REFUSED,
+        other=lambda w: w.meeting["other"].pk,
+        data=_action_form, own=lambda w: w.meeting["own"].pk,
+        note="leaders see every meeting, but add actions only to meetings they take part in",
+    ),
+    IdInput(
+        "actions.forms.ActionForm.owner", "actions:create", "owner", POST, REFUSED,
+        other=lambda w: w.users[EXECUTIVE].pk,
+        data=_action_form, own=lambda w: w.users[LEADER].pk,
+        note="an executive cannot own an action",
+    ),
+    IdInput(
+        "actions.forms.FollowUpForm.feedback_items", "actions:follow_up_compose",
+        "feedback_items", POST, REFUSED, other=_other_item_while_composing,
+        own=lambda w: w.feedback_item["own"].pk,
+        note="only the meeting's own items can be answered",
+    ),
+    IdInput(
+        "actions.forms.CharterForm.region", "actions:charter_list", "region", POST, REFUSED,
+        other=lambda w: w.region["other"].pk,
+        data=lambda w: {"name": "Our promise"}, own=_led_region_without_charter,
+        note="a leader writes the charters of the regions they lead",
+    ),
+    IdInput(
+        "actions.views.charter_diff:new", "actions:charter_diff", "new", QUERY, IGNORED,
+        other=lambda w: w.charter_version["other"].number,
+        note="version numbers of this charter only",
+    ),
+    IdInput(
+        "actions.views.charter_diff:old", "actions:charter_diff", "old", QUERY, IGNORED,
+        other=lambda w: w.charter_version["other"].number,
+    ),
+    IdInput(
+        "actions.views.charter_heard:feedback_item", "actions:charter_heard", "feedback_item",
+        POST, REFUSED, other=lambda w: w.feedback_item["other"].pk, role=FACILITATOR,
+        data=lambda w: {"placement": "none", "label": "Answer within a day"},
+        note="only expectations heard in the user's own meetings are placed",
+    ),
+    IdInput(
+        "actions.views.measure_record:version", "actions:measure_record", "version", POST,
+        IGNORED, other=lambda w: w.charter_version["other"].pk,
+        secret=lambda w: reverse("actions:charter_version", args=[w.charter_version["other"].pk]),
+        note="the redirect back goes to this measure's charter instead",
+    ),
+    # customers
+    IdInput(
+        "customers.forms.CustomerFilterForm.facet", "customers:list", "facet", QUERY, ALLOWED,
+        other=lambda w: __import__("tests.factories").factories.FacetFactory().pk,
+        note="facets are one list for everyone",
+    ),
+    IdInput(
+        "customers.forms.CustomerFilterForm.region", "customers:list", "region", QUERY,
+        ALLOWED, other=lambda w: w.region["other"].pk,
+        note="organisations of every region are read by every role; contacts are not shown",
+    ),
+    IdInput(
+        "customers.forms.OrganisationForm.region", "customers:organisation_create", "region",
+        POST, REFUSED, other=lambda w: w.region["other"].pk,
+        data=lambda w: {"name": "New Org", "tier": "key", "country": "GB"},
+        own=lambda w: w.region["own"].pk,
+        note="only the regions the leader leads",
+    ),
+    IdInput(
+        "customers.forms.OrganisationForm.facets", "customers:organisation_create", "facets",
+        POST, ALLOWED, other=lambda w: __import__("tests.factories").factories.FacetFactory().pk,
+        note="facets are one list for everyone",
+    ),
+    IdInput(
+        "customers.forms.OrganisationForm.account_owner", "customers:organisation_create",
+        "account_owner", POST, REFUSED, other=lambda w: w.users[EXECUTIVE].pk,
+        data=lambda w: {"name": "New Org", "tier": "key", "region": w.region["own"].pk, "country": "GB"},
+        own=lambda w: w.users[LEADER].pk,
+        note="a leader or administrator owns an account",
+    ),
+    # dashboard
+    IdInput(
+        "dashboard.forms.DashboardFilterForm.region", "dashboard:index", "region", QUERY,
+        ALLOWED, other=lambda w: w.region["other"].pk,
+        note="aggregates of every region, behind the suppression rule",
+    ),
+    IdInput(
+        "dashboard.forms.DashboardFilterForm.stage", "dashboard:index", "stage", QUERY, ALLOWED,
+        other=lambda w: __import__("tests.factories").factories.JourneyStageFactory().pk,
+        note="journey stages are one list for everyone",
+    ),
+    IdInput(
+        "dashboard.forms.ThemeMergeForm.target", "dashboard:theme_merge", "target", POST,
+        ALLOWED, role=EXECUTIVE, other=lambda w: w.theme.pk,
+        note="themes are one list, managed by executives and administrators",
+    ),
+    # invitations
+    IdInput(
+        "invitations.views.meeting_invitations:guest", "invitations:meeting", "guest", QUERY,
+        IGNORED, other=lambda w: w.booking["other"].pk,
+        secret=lambda w: w.contact["other"].email,
+        note="the preview shows one of this meeting's guests",
+    ),
+    # meetings
+    *[
+        IdInput(
+            f"meetings.forms.MeetingForm.{field}", "meetings:create", field, POST, REFUSED,
+            other=lambda w: w.users[EXECUTIVE].pk, role=ADMINISTRATOR if field == "owner" else LEADER,
+            data=_meeting_form, own=own,
+            note="only staff of the right role",
+        )
+        for field, own in (
+            ("owner", lambda w: w.users[LEADER].pk),
+            ("co_owners", lambda w: w.users["leader2"].pk),
+            ("facilitators", lambda w: w.users[FACILITATOR].pk),
+        )
+    ],
+    IdInput(
+        "meetings.forms.MeetingForm.internal_attendees", "meetings:create", "internal_attendees",
+        POST, ALLOWED, other=lambda w: w.users[EXECUTIVE].pk,
+        note="any active staff member may attend",
+    ),
+    IdInput(
+        "meetings.forms.MeetingForm.region", "meetings:create", "region", POST, ALLOWED,
+        other=lambda w: w.region["other"].pk,
+        note="a leader may host a meeting in any region (meetings/rules.py)",
+    ),
+    IdInput(
+        "meetings.forms.MeetingForm.template", "meetings:create", "template", POST, ALLOWED,
+        other=_agenda_template,
+        note="agenda templates are one list for everyone",
+    ),
+    IdInput(
+        "meetings.views.agenda_item_delete:item", "meetings:agenda_delete", "item", POST,
+        REFUSED, other=lambda w: w.agenda_item["other"].pk,
+    ),
+    IdInput(
+        "meetings.views.agenda_reorder:order", "meetings:agenda_reorder", "order", POST,
+        REFUSED, other=lambda w: w.agenda_item["other"].pk,
+        data=lambda w: {"version": w.meeting["own"].agenda_version},
+    ),
+    IdInput(
+        "meetings.views.guests:contacts", "meetings:guests", "contacts", POST, REFUSED,
+        other=lambda w: w.contact["other"].pk,
+        data=lambda w: {"confirm": "1"}, own=lambda w: _fresh_contact(w),
+        note="contacts of the meeting's region or a region the leader leads",
+    ),
+    IdInput(
+        "meetings.views.guests_preview:contacts", "meetings:guests_preview", "contacts", POST,
+        IGNORED, other=lambda w: w.contact["other"].pk,
+        secret=lambda w: w.contact["other"].organisation.name,
+    ),
+    IdInput(
+        "meetings.views.guest_remove:booking", "meetings:guest_remove", "booking", POST,
+        REFUSED, other=lambda w: w.booking["other"].pk,
+    ),
+    IdInput(
+        "meetings.views.book_contact:contact", "meetings:book_contact", "contact", QUERY,
+        REFUSED, other=lambda w: w.contact["other"].pk,
+        secret=lambda w: w.contact["other"].name,
+        note="a contact of a region the leader neither leads nor hosts a meeting in",
+    ),
+    IdInput(
+        "meetings.views.book_contact:meeting", "meetings:book_contact", "meeting", POST,
+        REFUSED, other=lambda w: w.meeting["other"].pk,
+        data=lambda w: {"contact": w.contact["own"].pk},
+    ),
+    IdInput(
+        "meetings.views.prep_toggle:item", "meetings:prep_toggle", "item", POST, REFUSED,
+        other=_other_prep_item, role=FACILITATOR, data=lambda w: {"done": "1"},
+    ),
+    IdInput(
+        "meetings.views.questions:question", "meetings:questions", "question", POST, ALLOWED,
+        other=_question, role=FACILITATOR, data=lambda w: {"action": "add"},
+        note="the question bank is one list for everyone",
+    ),
+    IdInput(
+        "meetings.views.questions:chosen", "meetings:questions", "chosen", POST, REFUSED,
+        other=_other_chosen_question, role=FACILITATOR, data=lambda w: {"action": "remove"},
+    ),
+    # outbox
+    IdInput(
+        "outbox.views.mail_list:meeting", "outbox:list", "meeting", QUERY, REFUSED,
+        other=lambda w: w.meeting["other"].pk,
+        note="a leader reads the mail of meetings they own, co-own or lead the region of",
+    ),
+]  # fmt: skip
+
+
+def id_inputs_in_code() -> set[str]:
+    """Every id input the code reads: model choice fields of the project's forms
+    ("app.forms.Form.field") and ``param_id``/``param_ids`` calls in views modules
+    ("app.views.function:parameter")."""
+    import ast
+    import importlib
+    import inspect
+    from pathlib import Path
+
+    from django import forms
+    from django.apps import apps
+    from django.conf import settings
+
+    found: set[str] = set()
+    base = Path(settings.BASE_DIR).resolve()
+    for config in apps.get_app_configs():
+        if base not in Path(config.path).resolve().parents:
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.forms")
+        except ModuleNotFoundError:
+            module = None
+        for _, cls in inspect.getmembers(module or object, inspect.isclass):
+            if issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__:
+                for name, field in cls.base_fields.items():
+                    if isinstance(field, forms.ModelChoiceField):
+                        found.add(f"{module.__name__}.{cls.__qualname__}.{name}")
+        views = Path(config.path) / "views.py"
+        if not views.exists():
+            continue
+        tree = ast.parse(views.read_text())
+        for function in ast.walk(tree):
+            if not isinstance(function, ast.FunctionDef):
+                continue
+            for node in ast.walk(function):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Name)
+                    and node.func.id in ("param_id", "param_ids")
+                    and len(node.args) >= 2
+                    and isinstance(node.args[1], ast.Constant)
+                ):
+                    found.add(f"{config.name}.views.{function.name}:{node.args[1].value}")
+    return found

@@ -3,7 +3,8 @@ and htmx endpoint never gives a 500 and never leaves a partial write.
 
 Endpoints come from the permission matrix: every route that accepts a POST (and every
 GET form found on a page) is fuzzed as a role allowed to use it, with the form's field
-names discovered from the page itself. Examples per form: the Hypothesis profile
+names discovered from the page itself (hidden ones included) and every id the route
+reads listed in the matrix's ID_INPUTS (the hidden ids of small POST-only actions). Examples per form: the Hypothesis profile
 ("ci": 200 when REQUIRE_SERVICES=1 or HYPOTHESIS_PROFILE=ci, "dev": 25 otherwise); a
 page with no form gets 20 examples of guessed query parameters.
 
@@ -23,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.security.forms import find_forms
-from tests.security.matrix import ANON, DENY, LEADER, LOGIN, OK, ROLES, ROUTES
+from tests.security.matrix import ANON, DENY, ID_INPUTS, LEADER, LOGIN, OK, QUERY, ROLES, ROUTES
 from tests.security.world import request_writes
 
 NASTY_TEXT = st.one_of(
@@ -60,6 +61,9 @@ NASTY_TEXT = st.one_of(
             "1.5",
             "0x10",
             "-9223372036854775809",
+            "9223372036854775808",  # one past bigint: OverflowError on SQLite once
+            "18446744073709551616",
+            "1\x00",
         ]
     ),
     st.integers(min_value=-(2**70), max_value=2**70).map(str),
@@ -170,6 +174,10 @@ def test_fuzzed_input_never_breaks_a_form(world, relaxed_limits, route, method, 
             if form.method == method and (not form.action or form.action.split("?")[0] == path):
                 for name, options in form.fields.items():
                     fields.setdefault(name, []).extend(options)
+    # Every id the route reads (matrix.ID_INPUTS), hidden fields of other pages' forms too.
+    for entry in ID_INPUTS:
+        if entry.route == route.name and (entry.where == QUERY) == (method == "get"):
+            fields.setdefault(entry.name, [])
     examples = None  # the profile's number: 200 in CI
     if method == "get":
         if not fields:

@@ -13,12 +13,21 @@ from tests.security.matrix import (
     ADMIN_NAMESPACE,
     ADMIN_PROBES,
     ADMINISTRATOR,
+    ALLOWED,
     ANON,
     DENY,
+    EXECUTIVE,
+    FACILITATOR,
+    ID_INPUTS,
+    IGNORED,
+    LEADER,
     LOGIN,
     OK,
+    QUERY,
+    REFUSED,
     ROLES,
     ROUTES,
+    id_inputs_in_code,
     iter_url_names,
 )
 from tests.security.world import request_writes
@@ -123,6 +132,34 @@ def assert_outcome(response, expected, context):
             assert not is_login_redirect(response), f"{context}: unexpectedly sent to login"
 
 
+def assert_no_contact_details_beyond_scope(world, response, role, context):
+    """Least access to contact details (customers/rules.py), on every page of the matrix:
+    our leader and facilitator never read the other side's guest (another region, another
+    leader's and facilitator's meeting); executives read no contact at all."""
+    from tests.security.test_fuzz import body_of
+
+    hidden = {
+        LEADER: [world.contact["other"]],
+        FACILITATOR: [world.contact["other"]],
+        EXECUTIVE: [world.contact["own"], world.contact["other"]],
+    }.get(role, [])
+    if not hidden:
+        return
+    body = body_of(response).decode(errors="replace")
+    for contact in hidden:
+        assert contact.email not in body, f"{context}: {role} read {contact.email}"
+
+
+def assert_private_no_store(response, context):
+    """Pages, partials and exports (and the refusals in between) stay out of shared and
+    disk caches: they hold contact details and what guests said."""
+    directives = {d.strip() for d in response.get("Cache-Control", "").split(",")}
+    assert {"private", "no-store"} <= directives, (
+        f"{context}: Cache-Control is {response.get('Cache-Control')!r}, "
+        "expected private, no-store (accounts.security.PrivateNoStoreMiddleware)"
+    )
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(("route", "method", "role", "which", "expected"), list(_cases()))
 def test_permission_matrix(world, route, method, role, which, expected):
@@ -133,6 +170,9 @@ def test_permission_matrix(world, route, method, role, which, expected):
     )
     assert_outcome(response, expected, f"{method.upper()} {route.name} as {role} on {which}")
     assert "Content-Security-Policy" in response, f"{route.name}: no Content-Security-Policy"
+    assert_private_no_store(response, f"{method.upper()} {route.name} as {role} on {which}")
+    if (route.get or route.post).get(ANON) in (LOGIN, DENY):  # signed links: the link decides
+        assert_no_contact_details_beyond_scope(world, response, role, f"{route.name} on {which}")
     assert not changed, f"a refused {route.name} POST as {role} wrote to {changed}"
 
 
@@ -211,3 +251,83 @@ def test_every_page_answers_head_as_it_answers_get(world, route, role):
 def test_load_balancer_probes_answer_head(client, name):
     response = client.head(reverse(name))
     assert response.status_code in (200, 302), f"HEAD {name}: {response.status_code}"
+
+
+# --- Ids a user can send (matrix.ID_INPUTS) ------------------------------------------------
+
+
+def test_every_id_input_has_an_entry():
+    listed = {entry.source for entry in ID_INPUTS}
+    missing = sorted(id_inputs_in_code() - listed)
+    assert not missing, (
+        "These ids a user can send have no entry in ID_INPUTS (tests/security/matrix.py). "
+        "Add an IdInput for each: the route that reads it, the other side's object to send "
+        "and whether it must be REFUSED, IGNORED or is ALLOWED by the rules (say why):\n  "
+        + "\n  ".join(missing)
+    )
+
+
+def test_id_input_entries_are_not_stale():
+    stale = sorted({entry.source for entry in ID_INPUTS} - id_inputs_in_code())
+    assert not stale, f"Remove these ID_INPUTS entries: the code reads no such id: {stale}"
+    routes = {route.name for route in ROUTES}
+    assert all(entry.route in routes for entry in ID_INPUTS)
+    assert all(entry.note for entry in ID_INPUTS if entry.outcome == ALLOWED)
+
+
+def _send(client, world, entry, value):
+    from urllib.parse import urlencode
+
+    from tests.security.test_fuzz import body_of
+
+    route = ROUTES_BY_NAME[entry.route]
+    url = reverse(route.name, kwargs=route.kwargs(world, "own") if route.kwargs else {})
+    query = route.query(world, "own") if route.query else {}
+    data = entry.data(world) if entry.data else {}
+    if entry.where == QUERY:
+        response = client.get(url + "?" + urlencode({**query, **data, entry.name: value}))
+    else:
+        if query:
+            url += "?" + urlencode(query)
+        response = client.post(url, {**data, entry.name: value}, headers=route.headers or {})
+    # The body, and where a redirect leads.
+    return response, body_of(response).decode(errors="replace") + response.get("Location", "")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "entry", ID_INPUTS, ids=lambda e: f"{e.route}-{e.where}-{e.name}-{e.outcome.lower()}"
+)
+def test_the_other_sides_id_is_refused_or_ignored(world, entry):
+    from tests.security.test_fuzz import looks_rejected
+
+    client = client_for(world, entry.role, raise_request_exception=False)
+    other = entry.other(world) if entry.other else None
+    secret = entry.secret(world) if entry.secret else None
+    if entry.where == QUERY:
+        _send(client, world, entry, "")  # a page may set itself up on its first GET
+    (response, body), changed = request_writes(
+        lambda: _send(client, world, entry, other), lambda _: entry.outcome != ALLOWED
+    )
+    context = f"{entry.route} with {entry.name}={other} ({entry.where}) as {entry.role}"
+    assert response.status_code < 500, f"{context}: {response.status_code}"
+    if entry.outcome == ALLOWED:
+        return
+    assert not changed, f"{context} wrote to {changed}"
+    if secret:
+        assert secret not in body, f"{context} showed the other side's {secret!r}"
+    if entry.outcome == REFUSED:
+        assert response.status_code in (400, 403, 404) or looks_rejected(response), (
+            f"{context}: expected a refusal, got {response.status_code}"
+        )
+    else:
+        assert entry.outcome == IGNORED
+        assert response.status_code < 400, (
+            f"{context}: expected it ignored, got {response.status_code}"
+        )
+    if entry.own is not None:
+        # The same form with our own object goes through: the refusal was the id's doing.
+        response, _ = _send(client, world, entry, entry.own(world))
+        context = f"{entry.route} with our own {entry.name}"
+        assert response.status_code < 400, f"{context}: {response.status_code}"
+        assert not looks_rejected(response), f"{context} was refused"
