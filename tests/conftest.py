@@ -56,6 +56,29 @@ def pytest_terminal_summary(terminalreporter):
         )
 
 
+def _flushes(item) -> bool:
+    """Whether the test ran on committed data, which pytest-django flushes after it."""
+    if {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())):
+        return True
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test's flush (every table emptied), put the data
+    migrations' rows back, whatever test comes next on this worker."""
+    result = yield
+    if _flushes(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        from tests.services import restore_migration_data
+
+        with item.config.stash[blocking_manager_key].unblock():
+            restore_migration_data()
+    return result
+
+
 def pytest_report_header(config):
     instant = config.getoption("--clock")
     return f"clock travelled to {instant}" if instant else None

@@ -121,3 +121,36 @@ class CeleryWorker:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout=10)
+
+
+def restore_migration_data() -> None:
+    """Run the project's data migrations again (each is idempotent: get_or_create).
+
+    A transactional test ends with Django's flush, which empties every table, the rows
+    the data migrations wrote included (roles, journey stages, the default agenda and
+    question bank). In a random order the next test on the same worker would find them
+    missing, so they are put back after every such test.
+    """
+    from django.apps import apps
+    from django.db import DEFAULT_DB_ALIAS, connections
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations import RunPython
+
+    connection = connections[DEFAULT_DB_ALIAS]
+    installed = Path(sys.prefix).resolve()  # a virtualenv may live inside the project
+    project = {
+        config.label
+        for config in apps.get_app_configs()
+        if ROOT in Path(config.path).resolve().parents
+        and installed not in Path(config.path).resolve().parents
+    }
+    graph = MigrationLoader(connection, ignore_no_migrations=True).graph
+    ordered: list[tuple[str, str]] = []
+    for leaf in graph.leaf_nodes():
+        ordered += [key for key in graph.forwards_plan(leaf) if key not in ordered]
+    with connection.schema_editor() as editor:
+        for key in ordered:
+            if key[0] in project:
+                for operation in graph.nodes[key].operations:
+                    if isinstance(operation, RunPython):
+                        operation.code(apps, editor)

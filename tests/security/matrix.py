@@ -1056,6 +1056,7 @@ def id_inputs_in_code() -> set[str]:
     import ast
     import importlib
     import inspect
+    import sys
     from pathlib import Path
 
     from django import forms
@@ -1064,8 +1065,10 @@ def id_inputs_in_code() -> set[str]:
 
     found: set[str] = set()
     base = Path(settings.BASE_DIR).resolve()
+    installed = Path(sys.prefix).resolve()  # a virtualenv may live inside the project
     for config in apps.get_app_configs():
-        if base not in Path(config.path).resolve().parents:
+        path = Path(config.path).resolve()
+        if base not in path.parents or installed in path.parents:
             continue
         try:
             module = importlib.import_module(f"{config.name}.forms")
