@@ -77,7 +77,7 @@ def appears(word: str, text: str) -> bool:
         ("mary-jane o’connor said it", "[person] said it"),
         ("O'Connor's team and Mary's idea", "[person]'s team and [person]'s idea"),
         ("MARY-JANE was clear", "[person] was clear"),
-        ("Dr Mary-Jane O'Connor agreed", "Dr [person] agreed"),
+        ("Dr Mary-Jane O'Connor agreed", "[person] agreed"),
         (
             "Acme's invoices and ACME's portal",
             "[organisation]'s invoices and [organisation]'s portal",
@@ -185,10 +185,10 @@ def test_month_names_as_first_names_keep_dates():
     assert r.redact("Ask May about it.") == f"Ask {PERSON} about it."
 
 
-def test_titles_stay_names_go():
+def test_a_title_goes_with_the_name_it_precedes():
     r = redactor(people=["Rev Alan Smith", "Dr. Ngozi Okafor"])
     assert r.redact("Rev Smith and Dr. Okafor agreed; Alan too.") == (
-        f"Rev {PERSON} and Dr. {PERSON} agreed; {PERSON} too."
+        f"{PERSON} and {PERSON} agreed; {PERSON} too."
     )
 
 
@@ -319,7 +319,7 @@ def test_ordinary_sentences_are_not_over_redacted(capsys):
 
 
 def redactor_without_case_rules() -> Redactor:
-    import feedback.redaction as module
+    import feedback.names as module
 
     saved = module.COMMON_WORD_NAMES
     module.COMMON_WORD_NAMES = frozenset()
