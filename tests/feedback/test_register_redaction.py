@@ -47,9 +47,7 @@ def capturing(client, running):
     return client
 
 
-def test_a_register_contact_not_booked_into_the_meeting_is_not_stored(
-    client, running, elsewhere
-):
+def test_a_register_contact_not_booked_into_the_meeting_is_not_stored(client, running, elsewhere):
     client.force_login(running.facilitator)
     text = _capture(client, running, "Ottilie Birchwood told us the same last year")
     assert text == f"{PERSON} told us the same last year"
@@ -77,9 +75,7 @@ def test_a_contact_added_anywhere_is_redacted_in_the_very_next_item(capturing, r
     assert text == f"{PERSON} of {ORGANISATION} agreed"
 
 
-def test_a_contact_renamed_in_bulk_is_redacted_in_the_very_next_item(
-    capturing, running, elsewhere
-):
+def test_a_contact_renamed_in_bulk_is_redacted_in_the_very_next_item(capturing, running, elsewhere):
     """QuerySet.update sends no signal: the database's trigger still changes the register."""
     Contact.objects.filter(pk=elsewhere.pk).update(name="Leopold Quernmoor")
     assert _capture(capturing, running, "Leopold Quernmoor called") == f"{PERSON} called"
