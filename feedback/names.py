@@ -19,6 +19,7 @@ How strictly a spelling is matched is decided per name:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -80,6 +81,15 @@ DATE_WORDS = _words(
     """
 )
 
+# Particles of names ("Ludwig van Beethoven", "María de la Cruz") and words that are never
+# a name alone: they are kept in full names, never matched on their own.
+NOT_NAMES_ALONE = _words(
+    """
+    van von der den de del della di da das dos du la le les ten ter te af av bin ibn al el y
+    e i o a an the and und et of at in on to for by mc st
+    """
+)
+
 HONORIFICS = _words(
     """
     mr mrs ms miss mx dr prof sir dame lord lady rev
@@ -88,7 +98,8 @@ HONORIFICS = _words(
 LEGAL_SUFFIXES = _words(
     """
     ltd ltd. limited inc inc. incorporated llc llp plc gmbh ag sa s.a. sas sarl bv nv oy ab as
-    a/s spa s.p.a. srl co co. corp corp. corporation company group holdings holding
+    a/s spa s.p.a. srl s.r.l s.r.l. s.a.s s.a.s. kg kgaa sl s.l. ltda pty co co. corp corp.
+    corporation company group holdings holding
     """
 )
 # First words of organisation names too generic to stand alone as a name.
@@ -173,7 +184,9 @@ def _clean_words(name: str) -> list[str]:
     return [w for w in words if w]
 
 
-def person_variants(name: str) -> list[Variant]:
+# Memoised: a rebuild after one change to the register reuses every other name's spellings.
+@functools.lru_cache(maxsize=131_072)
+def person_variants(name: str) -> tuple[Variant, ...]:
     """Full name, first and last name, each name alone, hyphen parts, apostrophe-free
     spelling. A title ("Dr", "Mrs") is not part of a name."""
     words = [w for w in _clean_words(name) if w.lower().rstrip(".") not in HONORIFICS]
@@ -191,19 +204,20 @@ def person_variants(name: str) -> list[Variant]:
             singles.append(word.replace("'", ""))
     for word in singles:
         bare = word.strip("'-")
-        if len(bare) < 2:
-            continue  # initials
+        if len(bare) < 2 or bare.lower() in NOT_NAMES_ALONE | FUNCTION_WORDS:
+            continue  # initials, particles
         strict = bare.lower() in COMMON_WORD_NAMES or len(bare) <= 2
         variants.append(Variant(bare, PERSON, strict=strict, single=True))
-    return variants
+    return tuple(variants)
 
 
-def organisation_variants(name: str) -> list[Variant]:
+@functools.lru_cache(maxsize=32_768)
+def organisation_variants(name: str) -> tuple[Variant, ...]:
     """The name, without its legal suffix or leading "The", with & / and, and its
     distinctive first word."""
     words = _clean_words(name)
     if not words:
-        return []
+        return ()
     forms = [words]
     trimmed = list(words)
     while len(trimmed) > 1 and trimmed[-1].lower().strip(",") in LEGAL_SUFFIXES:
@@ -214,10 +228,15 @@ def organisation_variants(name: str) -> list[Variant]:
     forms.append(trimmed)
     if len(trimmed) > 1:
         first = trimmed[0].rstrip(",")
-        if first.lower() not in GENERIC_ORGANISATION_WORDS and len(first) >= 3:
+        generic = GENERIC_ORGANISATION_WORDS | NOT_NAMES_ALONE | FUNCTION_WORDS
+        if first.lower() not in generic and len(first) >= 3:
             forms.append([first])
     variants: list[Variant] = []
     seen: set[str] = set()
+    # As registered, punctuation included ("Pareto, Sibilia e Mondadori s.r.l.").
+    written = " ".join(fold(name).split())
+    if written != " ".join(words):
+        variants.append(Variant(written, ORGANISATION, strict=False))
     for form in forms:
         texts = [" ".join(form)]
         if "&" in form:
@@ -232,7 +251,7 @@ def organisation_variants(name: str) -> list[Variant]:
             single = " " not in text
             strict = single and (text.lower() in COMMON_WORD_NAMES or len(text) <= 2)
             variants.append(Variant(text, ORGANISATION, strict=strict, single=single))
-    return variants
+    return tuple(variants)
 
 
 # -- the matcher ----------------------------------------------------------------------------
@@ -266,40 +285,50 @@ class NameMatcher:
         organisations: Iterable[str] = (),
         outsiders: bool = False,
     ) -> None:
-        automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-        size = 0
-        for name in organisations:
+        spellings: dict[str, int] = {}
+        for name in dict.fromkeys(organisations):
+            whole_is_one_word = len(_clean_words(name)) == 1
             for variant in organisation_variants(name):
-                size += self._add(automaton, variant, guarded=False, force_strict=False)
-        for name in people:
-            for variant in person_variants(name):
-                size += self._add(
-                    automaton,
+                # Outside a meeting, an organisation's first word alone ("Ball" of
+                # "Ball & Sons Ltd") is written with a capital like a person's name.
+                part = outsiders and variant.single and not whole_is_one_word
+                self._add(
+                    spellings,
                     variant,
-                    guarded=outsiders and variant.strict,
+                    guarded=part and variant.text.lower() in COMMON_WORD_NAMES,
+                    force_strict=False,
+                )
+        for name in dict.fromkeys(people):
+            for variant in person_variants(name):
+                self._add(
+                    spellings,
+                    variant,
+                    guarded=outsiders and variant.single and variant.strict,
                     force_strict=outsiders and variant.single,
                 )
-        self.size = size
-        self._automaton = automaton if size else None
-        if size:
+        self.size = len(spellings)
+        self._automaton = None
+        if spellings:
+            automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+            for spelling, flags in spellings.items():
+                automaton.add_word(spelling, (len(spelling) << _FLAG_BITS) | flags)
             automaton.make_automaton()
+            self._automaton = automaton
 
     @staticmethod
-    def _add(automaton, variant: Variant, *, guarded: bool, force_strict: bool) -> int:
+    def _add(spellings: dict[str, int], variant: Variant, *, guarded: bool, force_strict: bool):
         spelling = " ".join(key(variant.text).split())
         if len(spelling) < 2 or spelling in _MARKER_WORDS:
-            return 0
+            return
         lax = not (variant.strict or force_strict)
         flags = (_ORG if variant.marker == ORGANISATION else 0) | (_LAX if lax else 0)
         flags |= _GUARDED if guarded else 0
-        previous = automaton.get(spelling, None)
-        if previous is not None:
+        old = spellings.get(spelling)
+        if old is not None:
             # An organisation wins over a person; a spelling lax anywhere is lax; guarded
             # only when guarded everywhere.
-            old = previous & ((1 << _FLAG_BITS) - 1)
             flags = (old | flags) & (_ORG | _LAX) | (old & flags & _GUARDED)
-        automaton.add_word(spelling, (len(spelling) << _FLAG_BITS) | flags)
-        return 0 if previous is not None else 1
+        spellings[spelling] = flags
 
     def find(self, keyed: str, folded: str) -> list[Found]:
         """Every name in the text (given as `key(text)` and `fold(text)`), overlapping
