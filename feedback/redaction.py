@@ -87,9 +87,10 @@ _OBFUSCATED_EMAIL_RE = re.compile(
     r"|(?<![\w.+-])[\w.+'-]+(?:\s+dot\s+[\w+'-]+)*\s+at\s+[\w-]+(?:\s+dot\s+[\w-]+)+(?![\w-])",
     re.IGNORECASE,
 )
-# A title followed by up to three capitalised names. The unambiguous titles in any case;
-# the others ("Miss", "Lord", "Sir" …) only capitalised or in capitals.
-_TITLE = r"(?:(?i:mrs|mr|mx|dr|prof)|Ms|MS|Miss|MISS|Sir|SIR|Dame|DAME|Lady|LADY|Lord|LORD|Rev|REV)"
+# A title followed by up to three capitalised names. "Mr", "Mrs", "Mx" in any case; the
+# others only as titles are written ("Dr", "Miss", "Lord" …): "MS Teams" and "DR Site"
+# (disaster recovery) are not people.
+_TITLE = r"(?:(?i:mrs|mr|mx)|Dr|Prof|Ms|Miss|MISS|Sir|SIR|Dame|DAME|Lady|LADY|Lord|LORD|Rev)"
 _NAME_WORD = r"[^\W\d_][\w'’-]*"
 _HONORIFIC_RE = re.compile(
     rf"(?<![\w\[]){_TITLE}\.?[ \t]+(?P<names>{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,2}})"

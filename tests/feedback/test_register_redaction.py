@@ -128,3 +128,20 @@ def test_the_meetings_own_people_are_still_found_in_lower_case(running):
     """The meeting's own participants keep the stricter treatment: any case."""
     assert meeting_redactor(running.meeting).redact("femi said so") == f"{PERSON} said so"
     assert register_redactor().redact("femi said so") == "femi said so"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Mr Birch and mr birch", f"{PERSON} and mr birch"),
+        ("MR BIRCH agreed", f"{PERSON} agreed"),
+        ("Mrs Anna Lee-Smith's team was there", f"{PERSON}'s team was there"),
+        ("Dr. Okafor, Prof Ng and Sir Alan", f"{PERSON}, {PERSON} and {PERSON}"),
+        ("We use MS Teams and the DR Site failed", "We use MS Teams and the DR Site failed"),
+        ("We miss Jones; Miss the point", "We miss Jones; Miss the point"),
+    ],
+)
+def test_a_title_and_the_name_after_it_go_whoever_it_is(text, expected):
+    from feedback.redaction import Participants, Redactor
+
+    assert Redactor(Participants()).redact(text) == expected
