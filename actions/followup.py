@@ -4,9 +4,10 @@ A follow-up tells guests what was heard at a meeting and what was done about it.
 names nobody and no organisation: every text in it (the feedback chosen, the actions'
 wording) passes through the one redactor (`feedback.redaction`), which knows the
 meeting's people and everyone in the register, and the leader's own words are refused
-when they contain a name (`names_in`). Before the mail goes out, `names_left` reads
-every field once more (`actions.services.follow_up_publish`). The mail greets each guest by their own name only; the web page a guest
-opens from the signed link (which may be forwarded) says "Dear guest".
+when they contain a name (`names_in`). Before the mail goes out, every field of it
+(`mail_fields`) is read once more (`actions.services.follow_up_check_before_sending`).
+The mail greets each guest by their own name only; the web page a guest opens from the
+signed link (which may be forwarded) says "Dear guest".
 """
 
 from django.conf import settings
@@ -106,6 +107,29 @@ def _action_entry(action: Action, redactor: Redactor) -> dict:
         "due": f"{action.due_date:%B %Y}",
         "said": said,
     }
+
+
+def redact_frozen(*, follow_up: FollowUp) -> None:
+    """Read a sent follow-up's frozen text again with the redactor as the register is now,
+    before it goes to a guest added since: a name learnt after the first sending is
+    removed (the text was already public to the first guests; removing more only hides
+    more). Not saved here."""
+    redact = meeting_redactor(follow_up.meeting).redact
+    content = follow_up.content
+    for entry in (e for section in content.get("sections", ()) for e in section["entries"]):
+        entry["text"] = redact(entry["text"])
+        for action in entry["actions"]:
+            _redact_action_entry(action, redact)
+    for action in content.get("other_actions", ()):
+        _redact_action_entry(action, redact)
+    follow_up.introduction = redact(follow_up.introduction)
+    follow_up.closing = redact(follow_up.closing)
+
+
+def _redact_action_entry(action: dict, redact) -> None:
+    action["title"] = redact(action["title"])
+    if action.get("said"):
+        action["said"] = redact(action["said"])
 
 
 def names_in(*, meeting, fields: dict[str, str]) -> dict[str, list[str]]:

@@ -467,8 +467,9 @@ def _refuse_names(*, meeting, fields: dict[str, str]) -> None:
 def follow_up_check_before_sending(*, follow_up: FollowUp) -> None:
     """The last check before a follow-up goes to guests: every free text of the mail is
     read once more by the redactor, which knows the whole register as it is now. A name
-    typed after the draft was saved, or a contact added since, stops the send with a
-    message that names the field to correct; nothing is sent."""
+    typed after the draft was saved, a contact added since, or anything the content's
+    redaction let through stops the send with a message that names the field to correct;
+    nothing is sent."""
     from .followup import mail_fields, names_in
 
     fields = mail_fields(
@@ -570,6 +571,9 @@ def follow_up_publish(*, follow_up: FollowUp, by: User) -> int:
         )
     )
     pending = [booking for booking in guests if keys[booking.pk] not in sent]
+    if pending and sent:
+        # Sent before, frozen, no longer editable: a guest added since gets it read again.
+        followup.redact_frozen(follow_up=follow_up)
     if pending:
         follow_up_check_before_sending(follow_up=follow_up)
     queued = 0

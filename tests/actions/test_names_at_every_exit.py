@@ -128,20 +128,47 @@ def test_a_name_typed_after_the_draft_stops_the_send_and_names_the_field(client,
     assert FollowUp.objects.get().published_at is None
 
 
-def test_a_later_guest_is_not_sent_frozen_text_that_now_names_someone(three_guests):
-    """The follow-up went out; a guest added later gets the same frozen text — unless it
-    names someone the register has learnt of since."""
+def test_a_later_guest_gets_the_frozen_text_without_a_name_learnt_since(three_guests):
+    """The follow-up went out (frozen, no longer editable); a guest added later gets the
+    same text, read again by the redactor as the register is now."""
     meeting, concern = three_guests
     concern.text = "Quill said support hands them around."
     concern.save()
-    follow_up = compose(meeting, concern)
+    follow_up = compose(meeting, concern, introduction="Thank you, Quill's team included.")
     assert services.follow_up_publish(follow_up=follow_up, by=meeting.owner) == 3
     ContactFactory(name="Quill Hartnell")
-    BookingFactory(meeting=meeting, attended=True)
+    late = BookingFactory(meeting=meeting, attended=True)
+    assert services.follow_up_publish(follow_up=follow_up, by=meeting.owner) == 1
+    mail = follow_ups().get(recipient=late.contact.email)
+    assert "Quill" not in mail.text_body
+    assert "[person] said support hands them around." in mail.text_body
+    assert "Thank you, [person]'s team included." in mail.text_body
+
+
+def test_the_last_check_refuses_what_the_content_let_through(three_guests, monkeypatch):
+    """Defence in depth: should the content's redaction ever miss a name, the last check
+    still finds it, names the field, and nothing is sent."""
+    from actions import followup
+
+    meeting, concern = three_guests
+    ActionFactory(meeting=meeting, feedback_item=concern, title="Ring Tom Achebe", status="open")
+    follow_up = compose(meeting, concern)
+    monkeypatch.setattr(followup, "_action_entry", _unredacted_action_entry)
     with pytest.raises(ValidationError) as error:
         services.follow_up_publish(follow_up=follow_up, by=meeting.owner)
-    assert "What you said: “Quill said support" in str(error.value)
-    assert follow_ups().count() == 3
+    assert "Action “Ring Tom Achebe”: title: Tom Achebe" in str(error.value)
+    assert not follow_ups().exists()
+    assert FollowUp.objects.get().published_at is None
+
+
+def _unredacted_action_entry(action, redactor):
+    return {
+        "title": action.title,
+        "status": action.status,
+        "status_label": action.get_status_display(),
+        "due": f"{action.due_date:%B %Y}",
+        "said": "",
+    }
 
 
 def test_a_follow_up_without_names_still_goes(three_guests):
