@@ -1,26 +1,26 @@
 """ "You said, we did": what a follow-up says, and how guests open it.
 
 A follow-up tells guests what was heard at a meeting and what was done about it. It
-names nobody and no organisation: feedback text is already redacted when captured,
-the actions' wording is scrubbed of every customer organisation, every guest's name
-and the names of the staff involved, and the leader's own words are refused when they
-contain one. The mail greets each guest by their own name only; the web page a guest
-opens from the signed link (which may be forwarded) says "Dear guest".
+names nobody and no organisation: every text in it (the feedback chosen, the actions'
+wording) passes through the one redactor (`feedback.redaction`), which knows the
+meeting's people and everyone in the register, and the leader's own words are refused
+when they contain a name (`names_in`). Before the mail goes out, every field of it
+(`mail_fields`) is read once more (`actions.services.follow_up_check_before_sending`).
+The mail greets each guest by their own name only; the web page a guest opens from the
+signed link (which may be forwarded) says "Dear guest".
 """
-
-import re
 
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
+from feedback.redaction import Redactor, meeting_redactor
 from meetings.models import CUSTOMER_FIRST_ORDER, Section
 
 from .models import Action, FollowUp
 
 SIGNING_SALT = "actions.follow_up"
-PLACEHOLDER = "[removed]"
 # Kinds answered by default: what customers asked of us.
 ANSWERED_KINDS = ("concern", "idea", "expectation", "question")
 
@@ -49,50 +49,6 @@ def recipients(meeting):
     )
 
 
-def identifiers_for(meeting) -> list[str]:
-    """Every name a follow-up must not carry: all customer organisations, the meeting's
-    guests (full names and each part of them) and the internal people involved."""
-    from customers.models import Organisation
-
-    names: set[str] = set(Organisation.objects.values_list("name", flat=True))
-    people = [b.contact.name for b in meeting.bookings.select_related("contact")]
-    staff = [meeting.owner, *meeting.co_owners.all(), *meeting.facilitators.all()]
-    staff += [a.owner for a in Action.objects.filter(meeting=meeting).select_related("owner")]
-    for user in staff:
-        people.extend([user.get_full_name(), user.first_name, user.last_name, user.username])
-    for person in people:
-        if not person:
-            continue
-        names.add(person)
-        names.update(part for part in re.split(r"[\s\-]+", person) if len(part) >= 3)
-    names.discard("")
-    return sorted(names, key=len, reverse=True)
-
-
-def _pattern(identifiers: list[str]) -> re.Pattern | None:
-    if not identifiers:
-        return None
-    alternatives = "|".join(re.escape(name) for name in identifiers)
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
-
-
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-
-
-def find_identifiers(text: str, identifiers: list[str]) -> list[str]:
-    found = EMAIL.findall(text)
-    pattern = _pattern(identifiers)
-    if pattern is not None:
-        found += pattern.findall(text)
-    return sorted(set(found), key=str.lower)
-
-
-def scrub(text: str, identifiers: list[str]) -> str:
-    text = EMAIL.sub(PLACEHOLDER, text)
-    pattern = _pattern(identifiers)
-    return pattern.sub(PLACEHOLDER, text) if pattern is not None else text
-
-
 def meeting_label(meeting) -> str:
     """How the follow-up names the meeting: its region and month, never its title
     (a title may name a customer)."""
@@ -103,8 +59,8 @@ def meeting_label(meeting) -> str:
 def build_content(*, meeting, feedback_items) -> dict:
     """The follow-up's sections: chosen feedback grouped by agenda section in the
     customer-first order, each with the actions taken on it, then the meeting's other
-    actions. Everything passes through `scrub`."""
-    identifiers = identifiers_for(meeting)
+    actions. Every text passes through the meeting's redactor."""
+    redactor = meeting_redactor(meeting)
     actions = list(Action.objects.filter(meeting=meeting).order_by("due_date", "pk"))
     by_item: dict[int, list[Action]] = {}
     for action in actions:
@@ -123,34 +79,80 @@ def build_content(*, meeting, feedback_items) -> dict:
             entries.append(
                 {
                     "kind": item.get_kind_display(),
-                    "text": scrub(item.text, identifiers),
-                    "actions": [_action_entry(a, identifiers) for a in by_item.get(item.pk, [])],
+                    "text": redactor.redact(item.text),
+                    "actions": [_action_entry(a, redactor) for a in by_item.get(item.pk, [])],
                 }
             )
         if entries:
             sections.append({"title": labels[section], "entries": entries})
     others = [
-        _action_entry(a, identifiers)
+        _action_entry(a, redactor)
         for a in actions
         if a.feedback_item_id is None or a.feedback_item_id not in chosen_ids
     ]
     return {"meeting": meeting_label(meeting), "sections": sections, "other_actions": others}
 
 
-def _action_entry(action: Action, identifiers: list[str]) -> dict:
+def _action_entry(action: Action, redactor: Redactor) -> dict:
     if action.status == Action.Status.DONE:
-        said = scrub(action.what_was_done, identifiers) if action.what_was_done else ""
+        said = redactor.redact(action.what_was_done) if action.what_was_done else ""
     elif action.status == Action.Status.WONT_DO:
-        said = scrub(action.status_reason, identifiers)
+        said = redactor.redact(action.status_reason)
     else:
         said = ""
     return {
-        "title": scrub(action.title, identifiers),
+        "title": redactor.redact(action.title),
         "status": action.status,
         "status_label": action.get_status_display(),
         "due": f"{action.due_date:%B %Y}",
         "said": said,
     }
+
+
+def redact_frozen(*, follow_up: FollowUp) -> None:
+    """Read a sent follow-up's frozen text again with the redactor as the register is now,
+    before it goes to a guest added since: a name learnt after the first sending is
+    removed (the text was already public to the first guests; removing more only hides
+    more). Not saved here."""
+    redact = meeting_redactor(follow_up.meeting).redact
+    content = follow_up.content
+    for entry in (e for section in content.get("sections", ()) for e in section["entries"]):
+        entry["text"] = redact(entry["text"])
+        for action in entry["actions"]:
+            _redact_action_entry(action, redact)
+    for action in content.get("other_actions", ()):
+        _redact_action_entry(action, redact)
+    follow_up.introduction = redact(follow_up.introduction)
+    follow_up.closing = redact(follow_up.closing)
+
+
+def _redact_action_entry(action: dict, redact) -> None:
+    action["title"] = redact(action["title"])
+    if action.get("said"):
+        action["said"] = redact(action["said"])
+
+
+def names_in(*, meeting, fields: dict[str, str]) -> dict[str, list[str]]:
+    """The names (people, organisations, email addresses) each field still carries."""
+    redactor = meeting_redactor(meeting)
+    found = {name: redactor.find(text) for name, text in fields.items() if text}
+    return {name: names for name, names in found.items() if names}
+
+
+def mail_fields(*, content: dict, introduction: str, closing: str) -> dict[str, str]:
+    """Every free text of a follow-up mail, by the name a leader knows the field by (the
+    greeting, which carries the recipient's own name, is not free text)."""
+    fields = {"Introduction": introduction, "Closing": closing}
+    entries = [e for section in content.get("sections", ()) for e in section["entries"]]
+    actions = [a for e in entries for a in e["actions"]] + list(content.get("other_actions", ()))
+    for entry in entries:
+        fields[f"What you said: “{entry['text'][:60]}”"] = entry["text"]
+    for action in actions:
+        fields[f"Action “{action['title'][:60]}”: title"] = action["title"]
+        if action.get("said"):
+            label = "what was done" if action["status"] == Action.Status.DONE else "reason"
+            fields[f"Action “{action['title'][:60]}”: {label}"] = action["said"]
+    return fields
 
 
 def guest_token(*, follow_up: FollowUp, booking) -> str:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from audit.models import AuditEntry
 from audit.services import audit_record
+from feedback.redaction import Redactor, meeting_redactor, register_redactor
 
 from .models import (
     Action,
@@ -50,6 +51,12 @@ def _check_owner(owner: User) -> None:
         )
 
 
+def _redactor(meeting) -> Redactor:
+    """Actions are read by executives and, through "you said, we did", by guests: their
+    free text passes through the one redactor before it is stored, like feedback."""
+    return meeting_redactor(meeting) if meeting is not None else register_redactor()
+
+
 def _check_due_date(due_date: dt.date, today: dt.date) -> None:
     if due_date < today:
         raise ValidationError(
@@ -80,9 +87,10 @@ def action_create(
         meeting = feedback_item.meeting
     if meeting is not None:
         region = meeting.region
+    redactor = _redactor(meeting)
     action = Action(
-        title=title.strip(),
-        description=description.strip(),
+        title=redactor.redact(title.strip()),
+        description=redactor.redact(description.strip()),
         owner=owner,
         due_date=due_date,
         feedback_item=feedback_item,
@@ -116,8 +124,9 @@ def action_update(
         _check_due_date(due_date, today)
     if owner.pk != action.owner_id:
         _check_owner(owner)
-    action.title = title.strip()
-    action.description = description.strip()
+    redactor = _redactor(action.meeting)
+    action.title = redactor.redact(title.strip())
+    action.description = redactor.redact(description.strip())
     action.owner = owner
     action.due_date = due_date
     action.full_clean()
@@ -144,8 +153,9 @@ def action_set_status(
         raise PermissionDenied("Only the owner, the meeting's owners or an administrator may.")
     if status not in Action.Status.values:
         raise ValidationError({"status": "Choose one of the statuses listed."})
-    reason = reason.strip()
-    what_was_done = what_was_done.strip()
+    redactor = _redactor(action.meeting)
+    reason = redactor.redact(reason.strip())
+    what_was_done = redactor.redact(what_was_done.strip())
     if status == Action.Status.WONT_DO and not reason:
         raise ValidationError({"reason": "Say why the action won't be done."})
     today = today or timezone.localdate()
@@ -266,7 +276,8 @@ def charter_item_add(*, version: CharterVersion, by: User, category: str, text: 
     version = _locked_version(version)
     _refuse_if_published(version)
     position = (version.items.aggregate(p=Max("position"))["p"] or 0) + 1
-    item = CharterItem(version=version, category=category, text=text.strip(), position=position)
+    text = register_redactor().redact(text.strip())
+    item = CharterItem(version=version, category=category, text=text, position=position)
     item.full_clean()
     item.save()
     return item
@@ -277,7 +288,7 @@ def charter_item_update(*, item: CharterItem, by: User, category: str, text: str
     """Reword or recategorise an item of a version that is not yet published."""
     _refuse_if_published(_locked_version(item.version))
     item.category = category
-    item.text = text.strip()
+    item.text = register_redactor().redact(text.strip())
     item.full_clean()
     item.save(update_fields=["category", "text"])
     return item
@@ -357,6 +368,7 @@ def expectation_link(
     label = " ".join(label.split())
     if item is None and not label:
         label = " ".join(feedback_item.text.split())[:200]
+    label = meeting_redactor(feedback_item.meeting).redact(label)
     link, _ = ExpectationLink.objects.select_for_update().get_or_create(
         feedback_item=feedback_item, defaults={"charter": charter, "linked_by": by}
     )
@@ -440,19 +452,38 @@ def measure_record(*, measure: Measure, month: dt.date, value, by: User) -> Meas
 # --- "You said, we did" ----------------------------------------------------------------------
 
 
-def _refuse_identifiers(*, fields: dict[str, str], identifiers: list[str]) -> None:
-    from .followup import find_identifiers
+def _refuse_names(*, meeting, fields: dict[str, str]) -> None:
+    from .followup import names_in
 
-    errors = {}
-    for name, text in fields.items():
-        found = find_identifiers(text, identifiers)
-        if found:
-            errors[name] = (
-                "A follow-up names nobody and no organisation (Chatham House Rule). "
-                f"Remove: {', '.join(found)}."
-            )
+    errors = {
+        name: "A follow-up names nobody and no organisation (Chatham House Rule). "
+        f"Remove: {', '.join(found)}."
+        for name, found in names_in(meeting=meeting, fields=fields).items()
+    }
     if errors:
         raise ValidationError(errors)
+
+
+def follow_up_check_before_sending(*, follow_up: FollowUp) -> None:
+    """The last check before a follow-up goes to guests: every free text of the mail is
+    read once more by the redactor, which knows the whole register as it is now. A name
+    typed after the draft was saved, a contact added since, or anything the content's
+    redaction let through stops the send with a message that names the field to correct;
+    nothing is sent."""
+    from .followup import mail_fields, names_in
+
+    fields = mail_fields(
+        content=follow_up.content,
+        introduction=follow_up.introduction,
+        closing=follow_up.closing,
+    )
+    found = names_in(meeting=follow_up.meeting, fields=fields)
+    if found:
+        where = "; ".join(f"{field}: {', '.join(names)}" for field, names in found.items())
+        raise ValidationError(
+            "Nothing was sent: a follow-up names nobody and no organisation (Chatham House "
+            f"Rule), and these still do — {where}. Correct them and send again."
+        )
 
 
 @transaction.atomic
@@ -472,10 +503,7 @@ def follow_up_compose(
     items = list(feedback_items)
     if any(item.meeting_id != meeting.pk for item in items):
         raise ValidationError("Choose feedback from this meeting only.")
-    _refuse_identifiers(
-        fields={"introduction": introduction, "closing": closing},
-        identifiers=followup.identifiers_for(meeting),
-    )
+    _refuse_names(meeting=meeting, fields={"introduction": introduction, "closing": closing})
     follow_up = FollowUp.objects.select_for_update().filter(meeting=meeting).first()
     if follow_up is None:
         follow_up = FollowUp(meeting=meeting, composed_by=by)
@@ -536,11 +564,21 @@ def follow_up_publish(*, follow_up: FollowUp, by: User) -> int:
         )
         follow_up.published_at = timezone.now()
         follow_up.published_by = by
+    keys = {booking.pk: f"follow-up:{meeting.pk}:{booking.pk}" for booking in guests}
+    sent = set(
+        OutboxMail.objects.filter(delivery_key__in=keys.values()).values_list(
+            "delivery_key", flat=True
+        )
+    )
+    pending = [booking for booking in guests if keys[booking.pk] not in sent]
+    if pending and sent:
+        # Sent before, frozen, no longer editable: a guest added since gets it read again.
+        followup.redact_frozen(follow_up=follow_up)
+    if pending:
+        follow_up_check_before_sending(follow_up=follow_up)
     queued = 0
-    for booking in guests:
-        key = f"follow-up:{meeting.pk}:{booking.pk}"
-        if OutboxMail.objects.filter(delivery_key=key).exists():
-            continue
+    for booking in pending:
+        key = keys[booking.pk]
         subject, text_body, html_body = mails.follow_up(
             content=follow_up.content,
             introduction=follow_up.introduction,

@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from feedback.models import FeedbackItem
+from feedback.redaction import register_redactor
 
 from .bulk import insert_rows
 from .models import CubeState, Highlight, Theme, ThemeItem
@@ -312,11 +313,14 @@ def themes_recompute() -> dict:
         ).exclude(merged__isnull=False).delete()
 
         Highlight.objects.all().delete()
+        # Quoted to executives: read again by the redactor as the register is now, so a
+        # name learnt since the item was captured does not reach the dashboard.
+        redact = register_redactor().redact
         insert_rows(
             Highlight,
             ("item_id", "list", "text", *HIGHLIGHT_DIMENSIONS),
             (
-                (item_id, value, text, *dims[item_id])
+                (item_id, value, redact(text), *dims[item_id])
                 for item_id, text, kind, _ in items
                 for value in highlight_lists(text=text, kind=kind)
             ),

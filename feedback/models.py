@@ -103,3 +103,17 @@ class CaptureState(models.Model):
 
     def __str__(self):
         return f"{self.meeting_id}: {self.section}"
+
+
+class RegisterVersion(models.Model):
+    """One row whose number changes whenever a contact, a user or an organisation is
+    added, removed or renamed: the redactor's freshness signal (`feedback.redaction`).
+
+    Changed only by database triggers (migration 0004), so that every writer — pages,
+    services, the CSV import, the admin, a shell — is covered; never written by the app.
+    """
+
+    number = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"register version {self.number}"

@@ -1,18 +1,28 @@
 """The single redaction service: what was said may be kept, never who said it.
 
-Every piece of feedback text passes through `Redactor.redact()` before it is stored
-(see `feedback.services`). A redactor is built once per meeting from the meeting's own
-lists (its guests, their contacts' emails and phones, the meeting's internal users and
-the name of every customer organisation) and cached in the process until any of those
-lists changes (`meeting_redactor`). Generic personal data — email addresses, phone
-numbers (the `phonenumbers` library plus a fallback), links — is removed whoever it
-belongs to.
+Every free text that is stored from a meeting or leaves the product towards customers or
+executives passes through a `Redactor` first: captured feedback and its corrections, tags,
+guests' own comments (`feedback.services`), actions' titles, descriptions and outcomes,
+"you said, we did" texts, expectations placed on a charter and charter items
+(`actions.services`). The redactor knows **everyone the product knows**: every contact
+in the register (every region, booked or not, erased ones excepted: their names are
+gone), every staff user and every organisation, kept in one Aho-Corasick automaton
+(`feedback.names.NameMatcher`) that is rebuilt when the register changes
+(`register_matcher`). A meeting's redactor adds what only that meeting knows: its
+participants' single names in any case, their emails and phone numbers, its country's
+phone formats (`meeting_redactor`).
 
-Names that are also ordinary English words ("Will", "Mark", "Grace", "Shell") are
-matched case-aware, so that a guest called Will does not wipe every "will": such a
-name is removed when written with a capital letter (or in capitals in text that is not
-itself shouting), except at the start of a sentence when the next word shows it is the
-ordinary word ("Will you …", "Mark the …").
+Whoever it belongs to, it also removes a title followed by a capitalised name
+("Mr Birch", "Dr. Okafor": both go, the title narrows who it was), email addresses
+written plainly or disguised (`a [at] b [dot] com`, `a(at)b.com`), phone numbers
+(the `phonenumbers` library plus a fallback) and links.
+
+The register's freshness is one number, `feedback.RegisterVersion`, changed by database
+triggers on any insert, delete or name change of a contact, user or organisation
+(migration `feedback 0004`), whoever makes it (pages, services, the CSV import, the
+admin, a shell). It is part of each meeting's fingerprint (`fingerprint_sql`), which both
+capture paths check in the statement that stores the item, so a name added anywhere is
+redacted in the very next item.
 
 This is the only module in `feedback` that reads customer models: it reads names to
 remove them.
@@ -25,87 +35,67 @@ import threading
 import time
 import unicodedata
 from collections import OrderedDict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import phonenumbers
 
-PERSON = "[person]"
-ORGANISATION = "[organisation]"
-EMAIL = "[email]"
-PHONE = "[phone]"
-LINK = "[link]"
-MARKERS = (PERSON, ORGANISATION, EMAIL, PHONE, LINK)
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-# Names that are also ordinary words: matched case-aware only (see module docstring).
-COMMON_WORD_NAMES = _words(
-    """
-    will mark bill may june april august grace hope rose joy faith art frank sue pat don guy
-    rich long young brown white green black gray grey king hill wood woods ford cook baker case
-    price field page bell lane rice stone hunt ward dawn summer autumn amber ruby pearl ivy
-    holly lily daisy heather violet iris crystal honey penny sandy rocky buck chase drew gene
-    jack jean ken lance miles nick norm ray rob rod sky wade warren carter clay cross day dean
-    fisher fox hall hart hawk hay knight lamb law little mason marsh moss oak park parker payne
-    pool porter potter power reed rivers sharp short small snow spring steel strong swift wall
-    walker waters well wells west east north south wise wolf best bond booth brook brooks bush
-    chambers church crane dale dove fair finch flower flowers frost gold good graves hardy hale
-    house hunter keen kind land lord love lucky major march mercy more new noble pike rock rush
-    sage salt savage shepherd sterling street sweet tree true trust vale vine wing wren sunny
-    sonny earl duke prince queen baron page bishop butler barber carpenter turner taylor miller
-    singer dyer glass gardner gardener mills summers winter winters storm rain river lake bay
-    marsh heath cliff glen dell forest forrest rowe rowan sparrow robin jay teal olive hazel
-    willow basil sterling cash gay guest bright lovely chance angel bliss story faith unity
-    liberty justice destiny harmony melody patience prudence charity constance felicity honor
-    honour apple shell target orange next amazon oracle sage visa total vodafone boots argos
-    tesco
-    """
+from .names import (
+    COMMON_WORD_NAMES,
+    EMAIL,
+    HONORIFICS,
+    LINK,
+    MARKERS,
+    ORGANISATION,
+    PERSON,
+    PHONE,
+    NameMatcher,
+    fold,
+    key,
+    organisation_variants,
+    person_variants,
+    select,
 )
 
-# After a capitalised common-word name at the start of a sentence, these words show the
-# name is the ordinary word ("Will you …", "Mark the …", "May we …").
-FUNCTION_WORDS = _words(
-    """
-    you we they it this that these those the a an there he she i our your my their his her its
-    anyone someone everyone everybody somebody all any each every no not some
-    us me him them up down out off away
-    """
-)
-
-# Month names that are also first names: "in May", "since June", "May 2025" are dates.
-MONTH_NAMES = _words("april may june july august march")
-DATE_WORDS = _words(
-    """
-    in since until till by from before after of during next last early late mid this
-    """
-)
-
-HONORIFICS = _words(
-    """
-    mr mrs ms miss mx dr prof sir dame lord lady rev
-    """
-)
-LEGAL_SUFFIXES = _words(
-    """
-    ltd ltd. limited inc inc. incorporated llc llp plc gmbh ag sa s.a. sas sarl bv nv oy ab as
-    a/s spa s.p.a. srl co co. corp corp. corporation company group holdings holding
-    """
-)
-# First words of organisation names too generic to stand alone as a name.
-GENERIC_ORGANISATION_WORDS = _words(
-    """
-    the global national international united first general royal british american european
-    central north south east west northern southern eastern western city metro premier prime
-    standard universal advanced applied digital smart green blue red new old great grand modern
-    total national allied associated consolidated continental pacific atlantic
-    """
-)
+__all__ = [
+    "COMMON_WORD_NAMES",
+    "EMAIL",
+    "HONORIFICS",
+    "LINK",
+    "MARKERS",
+    "ORGANISATION",
+    "PERSON",
+    "PHONE",
+    "NameMatcher",
+    "Participants",
+    "Redactor",
+    "fold",
+    "meeting_redactor",
+    "organisation_variants",
+    "person_variants",
+    "register_redactor",
+]
 
 _EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+# Disguised addresses: "a [at] b [dot] com", "a(at)b.com", "a {at} b (dot) co (dot) uk",
+# "a @ b . com"; and, spelled out without brackets, "a at b dot com" (the "dot" is
+# required, so that "we looked at costs" stays).
+_OPEN, _CLOSE = r"[\[\(\{<]", r"[\]\)\}>]"
+_AT = rf"(?:\s*{_OPEN}\s*(?:at|@)\s*{_CLOSE}\s*|\s*@\s*)"
+_DOT = rf"(?:\s*{_OPEN}\s*(?:dot|\.)\s*{_CLOSE}\s*|\.)"
+_OBFUSCATED_EMAIL_RE = re.compile(
+    rf"(?<![\w.+-])[\w+'-]+(?:{_DOT}[\w+'-]+)*{_AT}[\w-]+(?:{_DOT}[\w-]+)+"
+    r"|(?<![\w.+-])[\w.+'-]+(?:\s+dot\s+[\w+'-]+)*\s+at\s+[\w-]+(?:\s+dot\s+[\w-]+)+(?![\w-])",
+    re.IGNORECASE,
+)
+# A title followed by up to three capitalised names. "Mr", "Mrs", "Mx" in any case; the
+# others only as titles are written ("Dr", "Miss", "Lord" …): "MS Teams" and "DR Site"
+# (disaster recovery) are not people.
+_TITLE = r"(?:(?i:mrs|mr|mx)|Dr|Prof|Ms|Miss|MISS|Sir|SIR|Dame|DAME|Lady|LADY|Lord|LORD|Rev)"
+_NAME_WORD = r"[^\W\d_][\w'’-]*"
+_HONORIFIC_RE = re.compile(
+    rf"(?<![\w\[]){_TITLE}\.?[ \t]+(?P<names>{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,2}})"
+)
+_POSSESSIVE_RE = re.compile(r"['’]s?")
 _URL_RE = re.compile(r"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"]+", re.IGNORECASE)
 _TLDS = (
     "com|org|net|io|co|uk|de|fr|eu|gov|edu|info|biz|app|dev|ai|me|us|ca|au|nl|es|it|ch|se|no|"
@@ -130,52 +120,13 @@ _PHONE_SEPARATORS = r"[\s().+-]*"
 _PHONE_PREFIX_LEFT_RE = re.compile(r"(?:\+|00)\d{1,3}[\s.-]*(?:\(0\)[\s.-]*)?\[phone\]")
 
 
-_LETTERS_WITHOUT_DECOMPOSITION = dict(zip("łŁøØđĐħĦıŀĿ", "lLoOdDhHilL", strict=True))
-
-
-class _FoldTable(dict):
-    """str.translate table: strip accents and unify apostrophes, one char for one char.
-
-    Keeping the length unchanged lets matches found in the folded text be replaced at
-    the same positions in the original.
-    """
-
-    def __missing__(self, code: int) -> int:
-        char = chr(code)
-        if char in "’‘ʼ`´":
-            folded = "'"
-        elif char in "‐‑‒–—":
-            folded = "-"
-        elif char in _LETTERS_WITHOUT_DECOMPOSITION:
-            folded = _LETTERS_WITHOUT_DECOMPOSITION[char]
-        elif char.isspace():
-            folded = " "
-        else:
-            decomposed = unicodedata.normalize("NFD", char)
-            base = decomposed[0]
-            if len(decomposed) > 1 and all(unicodedata.combining(c) for c in decomposed[1:]):
-                folded = base
-            else:
-                folded = char
-        self[code] = ord(folded)
-        return self[code]
-
-
-_FOLD = _FoldTable()
-
-
-def fold(text: str) -> str:
-    """Accent-free, apostrophe-unified text of the same length as `text`."""
-    return text.translate(_FOLD)
-
-
-def _key(text: str) -> str:
-    return " ".join(fold(text).lower().split())
-
-
 @dataclass(frozen=True)
 class Participants:
-    """Everything a meeting's redactor must remove, by category."""
+    """What only one meeting's redactor knows: its participants, by category.
+
+    `organisations` is for redactors built without the register (tests, tools); a
+    meeting's redactor leaves it empty, since the register holds every organisation.
+    """
 
     people: tuple[str, ...] = ()
     organisations: tuple[str, ...] = ()
@@ -184,107 +135,6 @@ class Participants:
     region: str = "GB"
     # Countries whose national formats are also looked for: the guests' organisations'.
     other_regions: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class _Variant:
-    text: str
-    marker: str
-    strict: bool
-
-
-def _clean_words(name: str) -> list[str]:
-    words = [w.strip('.,;:()"') for w in fold(name).split()]
-    return [w for w in words if w]
-
-
-def person_variants(name: str) -> list[_Variant]:
-    """Full name, each name alone, hyphen parts, apostrophe-free spelling."""
-    words = [w for w in _clean_words(name) if w.lower().rstrip(".") not in HONORIFICS]
-    variants: list[_Variant] = []
-    if len(words) > 1:
-        variants.append(_Variant(" ".join(words), PERSON, strict=False))
-        # First and last name, skipping middle names and initials.
-        variants.append(_Variant(f"{words[0]} {words[-1]}", PERSON, strict=False))
-    singles: list[str] = []
-    for word in words:
-        singles.append(word)
-        if "-" in word:
-            singles.extend(part for part in word.split("-") if part)
-        if "'" in word:
-            singles.append(word.replace("'", ""))
-    for word in singles:
-        bare = word.strip("'-")
-        if len(bare) < 2:
-            continue  # initials
-        strict = bare.lower() in COMMON_WORD_NAMES or len(bare) <= 2
-        variants.append(_Variant(bare, PERSON, strict=strict))
-    return variants
-
-
-def organisation_variants(name: str) -> list[_Variant]:
-    """The name, without its legal suffix or leading "The", with & / and, and its
-    distinctive first word."""
-    words = _clean_words(name)
-    if not words:
-        return []
-    forms = [words]
-    trimmed = list(words)
-    while len(trimmed) > 1 and trimmed[-1].lower().strip(",") in LEGAL_SUFFIXES:
-        trimmed = trimmed[:-1]
-        forms.append(trimmed)  # "X Holdings Ltd" → "X Holdings" → "X"
-    if trimmed and trimmed[0].lower() == "the" and len(trimmed) > 1:
-        forms.append(trimmed[1:])
-    forms.append(trimmed)
-    if len(trimmed) > 1:
-        first = trimmed[0]
-        if first.lower() not in GENERIC_ORGANISATION_WORDS and len(first) >= 3:
-            forms.append([first])
-    variants: list[_Variant] = []
-    seen: set[str] = set()
-    for form in forms:
-        texts = [" ".join(form)]
-        if "&" in form:
-            texts.append(" ".join("and" if w == "&" else w for w in form))
-        if "and" in (w.lower() for w in form):
-            texts.append(" ".join("&" if w.lower() == "and" else w for w in form))
-        for text in texts:
-            text = text.strip(",")
-            if text.lower() in seen or len(text) < 2:
-                continue
-            seen.add(text.lower())
-            single = " " not in text
-            strict = single and (text.lower() in COMMON_WORD_NAMES or len(text) <= 2)
-            variants.append(_Variant(text, ORGANISATION, strict=strict))
-    return variants
-
-
-def _char_pattern(char: str) -> str:
-    if char == " ":
-        return r"\s+"
-    return re.escape(char)
-
-
-def _trie_pattern(words: Iterable[str]) -> str:
-    """A regex alternation factored as a trie: fast with thousands of names, and it
-    prefers the longest name at each position."""
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def emit(node: dict) -> str:
-        branches = [_char_pattern(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if "" in node:
-            return f"(?:{body})?"
-        return body
-
-    return emit(trie)
 
 
 def _phone_digit_pattern(phone: str, region: str) -> str | None:
@@ -299,43 +149,52 @@ def _phone_digit_pattern(phone: str, region: str) -> str | None:
     return _PHONE_SEPARATORS.join(re.escape(d) for d in national)
 
 
+def _titled_names(text: str):
+    """(start, end, possessive) of each title with the capitalised names after it."""
+    position = 0
+    while (match := _HONORIFIC_RE.search(text, position)) is not None:
+        end = match.start("names")
+        for word in re.finditer(r"\S+", match.group("names")):
+            if not word.group()[0].isupper():
+                break
+            end = match.start("names") + word.end()
+        if end == match.start("names"):
+            position = match.start("names")
+            continue
+        possessive = _POSSESSIVE_RE.search(text, end - 2, end)
+        if possessive and possessive.end() == end and possessive.start() > match.start("names"):
+            end = possessive.start()
+        yield match.start(), end
+        position = end
+
+
+def _redact_titled_names(text: str) -> str:
+    pieces: list[str] = []
+    last = 0
+    for start, end in _titled_names(text):
+        pieces += [text[last:start], PERSON]
+        last = end
+    return "".join(pieces) + text[last:] if pieces else text
+
+
 @dataclass
 class Redactor:
-    """Removes one meeting's participants and any personal data from free text."""
+    """Removes everyone the product knows, and any personal data, from free text.
+
+    `participants` are one meeting's people (their single names matched in any case);
+    `register` is the whole register (`register_matcher`): with it, every contact, staff
+    user and organisation goes, whether or not they had anything to do with the meeting.
+    """
 
     participants: Participants
-    _lax: re.Pattern | None = field(init=False, default=None)
-    _strict: re.Pattern | None = field(init=False, default=None)
+    register: NameMatcher | None = None
+    _own: NameMatcher = field(init=False)
     _own_phones: re.Pattern | None = field(init=False, default=None)
-    _markers: dict[str, str] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
-        variants: list[_Variant] = []
-        for name in self.participants.organisations:
-            variants.extend(organisation_variants(name))
-        for name in self.participants.people:
-            variants.extend(person_variants(name))
-        lax: set[str] = set()
-        strict: set[str] = set()
-        for variant in variants:
-            key = _key(variant.text)
-            # An organisation's name wins over a person's when both read the same.
-            if key not in self._markers or variant.marker == ORGANISATION:
-                self._markers[key] = variant.marker
-            if variant.strict:
-                for form in {variant.text, variant.text.capitalize(), variant.text.upper()}:
-                    strict.add(form)
-            else:
-                lax.add(variant.text.lower())
-        lax -= {m.strip("[]") for m in MARKERS}
-        # A name that is lax anywhere (e.g. part of a multi-word name) is matched as lax.
-        strict = {form for form in strict if form.lower() not in lax}
-        if lax:
-            self._lax = re.compile(
-                rf"(?<![\w\[]){_trie_pattern(sorted(lax))}(?![\w\]])", re.IGNORECASE
-            )
-        if strict:
-            self._strict = re.compile(rf"(?<![\w\[]){_trie_pattern(sorted(strict))}(?![\w\]])")
+        self._own = NameMatcher(
+            people=self.participants.people, organisations=self.participants.organisations
+        )
         phones = [
             p
             for p in (
@@ -351,9 +210,10 @@ class Redactor:
     # -- the passes -------------------------------------------------------------------
 
     def redact(self, text: str) -> str:
-        """Return `text` with every participant and piece of personal data replaced."""
+        """Return `text` with every known name and piece of personal data replaced."""
         text = unicodedata.normalize("NFC", text)
         text = _EMAIL_RE.sub(EMAIL, text)
+        text = _OBFUSCATED_EMAIL_RE.sub(EMAIL, text)
         if self._emails:
             lowered = text.lower()
             for email in self._emails:
@@ -364,11 +224,39 @@ class Redactor:
         text = _DOMAIN_RE.sub(LINK, text)
         if sum(c.isdigit() for c in text) >= 6:
             text = self._redact_phones(text)
-        if self._lax is not None:
-            text = self._sub(self._lax, text, self._lax_replacement)
-        if self._strict is not None:
-            text = self._sub(self._strict, text, self._strict_replacement)
-        return text
+        text = _redact_titled_names(text)
+        return self._redact_names(text)
+
+    def find(self, text: str) -> list[str]:
+        """The names, titles with names and email addresses `redact` would remove from
+        `text`, as written there (for a message asking to remove them)."""
+        text = unicodedata.normalize("NFC", text)
+        found = [m.group() for m in _EMAIL_RE.finditer(text)]
+        found += [m.group() for m in _OBFUSCATED_EMAIL_RE.finditer(text)]
+        lowered = text.lower()
+        found += [text[lowered.index(e) :][: len(e)] for e in self._emails if e in lowered]
+        found += [text[start:end] for start, end in _titled_names(text)]
+        found += [text[f.start : f.end] for f in self._names(text)]
+        return sorted(set(found), key=str.lower)
+
+    def _names(self, text: str):
+        keyed, folded = key(text), fold(text)
+        found = self._own.find(keyed, folded)
+        if self.register is not None:
+            found += self.register.find(keyed, folded)
+        return select(found)
+
+    def _redact_names(self, text: str) -> str:
+        pieces: list[str] = []
+        last = 0
+        for found in self._names(text):
+            pieces.append(text[last : found.start])
+            pieces.append(found.marker)
+            last = found.end
+        if not pieces:
+            return text
+        pieces.append(text[last:])
+        return "".join(pieces)
 
     def _redact_phones(self, text: str) -> str:
         regions = dict.fromkeys((self.participants.region, *self.participants.other_regions))
@@ -387,51 +275,6 @@ class Redactor:
         # A country prefix left in front of a number found without it.
         return _PHONE_PREFIX_LEFT_RE.sub(PHONE, text)
 
-    @staticmethod
-    def _sub(pattern: re.Pattern, text: str, replacement) -> str:
-        folded = fold(text)
-        pieces: list[str] = []
-        last = 0
-        for match in pattern.finditer(folded):
-            marker = replacement(match, folded)
-            if marker is None:
-                continue
-            pieces.append(text[last : match.start()])
-            pieces.append(marker)
-            last = match.end()
-        if not pieces:
-            return text
-        pieces.append(text[last:])
-        return "".join(pieces)
-
-    def _marker_for(self, matched: str) -> str:
-        return self._markers.get(_key(matched), PERSON)
-
-    def _lax_replacement(self, match: re.Match, folded: str) -> str:
-        return self._marker_for(match.group())
-
-    def _strict_replacement(self, match: re.Match, folded: str) -> str | None:
-        word = match.group()
-        before = folded[: match.start()].rstrip()
-        after = folded[match.end() :]
-        next_word = re.match(r"\s*([\w']+)", after)
-        next_text = next_word.group(1) if next_word else ""
-        if word.isupper() and len(word) > 1:
-            previous = re.search(r"([\w']+)\W*$", before)
-            neighbours = [w for w in (previous.group(1) if previous else "", next_text) if w]
-            # In shouted text, capitals say nothing about names.
-            if any(n.isupper() and len(n) > 1 for n in neighbours):
-                return None
-            return self._marker_for(word)
-        if word.lower() in MONTH_NAMES:
-            previous = re.search(r"([\w']+)\W*$", before)
-            if (previous and previous.group(1).lower() in DATE_WORDS) or re.match(r"\s*\d", after):
-                return None
-        sentence_start = not before or before[-1] in ".!?:;\"'([“\n-"
-        if sentence_start and next_text.lower() in FUNCTION_WORDS and not after.startswith("'"):
-            return None
-        return self._marker_for(word)
-
 
 def _link_replacement(match: re.Match) -> str:
     url = match.group()
@@ -439,10 +282,76 @@ def _link_replacement(match: re.Match) -> str:
     return LINK + url[len(stripped) :]
 
 
+# -- the register: everyone the product knows ------------------------------------------------
+
+_register: tuple[str, NameMatcher] | None = None
+_register_lock = threading.Lock()
+
+
+def register_version_sql() -> str:
+    """SQL for the register's version: changes whenever a contact, a user or an
+    organisation is added, removed or renamed (database triggers, migration 0004)."""
+    from .models import RegisterVersion
+
+    table = RegisterVersion._meta.db_table
+    # Table name from model metadata, never from input.
+    return f"COALESCE((SELECT CAST(v.number AS TEXT) FROM \"{table}\" v WHERE v.id = 1), '')"  # noqa: S608
+
+
+def register_version() -> str:
+    """The register's current version (one query)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {register_version_sql()}")  # noqa: S608 - no input
+        return cursor.fetchone()[0]
+
+
+def register_names() -> tuple[list[str], list[str]]:
+    """Every person (contacts not erased, every user) and every organisation."""
+    from django.contrib.auth import get_user_model
+
+    from customers.models import Contact, Organisation
+
+    people = list(Contact.objects.filter(erased_at__isnull=True).values_list("name", flat=True))
+    for first, last in get_user_model().objects.values_list("first_name", "last_name"):
+        people.append(f"{first} {last}".strip())
+    organisations = list(Organisation.objects.values_list("name", flat=True))
+    return [p for p in people if p], [o for o in organisations if o]
+
+
+def register_matcher(version: str | None = None) -> NameMatcher:
+    """The register's matcher for `version` (read when not given), rebuilt when it changed.
+
+    The version is read before the names, so a matcher is never remembered under a
+    version newer than what it knows.
+    """
+    global _register
+    if version is None:
+        version = register_version()
+    current = _register
+    if current is not None and current[0] == version:
+        return current[1]
+    with _register_lock:
+        current = _register
+        if current is not None and current[0] == version:
+            return current[1]
+        people, organisations = register_names()
+        matcher = NameMatcher(people=people, organisations=organisations, outsiders=True)
+        _register = (version, matcher)
+        return matcher
+
+
+def register_redactor() -> Redactor:
+    """A redactor that knows the whole register, for free text outside a meeting's
+    capture (actions, follow-ups, charters). One query to check the version."""
+    return Redactor(Participants(), register=register_matcher())
+
+
 # -- the per-meeting cache -------------------------------------------------------------
 
 _CACHE_SIZE = 256
-# Renames of internal users are caught by the fingerprint; the age limit is a backstop.
+# Every change the fingerprint misses is a backstop case; the age limit bounds it.
 _CACHE_MAX_AGE = 600.0
 _cache: OrderedDict[int, tuple[str, float, Redactor]] = OrderedDict()
 _cache_lock = threading.Lock()
@@ -451,16 +360,17 @@ _cache_lock = threading.Lock()
 def fingerprint_sql() -> str:
     """SQL for a text that changes whenever anything the meeting's redactor knows changes.
 
-    Annotated onto the meeting in the same query that loads it for capture, so that the
-    cached redactor can be trusted without another query.
+    It starts with the register's version (everyone the product knows, see
+    `register_version_sql`), then the meeting's own lists. Annotated onto the meeting in
+    the same query that loads it for capture, and checked by the quick capture's INSERT,
+    so that the cached redactor can be trusted without another query.
     """
     from django.contrib.auth import get_user_model
 
-    from customers.models import Contact, Organisation
+    from customers.models import Contact
     from meetings.models import Booking, Meeting
 
     meeting = Meeting._meta.db_table
-    org = Organisation._meta.db_table
     contact = Contact._meta.db_table
     booking = Booking._meta.db_table
     user = get_user_model()._meta.db_table
@@ -481,12 +391,7 @@ def fingerprint_sql() -> str:
         ]
     )
     return (
-        # Every organisation's name is redacted, so any organisation added (the highest id)
-        # or renamed (the latest change) changes this. Both maxima are read from indexes,
-        # whatever the number of organisations. A deleted one is not noticed: its name stays
-        # redacted until the redactor is rebuilt, which removes too much, never too little.
-        f"(SELECT COALESCE(CAST(MAX(o.id) AS TEXT), '') || ':' || COALESCE(CAST(MAX(o.updated_at) AS TEXT), '')"  # noqa: S608
-        f' FROM "{org}" o)'
+        f"{register_version_sql()}"  # noqa: S608 - identifiers from model metadata
         f" || '|' || "
         f"(SELECT CAST(COUNT(*) AS TEXT) || ':' || CAST(COALESCE(SUM(c.id), 0) AS TEXT) || ':'"
         f" || COALESCE(CAST(MAX(c.updated_at) AS TEXT), '')"
@@ -501,8 +406,8 @@ def fingerprint_sql() -> str:
 
 
 def participants_for(meeting) -> Participants:
-    """Read the meeting's lists: guests, their contacts, internal users, every organisation."""
-    from customers.models import Contact, Organisation
+    """Read the meeting's own lists: guests, their contact details, internal users."""
+    from customers.models import Contact
 
     people: list[str] = []
     emails: list[str] = []
@@ -522,10 +427,8 @@ def participants_for(meeting) -> Participants:
     for user in users:
         people.append(user.get_full_name() or user.first_name or user.last_name)
         emails.append(user.email)
-    organisations = tuple(Organisation.objects.values_list("name", flat=True))
     return Participants(
         people=tuple(p for p in people if p),
-        organisations=organisations,
         emails=tuple(e for e in emails if e),
         phones=tuple(p for p in phones if p),
         region=str(meeting.country or "GB"),
@@ -534,7 +437,8 @@ def participants_for(meeting) -> Participants:
 
 
 def meeting_redactor(meeting, *, fingerprint: str | None = None) -> Redactor:
-    """The meeting's redactor, from the process cache when its lists have not changed.
+    """The meeting's redactor (the register plus the meeting's own lists), from the
+    process cache when nothing it knows has changed.
 
     Pass the `fingerprint` annotated by `feedback.selectors` to avoid a query; without
     it one query computes it.
@@ -558,7 +462,8 @@ def meeting_redactor(meeting, *, fingerprint: str | None = None) -> Redactor:
         if cached and cached[0] == fingerprint and now - cached[1] < _CACHE_MAX_AGE:
             _cache.move_to_end(meeting.pk)
             return cached[2]
-    redactor = Redactor(participants_for(meeting))
+    register = register_matcher(fingerprint.split("|", 1)[0])
+    redactor = Redactor(participants_for(meeting), register=register)
     with _cache_lock:
         _cache[meeting.pk] = (fingerprint, now, redactor)
         _cache.move_to_end(meeting.pk)
@@ -585,5 +490,8 @@ def cached_redactor(meeting_id: int) -> tuple[str, Redactor] | None:
 
 
 def clear_cache() -> None:
+    global _register
     with _cache_lock:
         _cache.clear()
+    with _register_lock:
+        _register = None

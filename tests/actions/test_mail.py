@@ -161,7 +161,7 @@ def test_follow_up_mail_names_only_its_recipient_and_no_organisation(meeting_wit
     assert mail.text_body.startswith("Dear Priya Raman,")
     assert "Priya" not in mail.text_body.split("\n", 1)[1]  # only in the greeting
     assert "One advocate per key customer" in mail.text_body
-    assert "[removed] now has one advocate at [removed]." in mail.text_body
+    assert "[person] now has one advocate at [organisation]." in mail.text_body
 
 
 def test_guest_reads_the_follow_up_from_the_signed_link_in_the_mail(client, meeting_with_guests):

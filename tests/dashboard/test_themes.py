@@ -170,3 +170,18 @@ def test_a_tag_naming_a_customer_never_becomes_a_theme(world):
     recompute_themes.delay()
     assert not Theme.objects.filter(key=f"tag:{tag.pk}").exists()
     assert not Theme.objects.filter(name__icontains=organisation.name).exists()
+
+
+@pytest.mark.django_db
+def test_a_highlight_never_quotes_a_name_the_register_learnt_after_capture(world):
+    """An item captured before its speaker's colleague was in the register still named
+    them; the dashboard's highlight quotes it without the name."""
+    meeting = world.meeting(organisations=3, month=JAN)
+    [item] = world.feedback(
+        meeting, 1, text="We would love a single portal, as Quill Hartnell said", kind="idea"
+    )
+    f.ContactFactory(name="Quill Hartnell")
+    recompute_themes.delay()
+    assert list(Highlight.objects.filter(item_id=item.pk).values_list("text", flat=True)) == [
+        "We would love a single portal, as [person] said"
+    ]

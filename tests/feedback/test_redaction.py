@@ -77,7 +77,7 @@ def appears(word: str, text: str) -> bool:
         ("mary-jane o’connor said it", "[person] said it"),
         ("O'Connor's team and Mary's idea", "[person]'s team and [person]'s idea"),
         ("MARY-JANE was clear", "[person] was clear"),
-        ("Dr Mary-Jane O'Connor agreed", "Dr [person] agreed"),
+        ("Dr Mary-Jane O'Connor agreed", "[person] agreed"),
         (
             "Acme's invoices and ACME's portal",
             "[organisation]'s invoices and [organisation]'s portal",
@@ -185,10 +185,10 @@ def test_month_names_as_first_names_keep_dates():
     assert r.redact("Ask May about it.") == f"Ask {PERSON} about it."
 
 
-def test_titles_stay_names_go():
+def test_a_title_goes_with_the_name_it_precedes():
     r = redactor(people=["Rev Alan Smith", "Dr. Ngozi Okafor"])
     assert r.redact("Rev Smith and Dr. Okafor agreed; Alan too.") == (
-        f"Rev {PERSON} and Dr. {PERSON} agreed; {PERSON} too."
+        f"{PERSON} and {PERSON} agreed; {PERSON} too."
     )
 
 
@@ -294,39 +294,46 @@ def test_redaction_never_fails_and_is_stable(text):
 
 
 def test_ordinary_sentences_are_not_over_redacted(capsys):
-    """200 sentences of ordinary meeting talk, full of words that are also participants'
-    names ("will", "mark", "grace", "price", "shell" …). Figures are printed for the report."""
+    """320 sentences of ordinary meeting talk, full of words that are also participants'
+    names ("will", "mark", "grace", "price", "shell" …), many of them opening a sentence.
+    Figures are printed for the report (docs/feedback.md)."""
     sentences = [line.strip() for line in CORPUS.read_text().splitlines() if line.strip()]
-    assert len(sentences) == 200
+    assert len(sentences) >= 300
     r = redactor(people=[*COMMON_WORD_PEOPLE, "Priya Raman"], organisations=ORGANISATIONS)
     changed = [(s, r.redact(s)) for s in sentences if r.redact(s) != s]
     words = sum(len(s.split()) for s in sentences)
     markers = sum(out.count(m) for _s, out in changed for m in MARKERS)
     naive = redactor_without_case_rules()
-    naive_changed = sum(1 for s in sentences if naive.redact(s) != s)
+    naive_changed = [naive.redact(s) for s in sentences if naive.redact(s) != s]
+    naive_markers = sum(out.count(m) for out in naive_changed for m in MARKERS)
     with capsys.disabled():
         print(
-            f"\n[corpus] {len(changed)}/{len(sentences)} sentences changed, {markers} of {words} words "
-            f"replaced ({markers / words:.2%}); without the case-aware rules: {naive_changed}/200"
+            f"\n[corpus] {len(changed)}/{len(sentences)} sentences changed, {markers} of {words} "
+            f"words replaced ({markers / words:.2%}); without the case-aware rules: "
+            f"{len(naive_changed)} sentences, {naive_markers} words"
         )
         for before, after in changed:
             print(f"[corpus]   {before!r} -> {after!r}")
+    assert markers / words <= 0.01
     # Only a capitalised common-word name at the start of a sentence may be taken for a name.
-    assert len(changed) <= 5
     for _before, after in changed:
         assert after.count("[") == 1, after
         assert re.match(r"^\[(person|organisation)\] ", after), after
 
 
 def redactor_without_case_rules() -> Redactor:
-    import feedback.redaction as module
+    import feedback.names as module
 
     saved = module.COMMON_WORD_NAMES
     module.COMMON_WORD_NAMES = frozenset()
+    module.person_variants.cache_clear()
+    module.organisation_variants.cache_clear()
     try:
         return redactor(people=[*COMMON_WORD_PEOPLE, "Priya Raman"], organisations=ORGANISATIONS)
     finally:
         module.COMMON_WORD_NAMES = saved
+        module.person_variants.cache_clear()
+        module.organisation_variants.cache_clear()
 
 
 def test_names_in_the_corpus_positions_are_all_found():

@@ -1,0 +1,394 @@
+"""Known names and how they are found in free text: the matcher `feedback.redaction` uses.
+
+A `NameMatcher` holds every spelling of a set of names (people and organisations) in one
+Aho-Corasick automaton (`pyahocorasick`), so finding them costs one pass over the text
+whatever their number: the whole register (tens of thousands of contacts, staff and
+organisations) is matched as fast as one meeting's guests.
+
+How strictly a spelling is matched is decided per name:
+- **lax** (any case): multi-word names, and the single names of the meeting's own
+  participants, unless they are ordinary words;
+- **strict** (written with a capital, or in capitals in text that is not shouting, and
+  not at the start of a sentence when the next word shows the ordinary word, "Will you"):
+  single names that are ordinary words ("Will", "Grace", "Shell"), and every single name
+  of someone *outside* the meeting — 22,000 people's first and last names include many
+  ordinary words, and a facilitator writes a name with a capital;
+- **guarded** (strict, and never at the start of a sentence): single names of people
+  outside the meeting that are ordinary words ("Price is not the problem" keeps "Price").
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import ahocorasick
+
+PERSON = "[person]"
+ORGANISATION = "[organisation]"
+EMAIL = "[email]"
+PHONE = "[phone]"
+LINK = "[link]"
+MARKERS = (PERSON, ORGANISATION, EMAIL, PHONE, LINK)
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Names that are also ordinary words: matched case-aware only (see the module docstring).
+COMMON_WORD_NAMES = _words(
+    """
+    will mark bill may june april august grace hope rose joy faith art frank sue pat don guy
+    rich long young brown white green black gray grey king hill wood woods ford cook baker case
+    price field page bell lane rice stone hunt ward dawn summer autumn amber ruby pearl ivy
+    holly lily daisy heather violet iris crystal honey penny sandy rocky buck chase drew gene
+    jack jean ken lance miles nick norm ray rob rod sky wade warren carter clay cross day dean
+    fisher fox hall hart hawk hay knight lamb law little mason marsh moss oak park parker payne
+    pool porter potter power reed rivers sharp short small snow spring steel strong swift wall
+    walker waters well wells west east north south wise wolf best bond booth brook brooks bush
+    chambers church crane dale dove fair finch flower flowers frost gold good graves hardy hale
+    house hunter keen kind land lord love lucky major march mercy more new noble pike rock rush
+    sage salt savage shepherd sterling street sweet tree true trust vale vine wing wren sunny
+    sonny earl duke prince queen baron page bishop butler barber carpenter turner taylor miller
+    singer dyer glass gardner gardener mills summers winter winters storm rain river lake bay
+    marsh heath cliff glen dell forest forrest rowe rowan sparrow robin jay teal olive hazel
+    willow basil sterling cash gay guest bright lovely chance angel bliss story faith unity
+    liberty justice destiny harmony melody patience prudence charity constance felicity honor
+    honour apple shell target orange next amazon oracle sage visa total vodafone boots argos
+    tesco
+    """
+)
+
+# After a capitalised common-word name at the start of a sentence, these words show the
+# name is the ordinary word ("Will you …", "Mark the …", "May we …").
+FUNCTION_WORDS = _words(
+    """
+    you we they it this that these those the a an there he she i our your my their his her its
+    anyone someone everyone everybody somebody all any each every no not some
+    us me him them up down out off away
+    """
+)
+
+# Month names that are also first names: "in May", "since June", "May 2025" are dates.
+MONTH_NAMES = _words("april may june july august march")
+DATE_WORDS = _words(
+    """
+    in since until till by from before after of during next last early late mid this
+    """
+)
+
+# Particles of names ("Ludwig van Beethoven", "María de la Cruz") and words that are never
+# a name alone: they are kept in full names, never matched on their own.
+NOT_NAMES_ALONE = _words(
+    """
+    van von der den de del della di da das dos du la le les ten ter te af av bin ibn al el y
+    e i o a an the and und et of at in on to for by mc st
+    """
+)
+
+HONORIFICS = _words(
+    """
+    mr mrs ms miss mx dr prof sir dame lord lady rev
+    """
+)
+LEGAL_SUFFIXES = _words(
+    """
+    ltd ltd. limited inc inc. incorporated llc llp plc gmbh ag sa s.a. sas sarl bv nv oy ab as
+    a/s spa s.p.a. srl s.r.l s.r.l. s.a.s s.a.s. kg kgaa sl s.l. ltda pty co co. corp corp.
+    corporation company group holdings holding
+    """
+)
+# First words of organisation names too generic to stand alone as a name.
+GENERIC_ORGANISATION_WORDS = _words(
+    """
+    the global national international united first general royal british american european
+    central north south east west northern southern eastern western city metro premier prime
+    standard universal advanced applied digital smart green blue red new old great grand modern
+    total national allied associated consolidated continental pacific atlantic
+    """
+)
+_MARKER_WORDS = frozenset(m.strip("[]") for m in MARKERS)
+
+_LETTERS_WITHOUT_DECOMPOSITION = dict(zip("łŁøØđĐħĦıŀĿ", "lLoOdDhHilL", strict=True))
+
+
+class _FoldTable(dict):
+    """str.translate table: strip accents and unify apostrophes, one char for one char.
+
+    Keeping the length unchanged lets matches found in the folded text be replaced at
+    the same positions in the original.
+    """
+
+    def __missing__(self, code: int) -> int:
+        char = chr(code)
+        if char in "’‘ʼ`´":
+            folded = "'"
+        elif char in "‐‑‒–—":
+            folded = "-"
+        elif char in _LETTERS_WITHOUT_DECOMPOSITION:
+            folded = _LETTERS_WITHOUT_DECOMPOSITION[char]
+        elif char.isspace():
+            folded = " "
+        else:
+            decomposed = unicodedata.normalize("NFD", char)
+            base = decomposed[0]
+            if len(decomposed) > 1 and all(unicodedata.combining(c) for c in decomposed[1:]):
+                folded = base
+            else:
+                folded = char
+        self[code] = ord(folded)
+        return self[code]
+
+
+class _KeyTable(dict):
+    """Folded and lower-cased, still one char for one char (the automaton's alphabet)."""
+
+    def __missing__(self, code: int) -> int:
+        folded = chr(code).translate(_FOLD)
+        lower = folded.lower()
+        self[code] = ord(lower if len(lower) == 1 else folded)
+        return self[code]
+
+
+_FOLD = _FoldTable()
+_KEY = _KeyTable()
+
+
+def fold(text: str) -> str:
+    """Accent-free, apostrophe-unified text of the same length as `text`."""
+    return text.translate(_FOLD)
+
+
+def key(text: str) -> str:
+    """How the matcher compares: folded, lower case, same length as `text`."""
+    return text.translate(_KEY)
+
+
+# -- the spellings of a name --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Variant:
+    text: str
+    marker: str
+    strict: bool
+    single: bool = False
+
+
+def _clean_words(name: str) -> list[str]:
+    words = [w.strip('.,;:()"') for w in fold(name).split()]
+    return [w for w in words if w]
+
+
+# Memoised: a rebuild after one change to the register reuses every other name's spellings.
+@functools.lru_cache(maxsize=131_072)
+def person_variants(name: str) -> tuple[Variant, ...]:
+    """Full name, first and last name, each name alone, hyphen parts, apostrophe-free
+    spelling. A title ("Dr", "Mrs") is not part of a name."""
+    words = [w for w in _clean_words(name) if w.lower().rstrip(".") not in HONORIFICS]
+    variants: list[Variant] = []
+    if len(words) > 1:
+        variants.append(Variant(" ".join(words), PERSON, strict=False))
+        # First and last name, skipping middle names and initials.
+        variants.append(Variant(f"{words[0]} {words[-1]}", PERSON, strict=False))
+    singles: list[str] = []
+    for word in words:
+        singles.append(word)
+        if "-" in word:
+            singles.extend(part for part in word.split("-") if part)
+        if "'" in word:
+            singles.append(word.replace("'", ""))
+    for word in singles:
+        bare = word.strip("'-")
+        if len(bare) < 2 or bare.lower() in NOT_NAMES_ALONE | FUNCTION_WORDS:
+            continue  # initials, particles
+        strict = bare.lower() in COMMON_WORD_NAMES or len(bare) <= 2
+        variants.append(Variant(bare, PERSON, strict=strict, single=True))
+    return tuple(variants)
+
+
+@functools.lru_cache(maxsize=32_768)
+def organisation_variants(name: str) -> tuple[Variant, ...]:
+    """The name, without its legal suffix or leading "The", with & / and, and its
+    distinctive first word."""
+    words = _clean_words(name)
+    if not words:
+        return ()
+    forms = [words]
+    trimmed = list(words)
+    while len(trimmed) > 1 and trimmed[-1].lower().strip(",") in LEGAL_SUFFIXES:
+        trimmed = trimmed[:-1]
+        forms.append(trimmed)  # "X Holdings Ltd" → "X Holdings" → "X"
+    if trimmed and trimmed[0].lower() == "the" and len(trimmed) > 1:
+        forms.append(trimmed[1:])
+    forms.append(trimmed)
+    if len(trimmed) > 1:
+        first = trimmed[0].rstrip(",")
+        generic = GENERIC_ORGANISATION_WORDS | NOT_NAMES_ALONE | FUNCTION_WORDS
+        if first.lower() not in generic and len(first) >= 3:
+            forms.append([first])
+    variants: list[Variant] = []
+    seen: set[str] = set()
+    # As registered, punctuation included ("Pareto, Sibilia e Mondadori s.r.l.").
+    written = " ".join(fold(name).split())
+    if written != " ".join(words):
+        variants.append(Variant(written, ORGANISATION, strict=False))
+    for form in forms:
+        texts = [" ".join(form)]
+        if "&" in form:
+            texts.append(" ".join("and" if w == "&" else w for w in form))
+        if "and" in (w.lower() for w in form):
+            texts.append(" ".join("&" if w.lower() == "and" else w for w in form))
+        for text in texts:
+            text = text.strip(",")
+            if text.lower() in seen or len(text) < 2:
+                continue
+            seen.add(text.lower())
+            single = " " not in text
+            strict = single and (text.lower() in COMMON_WORD_NAMES or len(text) <= 2)
+            variants.append(Variant(text, ORGANISATION, strict=strict, single=single))
+    return tuple(variants)
+
+
+# -- the matcher ----------------------------------------------------------------------------
+
+# An automaton value: the spelling's length, then flags.
+_ORG, _LAX, _GUARDED = 1, 2, 4
+_FLAG_BITS = 3
+
+
+@dataclass(frozen=True)
+class Found:
+    """A name found in a text: its span in the original text and its marker."""
+
+    start: int
+    end: int
+    marker: str
+
+
+class NameMatcher:
+    """Every spelling of a set of names, found in one pass over a text.
+
+    `people` are matched as a meeting's participants (their single names lax unless
+    ordinary words) unless `outsiders` is set: then every single name is strict, and the
+    ordinary-word ones are guarded (see the module docstring).
+    """
+
+    def __init__(
+        self,
+        *,
+        people: Iterable[str] = (),
+        organisations: Iterable[str] = (),
+        outsiders: bool = False,
+    ) -> None:
+        spellings: dict[str, int] = {}
+        for name in dict.fromkeys(organisations):
+            whole_is_one_word = len(_clean_words(name)) == 1
+            for variant in organisation_variants(name):
+                # Outside a meeting, an organisation's first word alone ("Ball" of
+                # "Ball & Sons Ltd") is written with a capital like a person's name.
+                part = outsiders and variant.single and not whole_is_one_word
+                self._add(
+                    spellings,
+                    variant,
+                    guarded=part and variant.text.lower() in COMMON_WORD_NAMES,
+                    force_strict=False,
+                )
+        for name in dict.fromkeys(people):
+            for variant in person_variants(name):
+                self._add(
+                    spellings,
+                    variant,
+                    guarded=outsiders and variant.single and variant.strict,
+                    force_strict=outsiders and variant.single,
+                )
+        self.size = len(spellings)
+        self._automaton = None
+        if spellings:
+            automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+            for spelling, flags in spellings.items():
+                automaton.add_word(spelling, (len(spelling) << _FLAG_BITS) | flags)
+            automaton.make_automaton()
+            self._automaton = automaton
+
+    @staticmethod
+    def _add(spellings: dict[str, int], variant: Variant, *, guarded: bool, force_strict: bool):
+        spelling = " ".join(key(variant.text).split())
+        if len(spelling) < 2 or spelling in _MARKER_WORDS:
+            return
+        lax = not (variant.strict or force_strict)
+        flags = (_ORG if variant.marker == ORGANISATION else 0) | (_LAX if lax else 0)
+        flags |= _GUARDED if guarded else 0
+        old = spellings.get(spelling)
+        if old is not None:
+            # An organisation wins over a person; a spelling lax anywhere is lax; guarded
+            # only when guarded everywhere.
+            flags = (old | flags) & (_ORG | _LAX) | (old & flags & _GUARDED)
+        spellings[spelling] = flags
+
+    def find(self, keyed: str, folded: str) -> list[Found]:
+        """Every name in the text (given as `key(text)` and `fold(text)`), overlapping
+        ones included; `select` keeps the leftmost longest."""
+        if self._automaton is None:
+            return []
+        found: list[Found] = []
+        length = len(keyed)
+        for last, value in self._automaton.iter(keyed):
+            end = last + 1
+            start = end - (value >> _FLAG_BITS)
+            if start > 0:
+                before = keyed[start - 1]
+                if before.isalnum() or before in "_[":
+                    continue
+            if end < length:
+                after = keyed[end]
+                if after.isalnum() or after in "_]":
+                    continue
+            marker = ORGANISATION if value & _ORG else PERSON
+            if value & _LAX or _strict_accepts(folded, start, end, guarded=bool(value & _GUARDED)):
+                found.append(Found(start, end, marker))
+        return found
+
+
+def select(found: list[Found]) -> list[Found]:
+    """Leftmost longest, without overlaps."""
+    chosen: list[Found] = []
+    reach = 0
+    for item in sorted(found, key=lambda f: (f.start, -f.end)):
+        if item.start >= reach:
+            chosen.append(item)
+            reach = item.end
+    return chosen
+
+
+_NEXT_WORD = re.compile(r"\s*([\w']+)")
+_PREVIOUS_WORD = re.compile(r"([\w']+)\W*$")
+_SENTENCE_OPENERS = ".!?:;\"'([“\n-"
+
+
+def _strict_accepts(folded: str, start: int, end: int, *, guarded: bool) -> bool:
+    """Whether a strict spelling at folded[start:end] is the name, not the ordinary word."""
+    word = folded[start:end]
+    if not word[:1].isupper():
+        return False
+    head = folded[max(0, start - 40) : start].rstrip()
+    tail = folded[end : end + 40]
+    next_word = _NEXT_WORD.match(tail)
+    next_text = next_word.group(1) if next_word else ""
+    if word.isupper() and len(word) > 1:
+        previous = _PREVIOUS_WORD.search(head)
+        neighbours = [w for w in (previous.group(1) if previous else "", next_text) if w]
+        # In shouted text, capitals say nothing about names.
+        return not any(n.isupper() and len(n) > 1 for n in neighbours)
+    if word.lower() in MONTH_NAMES:
+        previous = _PREVIOUS_WORD.search(head)
+        if (previous and previous.group(1).lower() in DATE_WORDS) or re.match(r"\s*\d", tail):
+            return False
+    sentence_start = start == 0 or not head or head[-1] in _SENTENCE_OPENERS
+    if sentence_start and guarded:
+        return False
+    return not (sentence_start and next_text.lower() in FUNCTION_WORDS and not tail.startswith("'"))
