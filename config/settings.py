@@ -247,6 +247,8 @@ OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
 OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=60)
 OUTBOX_RETRY_MAX_SECONDS = env.int("OUTBOX_RETRY_MAX_SECONDS", default=30 * 60)
 OUTBOX_STALE_AFTER_SECONDS = env.int("OUTBOX_STALE_AFTER_SECONDS", default=300)
+# An invited meeting's update waits this long for further saves (one mail per guest).
+INVITATION_UPDATE_DELAY_SECONDS = env.int("INVITATION_UPDATE_DELAY_SECONDS", default=300)
 CELERY_BEAT_SCHEDULE["outbox-dispatch-due"] = {
     "task": "outbox.dispatch_due",
     "schedule": env.float("OUTBOX_POLL_SECONDS", default=60.0),

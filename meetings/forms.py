@@ -67,6 +67,8 @@ class MeetingForm(forms.Form):
     internal_attendees = forms.ModelMultipleChoiceField(
         queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
+    # Set by the "Save and send the update" button once the leader saw who is told.
+    confirm_update = forms.BooleanField(required=False, widget=forms.HiddenInput)
     template = forms.ModelChoiceField(
         queryset=AgendaTemplate.objects.all(),
         required=False,

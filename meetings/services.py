@@ -7,6 +7,7 @@ page; when they do, nothing has changed.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -29,7 +30,7 @@ from .models import (
     Question,
     Section,
 )
-from .signals import meeting_cancelled, meeting_changed
+from .signals import meeting_cancelled, meeting_change_preview, meeting_changed
 
 Status = Meeting.Status
 
@@ -170,6 +171,19 @@ def meeting_update(
     if changed:
         meeting_changed.send(sender=Meeting, meeting=meeting, changed=frozenset(changed), by=by)
     return meeting
+
+
+def meeting_update_notices(*, meeting: Meeting, **fields) -> list[dict]:
+    """What other apps would do if these details were saved (guests who would get an
+    update, and why), for the page to show before it saves. Writes nothing."""
+    unknown = set(fields) - set(MEETING_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown meeting fields: {sorted(unknown)}")
+    proposed = copy.copy(meeting)
+    for name, value in fields.items():
+        setattr(proposed, name, value)
+    responses = meeting_change_preview.send(sender=Meeting, meeting=proposed)
+    return [notice for _receiver, notice in responses if notice]
 
 
 def meeting_allowed_transitions(*, meeting: Meeting) -> tuple[str, ...]:

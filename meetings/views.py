@@ -185,6 +185,14 @@ def meeting_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         fields = {name: data[name] for name in services.MEETING_FIELDS}
+        notices = services.meeting_update_notices(meeting=meeting, **fields)
+        if notices and not data.get("confirm_update"):
+            # Guests would hear of this change: say who and why, and ask first.
+            return render(
+                request,
+                "meetings/form.html",
+                {"form": form, "meeting": meeting, "time_zones": _time_zones(), "notices": notices},
+            )
         try:
             services.meeting_update(
                 meeting=meeting,
@@ -198,7 +206,17 @@ def meeting_edit(request, pk):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, "The meeting is saved.")
+            told = sum(len(notice["guests"]) for notice in notices)
+            messages.success(
+                request,
+                "The meeting is saved."
+                + (
+                    f" {told} guest{'s' if told != 1 else ''} will get one update in a few"
+                    " minutes (changes saved meanwhile join it)."
+                    if told
+                    else ""
+                ),
+            )
             return redirect("meetings:detail", pk=meeting.pk)
     return render(
         request,
