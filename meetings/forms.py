@@ -7,6 +7,7 @@ from django_countries import countries
 
 from accounts.models import Role
 from customers.models import Region, validate_time_zone
+from customers.timezones import default_time_zone
 
 from .models import AgendaItem, AgendaTemplate, Meeting, Section
 from .selectors import staff_choices
@@ -47,7 +48,9 @@ class MeetingForm(forms.Form):
     ends_at = LocalDateTimeField(label="Ends", help_text="In the meeting's time zone.")
     time_zone = forms.CharField(
         max_length=64,
-        help_text="Where the meeting takes place, for example Europe/Paris.",
+        required=False,
+        help_text="Where the meeting takes place, for example Europe/Paris. Left empty, "
+        "it is the country's zone (or the region's).",
         widget=forms.TextInput(attrs={"list": "time-zones", "autocomplete": "off"}),
     )
     place = forms.CharField(max_length=300, required=False)
@@ -120,13 +123,25 @@ class MeetingForm(forms.Form):
             self.fields["template"].initial = AgendaTemplate.objects.filter(is_default=True).first()
             self.fields["template"].empty_label = "No agenda (start empty)"
 
+    @property
+    def zone_hint(self) -> str:
+        """The zone the times are read in, as the page shows it beside them."""
+        if self.is_bound:
+            return str(self.data.get("time_zone") or "").strip()
+        return str(self.initial.get("time_zone") or "")
+
     def clean_time_zone(self):
         value = self.cleaned_data["time_zone"].strip()
-        validate_time_zone(value)
+        if value:
+            validate_time_zone(value)
         return value
 
     def clean(self):
         data = super().clean()
+        if data.get("time_zone") == "":
+            data["time_zone"] = default_time_zone(
+                country=data.get("country"), region=data.get("region")
+            )
         tz_name = data.get("time_zone")
         starts, ends = data.get("starts_at"), data.get("ends_at")
         if tz_name and starts and ends:

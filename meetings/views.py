@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from customers.models import Contact
+from customers.models import Contact, Region
+from customers.timezones import default_time_zone, zones_by_country
 
 from . import selectors, services
 from .forms import AgendaItemForm, KindForm, MeetingForm
@@ -145,9 +146,13 @@ def meeting_create(request):
     if request.method == "GET":
         region = request.user.led_regions.first()
         if region:
+            country = region.countries[0].code if region.countries else ""
             form.initial.update(
-                {"region": region.pk, "time_zone": region.time_zone}
-                | ({"country": region.countries[0].code} if region.countries else {})
+                {
+                    "region": region.pk,
+                    "country": country,
+                    "time_zone": default_time_zone(country=country, region=region),
+                }
             )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -174,7 +179,7 @@ def meeting_create(request):
         else:
             messages.success(request, f"“{meeting.title}” is created as a draft.")
             return redirect("meetings:detail", pk=meeting.pk)
-    return render(request, "meetings/form.html", {"form": form, "time_zones": _time_zones()})
+    return _form_page(request, form)
 
 
 @require_http_methods(["GET", "POST"])
@@ -188,11 +193,7 @@ def meeting_edit(request, pk):
         notices = services.meeting_update_notices(meeting=meeting, **fields)
         if notices and not data.get("confirm_update"):
             # Guests would hear of this change: say who and why, and ask first.
-            return render(
-                request,
-                "meetings/form.html",
-                {"form": form, "meeting": meeting, "time_zones": _time_zones(), "notices": notices},
-            )
+            return _form_page(request, form, meeting, notices=notices)
         try:
             services.meeting_update(
                 meeting=meeting,
@@ -218,15 +219,26 @@ def meeting_edit(request, pk):
                 ),
             )
             return redirect("meetings:detail", pk=meeting.pk)
-    return render(
-        request,
-        "meetings/form.html",
-        {"form": form, "meeting": meeting, "time_zones": _time_zones()},
-    )
+    return _form_page(request, form, meeting)
 
 
 def _time_zones() -> list[str]:
     return sorted(zoneinfo.available_timezones() - {"Factory", "localtime"})
+
+
+def _form_page(request, form, meeting=None, **extra):
+    # The page fills the zone in from the country (then the region) as they are chosen.
+    zone_defaults = {
+        "countries": zones_by_country(),
+        "regions": dict(Region.objects.values_list("pk", "time_zone")),
+    }
+    context = {
+        "form": form,
+        "meeting": meeting,
+        "time_zones": _time_zones(),
+        "zone_defaults": zone_defaults,
+    }
+    return render(request, "meetings/form.html", context | extra)
 
 
 # --- The meeting page -----------------------------------------------------------------

@@ -302,3 +302,31 @@ def test_after_the_meeting_attendance_rating_and_closing(page, phone_page, scree
     expect(phone_page.get_by_text("The meeting is now closed.")).to_be_visible()
     no_horizontal_scroll(phone_page)
     phone_page.screenshot(path=screenshot_dir / "meetings-closed-phone.png", full_page=True)
+
+
+def test_the_time_zone_follows_the_country_and_stands_beside_the_times(
+    page, phone_page, screenshot_dir
+):
+    # A region whose own zone is Berlin: a UK meeting in it is still held on London time.
+    region = RegionFactory(name="Europe", countries=["DE", "GB", "FR"], time_zone="Europe/Berlin")
+    owner = leader(username="lena", first_name="Lena")
+    region.leaders.add(owner)
+    log_in(page, "lena")
+    page.goto("/meetings/new/")
+    expect(page.get_by_label("Time zone")).to_have_value("Europe/Berlin")  # Germany, first
+    page.get_by_label("Country").select_option(label="United Kingdom")
+    expect(page.get_by_label("Time zone")).to_have_value("Europe/London")
+    expect(page.locator("[data-zone-hint]")).to_have_text(["Europe/London", "Europe/London"])
+    page.get_by_label("Title").fill("UK leadership meeting — January")
+    page.get_by_label("Starts").fill("2030-01-14T10:00")
+    page.get_by_label("Ends").fill("2030-01-14T13:00")
+    page.screenshot(path=screenshot_dir / "meetings-create-time-zone.png", full_page=True)
+    page.get_by_role("button", name="Create the meeting").click()
+    expect(page.get_by_text("Mon 14 Jan 2030, 10:00–13:00 (Europe/London)")).to_be_visible()
+    assert Meeting.objects.get().time_zone == "Europe/London"
+    log_in(phone_page, "lena")
+    phone_page.goto("/meetings/new/")
+    no_horizontal_scroll(phone_page)
+    phone_page.screenshot(
+        path=screenshot_dir / "meetings-create-time-zone-phone.png", full_page=True
+    )
