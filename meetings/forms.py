@@ -158,6 +158,10 @@ class MeetingForm(forms.Form):
         if region and country and region.countries and country not in region.countries:
             names = ", ".join(c.name for c in region.countries)
             self.add_error("country", f"{region} covers {names}; choose one of them.")
+        if "template" in self.fields:
+            # "No agenda (start empty)" is the empty choice, sent as "": a form posted
+            # without the field at all still starts from the default template.
+            data["empty_agenda"] = data.get("template") is None and "template" in self.data
         if "owner" in self.fields and not data.get("owner"):
             self.add_error("owner", "Choose the leader who owns this meeting.")
         return data

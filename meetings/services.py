@@ -90,9 +90,11 @@ def meeting_create(
     facilitators: Iterable = (),
     internal_attendees: Iterable = (),
     template: AgendaTemplate | None = None,
+    empty_agenda: bool = False,
 ) -> Meeting:
     """Create a draft meeting with its agenda (from `template`, else the default
-    template, which is customer-first) and the default preparation checklist."""
+    template, which is customer-first; none with `empty_agenda`) and the default
+    preparation checklist."""
     meeting = Meeting(
         owner=owner,
         title=title,
@@ -111,7 +113,9 @@ def meeting_create(
     meeting.co_owners.set(co_owners)
     meeting.facilitators.set(facilitators)
     meeting.internal_attendees.set(internal_attendees)
-    if template is None:
+    if empty_agenda:
+        template = None
+    elif template is None:
         template = AgendaTemplate.objects.filter(is_default=True).first()
     if template is not None:
         AgendaItem.objects.bulk_create(

@@ -173,6 +173,7 @@ def meeting_create(request):
                 facilitators=data["facilitators"],
                 internal_attendees=data["internal_attendees"],
                 template=data.get("template"),
+                empty_agenda=data.get("empty_agenda", False),
             )
         except ValidationError as exc:
             form.add_error(None, exc)

@@ -320,10 +320,13 @@ def test_the_time_zone_follows_the_country_and_stands_beside_the_times(
     page.get_by_label("Title").fill("UK leadership meeting — January")
     page.get_by_label("Starts").fill("2030-01-14T10:00")
     page.get_by_label("Ends").fill("2030-01-14T13:00")
+    page.get_by_label("Agenda template").select_option(label="No agenda (start empty)")
     page.screenshot(path=screenshot_dir / "meetings-create-time-zone.png", full_page=True)
     page.get_by_role("button", name="Create the meeting").click()
     expect(page.get_by_text("Mon 14 Jan 2030, 10:00–13:00 (Europe/London)")).to_be_visible()
-    assert Meeting.objects.get().time_zone == "Europe/London"
+    meeting = Meeting.objects.get()
+    assert meeting.time_zone == "Europe/London"
+    assert not meeting.agenda_items.exists()  # "No agenda (start empty)" is honoured
     log_in(phone_page, "lena")
     phone_page.goto("/meetings/new/")
     no_horizontal_scroll(phone_page)

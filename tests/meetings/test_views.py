@@ -556,3 +556,11 @@ def test_the_new_meeting_form_starts_on_the_countrys_zone_and_names_it(client):
     page = client.get(reverse("meetings:create")).content.decode()
     assert 'value="Europe/London"' in page
     assert page.count("Local time in <strong data-zone-hint>Europe/London</strong>") == 2
+
+
+def test_no_agenda_start_empty_starts_with_no_agenda(client):
+    client.force_login(leader())
+    region = RegionFactory()
+    response = client.post(reverse("meetings:create"), meeting_data(region, template=""))
+    assert response.status_code == 302
+    assert not Meeting.objects.get().agenda_items.exists()
