@@ -35,8 +35,10 @@ from .signals import meeting_cancelled, meeting_change_preview, meeting_changed
 Status = Meeting.Status
 
 # The state machine: draft → invited → held → closed, or cancelled before it is held.
+# A draft goes straight to held when it was recorded after it started (a walk-in or past
+# meeting: its guests were never invited through the product).
 TRANSITIONS: dict[str, tuple[str, ...]] = {
-    Status.DRAFT: (Status.INVITED, Status.CANCELLED),
+    Status.DRAFT: (Status.INVITED, Status.HELD, Status.CANCELLED),
     Status.INVITED: (Status.HELD, Status.CANCELLED),
     Status.HELD: (Status.CLOSED,),
     Status.CLOSED: (),
@@ -191,7 +193,12 @@ def meeting_update_notices(*, meeting: Meeting, **fields) -> list[dict]:
 
 
 def meeting_allowed_transitions(*, meeting: Meeting) -> tuple[str, ...]:
-    return TRANSITIONS[meeting.status]
+    """The moves to offer: a draft is invited before it starts, and held after."""
+    allowed = TRANSITIONS[meeting.status]
+    if meeting.status == Status.DRAFT:
+        started = meeting.starts_at <= timezone.now()
+        allowed = tuple(to for to in allowed if to != (Status.INVITED if started else Status.HELD))
+    return allowed
 
 
 def meeting_invite_missing(*, meeting: Meeting) -> list[str]:
@@ -213,8 +220,9 @@ def meeting_transition(*, meeting: Meeting, to: str, by) -> Meeting:
     """Move a meeting along draft → invited → held → closed (or cancelled).
 
     Guarantees: only the transitions in `TRANSITIONS`; invited needs a guest, a meeting
-    still to come, a place or video link, objectives and an agenda; held only once the meeting has started; closed only once
-    the facilitator has rated the meeting's kind."""
+    still to come, a place or video link, objectives and an agenda; held (from invited,
+    or from draft for a walk-in or past meeting) only once the meeting has started;
+    closed only once the facilitator has rated the meeting's kind."""
     locked = _locked(meeting)
     if to not in Status.values:
         raise ValidationError("Unknown status.")
@@ -228,7 +236,10 @@ def meeting_transition(*, meeting: Meeting, to: str, by) -> Meeting:
         if not locked.bookings.exists():
             raise ValidationError("Book at least one guest before inviting.")
         if locked.starts_at <= now:
-            raise ValidationError("This meeting has already started; it cannot be invited to.")
+            raise ValidationError(
+                "This meeting has already started; it cannot be invited to. Mark it held to "
+                "record who attended and capture what was said."
+            )
         missing = meeting_invite_missing(meeting=locked)
         if missing:
             raise ValidationError("Before inviting, add " + " and ".join(missing) + ".")
