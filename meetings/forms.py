@@ -10,7 +10,7 @@ from customers.models import Region, validate_time_zone
 from customers.timezones import default_time_zone
 
 from .models import AgendaItem, AgendaTemplate, Meeting, Section
-from .selectors import staff_choices
+from .selectors import agenda_templates_for, staff_choices
 
 LOCAL_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S")
 
@@ -120,6 +120,7 @@ class MeetingForm(forms.Form):
                     }
                 )
         else:
+            self.fields["template"].queryset = agenda_templates_for(user=user)
             self.fields["template"].initial = AgendaTemplate.objects.filter(is_default=True).first()
             self.fields["template"].empty_label = "No agenda (start empty)"
 
@@ -195,3 +196,22 @@ class KindForm(forms.Form):
 
 
 SECTION_CHOICES = Section.choices
+
+
+class TemplateForm(forms.Form):
+    name = forms.CharField(max_length=100, label="Template name")
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, label="What it is for"
+    )
+
+
+class QuestionForm(forms.Form):
+    text = forms.CharField(max_length=300, label="Question")
+    help_text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        label="Why it helps (shown to facilitators)",
+    )
+    is_active = forms.BooleanField(
+        required=False, initial=True, label="Offered to facilitators in the bank"
+    )
