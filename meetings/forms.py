@@ -34,6 +34,28 @@ class LocalDateTimeField(forms.Field):
         raise ValidationError("Enter a date and time, for example 2026-12-03 10:00.")
 
 
+def _oversized_pks(values) -> list:
+    """Keys no database row can have: SQLite refuses integers past 64 bits with an
+    OverflowError (a 500) instead of "no such row"."""
+    return [v for v in values if str(v).strip().lstrip("-").isdigit() and abs(int(v)) >= 2**63]
+
+
+class BoundedModelChoiceField(forms.ModelChoiceField):
+    def to_python(self, value):
+        if value not in self.empty_values and _oversized_pks([value]):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        for pk in _oversized_pks(value):
+            raise ValidationError(
+                self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+            )
+        return super()._check_values(value)
+
+
 class MeetingForm(forms.Form):
     title = forms.CharField(max_length=200)
     type = forms.ChoiceField(
@@ -42,7 +64,7 @@ class MeetingForm(forms.Form):
         widget=forms.RadioSelect,
         initial=Meeting.Type.LEADERSHIP,
     )
-    region = forms.ModelChoiceField(queryset=Region.objects.all())
+    region = BoundedModelChoiceField(queryset=Region.objects.all())
     country = forms.ChoiceField(choices=[("", "---------"), *countries])
     starts_at = LocalDateTimeField(label="Starts", help_text="In the meeting's time zone.")
     ends_at = LocalDateTimeField(label="Ends", help_text="In the meeting's time zone.")
@@ -56,23 +78,23 @@ class MeetingForm(forms.Form):
     place = forms.CharField(max_length=300, required=False)
     video_link = forms.URLField(required=False, assume_scheme="https")
     objectives = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
-    owner = forms.ModelChoiceField(queryset=None, required=False, help_text="A leader.")
-    co_owners = forms.ModelMultipleChoiceField(
+    owner = BoundedModelChoiceField(queryset=None, required=False, help_text="A leader.")
+    co_owners = BoundedModelMultipleChoiceField(
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label="Co-owners",
         help_text="Other leaders who manage this meeting with you.",
     )
-    facilitators = forms.ModelMultipleChoiceField(
+    facilitators = BoundedModelMultipleChoiceField(
         queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
-    internal_attendees = forms.ModelMultipleChoiceField(
+    internal_attendees = BoundedModelMultipleChoiceField(
         queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
     # Set by the "Save and send the update" button once the leader saw who is told.
     confirm_update = forms.BooleanField(required=False, widget=forms.HiddenInput)
-    template = forms.ModelChoiceField(
+    template = BoundedModelChoiceField(
         queryset=AgendaTemplate.objects.all(),
         required=False,
         label="Agenda template",

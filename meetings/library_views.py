@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from . import library, selectors
 from .forms import QuestionForm, TemplateForm
@@ -47,7 +47,7 @@ def _form_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
-@require_GET
+@require_safe
 @login_required
 def templates(request):
     _require(request, ADD)
@@ -85,7 +85,7 @@ def template_save(request, pk):
     return redirect("meetings:agenda", pk=meeting.pk)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def template_edit(request, pk):
     template = _template(request, pk)
@@ -117,7 +117,7 @@ def template_delete(request, pk):
     return redirect("meetings:templates")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def question_bank(request):
     _require(request, ADD)
@@ -142,7 +142,7 @@ def question_bank(request):
     return render(request, "meetings/question_bank.html", {"form": form, "questions": questions})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def question_edit(request, pk):
     question = _question(request, pk)

@@ -564,3 +564,13 @@ def test_no_agenda_start_empty_starts_with_no_agenda(client):
     response = client.post(reverse("meetings:create"), meeting_data(region, template=""))
     assert response.status_code == 302
     assert not Meeting.objects.get().agenda_items.exists()
+
+
+def test_an_impossible_person_or_region_id_is_a_message_not_a_500(client):
+    client.force_login(leader())
+    region = RegionFactory()
+    huge = "9" * 30
+    for field in ("co_owners", "facilitators", "region"):
+        response = client.post(reverse("meetings:create"), meeting_data(region, **{field: huge}))
+        assert response.status_code == 200, field
+    assert not Meeting.objects.exists()

@@ -72,6 +72,8 @@ def test_leader_confirms_who_is_told_and_two_saves_make_one_update(
 
     notice.get_by_role("button", name="Save and tell the guests").click()
     expect(page.get_by_text("2 guests will get one update", exact=False)).to_be_visible()
+    panel = page.get_by_role("region", name="Invitations and mail")
+    expect(panel).to_contain_text("An update to 2 guests goes out at 09:05 (Europe/London)")
     steps.shot(page, "02 saved, the update waits a few minutes")
 
     # A minute later she also changes the room: the waiting update takes it along.
