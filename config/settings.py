@@ -317,7 +317,7 @@ RATE_LIMITS = {
     # ceiling an office of 200 people signing in at 9:00 (typos included) never reaches,
     # which still stops one address spraying guesses across many accounts.
     "login": {
-        "rate": env("RATE_LIMIT_LOGIN", default="10/10m"),
+        "rate": env("RATE_LIMIT_LOGIN", default="30/10m"),
         "key": "username_and_ip",
         "method": "POST",
     },

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 import zoneinfo
 
 from django import forms
@@ -12,6 +13,7 @@ from customers.timezones import default_time_zone
 from .models import AgendaItem, AgendaTemplate, Meeting, Section
 from .selectors import agenda_templates_for, staff_choices
 
+ASCII_INTEGER = re.compile(r"-?[0-9]+")
 LOCAL_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S")
 
 
@@ -37,7 +39,8 @@ class LocalDateTimeField(forms.Field):
 def _oversized_pks(values) -> list:
     """Keys no database row can have: SQLite refuses integers past 64 bits with an
     OverflowError (a 500) instead of "no such row"."""
-    return [v for v in values if str(v).strip().lstrip("-").isdigit() and abs(int(v)) >= 2**63]
+    digits = [str(v).strip() for v in values]
+    return [v for v in digits if ASCII_INTEGER.fullmatch(v) and abs(int(v)) >= 2**63]
 
 
 class BoundedModelChoiceField(forms.ModelChoiceField):

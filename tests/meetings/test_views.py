@@ -569,10 +569,14 @@ def test_no_agenda_start_empty_starts_with_no_agenda(client):
 def test_an_impossible_person_or_region_id_is_a_message_not_a_500(client):
     client.force_login(leader())
     region = RegionFactory()
-    huge = "9" * 30
-    for field in ("co_owners", "facilitators", "region"):
+    for field, value in (
+        ("co_owners", "9" * 30),
+        ("facilitators", "9" * 30),
+        ("region", "9" * 30),
+        ("internal_attendees", "²"),  # a digit to str.isdigit, not to int()
+    ):
         data = meeting_data(region)
-        data[field] = huge
+        data[field] = value
         response = client.post(reverse("meetings:create"), data)
         assert response.status_code == 200, field
     assert not Meeting.objects.exists()
