@@ -1,4 +1,5 @@
-FROM python:3.12-slim AS base
+# Pinned: a rebuild gets the same Python; bump deliberately.
+FROM python:3.12.8-slim-bookworm AS base
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 WORKDIR /app
 RUN useradd --create-home --uid 1000 openchair

@@ -12,7 +12,9 @@ urlpatterns = [
     path("home/administrator/", views.home_administrator, name="home_administrator"),
     path(
         "accounts/login/",
-        rate_limit("login")(auth_views.LoginView.as_view(redirect_authenticated_user=True)),
+        rate_limit("login", "login_address")(
+            auth_views.LoginView.as_view(redirect_authenticated_user=True)
+        ),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

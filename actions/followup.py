@@ -49,11 +49,36 @@ def recipients(meeting):
     )
 
 
-def meeting_label(meeting) -> str:
-    """How the follow-up names the meeting: its region and month, never its title
-    (a title may name a customer)."""
-    local = timezone.localtime(meeting.starts_at)
-    return f"our {meeting.region.name} leadership meeting of {local:%B %Y}"
+def meeting_label(meeting, redactor: Redactor | None = None) -> str:
+    """How the follow-up names the meeting: by its own title, read by the redactor like
+    the rest (a title that names a customer or a guest loses that name)."""
+    return (redactor or meeting_redactor(meeting)).redact(meeting.title)
+
+
+def present(content: dict) -> dict:
+    """The stored content as guests read it: each list of actions split into what we
+    did (done, or decided against, with why) and what we are working on (open or in
+    progress, with the month it is due). Works on follow-ups stored before the split."""
+
+    def split(actions: list[dict]) -> dict:
+        return {
+            "did": [a for a in actions if a["status"] in ("done", "wont_do")],
+            "working_on": [a for a in actions if a["status"] not in ("done", "wont_do")],
+        }
+
+    return {
+        **content,
+        "sections": [
+            {
+                **section,
+                "entries": [
+                    {**entry, **split(entry.get("actions", []))} for entry in section["entries"]
+                ],
+            }
+            for section in content.get("sections", [])
+        ],
+        "others": split(content.get("other_actions", [])),
+    }
 
 
 def build_content(*, meeting, feedback_items) -> dict:
@@ -90,7 +115,11 @@ def build_content(*, meeting, feedback_items) -> dict:
         for a in actions
         if a.feedback_item_id is None or a.feedback_item_id not in chosen_ids
     ]
-    return {"meeting": meeting_label(meeting), "sections": sections, "other_actions": others}
+    return {
+        "meeting": meeting_label(meeting, redactor),
+        "sections": sections,
+        "other_actions": others,
+    }
 
 
 def _action_entry(action: Action, redactor: Redactor) -> dict:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from . import followup
 from .models import Action
 
 
@@ -31,7 +32,7 @@ def follow_up(*, content: dict, introduction: str, closing: str, greeting_name: 
     every guest and names nobody.
     """
     context = {
-        "content": content,
+        "content": followup.present(content),
         "introduction": introduction,
         "closing": closing,
         "greeting": f"Dear {greeting_name}" if greeting_name else "Dear guest",

@@ -336,7 +336,7 @@ def follow_up_preview(request, meeting_pk):
         {
             "meeting": meeting,
             "follow_up": follow_up,
-            "content": content,
+            "content": followup.present(content),
             "introduction": follow_up.introduction,
             "closing": follow_up.closing,
             "greeting": "Dear guest",
@@ -378,7 +378,7 @@ def follow_up_public(request, token):
         "actions/follow_up_public.html",
         {
             "follow_up": follow_up,
-            "content": follow_up.content,
+            "content": followup.present(follow_up.content),
             "introduction": follow_up.introduction,
             "closing": follow_up.closing,
             "greeting": "Dear guest",

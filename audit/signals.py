@@ -9,8 +9,9 @@ from django.contrib.auth.models import Group
 from django.db.models.signals import m2m_changed, post_save, pre_save
 from django.dispatch import receiver
 
-from customers.signals import contact_erased
+from customers.signals import contact_erased, customers_imported
 
+from .context import current_user
 from .models import AuditEntry
 from .services import audit_record
 
@@ -83,4 +84,16 @@ def audit_contact_erasure(sender, contact, **kwargs):
     audit_record(
         action=AuditEntry.Action.ERASURE,
         target_repr=f"contact #{contact.pk} of {contact.organisation}",
+    )
+
+
+@receiver(customers_imported, dispatch_uid="audit_customers_imported")
+def audit_customer_import(sender, customer_import, summary, **kwargs):
+    """Every applied CSV import: the file's name and the counts, never its rows."""
+    audit_record(
+        # Whoever confirms it (the request's user), else the uploader (a shell, a task).
+        actor=current_user() or customer_import.uploaded_by,
+        action=AuditEntry.Action.IMPORT,
+        target_repr=f"customers from {customer_import.filename}",
+        details=summary,
     )

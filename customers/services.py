@@ -17,7 +17,7 @@ from django_countries import countries
 
 from . import csv_io
 from .models import Contact, CustomerImport, Facet, Organisation, Region, known_time_zones
-from .signals import contact_erased
+from .signals import contact_erased, customers_imported
 
 ERASED_NAME = "Erased contact"
 LANGUAGE_CODES = {code.lower() for code, _ in LANGUAGES}
@@ -571,14 +571,20 @@ def customer_import_upload(*, user, filename: str, content: bytes) -> CustomerIm
 def customer_import_confirm(
     *, customer_import: CustomerImport, editable_region_ids: frozenset[int] | None
 ) -> ImportPlan:
-    """Apply a previewed upload once, then wipe its bytes (they may name people)."""
-    plan = import_apply(
-        content=bytes(customer_import.content), editable_region_ids=editable_region_ids
-    )
-    customer_import.applied_at = timezone.now()
-    customer_import.content = b""
-    customer_import.summary = plan.summary()
-    customer_import.save(update_fields=["applied_at", "content", "summary"])
+    """Apply a previewed upload once, then wipe its bytes (they may name people).
+
+    Sends `signals.customers_imported` in the same transaction (the audit log's entry)."""
+    with transaction.atomic():
+        plan = import_apply(
+            content=bytes(customer_import.content), editable_region_ids=editable_region_ids
+        )
+        customer_import.applied_at = timezone.now()
+        customer_import.content = b""
+        customer_import.summary = plan.summary()
+        customer_import.save(update_fields=["applied_at", "content", "summary"])
+        customers_imported.send(
+            sender=CustomerImport, customer_import=customer_import, summary=plan.summary()
+        )
     return plan
 
 

@@ -1,6 +1,7 @@
 """The .ics attached to invitations, updates and cancellations (RFC 5545 / iTIP)."""
 
 from datetime import date
+from email.utils import parseaddr
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
@@ -21,6 +22,18 @@ def meeting_uid(meeting: Meeting) -> str:
     """Stable for the life of the meeting, so calendars update the same event."""
     host = urlparse(settings.SITE_URL).hostname or "open-chair"
     return f"open-chair-meeting-{meeting.pk}@{host}"
+
+
+def organizer_address(meeting: Meeting) -> str:
+    """ORGANIZER's address: the owning leader's, else the address inside
+    DEFAULT_FROM_EMAIL ("Open Chair <open-chair@example.org>" gives the part in angle
+    brackets), so that the URI is always a valid mailto:. A calendar's "Accept" is an
+    iTIP REPLY mailed to this address; Open Chair reads no mail, so guests answer with
+    the links in the mail (see docs/mail.md)."""
+    address = meeting.owner.email or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    if "@" not in address:
+        address = f"open-chair@{urlparse(settings.SITE_URL).hostname or 'localhost'}"
+    return address
 
 
 def meeting_ics(*, meeting: Meeting, booking: Booking, method: str = "REQUEST") -> bytes:
@@ -50,7 +63,7 @@ def meeting_ics(*, meeting: Meeting, booking: Booking, method: str = "REQUEST") 
     if meeting.video_link:
         event.add("url", meeting.video_link)
     owner = meeting.owner
-    organizer = vCalAddress(f"mailto:{owner.email or settings.DEFAULT_FROM_EMAIL}")
+    organizer = vCalAddress(f"mailto:{organizer_address(meeting)}")
     organizer.params["cn"] = vText(str(owner))
     event.add("organizer", organizer)
     attendee = vCalAddress(f"mailto:{booking.contact.email}")

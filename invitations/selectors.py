@@ -1,5 +1,7 @@
 from collections import Counter
 
+from django.utils import timezone
+
 from meetings.models import Booking, Meeting
 from outbox.models import OutboxMail
 
@@ -12,17 +14,28 @@ def invitation_overview(*, meeting: Meeting) -> dict:
     Three queries whatever the number of guests or mails (the meeting page pins its
     query count).
     """
-    mails = list(
+    rows = list(
         OutboxMail.objects.filter(meeting=meeting).values_list(
-            "kind", "status", "render_args__booking"
+            "kind", "status", "render_args__booking", "due_at"
         )
     )
+    mails = [(kind, status, booking) for kind, status, booking, _due in rows]
     invited = {
         int(booking)
         for kind, _status, booking in mails
         if kind == OutboxMail.Kind.INVITATION and booking is not None
     }
     statuses = Counter(status for _kind, status, _booking in mails)
+    now = timezone.now()
+    # An update still gathering changes (see invitations.services.meeting_changes_send).
+    waiting = [
+        due
+        for kind, status, _booking, due in rows
+        if kind == OutboxMail.Kind.UPDATE
+        and status == OutboxMail.Status.QUEUED
+        and due is not None
+        and due > now
+    ]
     bookings = list(
         Booking.objects.filter(meeting=meeting).select_related(
             "contact", "contact__organisation", "rsvp_recorded_by"
@@ -47,6 +60,7 @@ def invitation_overview(*, meeting: Meeting) -> dict:
         "mail_summary": {status: statuses[status] for status in OutboxMail.Status.values},
         "invitation": invitation,
         "changes": invitation.changes_since_sent(meeting) if invitation else [],
+        "waiting_update": {"guests": len(waiting), "send_at": min(waiting)} if waiting else None,
         "nudge_candidates": sum(
             1 for b in bookings if b.pk in invited and b.rsvp == Booking.Rsvp.PENDING
         ),

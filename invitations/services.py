@@ -1,6 +1,6 @@
 """Invitations and the mail around a meeting. Every mail goes through the outbox.
 
-Delivery keys (one mail per key, ever):
+Delivery keys (one mail per key, ever; saves made while an update waits join it):
   invitation:<meeting>:<booking>            update:<meeting>:<booking>:<sequence>
   cancellation:<meeting>:<booking>          reminder:<meeting>:<booking>:<days>d
   nudge:<meeting>:<booking>                 thank_you:<meeting>:<booking>
@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F
@@ -229,42 +230,108 @@ def reminders_reschedule(*, meeting: Meeting) -> None:
     reminders_schedule(meetings=[meeting])
 
 
+def update_delay() -> timedelta:
+    """How long an update waits for further saves before it goes out (one mail per guest
+    for a burst of edits)."""
+    return timedelta(seconds=getattr(settings, "INVITATION_UPDATE_DELAY_SECONDS", 300))
+
+
+def _update_recipients(meeting: Meeting) -> list[Booking]:
+    """Guests an update reaches: their invitation went out and they have not declined."""
+    invited = {
+        int(pk)
+        for pk in OutboxMail.objects.filter(
+            meeting=meeting, kind=OutboxMail.Kind.INVITATION
+        ).values_list("render_args__booking", flat=True)
+        if pk is not None
+    }
+    return [
+        booking
+        for booking in _mailable_bookings(meeting).exclude(rsvp=Booking.Rsvp.DECLINED)
+        if booking.pk in invited
+    ]
+
+
+def _pending_update(meeting: Meeting, now: datetime) -> OutboxMail | None:
+    """An update still waiting for its due time, which a new change can join."""
+    return (
+        OutboxMail.objects.filter(
+            meeting=meeting,
+            kind=OutboxMail.Kind.UPDATE,
+            status=OutboxMail.Status.QUEUED,
+            due_at__gt=now,
+        )
+        .order_by("-due_at")
+        .first()
+    )
+
+
+def meeting_update_preview(*, meeting: Meeting) -> dict | None:
+    """What saving `meeting` (an unsaved copy carrying the proposed values) would tell
+    guests: `guests` (names), `changes` (in words) and `send_at`; None when nobody
+    would hear of it (a draft, nothing guests were told changed, nobody invited)."""
+    if meeting.status != Meeting.Status.INVITED:
+        return None
+    invitation = MeetingInvitation.objects.filter(meeting_id=meeting.pk).first()
+    changes = invitation.changes_since_sent(meeting) if invitation else []
+    if not changes:
+        return None
+    guests = _update_recipients(meeting)
+    if not guests:
+        return None
+    now = timezone.now()
+    pending = _pending_update(meeting, now)
+    return {
+        "guests": [booking.contact.name for booking in guests],
+        "changes": changes,
+        "send_at": pending.due_at if pending else now + update_delay(),
+        "joins_pending": pending is not None,
+    }
+
+
 @transaction.atomic
-def meeting_changes_send(*, meeting: Meeting, user=None) -> int:
+def meeting_changes_send(*, meeting: Meeting, user=None, coalesce: bool = False) -> int:
     """Tell invited guests that the meeting's time, place or link changed.
 
     Called inside `meetings.services.meeting_update`'s transaction through the
-    `meetings.signals.meeting_changed` receiver, and by the "Send the update" button
-    for a change saved another way (the admin, for instance). Does nothing when guests
-    were not invited yet or nothing they were told changed. Otherwise the iCalendar
-    SEQUENCE grows by one (this is the only place a change raises it, so exactly one
-    increment per update), each guest who has not declined gets an update (with the
-    new .ics), and the reminders move with the meeting. Returns how many updates were
-    queued.
+    `meetings.signals.meeting_changed` receiver (with `coalesce`), and by the "Send the
+    update" button for a change saved another way (the admin, for instance). Does
+    nothing when guests were not invited yet or nothing they were told changed.
+    Otherwise each guest who has not declined gets an update (with the new .ics) and
+    the reminders move with the meeting. Returns how many guests the update reaches.
+
+    With `coalesce`, the update waits `update_delay()` (a row with a due time, sent by
+    the outbox poller) and a change saved while it waits joins it: same delivery keys,
+    same calendar SEQUENCE, rendered from the meeting as it is when it goes out — so a
+    burst of saves is one mail per guest. Otherwise it goes out at once. The iCalendar
+    SEQUENCE grows by one per update that goes out (this is the only place a change
+    raises it), and an older update still waiting is skipped when sent.
     """
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     invitation = invitation_for(meeting)
     if meeting.status == Meeting.Status.CANCELLED or not invitation.changes_since_sent(meeting):
         return 0
-    Meeting.objects.filter(pk=meeting.pk).update(ics_sequence=F("ics_sequence") + 1)
-    meeting.refresh_from_db()
+    now = timezone.now()
+    pending = _pending_update(meeting, now) if coalesce else None
+    if pending is not None:
+        sequence, due_at = int(pending.render_args["sequence"]), pending.due_at
+    else:
+        Meeting.objects.filter(pk=meeting.pk).update(ics_sequence=F("ics_sequence") + 1)
+        meeting.refresh_from_db()
+        sequence = meeting.ics_sequence
+        due_at = now + update_delay() if coalesce else None
     invitation.snapshot(meeting)
     invitation.save()
     queued = 0
-    invited = OutboxMail.objects.filter(
-        meeting=meeting, kind=OutboxMail.Kind.INVITATION
-    ).values_list("render_args__booking", flat=True)
-    invited = {int(pk) for pk in invited if pk is not None}
-    for booking in _mailable_bookings(meeting).exclude(rsvp=Booking.Rsvp.DECLINED):
-        if booking.pk not in invited:
-            continue
+    for booking in _update_recipients(meeting):
         outbox_enqueue(
             kind=OutboxMail.Kind.UPDATE,
             recipient=booking.contact.email,
-            delivery_key=f"update:{meeting.pk}:{booking.pk}:{meeting.ics_sequence}",
+            delivery_key=f"update:{meeting.pk}:{booking.pk}:{sequence}",
             meeting=meeting,
+            due_at=due_at,
             renderer="invitations.update",
-            render_args={"booking": booking.pk, "sequence": meeting.ics_sequence},
+            render_args={"booking": booking.pk, "sequence": sequence},
             **_placeholder(meeting, "update", booking.contact.name),
         )
         queued += 1

@@ -8,9 +8,10 @@ from django_countries import countries
 from accounts.models import Role
 from accounts.params import IdChoiceField, IdMultipleChoiceField
 from customers.models import Region, validate_time_zone
+from customers.timezones import default_time_zone
 
 from .models import AgendaItem, AgendaTemplate, Meeting, Section
-from .selectors import staff_choices
+from .selectors import agenda_templates_for, staff_choices
 
 LOCAL_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S")
 
@@ -48,7 +49,9 @@ class MeetingForm(forms.Form):
     ends_at = LocalDateTimeField(label="Ends", help_text="In the meeting's time zone.")
     time_zone = forms.CharField(
         max_length=64,
-        help_text="Where the meeting takes place, for example Europe/Paris.",
+        required=False,
+        help_text="Where the meeting takes place, for example Europe/Paris. Left empty, "
+        "it is the country's zone (or the region's).",
         widget=forms.TextInput(attrs={"list": "time-zones", "autocomplete": "off"}),
     )
     place = forms.CharField(max_length=300, required=False)
@@ -68,6 +71,8 @@ class MeetingForm(forms.Form):
     internal_attendees = IdMultipleChoiceField(
         queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
+    # Set by the "Save and send the update" button once the leader saw who is told.
+    confirm_update = forms.BooleanField(required=False, widget=forms.HiddenInput)
     template = IdChoiceField(
         queryset=AgendaTemplate.objects.all(),
         required=False,
@@ -116,16 +121,29 @@ class MeetingForm(forms.Form):
                     }
                 )
         else:
+            self.fields["template"].queryset = agenda_templates_for(user=user)
             self.fields["template"].initial = AgendaTemplate.objects.filter(is_default=True).first()
             self.fields["template"].empty_label = "No agenda (start empty)"
 
+    @property
+    def zone_hint(self) -> str:
+        """The zone the times are read in, as the page shows it beside them."""
+        if self.is_bound:
+            return str(self.data.get("time_zone") or "").strip()
+        return str(self.initial.get("time_zone") or "")
+
     def clean_time_zone(self):
         value = self.cleaned_data["time_zone"].strip()
-        validate_time_zone(value)
+        if value:
+            validate_time_zone(value)
         return value
 
     def clean(self):
         data = super().clean()
+        if data.get("time_zone") == "":
+            data["time_zone"] = default_time_zone(
+                country=data.get("country"), region=data.get("region")
+            )
         tz_name = data.get("time_zone")
         starts, ends = data.get("starts_at"), data.get("ends_at")
         if tz_name and starts and ends:
@@ -142,6 +160,10 @@ class MeetingForm(forms.Form):
         if region and country and region.countries and country not in region.countries:
             names = ", ".join(c.name for c in region.countries)
             self.add_error("country", f"{region} covers {names}; choose one of them.")
+        if "template" in self.fields:
+            # "No agenda (start empty)" is the empty choice, sent as "": a form posted
+            # without the field at all still starts from the default template.
+            data["empty_agenda"] = data.get("template") is None and "template" in self.data
         if "owner" in self.fields and not data.get("owner"):
             self.add_error("owner", "Choose the leader who owns this meeting.")
         return data
@@ -175,3 +197,22 @@ class KindForm(forms.Form):
 
 
 SECTION_CHOICES = Section.choices
+
+
+class TemplateForm(forms.Form):
+    name = forms.CharField(max_length=100, label="Template name")
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, label="What it is for"
+    )
+
+
+class QuestionForm(forms.Form):
+    text = forms.CharField(max_length=300, label="Question")
+    help_text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        label="Why it helps (shown to facilitators)",
+    )
+    is_active = forms.BooleanField(
+        required=False, initial=True, label="Offered to facilitators in the bank"
+    )

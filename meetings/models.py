@@ -167,10 +167,19 @@ class Booking(models.Model):
 
 
 class AgendaTemplate(models.Model):
-    """A starting agenda for new meetings; administrators manage them."""
+    """A starting agenda for new meetings. Shared ones (no owner) are the administrators';
+    a leader's own are theirs to rename and delete, and offered to them alone."""
 
     name = models.CharField(max_length=100, unique=True)
     description = models.TextField(blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The leader whose own template this is; empty: shared by everyone.",
+    )
     is_default = models.BooleanField(
         default=False, help_text="New meetings start from the default template."
     )
@@ -232,9 +241,18 @@ class PrepItem(models.Model):
 
 
 class Question(models.Model):
-    """The question bank: questions worth asking guests (administrators edit it)."""
+    """The question bank: questions worth asking guests. The seed questions (no owner)
+    are the administrators'; leaders add their own, which everyone may choose."""
 
     text = models.CharField(max_length=300, unique=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The leader who added it; empty: a seed question.",
+    )
     help = models.TextField(blank=True, help_text="Why this question helps; shown to facilitators.")
     position = models.PositiveIntegerField(default=0)
     is_active = models.BooleanField(default=True)

@@ -6,6 +6,9 @@
 - Facilitators: see and prepare (checklist, questions, attendance, the kind rating)
   the meetings they facilitate.
 - Executives: no meeting management, and no meeting pages (the dashboard is theirs).
+- Agenda templates and the question bank: administrators manage all of them; leaders
+  add their own and change or delete only those (shared ones and seed questions stay
+  the administrators').
 
 Guests' names on a meeting page follow customers/rules.py (least access to contact
 details): administrators, the meeting's owner, co-owners and facilitators see them, and
@@ -48,3 +51,13 @@ rules.add_perm("meetings.mark_attendance", prepares_meeting)
 rules.add_perm("meetings.rate_meeting", is_administrator | (is_facilitator & facilitates_meeting))
 rules.add_perm("meetings.close_meeting", manages_meeting)
 rules.add_perm("meetings.manage_question_bank", is_administrator)
+
+
+@rules.predicate
+def owns_library_entry(user, entry) -> bool:
+    """An agenda template or question the user added (shared ones have no owner)."""
+    return entry is not None and entry.owner_id is not None and entry.owner_id == user.pk
+
+
+rules.add_perm("meetings.add_library_entry", is_administrator | is_leader)
+rules.add_perm("meetings.change_library_entry", is_administrator | (is_leader & owns_library_entry))

@@ -14,7 +14,7 @@ from accounts.rules import is_administrator
 from customers.models import Contact, Facet
 from customers.rules import led_region_ids
 
-from .models import AgendaItem, Booking, Meeting, MeetingQuestion, Question
+from .models import AgendaItem, AgendaTemplate, Booking, Meeting, MeetingQuestion, Question
 
 Status = Meeting.Status
 ACTIVE_STATUSES = (Status.DRAFT, Status.INVITED, Status.HELD)
@@ -286,3 +286,12 @@ def rhythm_months(*, start: dt.date, count: int = 12) -> list[dt.date]:
         months.append(dt.date(year, month, 1))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return months
+
+
+def agenda_templates_for(*, user) -> QuerySet[AgendaTemplate]:
+    """The templates a user may start a meeting from: the shared ones and their own
+    (administrators: all)."""
+    templates = AgendaTemplate.objects.select_related("owner")
+    if user.has_role(Role.ADMINISTRATOR):
+        return templates
+    return templates.filter(Q(owner__isnull=True) | Q(owner=user))

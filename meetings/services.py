@@ -7,6 +7,7 @@ page; when they do, nothing has changed.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -29,13 +30,15 @@ from .models import (
     Question,
     Section,
 )
-from .signals import meeting_cancelled, meeting_changed
+from .signals import meeting_cancelled, meeting_change_preview, meeting_changed
 
 Status = Meeting.Status
 
 # The state machine: draft → invited → held → closed, or cancelled before it is held.
+# A draft goes straight to held when it was recorded after it started (a walk-in or past
+# meeting: its guests were never invited through the product).
 TRANSITIONS: dict[str, tuple[str, ...]] = {
-    Status.DRAFT: (Status.INVITED, Status.CANCELLED),
+    Status.DRAFT: (Status.INVITED, Status.HELD, Status.CANCELLED),
     Status.INVITED: (Status.HELD, Status.CANCELLED),
     Status.HELD: (Status.CLOSED,),
     Status.CLOSED: (),
@@ -89,9 +92,11 @@ def meeting_create(
     facilitators: Iterable = (),
     internal_attendees: Iterable = (),
     template: AgendaTemplate | None = None,
+    empty_agenda: bool = False,
 ) -> Meeting:
     """Create a draft meeting with its agenda (from `template`, else the default
-    template, which is customer-first) and the default preparation checklist."""
+    template, which is customer-first; none with `empty_agenda`) and the default
+    preparation checklist."""
     meeting = Meeting(
         owner=owner,
         title=title,
@@ -110,7 +115,9 @@ def meeting_create(
     meeting.co_owners.set(co_owners)
     meeting.facilitators.set(facilitators)
     meeting.internal_attendees.set(internal_attendees)
-    if template is None:
+    if empty_agenda:
+        template = None
+    elif template is None:
         template = AgendaTemplate.objects.filter(is_default=True).first()
     if template is not None:
         AgendaItem.objects.bulk_create(
@@ -172,8 +179,26 @@ def meeting_update(
     return meeting
 
 
+def meeting_update_notices(*, meeting: Meeting, **fields) -> list[dict]:
+    """What other apps would do if these details were saved (guests who would get an
+    update, and why), for the page to show before it saves. Writes nothing."""
+    unknown = set(fields) - set(MEETING_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown meeting fields: {sorted(unknown)}")
+    proposed = copy.copy(meeting)
+    for name, value in fields.items():
+        setattr(proposed, name, value)
+    responses = meeting_change_preview.send(sender=Meeting, meeting=proposed)
+    return [notice for _receiver, notice in responses if notice]
+
+
 def meeting_allowed_transitions(*, meeting: Meeting) -> tuple[str, ...]:
-    return TRANSITIONS[meeting.status]
+    """The moves to offer: a draft is invited before it starts, and held after."""
+    allowed = TRANSITIONS[meeting.status]
+    if meeting.status == Status.DRAFT:
+        started = meeting.starts_at <= timezone.now()
+        allowed = tuple(to for to in allowed if to != (Status.INVITED if started else Status.HELD))
+    return allowed
 
 
 def meeting_invite_missing(*, meeting: Meeting) -> list[str]:
@@ -195,8 +220,9 @@ def meeting_transition(*, meeting: Meeting, to: str, by) -> Meeting:
     """Move a meeting along draft → invited → held → closed (or cancelled).
 
     Guarantees: only the transitions in `TRANSITIONS`; invited needs a guest, a meeting
-    still to come, a place or video link, objectives and an agenda; held only once the meeting has started; closed only once
-    the facilitator has rated the meeting's kind."""
+    still to come, a place or video link, objectives and an agenda; held (from invited,
+    or from draft for a walk-in or past meeting) only once the meeting has started;
+    closed only once the facilitator has rated the meeting's kind."""
     locked = _locked(meeting)
     if to not in Status.values:
         raise ValidationError("Unknown status.")
@@ -210,7 +236,10 @@ def meeting_transition(*, meeting: Meeting, to: str, by) -> Meeting:
         if not locked.bookings.exists():
             raise ValidationError("Book at least one guest before inviting.")
         if locked.starts_at <= now:
-            raise ValidationError("This meeting has already started; it cannot be invited to.")
+            raise ValidationError(
+                "This meeting has already started; it cannot be invited to. Mark it held to "
+                "record who attended and capture what was said."
+            )
         missing = meeting_invite_missing(meeting=locked)
         if missing:
             raise ValidationError("Before inviting, add " + " and ".join(missing) + ".")

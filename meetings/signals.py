@@ -15,3 +15,9 @@ meeting_changed = Signal()
 # (status cancelled) and `by`. Sent once per meeting: a cancelled meeting cannot be
 # cancelled again.
 meeting_cancelled = Signal()
+
+# Sent by `services.meeting_update_notices` before a change is saved, with `meeting` (an
+# unsaved copy carrying the proposed values). A receiver returns None, or a dict for the
+# edit page to show and ask confirmation of: `title`, `guests` (names), `changes` (in
+# words) and `send_at` (when they are told). Nothing is written.
+meeting_change_preview = Signal()

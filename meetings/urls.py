@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import library_views, views
 
 app_name = "meetings"
 
@@ -9,6 +9,12 @@ urlpatterns = [
     path("rhythm/", views.rhythm, name="rhythm"),
     path("new/", views.meeting_create, name="create"),
     path("book/", views.book_contact, name="book_contact"),
+    path("templates/", library_views.templates, name="templates"),
+    path("templates/<int:pk>/edit/", library_views.template_edit, name="template_edit"),
+    path("templates/<int:pk>/delete/", library_views.template_delete, name="template_delete"),
+    path("question-bank/", library_views.question_bank, name="question_bank"),
+    path("question-bank/<int:pk>/edit/", library_views.question_edit, name="question_edit"),
+    path("question-bank/<int:pk>/delete/", library_views.question_delete, name="question_delete"),
     path("<int:pk>/", views.meeting_detail, name="detail"),
     path("<int:pk>/edit/", views.meeting_edit, name="edit"),
     path("<int:pk>/status/", views.meeting_transition, name="transition"),
@@ -22,6 +28,7 @@ urlpatterns = [
     path("<int:pk>/agenda/reorder/", views.agenda_reorder, name="agenda_reorder"),
     path("<int:pk>/agenda/customers-first/", views.agenda_customer_first, name="customer_first"),
     path("<int:pk>/agenda/print/", views.agenda_print, name="agenda_print"),
+    path("<int:pk>/agenda/save-template/", library_views.template_save, name="template_save"),
     path("<int:pk>/guests/", views.guests, name="guests"),
     path("<int:pk>/guests/preview/", views.guests_preview, name="guests_preview"),
     path("<int:pk>/guests/remove/", views.guest_remove, name="guest_remove"),

@@ -21,8 +21,9 @@ from accounts.params import (
     param_text,
     parse_id,
 )
-from customers.models import Contact
+from customers.models import Contact, Region
 from customers.rules import led_region_ids
+from customers.timezones import default_time_zone, zones_by_country
 
 from . import selectors, services
 from .forms import AgendaItemForm, KindForm, MeetingForm
@@ -149,9 +150,13 @@ def meeting_create(request):
     if request.method == "GET":
         region = request.user.led_regions.first()
         if region:
+            country = region.countries[0].code if region.countries else ""
             form.initial.update(
-                {"region": region.pk, "time_zone": region.time_zone}
-                | ({"country": region.countries[0].code} if region.countries else {})
+                {
+                    "region": region.pk,
+                    "country": country,
+                    "time_zone": default_time_zone(country=country, region=region),
+                }
             )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -172,13 +177,14 @@ def meeting_create(request):
                 facilitators=data["facilitators"],
                 internal_attendees=data["internal_attendees"],
                 template=data.get("template"),
+                empty_agenda=data.get("empty_agenda", False),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, f"“{meeting.title}” is created as a draft.")
             return redirect("meetings:detail", pk=meeting.pk)
-    return render(request, "meetings/form.html", {"form": form, "time_zones": _time_zones()})
+    return _form_page(request, form)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -189,6 +195,10 @@ def meeting_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         fields = {name: data[name] for name in services.MEETING_FIELDS}
+        notices = services.meeting_update_notices(meeting=meeting, **fields)
+        if notices and not data.get("confirm_update"):
+            # Guests would hear of this change: say who and why, and ask first.
+            return _form_page(request, form, meeting, notices=notices)
         try:
             services.meeting_update(
                 meeting=meeting,
@@ -202,17 +212,38 @@ def meeting_edit(request, pk):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, "The meeting is saved.")
+            told = sum(len(notice["guests"]) for notice in notices)
+            messages.success(
+                request,
+                "The meeting is saved."
+                + (
+                    f" {told} guest{'s' if told != 1 else ''} will get one update in a few"
+                    " minutes (changes saved meanwhile join it)."
+                    if told
+                    else ""
+                ),
+            )
             return redirect("meetings:detail", pk=meeting.pk)
-    return render(
-        request,
-        "meetings/form.html",
-        {"form": form, "meeting": meeting, "time_zones": _time_zones()},
-    )
+    return _form_page(request, form, meeting)
 
 
 def _time_zones() -> list[str]:
     return sorted(zoneinfo.available_timezones() - {"Factory", "localtime"})
+
+
+def _form_page(request, form, meeting=None, **extra):
+    # The page fills the zone in from the country (then the region) as they are chosen.
+    zone_defaults = {
+        "countries": zones_by_country(),
+        "regions": dict(Region.objects.values_list("pk", "time_zone")),
+    }
+    context = {
+        "form": form,
+        "meeting": meeting,
+        "time_zones": _time_zones(),
+        "zone_defaults": zone_defaults,
+    }
+    return render(request, "meetings/form.html", context | extra)
 
 
 # --- The meeting page -----------------------------------------------------------------

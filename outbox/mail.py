@@ -67,5 +67,10 @@ def build_message(mail: OutboxMail) -> EmailMultiAlternatives:
     if html:
         message.attach_alternative(html, "text/html")
     for filename, content, mimetype in mail.attachment_tuples():
+        if mimetype.startswith("text/calendar") and "method=" in mimetype:
+            # An iTIP request or cancellation also goes inline, as an alternative of the
+            # body: that part is what makes Outlook and Gmail show a meeting request.
+            text = content.decode() if isinstance(content, bytes) else content
+            message.attach_alternative(text, mimetype)
         message.attach(filename, content, mimetype)
     return message

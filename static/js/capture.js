@@ -344,7 +344,8 @@
     // Someone else moved on; don't fight a change made here a moment ago.
     if (Date.now() - sectionChangedAt < 3000 || document.activeElement === sectionSelect) return;
     sectionSelect.value = section;
-    announce(`Now on: ${sectionSelect.options[sectionSelect.selectedIndex].text}`);
+    const name = sectionSelect.options[sectionSelect.selectedIndex].text;
+    announce(`Another facilitator moved everyone to: ${name}`);
   }
 
   async function postSection(params) {

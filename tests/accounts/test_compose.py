@@ -54,3 +54,36 @@ def test_dockerfile_installs_the_project_and_serves_with_gunicorn():
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "pip install" in dockerfile
     assert "gunicorn" in dockerfile
+
+
+def test_secret_key_has_no_committed_fallback_and_compose_refuses_to_start_without_it():
+    text = (ROOT / "docker-compose.yml").read_text()
+    secret = load_compose()["x-app"]["environment"]["SECRET_KEY"]
+    assert secret.startswith("${SECRET_KEY:?"), secret  # compose stops with this message
+    assert "${SECRET_KEY:-" not in text
+
+
+def test_every_image_is_pinned_to_a_version():
+    images = [s["image"] for s in load_compose()["services"].values() if "image" in s]
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    images += re.findall(r"^FROM (\S+)", dockerfile, flags=re.MULTILINE)
+    for image in images:
+        name, _, tag = image.partition(":")
+        assert re.match(r"v?\d+\.\d+", tag), f"{image} is not pinned to a version"
+
+
+def test_worker_and_beat_have_health_checks():
+    services = load_compose()["services"]
+    for name in ("web", "worker", "beat"):
+        check = services[name]["healthcheck"]
+        assert check["test"], name
+        assert check["interval"], name
+    assert "inspect ping" in " ".join(services["worker"]["healthcheck"]["test"])
+    schedule = re.search(r"--schedule=(\S+)", services["beat"]["command"]).group(1)
+    assert schedule in " ".join(services["beat"]["healthcheck"]["test"])
+
+
+def test_dockerignore_keeps_local_state_out_of_the_image():
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    for path in (".venv/", "db.sqlite3", ".git", ".env", "artifacts/"):
+        assert path in ignored, path

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from actions import followup, services
+from actions import followup, mails, services
 from actions.models import FollowUp
 from feedback.models import FeedbackItem
 from meetings.models import Section
@@ -69,7 +69,49 @@ def test_content_names_no_guest_no_organisation_and_no_staff():
     for name in ("Priya", "Brightwater", "Northwind", "Lena", "Okafor", "lena@corp.example"):
         assert name not in text
     assert "single advocate" in text
-    assert meeting.title not in text
+
+
+def test_the_meeting_is_named_by_its_own_title_without_the_customers_name():
+    organisation = OrganisationFactory(name="Brightwater Logistics")
+    meeting = held_meeting(title="Spring review with Brightwater Logistics")
+    BookingFactory(meeting=meeting, contact__organisation=organisation)
+    content = followup.build_content(meeting=meeting, feedback_items=[])
+    assert content["meeting"] == "Spring review with [removed]"
+    subject, text, _html = mails.follow_up(
+        content=content, introduction="", closing="", greeting_name="Ann", url="https://x"
+    )
+    assert subject == "You said, we did: Spring review with [removed]"
+    assert "leadership meeting" not in text
+
+
+def test_done_actions_are_what_we_did_and_open_ones_what_we_are_working_on():
+    meeting = held_meeting()
+    heard = FeedbackItemFactory(meeting=meeting, text="Support hands me from team to team.")
+    pending = FeedbackItemFactory(meeting=meeting, text="Invoices are hard to read.")
+    ActionFactory(
+        meeting=meeting,
+        feedback_item=heard,
+        title="One advocate per customer",
+        status="done",
+        what_was_done="Every key customer now has one named advocate.",
+    )
+    ActionFactory(meeting=meeting, feedback_item=heard, title="Train the advocates", status="open")
+    ActionFactory(meeting=meeting, title="Review the SLA dashboard", status="in_progress")
+    content = followup.build_content(meeting=meeting, feedback_items=[heard, pending])
+    _subject, text, html = mails.follow_up(
+        content=content, introduction="", closing="", greeting_name="Ann", url="https://x"
+    )
+    assert (
+        "We did: One advocate per customer: Every key customer now has one named advocate." in text
+    )
+    assert "We’re working on: Train the advocates, due in" in text
+    assert "We did: Train the advocates" not in text
+    assert "We have not decided what to do about this yet; we will tell you when we have." in text
+    assert "We did nothing" not in text
+    assert "We did: nothing" not in text
+    # Other actions: nothing done yet reads as a sentence, not an empty "We did".
+    assert "Nothing else is finished yet; we’re working on:\n  Review the SLA dashboard" in text
+    assert "We’re working on</span> Train the advocates" in html
 
 
 def test_introduction_that_names_a_guest_or_organisation_is_refused_and_nothing_saved():
@@ -136,7 +178,7 @@ def test_preview_shows_what_guests_will_read(client):
     assert "Dear guest" in content
     assert "A shared roadmap." in content
     assert "Publish a roadmap" in content
-    assert "In progress" in content
+    assert "We’re working on</span> Publish a roadmap" in content
 
 
 def test_a_tampered_or_unpublished_link_shows_a_clear_page(client):

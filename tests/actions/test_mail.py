@@ -155,9 +155,10 @@ def test_follow_up_mail_names_only_its_recipient_and_no_organisation(meeting_wit
             "Northwind",
             "Lena",
             "Okafor",
-            meeting.title,
         ):
             assert forbidden not in body
+    # The meeting is named by its own title (scrubbed of customers' names).
+    assert mail.subject == f"You said, we did: {meeting.title}"
     assert mail.text_body.startswith("Dear Priya Raman,")
     assert "Priya" not in mail.text_body.split("\n", 1)[1]  # only in the greeting
     assert "One advocate per key customer" in mail.text_body

@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.html import strip_tags
 
+from audit.models import AuditEntry
 from customers.models import Contact, Organisation
 from tests.customers.helpers import attended
 from tests.factories import (
@@ -325,8 +326,16 @@ def test_import_upload_preview_confirm_and_again(client, uk_leader, acme):
     confirm = reverse("customers:import_confirm", args=[response["Location"].split("/")[-2]])
     assert client.post(confirm).status_code == 302
     assert Contact.objects.get(email="zoe@zed.example").organisation.name == "Zed Ltd"
+    # The audit log's "Import" filter finds it: who, which file, counts (no rows).
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.IMPORT)
+    assert entry.actor == uk_leader
+    assert entry.target_repr == "customers from customers.csv"
+    assert entry.details["organisations_new"] == 1
+    assert entry.details["contacts_new"] == 1
+    assert "zoe@zed.example" not in str(entry.details)
     # Confirming twice does nothing more; uploading the same file again plans no change.
     assert client.post(confirm).status_code == 404
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.IMPORT).count() == 1
     again = client.get(upload(client, CSV)["Location"])
     assert "importing it would change nothing" in again.text
 

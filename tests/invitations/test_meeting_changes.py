@@ -16,6 +16,7 @@ from icalendar import Calendar
 from invitations.services import invitation_send, meeting_cancel, rsvp_answer
 from meetings.models import Booking, Meeting
 from outbox.models import OutboxMail
+from outbox.services import outbox_dispatch_due
 from tests.factories import BookingFactory, ContactFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
@@ -63,8 +64,9 @@ def invited(meeting, guests, django_capture_on_commit_callbacks):
     return meeting
 
 
-def edit(client, meeting, **changes):
-    """Post the meeting's edit form with its current values and `changes`."""
+def edit(client, meeting, *, confirm=True, **changes):
+    """Post the meeting's edit form with its current values and `changes` (confirming
+    that guests are told, as the "Save and tell the guests" button does)."""
     tz = ZoneInfo(meeting.time_zone)
     data = {
         "title": meeting.title,
@@ -79,11 +81,20 @@ def edit(client, meeting, **changes):
         "objectives": meeting.objectives,
     }
     data.update(changes)
+    if confirm:
+        data["confirm_update"] = "1"
     client.force_login(meeting.owner)
     response = client.post(reverse("meetings:edit", args=[meeting.pk]), data)
     assert response.status_code == 302, response.content.decode()[:2000]
     meeting.refresh_from_db()
     return response
+
+
+def send_waiting_updates(frozen, django_capture_on_commit_callbacks, minutes=5):
+    """Let the coalescing delay pass and run the outbox poller, as beat does."""
+    frozen.shift(dt.timedelta(minutes=minutes))
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox_dispatch_due()
 
 
 def sent_sequences(kind_prefix: str) -> dict[str, int]:
@@ -98,7 +109,7 @@ def sent_sequences(kind_prefix: str) -> dict[str, int]:
 
 
 def test_moving_an_invited_meeting_sends_one_update_per_guest_and_moves_reminders(
-    client, invited, guests, django_capture_on_commit_callbacks
+    client, invited, guests, frozen, django_capture_on_commit_callbacks
 ):
     meeting = invited
     assert meeting.ics_sequence == 0
@@ -109,6 +120,8 @@ def test_moving_an_invited_meeting_sends_one_update_per_guest_and_moves_reminder
     with django_capture_on_commit_callbacks(execute=True):
         edit(client, meeting, starts_at="2027-03-27T10:00", ends_at="2027-03-27T13:00")
     assert meeting.ics_sequence == 1
+    assert django_mail.outbox == []  # the update waits a few minutes for further saves
+    send_waiting_updates(frozen, django_capture_on_commit_callbacks)
     updates = OutboxMail.objects.filter(meeting=meeting, kind=OutboxMail.Kind.UPDATE)
     assert sorted(updates.values_list("recipient", flat=True)) == sorted(
         [guests["accepted"].contact.email, guests["pending"].contact.email]
@@ -130,9 +143,65 @@ def test_moving_an_invited_meeting_sends_one_update_per_guest_and_moves_reminder
     django_mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         edit(client, meeting, place="The customer's office, Leeds")
+    send_waiting_updates(frozen, django_capture_on_commit_callbacks)
     assert meeting.ics_sequence == 2
     assert updates.count() == 4
     assert set(sent_sequences("Updated:").values()) == {2}
+
+
+def test_saves_within_a_few_minutes_send_one_update_per_guest(
+    client, invited, guests, frozen, django_capture_on_commit_callbacks
+):
+    meeting = invited
+    with django_capture_on_commit_callbacks(execute=True):
+        edit(client, meeting, starts_at="2027-03-27T10:00", ends_at="2027-03-27T13:00")
+        frozen.shift(dt.timedelta(minutes=2))
+        edit(client, meeting, place="The customer's office, Leeds")
+        frozen.shift(dt.timedelta(minutes=2))
+        outbox_dispatch_due()  # not due yet: nothing goes out
+    assert django_mail.outbox == []
+    send_waiting_updates(frozen, django_capture_on_commit_callbacks, minutes=2)
+    assert meeting.ics_sequence == 1
+    assert sent_sequences("Updated:") == {
+        guests["accepted"].contact.email: 1,
+        guests["pending"].contact.email: 1,
+    }
+    # The one mail carries both changes: it is rendered from the meeting as it is now.
+    body = django_mail.outbox[0].body
+    assert "27 March 2027" in body
+    assert "Leeds" in body
+
+
+def test_the_edit_page_says_who_is_told_and_why_before_saving(
+    client, invited, guests, django_capture_on_commit_callbacks
+):
+    meeting = invited
+    client.force_login(meeting.owner)
+    tz = ZoneInfo(meeting.time_zone)
+    data = {
+        "title": meeting.title,
+        "type": meeting.type,
+        "region": meeting.region_id,
+        "country": meeting.country,
+        "starts_at": meeting.starts_at.astimezone(tz).strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": meeting.ends_at.astimezone(tz).strftime("%Y-%m-%dT%H:%M"),
+        "time_zone": meeting.time_zone,
+        "place": "Room 4",
+        "video_link": meeting.video_link,
+        "objectives": meeting.objectives,
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("meetings:edit", args=[meeting.pk]), data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Guests will get an update" in page
+    assert "The place changed" in page
+    assert guests["accepted"].contact.name in page
+    assert guests["pending"].contact.name in page
+    assert guests["declined"].contact.name not in page
+    meeting.refresh_from_db()
+    assert meeting.place == "Head office, London"  # nothing saved yet
+    assert not OutboxMail.objects.filter(kind=OutboxMail.Kind.UPDATE).exists()
 
 
 def test_editing_a_draft_meeting_sends_nothing(
@@ -152,7 +221,7 @@ def test_editing_what_guests_were_not_told_sends_nothing(
     meeting = invited
     waiting = set(OutboxMail.objects.values_list("pk", "status", "due_at"))
     with django_capture_on_commit_callbacks(execute=True):
-        edit(client, meeting, type=Meeting.Type.PANEL)
+        edit(client, meeting, confirm=False, type=Meeting.Type.PANEL)  # no question asked
     assert meeting.type == Meeting.Type.PANEL
     assert meeting.ics_sequence == 0
     assert set(OutboxMail.objects.values_list("pk", "status", "due_at")) == waiting

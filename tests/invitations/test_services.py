@@ -348,3 +348,38 @@ def test_demo_seed_invites_upcoming_meetings_once(django_capture_on_commit_callb
         demo.seed(stdout=StringIO())
     assert OutboxMail.objects.filter(kind=OutboxMail.Kind.INVITATION).count() == 2
     assert set(meeting.bookings.values_list("rsvp", flat=True)) == {"accepted", "declined"}
+
+
+def test_organizer_is_a_valid_mailto_when_the_leader_has_no_email(
+    meeting, settings, django_capture_on_commit_callbacks
+):
+    settings.DEFAULT_FROM_EMAIL = "Open Chair <open-chair@example.org>"
+    meeting.owner.email = ""
+    meeting.owner.save()
+    BookingFactory(meeting=meeting)
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation_send(meeting=meeting, user=meeting.owner)
+    _filename, content, _mimetype = django_mail.outbox[0].attachments[0]
+    event = Calendar.from_ical(content).walk("VEVENT")[0]
+    assert str(event["ORGANIZER"]) == "mailto:open-chair@example.org"
+
+
+def test_the_calendar_part_is_text_calendar_with_its_method_inline_and_attached(
+    meeting, django_capture_on_commit_callbacks
+):
+    BookingFactory(meeting=meeting)
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation_send(meeting=meeting, user=meeting.owner)
+    message = django_mail.outbox[0].message()
+    calendars = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+    assert [p.get_param("method") for p in calendars] == ["REQUEST", "REQUEST"]
+    inline, attached = calendars
+    assert inline.get("Content-Disposition") is None  # the alternative Outlook reads
+    assert attached.get_filename() == "invite.ics"
+    alternative = next(p for p in message.walk() if p.get_content_type() == "multipart/alternative")
+    assert [p.get_content_type() for p in alternative.get_payload()] == [
+        "text/plain",
+        "text/html",
+        "text/calendar",
+    ]
+    assert "Accepting in your calendar only tells" in django_mail.outbox[0].body

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -302,3 +303,73 @@ def test_after_the_meeting_attendance_rating_and_closing(page, phone_page, scree
     expect(phone_page.get_by_text("The meeting is now closed.")).to_be_visible()
     no_horizontal_scroll(phone_page)
     phone_page.screenshot(path=screenshot_dir / "meetings-closed-phone.png", full_page=True)
+
+
+def test_the_time_zone_follows_the_country_and_stands_beside_the_times(
+    page, phone_page, screenshot_dir
+):
+    # A region whose own zone is Berlin: a UK meeting in it is still held on London time.
+    region = RegionFactory(name="Europe", countries=["DE", "GB", "FR"], time_zone="Europe/Berlin")
+    owner = leader(username="lena", first_name="Lena")
+    region.leaders.add(owner)
+    log_in(page, "lena")
+    page.goto("/meetings/new/")
+    expect(page.get_by_label("Time zone")).to_have_value("Europe/Berlin")  # Germany, first
+    page.get_by_label("Country").select_option(label="United Kingdom")
+    expect(page.get_by_label("Time zone")).to_have_value("Europe/London")
+    expect(page.locator("[data-zone-hint]")).to_have_text(["Europe/London", "Europe/London"])
+    page.get_by_label("Title").fill("UK leadership meeting — January")
+    page.get_by_label("Starts").fill("2030-01-14T10:00")
+    page.get_by_label("Ends").fill("2030-01-14T13:00")
+    page.get_by_label("Agenda template").select_option(label="No agenda (start empty)")
+    page.screenshot(path=screenshot_dir / "meetings-create-time-zone.png", full_page=True)
+    page.get_by_role("button", name="Create the meeting").click()
+    expect(page.get_by_text("Mon 14 Jan 2030, 10:00–13:00 (Europe/London)")).to_be_visible()
+    meeting = Meeting.objects.get()
+    assert meeting.time_zone == "Europe/London"
+    assert not meeting.agenda_items.exists()  # "No agenda (start empty)" is honoured
+    log_in(phone_page, "lena")
+    phone_page.goto("/meetings/new/")
+    no_horizontal_scroll(phone_page)
+    phone_page.screenshot(
+        path=screenshot_dir / "meetings-create-time-zone-phone.png", full_page=True
+    )
+
+
+def test_leader_keeps_an_agenda_as_a_template_and_adds_a_question(
+    page, phone_page, panel, screenshot_dir
+):
+    log_in(page, "lena")
+    page.goto(f"/meetings/{panel.pk}/agenda/")
+    page.get_by_label("Template name").fill("France panel, customers first")
+    page.get_by_role("button", name="Save as template").click()
+    expect(page.get_by_role("heading", level=1, name="Agenda templates")).to_be_visible()
+    row = page.get_by_role("row", name=re.compile("France panel, customers first"))
+    expect(row).to_contain_text("Yours")
+    assert_accessible(page)
+    page.screenshot(path=screenshot_dir / "meetings-templates.png", full_page=True)
+
+    page.goto("/meetings/new/")
+    page.get_by_label("Agenda template").select_option(label="France panel, customers first")
+    page.get_by_label("Title").fill("France panel — February")
+    page.get_by_label("Region").select_option(label="France")
+    page.get_by_label("Country").select_option(label="France")
+    page.get_by_label("Starts").fill("2030-02-11T10:00")
+    page.get_by_label("Ends").fill("2030-02-11T13:00")
+    page.get_by_role("button", name="Create the meeting").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("France panel — February")
+    expect(page.get_by_text("How do you see us?")).to_be_visible()
+
+    page.goto("/meetings/question-bank/")
+    page.get_by_label("Question", exact=True).fill("What would make renewing with us a non-event?")
+    page.get_by_role("button", name="Add to the bank").click()
+    expect(page.get_by_text("facilitators can choose it now")).to_be_visible()
+    expect(page.get_by_text("Added by you")).to_be_visible()
+    assert_accessible(page)
+    page.screenshot(path=screenshot_dir / "meetings-question-bank.png", full_page=True)
+
+    log_in(phone_page, "lena")
+    for path, name in (("/meetings/templates/", "templates"), ("/meetings/question-bank/", "bank")):
+        phone_page.goto(path)
+        no_horizontal_scroll(phone_page)
+        phone_page.screenshot(path=screenshot_dir / f"meetings-{name}-phone.png", full_page=True)

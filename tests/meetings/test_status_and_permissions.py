@@ -50,7 +50,6 @@ def test_full_life_of_a_meeting():
 @pytest.mark.parametrize(
     ("start", "to"),
     [
-        (Status.DRAFT, Status.HELD),
         (Status.DRAFT, Status.CLOSED),
         (Status.INVITED, Status.CLOSED),
         (Status.HELD, Status.CANCELLED),
@@ -64,6 +63,27 @@ def test_transitions_outside_the_workflow_are_refused(start, to):
         services.meeting_transition(meeting=meeting, to=to, by=meeting.owner)
     meeting.refresh_from_db()
     assert meeting.status == start
+
+
+def test_a_walk_in_meeting_recorded_after_its_start_is_held_without_inviting():
+    meeting = past_meeting()
+    assert services.meeting_allowed_transitions(meeting=meeting) == (Status.HELD, Status.CANCELLED)
+    BookingFactory(meeting=meeting)
+    with pytest.raises(ValidationError, match="Mark it held"):
+        services.meeting_transition(meeting=meeting, to=Status.INVITED, by=meeting.owner)
+    services.meeting_transition(meeting=meeting, to=Status.HELD, by=meeting.owner)
+    meeting.refresh_from_db()
+    assert meeting.status == Status.HELD
+
+
+def test_a_draft_still_to_come_is_invited_not_held():
+    meeting = MeetingFactory()
+    assert services.meeting_allowed_transitions(meeting=meeting) == (
+        Status.INVITED,
+        Status.CANCELLED,
+    )
+    with pytest.raises(ValidationError, match="only once it has started"):
+        services.meeting_transition(meeting=meeting, to=Status.HELD, by=meeting.owner)
 
 
 def test_invite_needs_a_guest():

@@ -543,3 +543,55 @@ def test_leader_home_gives_each_meeting_its_own_time_zone(client, settings):
     html = client.get(reverse("home_leader")).content.decode()
     assert "Tue 6 May 2031, 09:30–11:30 (America/New_York)" in html
     assert "14:30 BST" not in html  # the server's zone is nobody's
+
+
+@pytest.mark.parametrize(
+    ("country", "region_zone", "expected"),
+    [
+        ("GB", "Europe/Berlin", "Europe/London"),  # the country's one zone wins
+        ("US", "America/Chicago", "America/Chicago"),  # the region's, one of the country's
+        ("US", "Europe/London", "America/New_York"),  # else the country's main zone
+    ],
+)
+def test_a_meeting_saved_without_a_zone_takes_its_countrys(client, country, region_zone, expected):
+    client.force_login(leader())
+    region = RegionFactory(countries=[], time_zone=region_zone)
+    response = client.post(
+        reverse("meetings:create"), meeting_data(region, country=country, time_zone="")
+    )
+    assert response.status_code == 302
+    assert Meeting.objects.get().time_zone == expected
+
+
+def test_the_new_meeting_form_starts_on_the_countrys_zone_and_names_it(client):
+    owner = leader()
+    region = RegionFactory(countries=["GB"], time_zone="Europe/Berlin")
+    region.leaders.add(owner)
+    client.force_login(owner)
+    page = client.get(reverse("meetings:create")).content.decode()
+    assert 'value="Europe/London"' in page
+    assert page.count("Local time in <strong data-zone-hint>Europe/London</strong>") == 2
+
+
+def test_no_agenda_start_empty_starts_with_no_agenda(client):
+    client.force_login(leader())
+    region = RegionFactory()
+    response = client.post(reverse("meetings:create"), meeting_data(region, template=""))
+    assert response.status_code == 302
+    assert not Meeting.objects.get().agenda_items.exists()
+
+
+def test_an_impossible_person_or_region_id_is_a_message_not_a_500(client):
+    client.force_login(leader())
+    region = RegionFactory()
+    for field, value in (
+        ("co_owners", "9" * 30),
+        ("facilitators", "9" * 30),
+        ("region", "9" * 30),
+        ("internal_attendees", "²"),  # a digit to str.isdigit, not to int()
+    ):
+        data = meeting_data(region)
+        data[field] = value
+        response = client.post(reverse("meetings:create"), data)
+        assert response.status_code == 200, field
+    assert not Meeting.objects.exists()

@@ -142,6 +142,14 @@ def meeting_kwargs(w, which):
     return {"pk": w.meeting[which].pk}
 
 
+def template_kwargs(w, which):
+    return {"pk": w.agenda_template[which].pk}
+
+
+def question_kwargs(w, which):
+    return {"pk": w.question[which].pk}
+
+
 def meeting_id_kwargs(w, which):
     return {"meeting_id": w.meeting[which].pk}
 
@@ -468,6 +476,48 @@ ROUTES: list[Route] = [
         kwargs=meeting_kwargs,
         scoped=True,
         other=LEADER_FORBIDDEN,
+    ),
+    # Agenda templates and the question bank (meetings/rules.py): administrators manage
+    # all; a leader changes their own. Another leader's template does not exist for them
+    # (404); another leader's question is in the shared bank, but not theirs (403).
+    Route(
+        "meetings:template_save",
+        post=MANAGE_MEETING,
+        kwargs=meeting_kwargs,
+        scoped=True,
+        other=LEADER_FORBIDDEN,
+    ),
+    Route("meetings:templates", get=only(ADMINISTRATOR, LEADER)),
+    Route(
+        "meetings:template_edit",
+        get=only(ADMINISTRATOR, LEADER),
+        post=only(ADMINISTRATOR, LEADER, outcome=OK),
+        kwargs=template_kwargs,
+        scoped=True,
+    ),
+    Route(
+        "meetings:template_delete",
+        post=only(ADMINISTRATOR, LEADER, outcome=OK),
+        kwargs=template_kwargs,
+        scoped=True,
+    ),
+    Route(
+        "meetings:question_bank",
+        get=only(ADMINISTRATOR, LEADER),
+        post=only(ADMINISTRATOR, LEADER, outcome=OK),
+    ),
+    Route(
+        "meetings:question_edit",
+        get=only(ADMINISTRATOR, LEADER),
+        post=only(ADMINISTRATOR, LEADER, outcome=OK),
+        kwargs=question_kwargs,
+        scoped=True,
+    ),
+    Route(
+        "meetings:question_delete",
+        post=only(ADMINISTRATOR, LEADER, outcome=OK),
+        kwargs=question_kwargs,
+        scoped=True,
     ),
     # outbox (outbox/rules.py): leaders and administrators read the outbox; a leader sees
     # the mail of meetings they own, co-own or whose region they lead (else 404).

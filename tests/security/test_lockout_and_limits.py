@@ -74,10 +74,32 @@ def test_successful_login_resets_the_failure_count(client, settings):
 
 
 @pytest.mark.django_db
-def test_password_spraying_from_one_address_is_rate_limited(client, settings):
+def test_an_office_of_200_signing_in_at_nine_behind_one_address_is_never_limited(client, settings):
+    people = [UserFactory(username=f"colleague{n}") for n in range(200)]
+    for person in people:  # each makes a typo first, then signs in
+        assert login(client, person.username, "typo").status_code == 200
+        assert login(client, person.username, "pass-word-123").status_code == 302
+        client.logout()
+
+
+@pytest.mark.django_db
+def test_guessing_one_account_from_one_address_is_rate_limited(client, settings):
+    settings.AXES_FAILURE_LIMIT = 1000  # the lockout is tested above; here, the rate limit
     settings.RATE_LIMITS = {
         **settings.RATE_LIMITS,
         "login": {**settings.RATE_LIMITS["login"], "rate": "3/m"},
+    }
+    for _ in range(3):
+        assert login(client, "lena", "guess").status_code == 200
+    assert login(client, "LENA ", "guess").status_code == 429
+    assert login(client, "someone-else", "guess").status_code == 200  # another account
+
+
+@pytest.mark.django_db
+def test_password_spraying_from_one_address_is_rate_limited(client, settings):
+    settings.RATE_LIMITS = {
+        **settings.RATE_LIMITS,
+        "login_address": {**settings.RATE_LIMITS["login_address"], "rate": "3/m"},
     }
     for n in range(3):
         assert login(client, f"someone{n}", "guess").status_code == 200

@@ -19,7 +19,7 @@ from customers.models import CustomerImport
 from dashboard.models import Theme
 from feedback.selectors import guest_link_token
 from invitations.tokens import rsvp_token
-from meetings.models import Meeting
+from meetings.models import AgendaTemplate, Meeting, Question
 from outbox.mail import opt_out_token
 from outbox.models import OutboxMail
 from tests import factories as f
@@ -95,6 +95,15 @@ def build_world() -> World:
     o["action"] = {
         "own": f.ActionFactory(owner=users[LEADER]),
         "other": f.ActionFactory(owner=users["leader2"]),
+    }
+    # A leader's own agenda template and question: leader 2's are not our leader's to change.
+    o["agenda_template"] = {
+        which: AgendaTemplate.objects.create(name=f"Template {which}", owner=leader)
+        for which, leader in (("own", users[LEADER]), ("other", users["leader2"]))
+    }
+    o["question"] = {
+        which: Question.objects.create(text=f"Question {which}?", owner=leader)
+        for which, leader in (("own", users[LEADER]), ("other", users["leader2"]))
     }
     # A pending import is its uploader's: leader 2's is an IDOR for our leader.
     o["customer_import"] = {

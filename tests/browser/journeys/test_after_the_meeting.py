@@ -2,17 +2,20 @@
 into an action, marks it done, and sends the "you said, we did" follow-up."""
 
 import datetime as dt
+from urllib.parse import urlsplit
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from actions import followup
 from actions.models import Action, FollowUp
 from feedback.models import FeedbackItem
 from meetings.models import Meeting, Section
 from outbox.models import OutboxMail
-from tests.browser.journeys.conftest import accessible, log_in, new_person
+from tests.browser.journeys.conftest import accessible, fits_375, log_in, new_person
 from tests.factories import (
+    ActionFactory,
     BookingFactory,
     ContactFactory,
     FeedbackItemFactory,
@@ -104,6 +107,9 @@ def test_rate_act_and_tell_the_guests(page, browser, live_server, held, steps):
     assert action.feedback_item_id == concern.pk
     assert action.status == "done"
 
+    # Another action, still open (from the finance concern).
+    ActionFactory(meeting=held, title="Invoices checked before they leave", status="open")
+
     # "You said, we did": compose, preview, send.
     page.goto(f"/meetings/{held.pk}/")
     page.get_by_role("link", name="Write the follow-up").click()
@@ -119,5 +125,21 @@ def test_rate_act_and_tell_the_guests(page, browser, live_server, held, steps):
     page.get_by_role("button", name="Send to guests").click()
     expect(page.get_by_text("is on its way to 3 guests")).to_be_visible()
     steps.shot(page, "06 follow-up sent")
-    assert FollowUp.objects.get(meeting=held).is_published
+    follow_up = FollowUp.objects.get(meeting=held)
+    assert follow_up.is_published
     assert OutboxMail.objects.filter(kind="follow_up").count() == 3
+    mail = OutboxMail.objects.filter(kind="follow_up").first()
+    assert mail.subject == "You said, we did: Northern region leadership meeting"
+
+    # A guest opens it on a phone: done under "We did", open under "we're working on".
+    context, guest = new_person(browser, live_server, phone=True)
+    url = followup.guest_url(follow_up=follow_up, booking=held.bookings.first())
+    guest.goto(urlsplit(url).path)  # the mail names the public site; the test server stands in
+    expect(guest.get_by_text("Northern region leadership meeting").first).to_be_visible()
+    expect(guest.get_by_text("We did One named advocate for every key customer")).to_be_visible()
+    expect(guest.get_by_text("Nothing else is finished yet; we’re working on:")).to_be_visible()
+    expect(guest.get_by_text("Invoices checked before they leave, due in")).to_be_visible()
+    expect(guest.get_by_text("We did nothing")).to_have_count(0)
+    fits_375(guest)
+    steps.shot(guest, "07 guest reads you said we did", full_page=True)
+    context.close()

@@ -118,10 +118,15 @@ def test_two_facilitators_and_a_guest_capture_one_meeting(browser, live_server, 
         mouse_item(ingrid, kind, sentiment, text)
     steps.shot(femi, "03 capturing by keyboard")
 
-    # Femi moves everyone on to the next agenda section (Alt+N), still by keyboard.
+    # Femi moves everyone on to the next agenda section (Alt+N), still by keyboard; the
+    # page says the section is shared, and Ingrid's page says who moved it.
+    expect(femi.get_by_text("moves everyone capturing this meeting")).to_be_visible()
     femi.keyboard.press("Alt+N")
     expect(ingrid.get_by_role("combobox", name="Agenda section")).to_have_value(
         "employees", timeout=5000
+    )
+    expect(ingrid.get_by_role("status").filter(has_text="Another facilitator moved")).to_have_text(
+        "Another facilitator moved everyone to: Employees"
     )
     what_was_said.focus()
     for kind, sentiment, text in LATER[:1]:
