@@ -123,6 +123,20 @@ class CeleryWorker:
                 self.process.wait(timeout=10)
 
 
+def project_app_configs() -> list:
+    """The project's own Django apps (not Django's nor a library's, even when the
+    virtualenv lives inside the project folder, as `make` puts it)."""
+    from django.apps import apps
+
+    installed = Path(sys.prefix).resolve()
+    return [
+        config
+        for config in apps.get_app_configs()
+        if ROOT in Path(config.path).resolve().parents
+        and installed not in Path(config.path).resolve().parents
+    ]
+
+
 def restore_migration_data() -> None:
     """Run the project's data migrations again (each is idempotent: get_or_create).
 
@@ -137,13 +151,7 @@ def restore_migration_data() -> None:
     from django.db.migrations.operations import RunPython
 
     connection = connections[DEFAULT_DB_ALIAS]
-    installed = Path(sys.prefix).resolve()  # a virtualenv may live inside the project
-    project = {
-        config.label
-        for config in apps.get_app_configs()
-        if ROOT in Path(config.path).resolve().parents
-        and installed not in Path(config.path).resolve().parents
-    }
+    project = {config.label for config in project_app_configs()}
     graph = MigrationLoader(connection, ignore_no_migrations=True).graph
     ordered: list[tuple[str, str]] = []
     for leaf in graph.leaf_nodes():

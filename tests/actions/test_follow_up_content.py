@@ -76,11 +76,11 @@ def test_the_meeting_is_named_by_its_own_title_without_the_customers_name():
     meeting = held_meeting(title="Spring review with Brightwater Logistics")
     BookingFactory(meeting=meeting, contact__organisation=organisation)
     content = followup.build_content(meeting=meeting, feedback_items=[])
-    assert content["meeting"] == "Spring review with [removed]"
+    assert content["meeting"] == "Spring review with [organisation]"
     subject, text, _html = mails.follow_up(
         content=content, introduction="", closing="", greeting_name="Ann", url="https://x"
     )
-    assert subject == "You said, we did: Spring review with [removed]"
+    assert subject == "You said, we did: Spring review with [organisation]"
     assert "leadership meeting" not in text
 
 

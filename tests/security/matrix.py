@@ -1106,20 +1106,14 @@ def id_inputs_in_code() -> set[str]:
     import ast
     import importlib
     import inspect
-    import sys
     from pathlib import Path
 
     from django import forms
-    from django.apps import apps
-    from django.conf import settings
+
+    from tests.services import project_app_configs
 
     found: set[str] = set()
-    base = Path(settings.BASE_DIR).resolve()
-    installed = Path(sys.prefix).resolve()  # a virtualenv may live inside the project
-    for config in apps.get_app_configs():
-        path = Path(config.path).resolve()
-        if base not in path.parents or installed in path.parents:
-            continue
+    for config in project_app_configs():
         try:
             module = importlib.import_module(f"{config.name}.forms")
         except ModuleNotFoundError:

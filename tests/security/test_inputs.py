@@ -9,7 +9,6 @@ import inspect
 
 import pytest
 from django import forms
-from django.apps import apps
 from django.test import Client
 from django.urls import reverse
 
@@ -27,6 +26,7 @@ from accounts.params import (
 from meetings.models import Meeting, PrepItem
 from tests.security.matrix import ADMINISTRATOR, FACILITATOR, LEADER
 from tests.security.world import db_state
+from tests.services import project_app_configs
 
 TOO_BIG = str(BIGINT_MAX + 1)  # 9223372036854775808
 
@@ -34,9 +34,7 @@ TOO_BIG = str(BIGINT_MAX + 1)  # 9223372036854775808
 def project_forms() -> list[type[forms.BaseForm]]:
     """Every form class defined in the project's apps (their forms.py modules)."""
     found = []
-    for config in apps.get_app_configs():
-        if not config.path.startswith(str(apps.get_app_config("accounts").path).rsplit("/", 1)[0]):
-            continue
+    for config in project_app_configs():
         try:
             module = importlib.import_module(f"{config.name}.forms")
         except ModuleNotFoundError:
