@@ -502,10 +502,16 @@ def test_no_two_views_single_out_fewer_than_three_organisations(world, time_mach
     print(f"{seen.views} readings, {seen.pairs} figure pairs, {len(seen.quotes)} quotes")
 
 
-@pytest.mark.django_db
-def test_the_issues_attack_gets_nothing_from_june(world, time_machine, executive_client):
-    """June–August minus July–August: no count and no quote from June's one organisation."""
+@pytest.fixture
+def on_the_day(time_machine):
+    """The clock at TODAY before anyone signs in (a session opened at another date may
+    have expired by then)."""
     time_machine.move_to(TODAY, tick=False)
+
+
+@pytest.mark.django_db
+def test_the_issues_attack_gets_nothing_from_june(world, on_the_day, executive_client):
+    """June–August minus July–August: no count and no quote from June's one organisation."""
     seed(world)
     wide = dashboard_context(Filters(regions=[world.region.pk], month_from=JUN, month_to=AUG))
     narrow = dashboard_context(Filters(regions=[world.region.pk], month_from=JUL, month_to=AUG))

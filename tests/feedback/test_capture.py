@@ -33,7 +33,9 @@ def test_enter_saves_a_redacted_item_in_four_queries(
     item = FeedbackItem.objects.get()
     assert item.text == "[person] says [organisation]'s invoices are late; call [phone]"
     assert item.number == 1
-    assert item.meeting_date == running.meeting.starts_at.date()
+    # The day of the meeting on its own clock (at 23:30 UTC it is already tomorrow in London).
+    zone = ZoneInfo(running.meeting.time_zone)
+    assert item.meeting_date == running.meeting.starts_at.astimezone(zone).date()
     assert "[person] says [organisation]" in response.content.decode()
     assert "Will" not in response.content.decode()
 
@@ -178,7 +180,8 @@ def test_a_meeting_moved_mid_capture_dates_the_next_item_on_its_new_day(capturin
         starts_at=new_start, ends_at=new_start + dt.timedelta(hours=2)
     )
     assert _capture(capturing, running, "moved").status_code == 201
-    assert FeedbackItem.objects.get(number=2).meeting_date == new_start.date()
+    new_day = new_start.astimezone(ZoneInfo(running.meeting.time_zone)).date()
+    assert FeedbackItem.objects.get(number=2).meeting_date == new_day
 
 
 def test_a_removed_journey_stage_is_refused_with_a_message(capturing, running):
