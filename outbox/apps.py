@@ -8,3 +8,6 @@ class OutboxConfig(AppConfig):
     def ready(self):
         # Erasing a contact withdraws and scrubs their mail.
         from . import receivers  # noqa: F401
+
+        # Registers the send tasks, which the hand-over publishes by name.
+        from . import tasks  # noqa: F401

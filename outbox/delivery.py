@@ -1,0 +1,244 @@
+"""Sending: a batch of outbox mails over one connection to the mail server, each at most once.
+
+Guarantees, for every mail of a batch:
+- A sent row is never sent again; a row handed over again since (another lease) is left
+  to that newer batch; a row locked by another transaction is left to it.
+- The attempt is counted and committed before the mail is sent, so a mail that kills
+  its worker every time still ends "failed" after `OUTBOX_MAX_ATTEMPTS`.
+- The row is marked sent in the transaction that sends it, and that transaction commits
+  as soon as the server has answered the message's DATA (its acceptance): before the
+  next mail and long before QUIT. A worker killed before the acceptance leaves the row
+  unsent and it goes out later; only a death in the instant between the acceptance and
+  the commit can make the server receive it twice (same Message-ID; see docs/mail.md).
+"""
+
+import contextlib
+import logging
+import smtplib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .mail import build_message
+from .models import OutboxMail, encode_attachments
+from .renderers import RenderedMail, SkipMail, get_renderer
+
+logger = logging.getLogger(__name__)
+
+
+def max_attempts() -> int:
+    return getattr(settings, "OUTBOX_MAX_ATTEMPTS", 6)
+
+
+def retry_delay(attempts: int) -> int:
+    """Exponential backoff in seconds, capped far below the broker's visibility timeout."""
+    base = getattr(settings, "OUTBOX_RETRY_BASE_SECONDS", 60)
+    cap = getattr(settings, "OUTBOX_RETRY_MAX_SECONDS", 30 * 60)
+    return int(min(cap, base * 2 ** max(0, attempts - 1)))
+
+
+@dataclass(frozen=True)
+class DeliveryResult:
+    outcome: str  # sent, skipped, failed, retry, ignored
+    retry_in: int | None = None
+
+
+@dataclass
+class BatchResult:
+    outcomes: dict[int, DeliveryResult] = field(default_factory=dict)
+
+    @property
+    def retry_ids(self) -> list[int]:
+        return [pk for pk, result in self.outcomes.items() if result.outcome == "retry"]
+
+    @property
+    def retry_in(self) -> int | None:
+        delays = [r.retry_in for r in self.outcomes.values() if r.retry_in is not None]
+        return min(delays) if delays else None
+
+
+class _Unreachable(Exception):
+    """The mail server could not be reached: the rest of the batch waits too."""
+
+
+def _is_transient(exc: Exception) -> bool:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code < 500 for code, _msg in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return exc.smtp_code < 500 or isinstance(exc, smtplib.SMTPAuthenticationError)
+    return isinstance(exc, smtplib.SMTPException | OSError | TimeoutError)
+
+
+def render(mail: OutboxMail) -> None:
+    """Render the mail again from its source, if it has one, into the row (unsaved)."""
+    if not mail.renderer:
+        return
+    rendered: RenderedMail = get_renderer(mail.renderer)(mail=mail, **mail.render_args)
+    mail.subject = rendered.subject[:300]
+    mail.text_body = rendered.text_body
+    mail.html_body = rendered.html_body
+    mail.attachments = encode_attachments(rendered.attachments)
+
+
+def _recipient_opted_out(mail: OutboxMail) -> bool:
+    from customers.models import Contact  # customers sits above the outbox
+
+    return Contact.objects.filter(email__iexact=mail.recipient, opted_out_at__isnull=False).exists()
+
+
+def _claim(mail_id: int, lease: datetime | None, now: datetime) -> str | None:
+    """Count the attempt and commit it: None when claimed, else the outcome."""
+    rows = OutboxMail.objects.filter(
+        Q(due_at__isnull=True) | Q(due_at__lte=now + timedelta(seconds=5)),
+        pk=mail_id,
+        status__in=[OutboxMail.Status.QUEUED, OutboxMail.Status.SENDING],
+    )
+    if lease is not None:
+        rows = rows.filter(claimed_until=lease)
+    with transaction.atomic():
+        claimed = rows.filter(attempts__lt=max_attempts()).update(
+            status=OutboxMail.Status.SENDING,
+            attempts=F("attempts") + 1,
+            claimed_at=now,
+            updated_at=now,
+        )
+        if claimed:
+            return None
+        mail = rows.select_for_update(skip_locked=True).first()
+        if mail is None:
+            return "ignored"
+        mail.mark_failed(error=f"Gave up after {mail.attempts} attempts. {mail.last_error}".strip())
+        return "failed"
+
+
+def _send(mail_id: int, backend) -> str:
+    """Render, mark sent and send in one transaction, committed on the server's acceptance."""
+    try:
+        if hasattr(backend, "open"):  # every backend but the simplest test doubles
+            backend.open()
+    except Exception as exc:
+        raise _Unreachable from exc
+    with transaction.atomic():
+        mail = (
+            OutboxMail.objects.select_for_update(skip_locked=True)
+            .filter(pk=mail_id, status=OutboxMail.Status.SENDING)
+            .first()
+        )
+        if mail is None:
+            return "ignored"
+        try:
+            render(mail)
+            if mail.is_non_essential and _recipient_opted_out(mail):
+                raise SkipMail("The recipient opted out of this kind of mail.")
+        except SkipMail as skip:
+            mail.mark_skipped(reason=str(skip))
+            return "skipped"
+        message = build_message(mail)
+        mail.status = OutboxMail.Status.SENT
+        mail.sent_at = timezone.now()
+        mail.last_error = ""
+        mail.save(
+            update_fields=[
+                *("status", "sent_at", "last_error", "subject", "text_body", "html_body"),
+                *("attachments", "updated_at"),
+            ]
+        )
+        message.connection = backend
+        if not message.send(fail_silently=False):
+            raise smtplib.SMTPException("The mail backend sent nothing.")
+        # Leaving the block commits: the next thing after the server's acceptance.
+    return "sent"
+
+
+def _after_error(mail_id: int, error: Exception) -> DeliveryResult:
+    transient = _is_transient(error)
+    description = f"{type(error).__name__}: {error}"[:2000]
+    logger.warning("outbox: mail %s not sent: %s", mail_id, description)
+    with transaction.atomic():
+        mail = (
+            OutboxMail.objects.select_for_update()
+            .filter(pk=mail_id, status=OutboxMail.Status.SENDING)
+            .first()
+        )
+        if mail is None:
+            return DeliveryResult("ignored")
+        if transient and mail.attempts < max_attempts():
+            delay = retry_delay(mail.attempts)
+            mail.status = OutboxMail.Status.QUEUED
+            mail.last_error = description
+            mail.due_at = timezone.now() + timedelta(seconds=delay)
+            mail.claimed_until = None
+            mail.save(
+                update_fields=["status", "last_error", "due_at", "claimed_until", "updated_at"]
+            )
+            return DeliveryResult("retry", retry_in=delay)
+        mail.mark_failed(error=description)
+        return DeliveryResult("failed")
+
+
+def _postpone(mail_ids: Sequence[int], lease: datetime | None, delay: int) -> None:
+    """The server is unreachable: the rest of the batch waits as long, no attempt counted."""
+    rows = OutboxMail.objects.filter(
+        pk__in=list(mail_ids), status__in=[OutboxMail.Status.QUEUED, OutboxMail.Status.SENDING]
+    )
+    if lease is not None:
+        rows = rows.filter(claimed_until=lease)
+    now = timezone.now()
+    rows.update(
+        status=OutboxMail.Status.QUEUED,
+        claimed_until=None,
+        due_at=now + timedelta(seconds=delay),
+        updated_at=now,
+    )
+
+
+def _close(backend) -> None:
+    with contextlib.suppress(Exception):
+        if hasattr(backend, "close"):
+            backend.close()
+
+
+def outbox_deliver_batch(*, mail_ids: Sequence[int], lease: datetime | None) -> BatchResult:
+    """Send the batch's mails in order over one connection to the mail server.
+
+    `lease` is the hand-over's lease: rows handed over again since are not this batch's
+    any more (None: whatever the lease, for a mail sent by hand). A dropped connection
+    costs the mail being sent one attempt and the next mail reconnects; a server that
+    cannot be reached postpones the whole rest of the batch.
+    """
+    result = BatchResult()
+    backend = get_connection(fail_silently=False)
+    try:
+        for index, mail_id in enumerate(mail_ids):
+            outcome = _claim(mail_id, lease, timezone.now())
+            if outcome is not None:
+                result.outcomes[mail_id] = DeliveryResult(outcome)
+                continue
+            try:
+                result.outcomes[mail_id] = DeliveryResult(_send(mail_id, backend))
+            except _Unreachable as unreachable:
+                outcome = _after_error(mail_id, unreachable.__cause__)
+                result.outcomes[mail_id] = outcome
+                rest = list(mail_ids[index + 1 :])
+                if rest and outcome.retry_in is not None:
+                    _postpone(rest, lease, outcome.retry_in)
+                    for pk in rest:
+                        result.outcomes[pk] = DeliveryResult("retry", retry_in=outcome.retry_in)
+                break
+            except Exception as error:
+                _close(backend)  # the connection may be half-dead: the next mail reconnects
+                result.outcomes[mail_id] = _after_error(mail_id, error)
+    finally:
+        _close(backend)
+    return result
+
+
+def outbox_deliver(*, mail_id: int) -> DeliveryResult:
+    """Send one queued mail now, whatever its lease (the same guarantees as a batch)."""
+    return outbox_deliver_batch(mail_ids=[mail_id], lease=None).outcomes[mail_id]
