@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from audit.models import AuditEntry
 from audit.services import audit_record
+from outbox.keys import delivery_key
 
 from .models import (
     Action,
@@ -164,7 +165,7 @@ def action_set_status(
 
 def action_reminder_key(action: Action) -> str:
     """One reminder per action and due date: moving the due date earns a new reminder."""
-    return f"action-reminder:{action.pk}:{action.due_date.isoformat()}"
+    return delivery_key("action-reminder", action.pk, action.due_date.isoformat())
 
 
 def actions_remind_overdue(*, today: dt.date | None = None) -> int:
@@ -188,21 +189,18 @@ def actions_remind_overdue(*, today: dt.date | None = None) -> int:
     )
     queued = 0
     for action in overdue.iterator(chunk_size=200):
-        key = action_reminder_key(action)
-        if OutboxMail.objects.filter(delivery_key=key).exists():
-            continue
         subject, text_body, html_body = mails.action_reminder(action=action, today=today)
         with transaction.atomic():
-            outbox_enqueue(
+            mail = outbox_enqueue(
                 kind=OutboxMail.Kind.ACTION_REMINDER,
                 recipient=action.owner.email,
                 subject=subject,
                 text_body=text_body,
                 html_body=html_body,
-                delivery_key=key,
+                delivery_key=action_reminder_key(action),
                 meeting=action.meeting,
             )
-        queued += 1
+        queued += mail.created
     return queued
 
 
@@ -538,9 +536,6 @@ def follow_up_publish(*, follow_up: FollowUp, by: User) -> int:
         follow_up.published_by = by
     queued = 0
     for booking in guests:
-        key = f"follow-up:{meeting.pk}:{booking.pk}"
-        if OutboxMail.objects.filter(delivery_key=key).exists():
-            continue
         subject, text_body, html_body = mails.follow_up(
             content=follow_up.content,
             introduction=follow_up.introduction,
@@ -548,16 +543,16 @@ def follow_up_publish(*, follow_up: FollowUp, by: User) -> int:
             greeting_name=booking.contact.name,
             url=followup.guest_url(follow_up=follow_up, booking=booking),
         )
-        outbox_enqueue(
+        mail = outbox_enqueue(
             kind=OutboxMail.Kind.FOLLOW_UP,
             recipient=booking.contact.email,
             subject=subject,
             text_body=text_body,
             html_body=html_body,
-            delivery_key=key,
+            delivery_key=delivery_key("follow-up", meeting.pk, booking.pk),
             meeting=meeting,
         )
-        queued += 1
+        queued += mail.created
     follow_up.recipients_count += queued
     follow_up.save()
     return queued

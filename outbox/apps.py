@@ -7,7 +7,8 @@ class OutboxConfig(AppConfig):
 
     def ready(self):
         # Erasing a contact withdraws and scrubs their mail.
-        from . import receivers  # noqa: F401
-
         # Registers the send tasks, which the hand-over publishes by name.
-        from . import tasks  # noqa: F401
+        from . import (
+            receivers,  # noqa: F401
+            tasks,  # noqa: F401
+        )

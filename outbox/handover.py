@@ -162,9 +162,7 @@ def hand_over(*, mail_ids: Sequence[int], countdown: int | None = None) -> int:
             claimed_until=lease, enqueued_at=now
         )
         if ids:
-            transaction.on_commit(
-                lambda: publish_batches([ids], lease=lease, countdown=countdown)
-            )
+            transaction.on_commit(lambda: publish_batches([ids], lease=lease, countdown=countdown))
     return len(ids)
 
 
@@ -218,7 +216,9 @@ def outbox_dispatch_due(
             if ids:
                 size = batch_size()
                 batches = [ids[i : i + size] for i in range(0, len(ids), size)]
-                transaction.on_commit(lambda b=batches, lease=lease: publish_batches(b, lease=lease))
+                transaction.on_commit(
+                    lambda b=batches, lease=lease: publish_batches(b, lease=lease)
+                )
         handed += len(ids)
         if len(ids) < params["limit"] or broker_paused():
             break

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from .delivery import DeliveryResult, outbox_deliver, outbox_deliver_batch, render
@@ -122,6 +122,35 @@ def outbox_enqueue_many(mails: Iterable[OutboxMail], *, batch_size: int = 2000) 
             )
         )
     return len(new)
+
+
+_SCHEDULE_SQL = """
+    INSERT INTO outbox_outboxmail (kind, recipient, meeting_id, subject, text_body, renderer,
+        render_args, delivery_key, due_at, html_body, attachments, status, attempts,
+        last_error, created_at, updated_at)
+    SELECT rows.kind, rows.recipient, rows.meeting_id, left(rows.subject, 300), rows.text_body,
+        rows.renderer, rows.render_args, rows.delivery_key, rows.due_at, '', '[]'::jsonb,
+        'queued', 0, '', %(outbox_now)s, %(outbox_now)s
+    FROM ({select}) AS rows
+    ON CONFLICT (delivery_key) DO NOTHING
+"""
+
+
+def outbox_schedule_select(*, select_sql: str, params: dict) -> int:
+    """Queue scheduled mail computed by PostgreSQL: one `INSERT … SELECT` for any number.
+
+    `select_sql` (constant SQL, every value a parameter) yields the columns kind,
+    recipient, meeting_id, subject, text_body, renderer, render_args, delivery_key
+    (built with `outbox.keys.delivery_key_sql`) and due_at. Rows whose delivery key
+    exists are left as they are; rows already due wait for the poller (no lease). The
+    same guarantees as `outbox_enqueue_many`, for the case where building the rows in
+    Python would take minutes. Returns how many rows were new. PostgreSQL only.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _SCHEDULE_SQL.format(select=select_sql), {**params, "outbox_now": timezone.now()}
+        )
+        return cursor.rowcount
 
 
 def outbox_retry(*, mail: OutboxMail) -> bool:

@@ -29,7 +29,9 @@ def send_batch_task(self, mail_ids: list[int], lease: str) -> dict:
     return outcomes
 
 
-@shared_task(name="outbox.send_mail", acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+@shared_task(
+    name="outbox.send_mail", acks_late=True, reject_on_worker_lost=True, ignore_result=True
+)
 def send_mail_task(mail_id: int) -> str:
     """One mail, whatever its lease (messages published before batches existed)."""
     return outbox_deliver(mail_id=mail_id).outcome
