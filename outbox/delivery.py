@@ -21,8 +21,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .mail import build_message
@@ -92,24 +92,45 @@ def _recipient_opted_out(mail: OutboxMail) -> bool:
     return Contact.objects.filter(email__iexact=mail.recipient, opted_out_at__isnull=False).exists()
 
 
-def _claim(mail_id: int, lease: datetime | None, now: datetime) -> str | None:
-    """Count the attempt and commit it: None when claimed, else the outcome."""
+_COLUMNS = ", ".join(f.column for f in OutboxMail._meta.concrete_fields)
+_CLAIM = f"""
+    UPDATE outbox_outboxmail
+    SET status = 'sending', attempts = attempts + 1, claimed_at = %(now)s, updated_at = %(now)s
+    WHERE id = %(id)s AND status IN ('queued', 'sending') AND attempts < %(max_attempts)s
+      AND (due_at IS NULL OR due_at <= %(due_by)s)
+      AND (%(any_lease)s OR claimed_until = %(lease)s)
+    RETURNING {_COLUMNS}
+"""  # noqa: S608 - constant SQL; every value is a query parameter
+
+
+def _claim_row(mail_id: int, lease: datetime | None, now: datetime) -> OutboxMail | None:
+    adapt = connection.ops.adapt_datetimefield_value
+    params = {
+        "id": mail_id,
+        "now": adapt(now),
+        "max_attempts": max_attempts(),
+        "due_by": adapt(now + timedelta(seconds=5)),
+        "any_lease": lease is None,
+        "lease": adapt(lease or now),
+    }
+    claimed = list(OutboxMail.objects.raw(_CLAIM, params))
+    return claimed[0] if claimed else None
+
+
+def _claim(mail_id: int, lease: datetime | None, now: datetime) -> OutboxMail | str:
+    """Count the attempt, committed at once (one statement): the claimed row, or why not."""
+    claimed = _claim_row(mail_id, lease, now)
+    if claimed is not None:
+        return claimed
     rows = OutboxMail.objects.filter(
         Q(due_at__isnull=True) | Q(due_at__lte=now + timedelta(seconds=5)),
         pk=mail_id,
         status__in=[OutboxMail.Status.QUEUED, OutboxMail.Status.SENDING],
+        attempts__gte=max_attempts(),
     )
     if lease is not None:
         rows = rows.filter(claimed_until=lease)
     with transaction.atomic():
-        claimed = rows.filter(attempts__lt=max_attempts()).update(
-            status=OutboxMail.Status.SENDING,
-            attempts=F("attempts") + 1,
-            claimed_at=now,
-            updated_at=now,
-        )
-        if claimed:
-            return None
         mail = rows.select_for_update(skip_locked=True).first()
         if mail is None:
             return "ignored"
@@ -117,43 +138,54 @@ def _claim(mail_id: int, lease: datetime | None, now: datetime) -> str | None:
         return "failed"
 
 
-def _send(mail_id: int, backend) -> str:
-    """Render, mark sent and send in one transaction, committed on the server's acceptance."""
+def _send(
+    mail: OutboxMail, backend, *, then_claim: int | None = None, lease: datetime | None = None
+) -> tuple[str, OutboxMail | None]:
+    """Render, mark sent and send in one transaction, committed on the server's acceptance.
+
+    The "sent" mark is conditional on the row still being "sending": a cancellation,
+    opt-out or erasure that withdrew it since the claim wins, and while the mark's row
+    lock is held (during the SMTP exchange) such a withdrawal waits for the outcome.
+    The same transaction claims the batch's next mail (`then_claim`) before the send,
+    which saves a commit per mail; the claim is still committed before that mail is sent,
+    and rolled back with this one if this send fails. Returns the outcome and that row.
+    """
     try:
         if hasattr(backend, "open"):  # every backend but the simplest test doubles
             backend.open()
     except Exception as exc:
         raise _Unreachable from exc
+    sending = OutboxMail.objects.filter(pk=mail.pk, status=OutboxMail.Status.SENDING)
+    try:
+        render(mail)
+        if mail.is_non_essential and _recipient_opted_out(mail):
+            raise SkipMail("The recipient opted out of this kind of mail.")
+    except SkipMail as skip:
+        sending.update(
+            status=OutboxMail.Status.SKIPPED, last_error=str(skip)[:2000], updated_at=timezone.now()
+        )
+        return "skipped", None
+    message = build_message(mail)
+    message.connection = backend
     with transaction.atomic():
-        mail = (
-            OutboxMail.objects.select_for_update(skip_locked=True)
-            .filter(pk=mail_id, status=OutboxMail.Status.SENDING)
-            .first()
+        now = timezone.now()
+        marked = sending.update(
+            status=OutboxMail.Status.SENT,
+            sent_at=now,
+            last_error="",
+            subject=mail.subject,
+            text_body=mail.text_body,
+            html_body=mail.html_body,
+            attachments=mail.attachments,
+            updated_at=now,
         )
-        if mail is None:
-            return "ignored"
-        try:
-            render(mail)
-            if mail.is_non_essential and _recipient_opted_out(mail):
-                raise SkipMail("The recipient opted out of this kind of mail.")
-        except SkipMail as skip:
-            mail.mark_skipped(reason=str(skip))
-            return "skipped"
-        message = build_message(mail)
-        mail.status = OutboxMail.Status.SENT
-        mail.sent_at = timezone.now()
-        mail.last_error = ""
-        mail.save(
-            update_fields=[
-                *("status", "sent_at", "last_error", "subject", "text_body", "html_body"),
-                *("attachments", "updated_at"),
-            ]
-        )
-        message.connection = backend
+        if not marked:
+            return "ignored", None
+        claimed_next = None if then_claim is None else _claim_row(then_claim, lease, now)
         if not message.send(fail_silently=False):
             raise smtplib.SMTPException("The mail backend sent nothing.")
         # Leaving the block commits: the next thing after the server's acceptance.
-    return "sent"
+    return "sent", claimed_next
 
 
 def _after_error(mail_id: int, error: Exception) -> DeliveryResult:
@@ -198,6 +230,18 @@ def _postpone(mail_ids: Sequence[int], lease: datetime | None, delay: int) -> No
     )
 
 
+def _fast_commits(on: bool) -> None:
+    """While a batch is sent, PostgreSQL acknowledges its commits before they reach the
+    disk (`synchronous_commit off`: a commit is still atomic and at once visible to
+    everyone). It halves the time per mail on a slow disk. The price: if the database
+    server itself crashed, the last fraction of a second of "sent" marks could be lost,
+    and those mails would go out a second time (the same Message-ID). A killed worker
+    loses nothing: the server has the commit."""
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO off" if on else "RESET synchronous_commit")
+
+
 def _close(backend) -> None:
     with contextlib.suppress(Exception):
         if hasattr(backend, "close"):
@@ -214,14 +258,19 @@ def outbox_deliver_batch(*, mail_ids: Sequence[int], lease: datetime | None) -> 
     """
     result = BatchResult()
     backend = get_connection(fail_silently=False)
+    _fast_commits(True)
     try:
+        claimed_next = None
         for index, mail_id in enumerate(mail_ids):
-            outcome = _claim(mail_id, lease, timezone.now())
-            if outcome is not None:
-                result.outcomes[mail_id] = DeliveryResult(outcome)
+            claimed = claimed_next or _claim(mail_id, lease, timezone.now())
+            claimed_next = None
+            if isinstance(claimed, str):
+                result.outcomes[mail_id] = DeliveryResult(claimed)
                 continue
+            then_claim = mail_ids[index + 1] if index + 1 < len(mail_ids) else None
             try:
-                result.outcomes[mail_id] = DeliveryResult(_send(mail_id, backend))
+                outcome, claimed_next = _send(claimed, backend, then_claim=then_claim, lease=lease)
+                result.outcomes[mail_id] = DeliveryResult(outcome)
             except _Unreachable as unreachable:
                 outcome = _after_error(mail_id, unreachable.__cause__)
                 result.outcomes[mail_id] = outcome
@@ -236,6 +285,7 @@ def outbox_deliver_batch(*, mail_ids: Sequence[int], lease: datetime | None) -> 
                 result.outcomes[mail_id] = _after_error(mail_id, error)
     finally:
         _close(backend)
+        _fast_commits(False)
     return result
 
 

@@ -168,6 +168,19 @@ def hand_over(*, mail_ids: Sequence[int], countdown: int | None = None) -> int:
 
 # --- the sweeper ---------------------------------------------------------------------
 
+
+def allow_long_statements(cursor) -> None:
+    """Bulk statements (a sweep of 300,000 mails, scheduling for 100,000 guests) may take
+    longer than the statement timeout that protects pages: lift it for this transaction."""
+    if connection.vendor == "postgresql":
+        seconds = getattr(settings, "OUTBOX_BULK_STATEMENT_TIMEOUT_SECONDS", 300)
+        cursor.execute(f"SET LOCAL statement_timeout = {int(seconds) * 1000}")
+        cursor.execute("SET LOCAL work_mem = '64MB'")  # sort the due mail in memory
+
+
+# One statement chooses and leases a chunk. The lease condition is repeated outside the
+# subquery: a concurrent sweeper waits for the rows and then, PostgreSQL re-checking it on
+# the newest row version, finds them leased and leaves them.
 _SWEEP = """
     UPDATE outbox_outboxmail SET claimed_until = %(lease)s, enqueued_at = %(now)s
     WHERE id IN (
@@ -191,9 +204,7 @@ def outbox_dispatch_due(
 
     Due mail is queued mail whose time has come and mail left "sending" (its worker died)
     whose lease has expired or that never had one. Mail never handed over comes first.
-    Each chunk is leased in one statement (a concurrent sweeper waits for the rows and
-    then finds them leased: PostgreSQL re-checks the condition under the row lock) and
-    published after its commit, `OUTBOX_BATCH_SIZE` mails per message. `stale` treats
+    Each chunk is chosen and leased in one statement and published after its commit, `OUTBOX_BATCH_SIZE` mails per message. `stale` treats
     leases taken more than that long ago as expired (tests, `outbox_dispatch`).
     Returns how many mails were handed over.
     """
@@ -211,6 +222,7 @@ def outbox_dispatch_due(
         }
         with transaction.atomic():
             with connection.cursor() as cursor:
+                allow_long_statements(cursor)
                 cursor.execute(_SWEEP, params)
                 ids = sorted(row[0] for row in cursor.fetchall())
             if ids:

@@ -15,7 +15,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from .delivery import DeliveryResult, outbox_deliver, outbox_deliver_batch, render
-from .handover import outbox_dispatch_due, pending_handover
+from .handover import allow_long_statements, outbox_dispatch_due, pending_handover
 from .models import OutboxMail, encode_attachments
 from .renderers import SkipMail
 
@@ -146,7 +146,8 @@ def outbox_schedule_select(*, select_sql: str, params: dict) -> int:
     same guarantees as `outbox_enqueue_many`, for the case where building the rows in
     Python would take minutes. Returns how many rows were new. PostgreSQL only.
     """
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        allow_long_statements(cursor)
         cursor.execute(
             _SCHEDULE_SQL.format(select=select_sql), {**params, "outbox_now": timezone.now()}
         )
