@@ -229,7 +229,8 @@ CELERY_BEAT_SCHEDULE: dict = {}
 if "EMAIL_URL" in env:
     vars().update(env.email_url("EMAIL_URL"))
 else:
-    EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+    # Every mail on the console, one readable block each (outbox/console.py).
+    EMAIL_BACKEND = env("EMAIL_BACKEND", default="outbox.console.EmailBackend")
     EMAIL_HOST = env("EMAIL_HOST", default="localhost")
     EMAIL_PORT = env.int("EMAIL_PORT", default=25)
     EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
