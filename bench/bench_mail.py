@@ -209,7 +209,7 @@ def bench_page_with_broker_down():
             BookingFactory(
                 meeting=meeting, contact=ContactFactory(email=f"{run}-{i}@customer.example")
             )
-        client = Client(raise_request_exception=False)
+        client = Client(raise_request_exception=False, HTTP_HOST="127.0.0.1")
         client.force_login(meeting.owner)
         proxy.stop() if fault == "refusing" else proxy.stall()
         with Timer() as timer:
