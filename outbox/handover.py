@@ -66,18 +66,23 @@ def resume_publishing() -> None:
 
 
 def publish_batches(
-    batches: Sequence[Sequence[int]], *, lease: datetime, countdown: int | None = None
+    batches: Sequence[Sequence[int]],
+    *,
+    lease: datetime,
+    countdown: int | None = None,
+    even_if_paused: bool = False,
 ) -> int:
     """Publish one message per batch. Returns how many were published; never raises.
 
     On the first failure the rest are not tried: their lease is dropped so that the
-    poller hands them over as soon as the broker is back.
+    poller hands them over as soon as the broker is back. The poller itself tries even
+    while pages leave the broker alone (`even_if_paused`), and a success ends the pause.
     """
     if not batches:
         return 0
     task = current_app.tasks[SEND_BATCH_TASK]
     published = 0
-    if not broker_paused():
+    if even_if_paused or not broker_paused():
         try:
             with current_app.producer_or_acquire() as producer:
                 for ids in batches:
@@ -88,6 +93,8 @@ def publish_batches(
                         producer=producer,
                     )
                     published += 1
+            if even_if_paused:
+                resume_publishing()
         except Exception:  # kombu and redis raise many kinds; all mean "not published now"
             _pause_publishing()
             logger.warning(
