@@ -37,7 +37,8 @@ class KillRun:
     interrupted: int
 
 
-def queue_mails(n: int, prefix: str) -> list[str]:
+def queue_mails(n: int, prefix: str, *, due_at=None) -> list[str]:
+    """Queue `n` mails, due at once (handed over on commit) or at `due_at`."""
     keys = [f"{prefix}:{i}" for i in range(n)]
     with transaction.atomic():
         outbox_enqueue_many(
@@ -49,7 +50,7 @@ def queue_mails(n: int, prefix: str) -> list[str]:
                     text_body="You are invited.",
                     html_body="<p>You are invited.</p>",
                     delivery_key=key,
-                    due_at=timezone.now(),
+                    due_at=due_at or timezone.now(),
                 )
                 for i, key in enumerate(keys)
             ]
