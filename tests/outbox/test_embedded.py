@@ -84,3 +84,16 @@ def test_the_console_shows_each_mail_as_one_readable_block():
     assert "[attachment: invite.ics, text/calendar, 32 bytes]" in printed
     assert "BEGIN:VCALENDAR" not in printed
     assert "base64" not in printed
+
+
+def test_the_app_starts_the_embedded_beat_when_should_start_says_so(monkeypatch):
+    from django.apps import apps
+
+    from outbox import embedded
+
+    started = []
+    monkeypatch.setattr(embedded, "should_start", lambda: True)
+    monkeypatch.setattr(embedded, "_started", None)
+    monkeypatch.setattr(embedded.EmbeddedBeat, "start", lambda beat: started.append(beat) or beat)
+    apps.get_app_config("outbox").ready()
+    assert len(started) == 1
