@@ -1,4 +1,16 @@
 from django.apps import AppConfig
+from django.db.models.signals import pre_migrate
+
+
+def _migrations_outlast_the_page_timeout(*, using, **_kwargs):
+    """The PostgreSQL statement timeout (DB_STATEMENT_TIMEOUT) is for pages; a migration
+    that builds an index over a large table may take minutes."""
+    from django.db import connections
+
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET statement_timeout = 0")
 
 
 class AccountsConfig(AppConfig):
@@ -7,3 +19,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401 - is_staff follows the Administrator role
+
+        pre_migrate.connect(
+            _migrations_outlast_the_page_timeout, dispatch_uid="accounts.migrations_timeout"
+        )

@@ -16,6 +16,7 @@ from accounts.models import Role, User
 from audit.models import AuditEntry
 from audit.services import audit_record
 from feedback.redaction import Redactor, meeting_redactor, register_redactor
+from outbox.keys import delivery_key
 
 from .models import (
     Action,
@@ -174,7 +175,7 @@ def action_set_status(
 
 def action_reminder_key(action: Action) -> str:
     """One reminder per action and due date: moving the due date earns a new reminder."""
-    return f"action-reminder:{action.pk}:{action.due_date.isoformat()}"
+    return delivery_key("action-reminder", action.pk, action.due_date.isoformat())
 
 
 def actions_remind_overdue(*, today: dt.date | None = None) -> int:
@@ -198,21 +199,18 @@ def actions_remind_overdue(*, today: dt.date | None = None) -> int:
     )
     queued = 0
     for action in overdue.iterator(chunk_size=200):
-        key = action_reminder_key(action)
-        if OutboxMail.objects.filter(delivery_key=key).exists():
-            continue
         subject, text_body, html_body = mails.action_reminder(action=action, today=today)
         with transaction.atomic():
-            outbox_enqueue(
+            mail = outbox_enqueue(
                 kind=OutboxMail.Kind.ACTION_REMINDER,
                 recipient=action.owner.email,
                 subject=subject,
                 text_body=text_body,
                 html_body=html_body,
-                delivery_key=key,
+                delivery_key=action_reminder_key(action),
                 meeting=action.meeting,
             )
-        queued += 1
+        queued += mail.created
     return queued
 
 
@@ -564,7 +562,7 @@ def follow_up_publish(*, follow_up: FollowUp, by: User) -> int:
         )
         follow_up.published_at = timezone.now()
         follow_up.published_by = by
-    keys = {booking.pk: f"follow-up:{meeting.pk}:{booking.pk}" for booking in guests}
+    keys = {booking.pk: delivery_key("follow-up", meeting.pk, booking.pk) for booking in guests}
     sent = set(
         OutboxMail.objects.filter(delivery_key__in=keys.values()).values_list(
             "delivery_key", flat=True
@@ -586,7 +584,7 @@ def follow_up_publish(*, follow_up: FollowUp, by: User) -> int:
             greeting_name=booking.contact.name,
             url=followup.guest_url(follow_up=follow_up, booking=booking),
         )
-        outbox_enqueue(
+        mail = outbox_enqueue(
             kind=OutboxMail.Kind.FOLLOW_UP,
             recipient=booking.contact.email,
             subject=subject,
@@ -595,7 +593,7 @@ def follow_up_publish(*, follow_up: FollowUp, by: User) -> int:
             delivery_key=key,
             meeting=meeting,
         )
-        queued += 1
+        queued += mail.created
     follow_up.recipients_count += queued
     follow_up.save()
     return queued

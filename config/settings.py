@@ -124,6 +124,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # support (PgBouncer < 1.21), set DB_PREPARE_THRESHOLD=0 to turn that off.
     _prepare = env.int("DB_PREPARE_THRESHOLD", default=5)
     DATABASES["default"]["OPTIONS"]["prepare_threshold"] = _prepare if _prepare > 0 else None
+    # A stalled database answers the 503 page within seconds instead of holding the page
+    # until gunicorn kills the worker: the server cancels any statement (lock waits
+    # included) after DB_STATEMENT_TIMEOUT ms, and TCP keepalives plus tcp_user_timeout
+    # notice a peer that vanished from the network. Workers and commands that run long
+    # statements may raise it in their own environment (0: no limit).
+    _statement_timeout = env.int("DB_STATEMENT_TIMEOUT", default=4000)
+    # Celery worker and beat processes (config/celery.py): tasks are not pages.
+    DATABASES["default"]["OPTIONS"].update(
+        {
+            "options": f"-c statement_timeout={_statement_timeout}",
+            "keepalives": 1,
+            "keepalives_idle": env.int("DB_KEEPALIVES_IDLE", default=2),
+            "keepalives_interval": 1,
+            "keepalives_count": 2,
+            "tcp_user_timeout": env.int("DB_TCP_USER_TIMEOUT", default=4000),
+        }
+    )
+DB_WORKER_STATEMENT_TIMEOUT = env.int("DB_WORKER_STATEMENT_TIMEOUT", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -203,7 +221,16 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 # Keep every retry delay far below this: a message unacknowledged for longer is redelivered.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A broker that refuses or stays silent must not hold a page: short connect and socket
+# timeouts and no reconnection loop when publishing (outbox/handover.py publishes once,
+# without retry). Workers may set longer ones through the environment.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("BROKER_CONNECT_TIMEOUT", default=0.5)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    "socket_timeout": env.float("BROKER_SOCKET_TIMEOUT", default=1.0),
+    "max_retries": 0,
+}
 CELERY_BEAT_SCHEDULE: dict = {}
 
 # Mail: console in development, SMTP (or any backend) through EMAIL_URL in production.
@@ -211,7 +238,8 @@ CELERY_BEAT_SCHEDULE: dict = {}
 if "EMAIL_URL" in env:
     vars().update(env.email_url("EMAIL_URL"))
 else:
-    EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+    # Every mail on the console, one readable block each (outbox/console.py).
+    EMAIL_BACKEND = env("EMAIL_BACKEND", default="outbox.console.EmailBackend")
     EMAIL_HOST = env("EMAIL_HOST", default="localhost")
     EMAIL_PORT = env.int("EMAIL_PORT", default=25)
     EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
@@ -251,9 +279,14 @@ LOGGING = logging_config(
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
 OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=60)
 OUTBOX_RETRY_MAX_SECONDS = env.int("OUTBOX_RETRY_MAX_SECONDS", default=30 * 60)
-OUTBOX_STALE_AFTER_SECONDS = env.int("OUTBOX_STALE_AFTER_SECONDS", default=300)
 # An invited meeting's update waits this long for further saves (one mail per guest).
 INVITATION_UPDATE_DELAY_SECONDS = env.int("INVITATION_UPDATE_DELAY_SECONDS", default=300)
+# A hand-over's lease: no sweeper hands a mail over again before it ends (outbox/handover.py).
+OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=900)
+OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=200)
+OUTBOX_PUBLISH_PAUSE_SECONDS = env.int("OUTBOX_PUBLISH_PAUSE_SECONDS", default=30)
+# Without a broker (embedded), a thread of the web process is the poller (outbox/apps.py).
+OUTBOX_EMBEDDED_POLLER = env.bool("OUTBOX_EMBEDDED_POLLER", default=not REDIS_URL)
 CELERY_BEAT_SCHEDULE["outbox-dispatch-due"] = {
     "task": "outbox.dispatch_due",
     "schedule": env.float("OUTBOX_POLL_SECONDS", default=60.0),

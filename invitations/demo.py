@@ -1,16 +1,14 @@
 """Demo: invitations for the next two upcoming demo meetings that have guests.
 
 Runs after the meetings demo (INSTALLED_APPS order). Invitations go through the outbox
-like any other; in development the mail is printed to the console, so the demo delivers
-its invitations at once through Django's in-memory backend (the send task queued on
-commit then finds them sent) to keep seed_demo's output readable. Idempotent:
+like any other and are delivered at once, so that the answers below follow them; in
+development each is printed to the console as one short block (outbox.console). Idempotent:
 invitations are keyed per guest, answers are recorded once.
 """
 
 import contextlib
 
 from django.core.exceptions import ValidationError
-from django.test.utils import override_settings
 from django.utils import timezone
 
 from meetings.models import Booking, Meeting
@@ -28,24 +26,23 @@ def seed(*, stdout) -> None:
         .order_by("starts_at")[:2]
     )
     sent = 0
-    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
-        for meeting in meetings:
-            try:
-                sent += invitation_send(meeting=meeting, user=meeting.owner)
-            except ValidationError:
-                continue
-            waiting = OutboxMail.objects.filter(
-                meeting=meeting, kind=OutboxMail.Kind.INVITATION, status=OutboxMail.Status.QUEUED
-            )
-            for mail_id in waiting.values_list("pk", flat=True):
-                outbox_deliver(mail_id=mail_id)
-            bookings = list(meeting.bookings.filter(rsvp=Booking.Rsvp.PENDING).order_by("pk"))
-            for booking, answer in zip(bookings, ["accepted", "declined"], strict=False):
-                with contextlib.suppress(ValidationError):
-                    rsvp_answer(
-                        booking=booking,
-                        answer=answer,
-                        chatham_acknowledged=True,
-                        note="Demo answer",
-                    )
+    for meeting in meetings:
+        try:
+            sent += invitation_send(meeting=meeting, user=meeting.owner)
+        except ValidationError:
+            continue
+        waiting = OutboxMail.objects.filter(
+            meeting=meeting, kind=OutboxMail.Kind.INVITATION, status=OutboxMail.Status.QUEUED
+        )
+        for mail_id in waiting.values_list("pk", flat=True):
+            outbox_deliver(mail_id=mail_id)
+        bookings = list(meeting.bookings.filter(rsvp=Booking.Rsvp.PENDING).order_by("pk"))
+        for booking, answer in zip(bookings, ["accepted", "declined"], strict=False):
+            with contextlib.suppress(ValidationError):
+                rsvp_answer(
+                    booking=booking,
+                    answer=answer,
+                    chatham_acknowledged=True,
+                    note="Demo answer",
+                )
     stdout.write(f"invitations: {sent} invitation(s) sent for {len(meetings)} upcoming meeting(s)")

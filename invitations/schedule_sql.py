@@ -1,14 +1,14 @@
 """Reminder and thank-you rows computed by PostgreSQL, for scheduling at scale.
 
-The same rows as the Python loop in `services.reminders_schedule`, in two
-INSERT ... SELECT statements: for 100,000 guests, building 300,000 model instances in
-Python and sending them takes minutes; this takes seconds. Times use the same
-wall-clock arithmetic (AT TIME ZONE the meeting's zone). Existing delivery keys are
-left alone (ON CONFLICT DO NOTHING). A row already due is picked up by the outbox
-poller, since its enqueued_at is NULL.
+The same rows as the Python loop in `services.reminders_schedule`, as two SELECTs that
+the outbox turns into `INSERT … SELECT` statements (`outbox_schedule_select`: the outbox
+is the one writer of its rows): for 100,000 guests, building 300,000 model instances in
+Python takes minutes; this takes seconds. Times use the same wall-clock arithmetic (AT
+TIME ZONE the meeting's zone); delivery keys come from `outbox.keys`.
 """
 
-from django.db import connection
+from outbox.keys import delivery_key_sql
+from outbox.services import outbox_schedule_select
 
 _GUESTS = """
     FROM meetings_booking b
@@ -22,18 +22,17 @@ _WHERE = """
       AND b.rsvp <> 'declined' AND c.email <> '' AND c.erased_at IS NULL
       AND m.status <> 'cancelled'
 """
-_COLUMNS = """
-    INSERT INTO outbox_outboxmail (kind, recipient, meeting_id, subject, text_body, html_body,
-        attachments, renderer, render_args, delivery_key, status, attempts, last_error, due_at,
-        created_at, updated_at)
+_REMINDER = """
+    SELECT 'reminder' AS kind, c.email AS recipient, m.id AS meeting_id,
+        %(reminder_prefix)s || m.title AS subject, %(body)s AS text_body,
+        'invitations.reminder' AS renderer,
+        jsonb_build_object('booking', b.id, 'days', d.days) AS render_args,
 """
 REMINDERS = (
-    _COLUMNS  # noqa: S608 - constant SQL; every value is a query parameter
-    + """
-    SELECT 'reminder', c.email, m.id, left(%(reminder_prefix)s || m.title, 300), %(body)s, '',
-        '[]'::jsonb, 'invitations.reminder', jsonb_build_object('booking', b.id, 'days', d.days),
-        'reminder:' || m.id || ':' || b.id || ':' || d.days || 'd', 'queued', 0, '',
-        due.at, %(now)s, %(now)s
+    _REMINDER  # noqa: S608 - constant SQL; every value is a query parameter
+    + delivery_key_sql("reminder", "m.id", "b.id", "d.days || 'd'")
+    + """ AS delivery_key,
+        due.at AS due_at
     """
     + _GUESTS
     + """
@@ -49,24 +48,23 @@ REMINDERS = (
     + _WHERE
     + """
       AND due.at > %(now)s
-    ON CONFLICT (delivery_key) DO NOTHING
     """
 )
+_THANK_YOU = """
+    SELECT 'thank_you' AS kind, c.email AS recipient, m.id AS meeting_id,
+        %(thank_you_prefix)s || m.title AS subject, %(body)s AS text_body,
+        'invitations.thank_you' AS renderer,
+        jsonb_build_object('booking', b.id) AS render_args,
+"""
 THANK_YOUS = (
-    _COLUMNS  # noqa: S608 - constant SQL; every value is a query parameter
-    + """
-    SELECT 'thank_you', c.email, m.id, left(%(thank_you_prefix)s || m.title, 300), %(body)s, '',
-        '[]'::jsonb, 'invitations.thank_you', jsonb_build_object('booking', b.id),
-        'thank_you:' || m.id || ':' || b.id, 'queued', 0, '',
+    _THANK_YOU  # noqa: S608 - constant SQL; every value is a query parameter
+    + delivery_key_sql("thank_you", "m.id", "b.id")
+    + """ AS delivery_key,
         (((m.ends_at AT TIME ZONE m.time_zone)::date + 1) + %(thank_you_time)s::time)
-            AT TIME ZONE m.time_zone,
-        %(now)s, %(now)s
+            AT TIME ZONE m.time_zone AS due_at
     """
     + _GUESTS
     + _WHERE
-    + """
-    ON CONFLICT (delivery_key) DO NOTHING
-    """
 )
 
 
@@ -77,8 +75,6 @@ def schedule_in_sql(*, meeting_ids, booking_ids, now, params: dict) -> int:
         "now": now,
         **params,
     }
-    with connection.cursor() as cursor:
-        cursor.execute(REMINDERS, values)
-        created = cursor.rowcount
-        cursor.execute(THANK_YOUS, values)
-        return created + cursor.rowcount
+    return outbox_schedule_select(select_sql=REMINDERS, params=values) + outbox_schedule_select(
+        select_sql=THANK_YOUS, params=values
+    )

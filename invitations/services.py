@@ -17,6 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from meetings.models import Booking, Meeting
+from outbox.keys import delivery_key
 from outbox.models import OutboxMail
 from outbox.services import outbox_enqueue, outbox_enqueue_many
 
@@ -97,26 +98,18 @@ def invitation_send(*, meeting: Meeting, user, personal_message: str | None = No
         invitation.snapshot(meeting)
     invitation.full_clean()
     invitation.save()
-    already = set(
-        OutboxMail.objects.filter(meeting=meeting, kind=OutboxMail.Kind.INVITATION).values_list(
-            "delivery_key", flat=True
-        )
-    )
-    new = 0
-    for booking in _mailable_bookings(meeting):
-        key = f"invitation:{meeting.pk}:{booking.pk}"
-        if key in already:
-            continue
-        outbox_enqueue(
+    new = outbox_enqueue_many(
+        OutboxMail(
             kind=OutboxMail.Kind.INVITATION,
             recipient=booking.contact.email,
-            delivery_key=key,
+            delivery_key=delivery_key("invitation", meeting.pk, booking.pk),
             meeting=meeting,
             renderer="invitations.invitation",
             render_args={"booking": booking.pk},
             **_placeholder(meeting, "invitation", booking.contact.name),
         )
-        new += 1
+        for booking in _mailable_bookings(meeting)
+    )
     reminders_schedule(meetings=[meeting])
     return new
 
@@ -174,7 +167,7 @@ def reminders_schedule(
                     meeting_id=meeting_id,
                     subject=SUBJECTS["reminder"].format(title=meeting.title),
                     text_body=PLACEHOLDER_BODY,
-                    delivery_key=f"reminder:{meeting_id}:{booking_id}:{days}d",
+                    delivery_key=delivery_key("reminder", meeting_id, booking_id, f"{days}d"),
                     due_at=due,
                     renderer="invitations.reminder",
                     render_args={"booking": booking_id, "days": days},
@@ -187,7 +180,7 @@ def reminders_schedule(
                 meeting_id=meeting_id,
                 subject=SUBJECTS["thank_you"].format(title=meeting.title),
                 text_body=PLACEHOLDER_BODY,
-                delivery_key=f"thank_you:{meeting_id}:{booking_id}",
+                delivery_key=delivery_key("thank_you", meeting_id, booking_id),
                 due_at=thank_you_due(meeting),
                 renderer="invitations.thank_you",
                 render_args={"booking": booking_id},
@@ -322,21 +315,23 @@ def meeting_changes_send(*, meeting: Meeting, user=None, coalesce: bool = False)
         due_at = now + update_delay() if coalesce else None
     invitation.snapshot(meeting)
     invitation.save()
-    queued = 0
-    for booking in _update_recipients(meeting):
-        outbox_enqueue(
+    guests = _update_recipients(meeting)
+    outbox_enqueue_many(
+        OutboxMail(
             kind=OutboxMail.Kind.UPDATE,
             recipient=booking.contact.email,
-            delivery_key=f"update:{meeting.pk}:{booking.pk}:{sequence}",
+            # One key per guest and SEQUENCE: a change saved while it waits joins it.
+            delivery_key=delivery_key("update", meeting.pk, booking.pk, sequence),
             meeting=meeting,
             due_at=due_at,
             renderer="invitations.update",
             render_args={"booking": booking.pk, "sequence": sequence},
             **_placeholder(meeting, "update", booking.contact.name),
         )
-        queued += 1
+        for booking in guests
+    )
     reminders_reschedule(meeting=meeting)
-    return queued
+    return len(guests)
 
 
 @transaction.atomic
@@ -400,21 +395,19 @@ def cancellations_send(*, meeting: Meeting) -> int:
         ).values_list("render_args__booking", flat=True)
         if pk is not None
     }
-    queued = 0
-    for booking in _mailable_bookings(meeting).exclude(rsvp=Booking.Rsvp.DECLINED):
-        if booking.pk not in invited:
-            continue
-        outbox_enqueue(
+    return outbox_enqueue_many(
+        OutboxMail(
             kind=OutboxMail.Kind.CANCELLATION,
             recipient=booking.contact.email,
-            delivery_key=f"cancellation:{meeting.pk}:{booking.pk}",
+            delivery_key=delivery_key("cancellation", meeting.pk, booking.pk),
             meeting=meeting,
             renderer="invitations.cancellation",
             render_args={"booking": booking.pk},
             **_placeholder(meeting, "cancellation", booking.contact.name),
         )
-        queued += 1
-    return queued
+        for booking in _mailable_bookings(meeting).exclude(rsvp=Booking.Rsvp.DECLINED)
+        if booking.pk in invited
+    )
 
 
 @transaction.atomic
@@ -431,19 +424,16 @@ def nudge_send(*, meeting: Meeting, user) -> int:
     for booking in _mailable_bookings(meeting).filter(rsvp=Booking.Rsvp.PENDING):
         if booking.pk not in sent_to:
             continue
-        key = f"nudge:{meeting.pk}:{booking.pk}"
-        if OutboxMail.objects.filter(delivery_key=key).exists():
-            continue
-        outbox_enqueue(
+        mail = outbox_enqueue(
             kind=OutboxMail.Kind.REMINDER,
             recipient=booking.contact.email,
-            delivery_key=key,
+            delivery_key=delivery_key("nudge", meeting.pk, booking.pk),
             meeting=meeting,
             renderer="invitations.reminder",
             render_args={"booking": booking.pk},
             **_placeholder(meeting, "nudge", booking.contact.name),
         )
-        queued += 1
+        queued += mail.created
     return queued
 
 

@@ -58,7 +58,12 @@ class OutboxMail(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     due_at = models.DateTimeField(null=True, blank=True)
+    # When the mail was last handed to the broker, and the lease of that hand-over: until
+    # `claimed_until` passes, no sweeper hands the mail over again. The batch message
+    # carries the lease, and a worker sends only rows whose lease is still that one, so a
+    # batch handed over again makes the old message a no-op (never two live batches).
     enqueued_at = models.DateTimeField(null=True, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

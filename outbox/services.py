@@ -8,60 +8,25 @@ task is handed to Celery with `transaction.on_commit`, and scheduled rows (a fut
 
 import logging
 import re
-import smtplib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from .delivery import DeliveryResult, outbox_deliver, outbox_deliver_batch, render
+from .handover import allow_long_statements, outbox_dispatch_due, pending_handover
 from .models import OutboxMail, encode_attachments
-from .renderers import RenderedMail, SkipMail, get_renderer
+from .renderers import SkipMail
+
+__all__ = [  # the delivery and hand-over halves of the public API live in their modules
+    "DeliveryResult",
+    "outbox_deliver",
+    "outbox_deliver_batch",
+    "outbox_dispatch_due",
+]
 
 logger = logging.getLogger(__name__)
-
-
-def _setting(name: str, default):
-    return getattr(settings, name, default)
-
-
-def max_attempts() -> int:
-    return _setting("OUTBOX_MAX_ATTEMPTS", 6)
-
-
-def stale_after() -> timedelta:
-    return timedelta(seconds=_setting("OUTBOX_STALE_AFTER_SECONDS", 300))
-
-
-def retry_delay(attempts: int) -> int:
-    """Exponential backoff in seconds, capped far below the broker's visibility timeout."""
-    base = _setting("OUTBOX_RETRY_BASE_SECONDS", 60)
-    cap = _setting("OUTBOX_RETRY_MAX_SECONDS", 30 * 60)
-    return int(min(cap, base * 2 ** max(0, attempts - 1)))
-
-
-def _schedule_send(mail_ids: Sequence[int]) -> None:
-    """Hand mails to Celery once the caller's transaction commits.
-
-    A broker that is down must not break the caller (the invitation page): the rows
-    stay queued and the poller sends them when the broker is back.
-    """
-
-    def publish():
-        from .tasks import send_mail_task
-
-        for mail_id in mail_ids:
-            try:
-                send_mail_task.delay(mail_id)
-            except Exception:  # kombu raises many kinds; all mean "not published now"
-                logger.warning("outbox: could not publish mail %s; the poller will", mail_id)
-                return
-
-    # Do not move this inside the transaction: the worker must see the committed row.
-    transaction.on_commit(publish)
 
 
 def outbox_enqueue(
@@ -85,10 +50,12 @@ def outbox_enqueue(
     `due_at` is in the future, the send task is scheduled after commit; scheduled mail
     is sent by the beat poller when due. With `renderer`, the content is rendered again
     at send time (see `outbox.renderers`); the given content is what the page shows
-    until then.
+    until then. The returned row's `created` says whether this call queued it: callers
+    need not (and should not) look the key up first.
     """
     existing = OutboxMail.objects.filter(delivery_key=delivery_key).first()
     if existing is not None:
+        existing.created = False
         return existing
     now = timezone.now()
     immediate = due_at is None or due_at <= now
@@ -104,17 +71,22 @@ def outbox_enqueue(
         attachments=encode_attachments(attachments),
         renderer=renderer,
         render_args=render_args or {},
-        enqueued_at=now if immediate else None,
     )
+    handover = pending_handover() if immediate else None
+    if handover is not None:
+        mail.enqueued_at, mail.claimed_until = now, handover.lease
     mail.full_clean(validate_unique=False)
     try:
         with transaction.atomic():
             mail.save()
     except IntegrityError:
         # Another transaction queued the same mail first: theirs is the one.
-        return OutboxMail.objects.get(delivery_key=delivery_key)
-    if immediate:
-        _schedule_send([mail.pk])
+        existing = OutboxMail.objects.get(delivery_key=delivery_key)
+        existing.created = False
+        return existing
+    mail.created = True
+    if handover is not None:
+        handover.add([mail.pk])
     return mail
 
 
@@ -136,178 +108,67 @@ def outbox_enqueue_many(mails: Iterable[OutboxMail], *, batch_size: int = 2000) 
             )
         )
     new = [m for m in mails if m.delivery_key not in existing]
-    for mail in new:
-        if mail.due_at is None or mail.due_at <= now:
-            mail.enqueued_at = now
+    due = [m for m in new if m.due_at is None or m.due_at <= now]
+    handover = pending_handover() if due else None
+    for mail in due:
+        mail.enqueued_at, mail.claimed_until = now, handover.lease
     OutboxMail.objects.bulk_create(new, batch_size=batch_size, ignore_conflicts=True)
-    due_keys = [m.delivery_key for m in new if m.enqueued_at is not None]
-    if due_keys:
-        _schedule_send(
-            list(OutboxMail.objects.filter(delivery_key__in=due_keys).values_list("pk", flat=True))
+    if handover is not None:
+        handover.add(
+            list(
+                OutboxMail.objects.filter(
+                    delivery_key__in=[m.delivery_key for m in due], claimed_until=handover.lease
+                ).values_list("pk", flat=True)
+            )
         )
     return len(new)
+
+
+_SCHEDULE_SQL = """
+    INSERT INTO outbox_outboxmail (kind, recipient, meeting_id, subject, text_body, renderer,
+        render_args, delivery_key, due_at, html_body, attachments, status, attempts,
+        last_error, created_at, updated_at)
+    SELECT rows.kind, rows.recipient, rows.meeting_id, left(rows.subject, 300), rows.text_body,
+        rows.renderer, rows.render_args, rows.delivery_key, rows.due_at, '', '[]'::jsonb,
+        'queued', 0, '', %(outbox_now)s, %(outbox_now)s
+    FROM ({select}) AS rows
+    ON CONFLICT (delivery_key) DO NOTHING
+"""
+
+
+def outbox_schedule_select(*, select_sql: str, params: dict) -> int:
+    """Queue scheduled mail computed by PostgreSQL: one `INSERT … SELECT` for any number.
+
+    `select_sql` (constant SQL, every value a parameter) yields the columns kind,
+    recipient, meeting_id, subject, text_body, renderer, render_args, delivery_key
+    (built with `outbox.keys.delivery_key_sql`) and due_at. Rows whose delivery key
+    exists are left as they are; rows already due wait for the poller (no lease). The
+    same guarantees as `outbox_enqueue_many`, for the case where building the rows in
+    Python would take minutes. Returns how many rows were new. PostgreSQL only.
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        allow_long_statements(cursor)
+        cursor.execute(
+            _SCHEDULE_SQL.format(select=select_sql), {**params, "outbox_now": timezone.now()}
+        )
+        return cursor.rowcount
 
 
 def outbox_retry(*, mail: OutboxMail) -> bool:
     """Send a failed mail again. Never makes a second copy: the same row is re-queued,
     and only a failed row can be (a sent mail stays sent). Returns whether it was."""
+    handover = pending_handover()
     updated = OutboxMail.objects.filter(pk=mail.pk, status=OutboxMail.Status.FAILED).update(
         status=OutboxMail.Status.QUEUED,
         attempts=0,
         due_at=None,
         enqueued_at=timezone.now(),
+        claimed_until=handover.lease,
         updated_at=timezone.now(),
     )
     if updated:
-        _schedule_send([mail.pk])
+        handover.add([mail.pk])
     return bool(updated)
-
-
-def outbox_dispatch_due(*, stale: timedelta | None = None, limit: int = 5000) -> int:
-    """The beat poller: hand to Celery every mail that is due and not in flight.
-
-    That is queued mail whose time has come and that was never handed over or was
-    handed over longer than `stale` ago (its broker message was lost), and mail left
-    "sending" longer than `stale` ago (its worker died). The send task claims rows
-    under a lock and ignores sent ones, so handing a mail over twice sends it once.
-    """
-    now = timezone.now()
-    stale = stale_after() if stale is None else stale
-    cutoff = now - stale
-    due = Q(status=OutboxMail.Status.QUEUED) & (Q(due_at__isnull=True) | Q(due_at__lte=now))
-    due &= Q(enqueued_at__isnull=True) | Q(enqueued_at__lte=cutoff)
-    stuck = Q(status=OutboxMail.Status.SENDING) & (
-        Q(claimed_at__isnull=True) | Q(claimed_at__lte=cutoff)
-    )
-    with transaction.atomic():
-        ids = list(
-            OutboxMail.objects.filter(due | stuck)
-            .order_by("due_at", "pk")
-            .values_list("pk", flat=True)[:limit]
-        )
-        if ids:
-            OutboxMail.objects.filter(pk__in=ids).update(enqueued_at=now)
-            _schedule_send(ids)
-    return len(ids)
-
-
-# --- sending -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DeliveryResult:
-    outcome: str  # sent, skipped, failed, retry, ignored
-    retry_in: int | None = None
-
-
-def _is_transient(exc: Exception) -> bool:
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return all(code < 500 for code, _msg in exc.recipients.values())
-    if isinstance(exc, smtplib.SMTPResponseException):
-        return exc.smtp_code < 500 or isinstance(exc, smtplib.SMTPAuthenticationError)
-    return isinstance(exc, smtplib.SMTPException | OSError | TimeoutError)
-
-
-def _render(mail: OutboxMail) -> None:
-    """Render the mail again from its source, if it has one, into the row (unsaved)."""
-    if not mail.renderer:
-        return
-    rendered: RenderedMail = get_renderer(mail.renderer)(mail=mail, **mail.render_args)
-    mail.subject = rendered.subject[:300]
-    mail.text_body = rendered.text_body
-    mail.html_body = rendered.html_body
-    mail.attachments = encode_attachments(rendered.attachments)
-
-
-def _recipient_opted_out(mail: OutboxMail) -> bool:
-    from customers.models import Contact
-
-    return Contact.objects.filter(email__iexact=mail.recipient, opted_out_at__isnull=False).exists()
-
-
-def outbox_deliver(*, mail_id: int) -> DeliveryResult:
-    """Send one queued mail through Django's mail backend, at most once.
-
-    Guarantees: a sent row is never sent again; a row locked by another worker is left
-    to it. The claim (attempts + 1) is committed first, so a mail that kills its worker
-    every time still ends "failed" after the attempt limit. The row is marked sent in
-    the same transaction as the send and committed right after it, so a worker killed
-    before the mail left leaves the row unsent (the poller re-sends it) and only a death
-    in the instant between the mail server's acceptance and the commit could repeat it.
-    """
-    from .mail import build_message
-
-    now = timezone.now()
-    with transaction.atomic():
-        mail = (
-            OutboxMail.objects.select_for_update(skip_locked=True)
-            .filter(pk=mail_id, status__in=[OutboxMail.Status.QUEUED, OutboxMail.Status.SENDING])
-            .first()
-        )
-        if mail is None:
-            return DeliveryResult("ignored")
-        if mail.due_at and mail.due_at > now + timedelta(seconds=5):
-            return DeliveryResult("ignored")
-        if mail.attempts >= max_attempts():
-            mail.mark_failed(
-                error=f"Gave up after {mail.attempts} attempts. {mail.last_error}".strip()
-            )
-            return DeliveryResult("failed")
-        mail.status = OutboxMail.Status.SENDING
-        mail.attempts += 1
-        mail.claimed_at = now
-        mail.save(update_fields=["status", "attempts", "claimed_at", "updated_at"])
-
-    error: Exception | None = None
-    try:
-        with transaction.atomic():
-            mail = (
-                OutboxMail.objects.select_for_update(skip_locked=True)
-                .filter(pk=mail_id, status=OutboxMail.Status.SENDING)
-                .first()
-            )
-            if mail is None:
-                return DeliveryResult("ignored")
-            try:
-                _render(mail)
-                if mail.is_non_essential and _recipient_opted_out(mail):
-                    raise SkipMail("The recipient opted out of this kind of mail.")
-            except SkipMail as skip:
-                mail.mark_skipped(reason=str(skip))
-                return DeliveryResult("skipped")
-            message = build_message(mail)
-            mail.status = OutboxMail.Status.SENT
-            mail.sent_at = timezone.now()
-            mail.last_error = ""
-            mail.save()
-            message.send(fail_silently=False)
-            # Commit now: nothing between the send and the commit.
-    except Exception as exc:
-        error = exc
-
-    if error is None:
-        return DeliveryResult("sent")
-    transient = _is_transient(error)
-    description = f"{type(error).__name__}: {error}"[:2000]
-    logger.warning("outbox: mail %s not sent: %s", mail_id, description)
-    with transaction.atomic():
-        mail = (
-            OutboxMail.objects.select_for_update()
-            .filter(pk=mail_id, status=OutboxMail.Status.SENDING)
-            .first()
-        )
-        if mail is None:
-            return DeliveryResult("ignored")
-        if transient and mail.attempts < max_attempts():
-            delay = retry_delay(mail.attempts)
-            mail.status = OutboxMail.Status.QUEUED
-            mail.last_error = description
-            mail.due_at = timezone.now() + timedelta(seconds=delay)
-            mail.enqueued_at = timezone.now()
-            mail.save(update_fields=["status", "last_error", "due_at", "enqueued_at", "updated_at"])
-            return DeliveryResult("retry", retry_in=delay)
-        mail.mark_failed(error=description)
-        return DeliveryResult("failed")
 
 
 def outbox_opt_out(*, email: str) -> int:
@@ -399,7 +260,7 @@ def outbox_preview(*, mail: OutboxMail) -> tuple[OutboxMail, str, str]:
 
     if mail.status in (OutboxMail.Status.QUEUED, OutboxMail.Status.SENDING) and mail.renderer:
         try:
-            _render(mail)
+            render(mail)
         except SkipMail:
             pass
         except Exception:  # a broken template must not break the outbox page

@@ -1,7 +1,8 @@
-"""Every mail exactly once, against real Redis and real Celery worker processes."""
+"""Every mail exactly once, against real Redis and real Celery worker processes.
 
-import random
-import signal
+The worker killed again and again while it sends to an SMTP server: test_worker_kills.py.
+"""
+
 import time
 import uuid
 from datetime import timedelta
@@ -12,7 +13,7 @@ from django.db import transaction
 from outbox.models import OutboxMail
 from outbox.services import outbox_dispatch_due, outbox_enqueue
 from outbox.tasks import send_mail_task
-from tests.mailsink import sink_counts, sink_lines
+from tests.mailsink import sink_counts
 from tests.outbox.conftest import use_broker
 from tests.services import CeleryWorker, database_env
 
@@ -58,62 +59,6 @@ def wait_until_all_sent(keys, *, timeout: float, poll_stale: float = 10.0) -> No
         .values_list("delivery_key", "status")[:10]
     )
     raise AssertionError(f"mails not sent in time, e.g. {states}")
-
-
-def test_500_invitations_survive_20_worker_kills_one_message_each_none_lost(sink_worker, mail_sink):
-    """SIGKILL at random points of the sending, 20 times, restarting the worker each time.
-
-    Every invitation arrives, as one message (one Message-ID). The one thing no SMTP
-    client can rule out is a death between the server's acceptance and the commit: the
-    server then gets the same message again. Such repeats must come only from attempts a
-    kill interrupted, and they are printed.
-    """
-    rng = random.Random()
-    keys = queue_invitations(500, f"kill-{uuid.uuid4().hex[:6]}")
-    kills = 0
-    sent_at_kills = []
-    while kills < 20:
-        # Once the worker is sending, kill it at a uniformly random moment.
-        target = lines_in(mail_sink) + 1
-        deadline = time.monotonic() + 60
-        next_poll = time.monotonic() + 2
-        while lines_in(mail_sink) < target and time.monotonic() < deadline:
-            time.sleep(0.005)
-            if time.monotonic() > next_poll:  # what beat does: re-send lost tasks
-                outbox_dispatch_due(stale=timedelta(seconds=10))
-                next_poll = time.monotonic() + 2
-        time.sleep(rng.uniform(0, 0.15))
-        sink_worker.kill(signal.SIGKILL)
-        kills += 1
-        sent_at_kills.append(lines_in(mail_sink))
-        outbox_dispatch_due(stale=timedelta(seconds=10))
-        sink_worker.start()
-    wait_until_all_sent(keys, timeout=240)
-
-    copies: dict[str, list[str]] = {}
-    for line in sink_lines(mail_sink):
-        copies.setdefault(line["key"], []).append(line["message_id"])
-    assert [key for key in keys if key not in copies] == []  # none lost
-    assert {key: ids for key, ids in copies.items() if len(set(ids)) != 1} == {}  # one message
-    assert set(copies) == set(keys)
-    assert not OutboxMail.objects.filter(status=OutboxMail.Status.FAILED).exists()
-    attempts = dict(
-        OutboxMail.objects.filter(delivery_key__in=keys).values_list("delivery_key", "attempts")
-    )
-    repeated = {key: len(ids) for key, ids in copies.items() if len(ids) > 1}
-    # A repeat needs an attempt that a kill interrupted after the server accepted it.
-    assert {key: n for key, n in repeated.items() if attempts[key] < n} == {}
-    assert sum(n - 1 for n in repeated.values()) <= kills
-    interrupted = sum(1 for n in attempts.values() if n > 1)
-    print(
-        f"mails in the sink at each kill: {sent_at_kills}; attempts interrupted by a kill: "
-        f"{interrupted}; repeated by the commit window: {repeated or 'none'}"
-    )
-    # The kills landed while the batch was being sent, and some caught a mail mid-send.
-    assert kills >= 20
-    assert sum(1 for n in sent_at_kills if 0 < n < 500) >= 15
-    assert sink_worker.log_path.read_text().count("ready.") >= 21
-    assert interrupted >= 1
 
 
 def test_task_delivered_twice_sends_once(sink_worker, mail_sink):

@@ -2,6 +2,7 @@ import smtplib
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core import mail as django_mail
 from django.utils import timezone
 
@@ -82,9 +83,14 @@ def test_scheduled_mail_waits_for_the_poller(django_capture_on_commit_callbacks)
 def test_poller_resends_mail_whose_worker_died_while_sending(django_capture_on_commit_callbacks):
     mail = enqueue()  # on_commit not run: the broker message was lost
     OutboxMail.objects.filter(pk=mail.pk).update(
-        status=OutboxMail.Status.SENDING, claimed_at=timezone.now() - timedelta(hours=1)
+        status=OutboxMail.Status.SENDING, claimed_at=timezone.now()
     )
     with django_capture_on_commit_callbacks(execute=True):
+        assert outbox_dispatch_due() == 0  # its lease runs: the worker may still be at it
+    with (
+        time_machine.travel(timezone.now() + timedelta(hours=1)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         assert outbox_dispatch_due() == 1
     mail.refresh_from_db()
     assert mail.status == OutboxMail.Status.SENT
@@ -248,9 +254,9 @@ def test_death_between_server_acceptance_and_commit_repeats_the_same_message(set
         outbox_deliver(mail_id=mail.pk)
     mail.refresh_from_db()
     assert mail.status == OutboxMail.Status.SENDING  # the "sent" mark was rolled back
-    OutboxMail.objects.filter(pk=mail.pk).update(claimed_at=timezone.now() - timedelta(hours=1))
-    outbox_dispatch_due()  # the poller: the worker that claimed it is gone
-    outbox_deliver(mail_id=mail.pk)
+    with time_machine.travel(timezone.now() + timedelta(hours=1)):
+        outbox_dispatch_due()  # the poller, once the lease is over: the worker is gone
+        outbox_deliver(mail_id=mail.pk)
     mail.refresh_from_db()
     assert mail.status == OutboxMail.Status.SENT
     first, second = DiesAfterServerAccepts.accepted

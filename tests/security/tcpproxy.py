@@ -1,4 +1,4 @@
-"""A TCP proxy a test can cut and restore: a database "briefly unreachable".
+"""A TCP proxy a test can cut, stall and restore: a service "briefly unreachable" or silent.
 
 Stopping it closes the listening socket and every forwarded connection, as a network
 partition or a restarting database server would. The machine's shared services are
@@ -19,6 +19,7 @@ class TcpProxy:
         self._listener: socket.socket | None = None
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
+        self._stalled = threading.Event()
 
     def start(self) -> "TcpProxy":
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -35,6 +36,10 @@ class TcpProxy:
                 client, _ = listener.accept()
             except OSError:
                 return
+            if self._stalled.is_set():  # accepted, and never a byte in answer
+                with self._lock:
+                    self._sockets.append(client)
+                continue
             try:
                 upstream = socket.create_connection(self.target, timeout=5)
                 upstream.settimeout(None)
@@ -46,17 +51,22 @@ class TcpProxy:
             for source, sink in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
 
-    @staticmethod
-    def _pump(source, sink):
+    def _pump(self, source, sink):
         try:
             while data := source.recv(65536):
-                sink.sendall(data)
+                if not self._stalled.is_set():  # stalled: what was sent is never answered
+                    sink.sendall(data)
         except OSError:
             pass
         finally:
             for sock in (source, sink):
                 with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
+
+    def stall(self) -> None:
+        """The far end goes silent: connections stay open (new ones are accepted) but
+        nothing sent through them is ever answered, as with a hung server."""
+        self._stalled.set()
 
     def stop(self) -> None:
         if self._listener is not None:

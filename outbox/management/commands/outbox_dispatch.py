@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
 
 from outbox.services import outbox_dispatch_due
 
@@ -17,12 +16,11 @@ class Command(BaseCommand):
             "--stale-after",
             type=int,
             default=None,
-            help="Seconds after which queued or sending mail is handed over again "
-            "(default: OUTBOX_STALE_AFTER_SECONDS).",
+            help="Treat leases taken more than this many seconds ago as expired "
+            "(default: only leases past their end, OUTBOX_LEASE_SECONDS after the hand-over).",
         )
 
     def handle(self, *args, stale_after=None, **options):
         stale = timedelta(seconds=stale_after) if stale_after is not None else None
-        with transaction.atomic():
-            count = outbox_dispatch_due(stale=stale)
+        count = outbox_dispatch_due(stale=stale)  # each chunk commits, then is published
         self.stdout.write(f"{count} mail(s) handed to the send task.")

@@ -1,0 +1,136 @@
+"""Killing a real Celery worker while it sends batches to a real SMTP server.
+
+Shared by the suite's test (300 mails, 10 kills) and `bench/bench_mail.py` (1,500 mails,
+80 kills). The worker is one prefork child under its main process; each kill is a
+SIGKILL to the whole process group at a uniformly random moment after the restarted
+worker has sent a mail, and the worker is started again. After each kill the test does
+what beat does once the killed batch's lease has expired: hand the unsent mail over again.
+"""
+
+import os
+import random
+import signal
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from outbox.models import OutboxMail
+from outbox.services import outbox_dispatch_due, outbox_enqueue_many
+from tests.services import CeleryWorker, database_env
+from tests.smtpsink import SmtpSink
+
+
+@dataclass
+class KillRun:
+    mails: int
+    kills: int
+    sent_at_kills: list[int]
+    lost: list[str]
+    duplicated: dict[str, int]
+    other_message_ids: dict[str, set]
+    seconds: float
+    interrupted: int
+
+
+def queue_mails(n: int, prefix: str, *, due_at=None) -> list[str]:
+    """Queue `n` mails, due at once (handed over on commit) or at `due_at`."""
+    keys = [f"{prefix}:{i}" for i in range(n)]
+    with transaction.atomic():
+        outbox_enqueue_many(
+            [
+                OutboxMail(
+                    kind=OutboxMail.Kind.INVITATION,
+                    recipient=f"guest{i}@customer.example",
+                    subject=f"Invitation {i}",
+                    text_body="You are invited.",
+                    html_body="<p>You are invited.</p>",
+                    delivery_key=key,
+                    due_at=due_at or timezone.now(),
+                )
+                for i, key in enumerate(keys)
+            ]
+        )
+    return keys
+
+
+def worker_env(*, redis_url: str, queue: str, sink: SmtpSink) -> dict[str, str]:
+    env = {
+        **os.environ,
+        **database_env(connection),
+        "REDIS_URL": redis_url,
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "EMAIL_URL": sink.url,
+        "LOG_LEVEL": "WARNING",
+    }
+    env.pop("EMAIL_BACKEND", None)
+    return env
+
+
+def run_kills(
+    *, mails: int, kills: int, redis_url: str, tmp_path: Path, seed: int | None = None
+) -> KillRun:
+    """Queue `mails`, hand them over, kill the sending worker `kills` times, then let it
+    finish; return what the SMTP server received."""
+    from config.celery import app
+
+    rng = random.Random(seed)
+    queue = f"kills-{uuid.uuid4().hex[:8]}"
+    app.conf.task_always_eager = False
+    app.conf.task_default_queue = queue
+    sink = SmtpSink(tmp_path / "smtp.jsonl").start()
+    worker = CeleryWorker(
+        worker_env(redis_url=redis_url, queue=queue, sink=sink),
+        tmp_path / "worker.log",
+        queues=queue,
+        concurrency=1,
+    )
+    started = time.monotonic()
+    try:
+        keys = queue_mails(mails, f"kill-{uuid.uuid4().hex[:6]}")
+        outbox_dispatch_due()
+        worker.start()
+        sent_at_kills = []
+        while len(sent_at_kills) < kills and sink.count() < mails:
+            target = sink.count() + 1
+            deadline = time.monotonic() + 60
+            while sink.count() < target and time.monotonic() < deadline:
+                time.sleep(0.002)
+            time.sleep(rng.uniform(0, 0.05))
+            worker.kill(signal.SIGKILL)
+            sent_at_kills.append(sink.count())
+            # The killed batch's lease has expired: beat hands its mail over again.
+            outbox_dispatch_due(stale=timedelta(0))
+            worker.start()
+        deadline = time.monotonic() + 120
+        pending = OutboxMail.objects.filter(delivery_key__in=keys).exclude(
+            status=OutboxMail.Status.SENT
+        )
+        while pending.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        seconds = time.monotonic() - started
+    finally:
+        worker.stop()
+        sink.stop()
+        app.conf.task_always_eager = True
+        app.conf.task_default_queue = "celery"
+    copies: dict[str, list[str]] = {}
+    for line in sink.lines():
+        copies.setdefault(line["key"], []).append(line["message_id"])
+    attempts = OutboxMail.objects.filter(delivery_key__in=keys).values_list("attempts", flat=True)
+    return KillRun(
+        mails=mails,
+        kills=len(sent_at_kills),
+        sent_at_kills=sent_at_kills,
+        lost=[key for key in keys if key not in copies],
+        duplicated={key: len(ids) for key, ids in copies.items() if len(ids) > 1},
+        other_message_ids={key: set(ids) for key, ids in copies.items() if len(set(ids)) > 1},
+        seconds=seconds,
+        interrupted=sum(1 for n in attempts if n > 1),
+    )

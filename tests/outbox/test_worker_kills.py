@@ -1,0 +1,31 @@
+"""Every mail exactly once while the worker is killed again and again mid-batch."""
+
+import pytest
+
+from tests.outbox.kills import run_kills
+from tests.services import missing
+
+pytestmark = pytest.mark.services
+
+
+def test_300_mails_to_an_smtp_server_survive_10_worker_kills_none_lost(
+    transactional_db, postgres, redis_url, tmp_path, settings
+):
+    if postgres.vendor != "postgresql":
+        missing("a real Celery worker needs the PostgreSQL test database (set DATABASE_URL)")
+    settings.OUTBOX_BATCH_SIZE = 100
+    run = run_kills(mails=300, kills=10, redis_url=redis_url, tmp_path=tmp_path)
+    print(
+        f"{run.mails} mails, {run.kills} kills in {run.seconds:.1f} s; mails at each kill: "
+        f"{run.sent_at_kills}; attempts interrupted by a kill: {run.interrupted}; "
+        f"received twice: {run.duplicated or 'none'}"
+    )
+    assert run.lost == []
+    assert run.other_message_ids == {}  # a copy is always the very same message
+    # The one thing no SMTP client can rule out (docs/mail.md): a kill between the
+    # server's acceptance and the commit. Measured at about 1 in 80 kills; each such
+    # copy needs an attempt that a kill interrupted, so never more than one per kill.
+    assert sum(n - 1 for n in run.duplicated.values()) <= 1, run.duplicated
+    assert run.kills >= 10
+    # The kills landed while the batch was going out.
+    assert sum(1 for n in run.sent_at_kills if 0 < n < run.mails) >= 8
