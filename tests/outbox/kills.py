@@ -74,10 +74,17 @@ def worker_env(*, redis_url: str, queue: str, sink: SmtpSink) -> dict[str, str]:
 
 
 def run_kills(
-    *, mails: int, kills: int, redis_url: str, tmp_path: Path, seed: int | None = None
+    *,
+    mails: int,
+    kills: int,
+    redis_url: str,
+    tmp_path: Path,
+    seed: int | None = None,
+    jitter: float = 0.05,
 ) -> KillRun:
     """Queue `mails`, hand them over, kill the sending worker `kills` times, then let it
-    finish; return what the SMTP server received."""
+    finish; return what the SMTP server received. Each kill comes up to `jitter` seconds
+    after the next mail reached the server (smaller: more kills fit in fewer mails)."""
     from config.celery import app
 
     rng = random.Random(seed)
@@ -102,7 +109,7 @@ def run_kills(
             deadline = time.monotonic() + 60
             while sink.count() < target and time.monotonic() < deadline:
                 time.sleep(0.002)
-            time.sleep(rng.uniform(0, 0.05))
+            time.sleep(rng.uniform(0, jitter))
             worker.kill(signal.SIGKILL)
             sent_at_kills.append(sink.count())
             # The killed batch's lease has expired: beat hands its mail over again.
