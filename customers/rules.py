@@ -6,7 +6,8 @@ their contacts) in the regions they lead. Every role reads organisations.
 Contact details (names, emails, phones, job titles) follow least access:
 - administrators: every contact;
 - leaders: the contacts of the regions they lead, and the guests of meetings they own
-  or co-own;
+  or co-own or that take place in a region they lead (the region's leaders answer for
+  its meetings: they read its invitations and outbox);
 - facilitators: the guests of meetings they facilitate;
 - executives: none — they work with organisations only.
 `contact_scope` says it as a filter for lists and exports, `customers.view_contact`
@@ -63,6 +64,7 @@ def contact_scope(user) -> Q | None:
             Q(organisation__region_id__in=led_region_ids(user))
             | Q(bookings__meeting__owner=user)
             | Q(bookings__meeting__co_owners=user)
+            | Q(bookings__meeting__region_id__in=led_region_ids(user))
         )
     if is_facilitator(user):
         scope |= Q(bookings__meeting__facilitators=user)

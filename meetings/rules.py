@@ -12,8 +12,8 @@
 
 Guests' names on a meeting page follow customers/rules.py (least access to contact
 details): administrators, the meeting's owner, co-owners and facilitators see them, and
-a leader the guests from the regions they lead; anyone else reads "A guest" and the
-organisation.
+a leader who leads the meeting's region or the guest's; anyone else reads "A guest" and
+the organisation.
 """
 
 import rules
