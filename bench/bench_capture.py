@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import percentile, setup_django  # noqa: E402
+from bench.common import drop_scratch, percentile, scratch_postgres, setup_django  # noqa: E402
 
 EXISTING = 100_000
 # What capture.js sends (URLSearchParams), rather than the test client's multipart default.
@@ -144,36 +144,8 @@ def seed():
     return meeting, meetings[1], facilitator
 
 
-def scratch_postgres() -> str | None:
-    """With a PostgreSQL DATABASE_URL, work in a scratch database next to it (dropped after)."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        return None
-    import psycopg
-
-    base, _, name = url.rpartition("/")
-    scratch = f"{name}_bench_capture"
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{scratch}"')
-        conn.execute(f'CREATE DATABASE "{scratch}"')
-    os.environ["DATABASE_URL"] = f"{base}/{scratch}"
-    return f"{base}/postgres|{scratch}"
-
-
-def drop_scratch(handle: str | None) -> None:
-    if not handle:
-        return
-    import psycopg
-    from django.db import connections
-
-    connections.close_all()
-    admin_url, scratch = handle.split("|")
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{scratch}"')
-
-
 def main() -> int:
-    handle = scratch_postgres()
+    handle = scratch_postgres("bench_capture")
     try:
         return run()
     finally:

@@ -16,7 +16,6 @@ Uses a scratch SQLite file unless DATABASE_URL is set (then a scratch PostgreSQL
 next to it, dropped after).
 """
 
-import os
 import random
 import statistics
 import sys
@@ -25,37 +24,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import ROOT, percentile, setup_django  # noqa: E402
+from bench.common import ROOT, drop_scratch, percentile, scratch_postgres, setup_django  # noqa: E402
 
 CONTACTS, STAFF, ORGANISATIONS = 20_000, 2_000, 5_000
 CORPUS = ROOT / "tests" / "feedback" / "ordinary_sentences.txt"
-
-
-def scratch_postgres() -> str | None:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        return None
-    import psycopg
-
-    base, _, name = url.rpartition("/")
-    scratch = f"{name}_bench_redaction"
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{scratch}"')
-        conn.execute(f'CREATE DATABASE "{scratch}"')
-    os.environ["DATABASE_URL"] = f"{base}/{scratch}"
-    return f"{base}/postgres|{scratch}"
-
-
-def drop_scratch(handle: str | None) -> None:
-    if not handle:
-        return
-    import psycopg
-    from django.db import connections
-
-    connections.close_all()
-    admin_url, scratch = handle.split("|")
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{scratch}"')
 
 
 def seed():
@@ -120,7 +92,7 @@ def naming_sentences(people, staff, organisations, count: int) -> list[tuple[str
 
 
 def main() -> int:
-    handle = scratch_postgres()
+    handle = scratch_postgres("bench_redaction")
     try:
         setup_django(scratch_sqlite="bench_redaction.sqlite3")
         return run()

@@ -47,3 +47,31 @@ class Timer:
 
     def __exit__(self, *exc):
         self.seconds = time.perf_counter() - self.started
+
+
+def scratch_postgres(suffix: str) -> str | None:
+    """With a PostgreSQL DATABASE_URL, work in a scratch database next to it (dropped after)."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        return None
+    import psycopg
+
+    base, _, name = url.rpartition("/")
+    scratch = f"{name}_{suffix}"
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{scratch}"')
+        conn.execute(f'CREATE DATABASE "{scratch}"')
+    os.environ["DATABASE_URL"] = f"{base}/{scratch}"
+    return f"{base}/postgres|{scratch}"
+
+
+def drop_scratch(handle: str | None) -> None:
+    if not handle:
+        return
+    import psycopg
+    from django.db import connections
+
+    connections.close_all()
+    admin_url, scratch = handle.split("|")
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{scratch}"')
