@@ -9,6 +9,33 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 from tests.services import CeleryWorker, chromium_path, database_env, missing  # noqa: E402
 
 
+def _a_redis_database_per_worker() -> None:
+    """Under pytest-xdist each worker gets a Redis database of its own (the one REDIS_URL
+    names, plus one plus the worker's number): `cache.clear()` is FLUSHDB, and a worker
+    must not empty the cache, sessions and queues of another mid-test. Settings are
+    loaded by now, the cache and broker not yet connected."""
+    worker, url = os.environ.get("PYTEST_XDIST_WORKER", ""), os.environ.get("REDIS_URL", "")
+    if not (worker.startswith("gw") and url.startswith("redis")):
+        return
+    from urllib.parse import urlsplit, urlunsplit
+
+    from django.conf import settings
+
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    mine = urlunsplit(parts._replace(path=f"/{base + 1 + int(worker[2:])}"))
+    os.environ["REDIS_URL"] = mine
+    settings.REDIS_URL = mine
+    settings.CELERY_BROKER_URL = mine
+    settings.CACHES["default"]["LOCATION"] = mine
+    from config.celery import app
+
+    app.conf.broker_url = mine
+
+
+_a_redis_database_per_worker()
+
+
 def pytest_addoption(parser):
     parser.addoption(
         "--clock",
