@@ -164,11 +164,12 @@ def seed(*, stdout) -> None:
                 MeetingQuestion(meeting=meeting, question=q, position=p)
                 for p, q in enumerate(questions)
             )
-            guests = (
-                [contacts[(offset + k) % len(contacts)] for k in range(3 + (offset % 2))]
-                if is_panel
-                else [contacts[offset % len(contacts)]]
-            )
+            # Panels book 3–4 customers; a leadership meeting books three, so that what
+            # they said clears the dashboard's three-organisation rule.
+            guests = [
+                contacts[(offset + k) % len(contacts)]
+                for k in range(3 + (offset % 2) if is_panel else 3)
+            ]
             past = start + dt.timedelta(hours=3) < now
             bookings = Booking.objects.bulk_create(
                 Booking(
