@@ -3,6 +3,7 @@
 Without the service they skip with a reason; with REQUIRE_SERVICES=1 (CI) they fail.
 """
 
+import functools
 import os
 import shutil
 import socket
@@ -147,18 +148,30 @@ def restore_migration_data() -> None:
     """
     from django.apps import apps
     from django.db import DEFAULT_DB_ALIAS, connections
+
+    connection = connections[DEFAULT_DB_ALIAS]
+    with connection.schema_editor() as editor:
+        for forwards in _data_migrations():
+            forwards(apps, editor)
+
+
+@functools.cache
+def _data_migrations() -> tuple:
+    """The project's RunPython forwards functions, in the order the migrations run
+    (read once per process: the migration graph does not change during a run)."""
+    from django.db import DEFAULT_DB_ALIAS, connections
     from django.db.migrations.loader import MigrationLoader
     from django.db.migrations.operations import RunPython
 
-    connection = connections[DEFAULT_DB_ALIAS]
     project = {config.label for config in project_app_configs()}
-    graph = MigrationLoader(connection, ignore_no_migrations=True).graph
+    graph = MigrationLoader(connections[DEFAULT_DB_ALIAS], ignore_no_migrations=True).graph
     ordered: list[tuple[str, str]] = []
     for leaf in graph.leaf_nodes():
         ordered += [key for key in graph.forwards_plan(leaf) if key not in ordered]
-    with connection.schema_editor() as editor:
-        for key in ordered:
-            if key[0] in project:
-                for operation in graph.nodes[key].operations:
-                    if isinstance(operation, RunPython):
-                        operation.code(apps, editor)
+    return tuple(
+        operation.code
+        for key in ordered
+        if key[0] in project
+        for operation in graph.nodes[key].operations
+        if isinstance(operation, RunPython)
+    )
