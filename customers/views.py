@@ -6,6 +6,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import Role
@@ -160,7 +161,7 @@ def organisation_create(request):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"{organisation.name} was added.")
+            messages.success(request, _("%(name)s was added.") % {"name": organisation.name})
             return redirect("customers:organisation", pk=organisation.pk)
     return render(request, "customers/organisation_form.html", {"form": form, "organisation": None})
 
@@ -182,7 +183,7 @@ def organisation_edit(request, pk: int):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"{organisation.name} was saved.")
+            messages.success(request, _("%(name)s was saved.") % {"name": organisation.name})
             return redirect("customers:organisation", pk=organisation.pk)
     return render(
         request, "customers/organisation_form.html", {"form": form, "organisation": organisation}
@@ -215,7 +216,11 @@ def contact_create(request, pk: int):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"{contact.name} was added to {organisation.name}.")
+            messages.success(
+                request,
+                _("%(name)s was added to %(organisation)s.")
+                % {"name": contact.name, "organisation": organisation.name},
+            )
             return redirect("customers:organisation", pk=organisation.pk)
     return render(
         request,
@@ -230,7 +235,7 @@ def contact_edit(request, pk: int):
     contact = get_object_or_404(Contact.objects.select_related("organisation"), pk=pk)
     _require(request, "customers.change_contact", contact)
     if contact.is_erased:
-        messages.info(request, "This contact was erased; there is nothing left to edit.")
+        messages.info(request, _("This contact was erased; there is nothing left to edit."))
         return redirect("customers:organisation", pk=contact.organisation_id)
     form = ContactForm(
         request.POST if request.method == "POST" else None,
@@ -243,7 +248,7 @@ def contact_edit(request, pk: int):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"{contact.name} was saved.")
+            messages.success(request, _("%(name)s was saved.") % {"name": contact.name})
             return redirect("customers:organisation", pk=contact.organisation_id)
     return render(
         request,
@@ -261,7 +266,7 @@ def contact_erase(request, pk: int):
     if request.method == "POST" and form.is_valid():
         services.contact_erase(contact=contact)
         messages.success(
-            request, "The contact's name, email and phone were erased. Meeting counts are kept."
+            request, _("The contact's name, email and phone were erased. Meeting counts are kept.")
         )
         return redirect("customers:organisation", pk=contact.organisation_id)
     return render(request, "customers/contact_erase.html", {"form": form, "contact": contact})
@@ -381,9 +386,17 @@ def import_confirm(request, pk: int):
     if plan.changes:
         messages.success(
             request,
-            f"Imported: {plan.organisations_new} new and {plan.organisations_changed} updated "
-            f"organisations, {plan.contacts_new} new and {plan.contacts_changed} updated contacts.",
+            _(
+                "Imported: %(organisations_new)s new and %(organisations_changed)s updated "
+                "organisations, %(contacts_new)s new and %(contacts_changed)s updated contacts."
+            )
+            % {
+                "organisations_new": plan.organisations_new,
+                "organisations_changed": plan.organisations_changed,
+                "contacts_new": plan.contacts_new,
+                "contacts_changed": plan.contacts_changed,
+            },
         )
     else:
-        messages.info(request, "Everything in the file was already here; nothing changed.")
+        messages.info(request, _("Everything in the file was already here; nothing changed."))
     return redirect("customers:list")
