@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from meetings.models import AgendaItem, Meeting, Section
 
@@ -276,18 +277,19 @@ def suggest_kind(counts: dict, *, held: bool = False) -> KindSuggestion | None:
             return None
         return suggest(
             Meeting.Kind.ADVERTISEMENT,
-            "Nothing was captured: the guests contributed nothing that was written down.",
+            _("Nothing was captured: the guests contributed nothing that was written down."),
         )
 
     if guests <= ADVERTISEMENT_MAX_GUEST_ITEMS or guests / total < ADVERTISEMENT_MAX_GUEST_SHARE:
         return suggest(
             Meeting.Kind.ADVERTISEMENT,
-            f"Guests contributed almost nothing: {guests} of {total} items came from them.",
+            _("Guests contributed almost nothing: %(guests)s of %(total)s items came from them.")
+            % {"guests": guests, "total": total},
         )
     if guests >= LOVE_IN_MIN_ITEMS and counts["improvement"] == 0 and counts["not_praise"] == 0:
         return suggest(
             Meeting.Kind.LOVE_IN,
-            "Nothing but praise from the guests: no concern, idea or expectation was heard.",
+            _("Nothing but praise from the guests: no concern, idea or expectation was heard."),
         )
     negative_share = counts["negative"] / guests
     if negative_share >= WAR_MIN_NEGATIVE_SHARE and counts[
@@ -295,10 +297,17 @@ def suggest_kind(counts: dict, *, held: bool = False) -> KindSuggestion | None:
     ] >= WAR_MIN_CONCERNS_PER_PRAISE * max(1, counts["praise"]):
         return suggest(
             Meeting.Kind.WAR,
-            f"Mostly negative and heated: {round(negative_share * 100)} % of guest items were "
-            f"negative, {counts['concern']} concerns against {counts['praise']} praise.",
+            _(
+                "Mostly negative and heated: %(share)s %% of guest items were negative, "
+                "%(concerns)s concerns against %(praise)s praise."
+            )
+            % {
+                "share": round(negative_share * 100),
+                "concerns": counts["concern"],
+                "praise": counts["praise"],
+            },
         )
     return suggest(
         Meeting.Kind.FOUR_F,
-        "A mix of praise, concerns and ideas from the guests: frank, friendly and forthright.",
+        _("A mix of praise, concerns and ideas from the guests: frank, friendly and forthright."),
     )

@@ -18,6 +18,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -158,7 +159,7 @@ def capture_post(request, meeting_id: int):
                 # Not a redirect: the page's script would take the login page for a saved
                 # item. It keeps the text and offers Retry after a new login.
                 return HttpResponse(
-                    "Your session has ended: log in again (in another tab), then Retry.",
+                    _("Your session has ended: log in again (in another tab), then Retry."),
                     status=403,
                     content_type="text/plain; charset=utf-8",
                 )
@@ -171,7 +172,7 @@ def capture_post(request, meeting_id: int):
             return _capture_error(
                 request,
                 meeting.pk,
-                "This meeting is closed: its feedback is locked.",
+                _("This meeting is closed: its feedback is locked."),
                 409,
                 from_client,
             )
@@ -184,7 +185,7 @@ def capture_post(request, meeting_id: int):
             return _capture_error(request, meeting.pk, " ".join(exc.messages), 400, from_client)
     item = result.item
     if not from_client:
-        messages.success(request, f"Item {item.number} saved.")
+        messages.success(request, _("Item %(number)s saved.") % {"number": item.number})
         return redirect("feedback:capture", meeting_id=meeting_id)
     if result.created:
         item.display_tags = list(data["tags"])
@@ -222,7 +223,7 @@ def _fields(data: dict) -> dict:
 def _capture_error(request, meeting_id: int, message: str, status: int, from_client: bool):
     if from_client:
         return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
-    messages.error(request, f"Not saved: {message}")
+    messages.error(request, _("Not saved: %(reason)s") % {"reason": message})
     return redirect("feedback:capture", meeting_id=meeting_id)
 
 
@@ -316,7 +317,7 @@ def item_edit(request, pk: int):
                         "feedback/capture.html#item-row",
                         {**_item_context(meeting, True), "item": item},
                     )
-                messages.success(request, f"Item {item.number} corrected.")
+                messages.success(request, _("Item %(number)s corrected.") % {"number": item.number})
                 return redirect("feedback:capture", meeting_id=meeting.pk)
     else:
         form = ItemEditForm(
@@ -347,7 +348,7 @@ def item_delete(request, pk: int):
         return redirect("feedback:capture", meeting_id=meeting.pk)
     if request.htmx:
         return HttpResponse("")
-    messages.success(request, f"Item {number} removed.")
+    messages.success(request, _("Item %(number)s removed.") % {"number": number})
     return redirect("feedback:capture", meeting_id=meeting.pk)
 
 
@@ -360,7 +361,7 @@ def guest_qr(request, meeting_id: int):
         raise Http404("The guest link works only while the meeting runs.")
     buffer = io.BytesIO()
     segno.make(guest_link_url(meeting=meeting), error="m").save(
-        buffer, kind="svg", scale=8, border=2, title="Guest comment link", xmldecl=False
+        buffer, kind="svg", scale=8, border=2, title=_("Guest comment link"), xmldecl=False
     )
     response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
     response["Cache-Control"] = "private, no-store"
@@ -453,7 +454,7 @@ def guest_comment(request, token: str):
         limited = is_limited(request, "guest_comment")
         if limited:
             form.add_error(
-                None, "Many comments are arriving at once; please send yours again in a minute."
+                None, _("Many comments are arriving at once; please send yours again in a minute.")
             )
         elif form.is_valid():
             try:
