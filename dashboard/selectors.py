@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from actions.models import Action
 from customers.models import Region
@@ -312,7 +313,7 @@ class CubeReader:
 
 
 def _month_label(month: dt.date) -> str:
-    return month.strftime("%b %Y")
+    return date_format(month, "M Y")
 
 
 def volume_by_month(reader: CubeReader) -> dict:

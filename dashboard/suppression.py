@@ -55,6 +55,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 ABSOLUTE_MINIMUM = 3
 
@@ -89,7 +90,9 @@ def sum_passing_cells(cells: dict[tuple, Slice], project) -> dict[tuple, Slice]:
 
 
 def hidden_note() -> str:
-    return f"fewer than {min_organisations()} organisations — hidden to protect anonymity"
+    return _("fewer than %(count)s organisations — hidden to protect anonymity") % {
+        "count": min_organisations()
+    }
 
 
 HIDDEN_NOTE = "fewer than 3 organisations — hidden to protect anonymity"
@@ -97,13 +100,13 @@ HIDDEN_NOTE = "fewer than 3 organisations — hidden to protect anonymity"
 
 def published_note() -> str:
     """What every page with figures says about what they leave out."""
-    return (
-        f"Figures and quotes count only feedback from groups of at least "
-        f"{min_organisations()} customer organisations (the same month, region, country, "
+    return _(
+        "Figures and quotes count only feedback from groups of at least "
+        "%(count)s customer organisations (the same month, region, country, "
         "meeting type and kind, agenda section, feedback kind, sentiment, journey stage "
         "and theme); the rest is left out of every view and export, so no filter or "
         "comparison of views can single out fewer."
-    )
+    ) % {"count": min_organisations()}
 
 
 @dataclass(frozen=True)

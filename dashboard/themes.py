@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from feedback.models import FeedbackItem
 from feedback.redaction import register_redactor
@@ -351,7 +352,7 @@ def theme_merge(*, source: Theme, target: Theme, user) -> Theme:
 
     target = target.final()
     if source.pk == target.pk:
-        raise ValidationError("A theme cannot be merged into itself.")
+        raise ValidationError(_("A theme cannot be merged into itself."))
     with transaction.atomic():
         moved = ThemeItem.objects.filter(theme=source).update(theme=target)
         Theme.objects.filter(merged_into=source).update(merged_into=target)
