@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import pre_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def _migrations_outlast_the_page_timeout(*, using, **_kwargs):
@@ -15,7 +16,7 @@ def _migrations_outlast_the_page_timeout(*, using, **_kwargs):
 
 class AccountsConfig(AppConfig):
     name = "accounts"
-    verbose_name = "Accounts and roles"
+    verbose_name = _("Accounts and roles")
 
     def ready(self):
         from . import signals  # noqa: F401 - is_staff follows the Administrator role
