@@ -376,7 +376,9 @@ def import_plan(*, content: bytes, editable_region_ids: frozenset[int] | None = 
                 contact_values["time_zone"] = time_zone
             else:
                 errors.append(f"Unknown time zone “{time_zone}”: use a name like Europe/Berlin.")
-        if existing_contact is not None and existing_contact.organisation.name.lower() != org_key:
+        if existing_contact is not None and existing_contact.is_front_line_staff:
+            errors.append(f"{email} already belongs to one of our front-line staff.")
+        elif existing_contact is not None and existing_contact.organisation.name.lower() != org_key:
             errors.append(
                 f"{email} already belongs to a contact at {existing_contact.organisation.name}."
             )
