@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -626,9 +626,19 @@ def front_line_staff_invite(*, meeting: Meeting, name: str, email: str, by) -> B
         )
     if contact is None:
         contact = Contact(organisation=None, name=name, email=email)
-        # Every field but the organisation, which only customer contacts have.
-        contact.full_clean(exclude=["organisation"])
-        contact.save()
+        # Every field but the organisation, which only customer contacts have; the
+        # database's unique email (case-insensitive) settles two leaders adding one person
+        # at the same moment.
+        contact.full_clean(exclude=["organisation"], validate_unique=False)
+        try:
+            with transaction.atomic():
+                contact.save()
+        except IntegrityError:
+            contact = Contact.objects.filter(email__iexact=email, organisation__isnull=True).first()
+            if contact is None:
+                raise ValidationError(
+                    {"email": gettext("This email address belongs to a customer contact.")}
+                ) from None
     if Booking.objects.filter(meeting=meeting, contact=contact).exists():
         raise ValidationError(
             {

@@ -259,9 +259,11 @@ def _page_context(request, meeting) -> dict:
     led = led_region_ids(request.user)
     for booking in bookings:
         contact = booking.contact
-        booking.name_hidden = not sees_all and (
-            contact.is_front_line_staff or contact.organisation.region_id not in led
+        # Front-line staff belong to no region: the meeting's region answers for them.
+        region_id = (
+            meeting.region_id if contact.is_front_line_staff else contact.organisation.region_id
         )
+        booking.name_hidden = not sees_all and region_id not in led
     region_facets = selectors.region_facets(meeting=meeting) if meeting.is_panel else None
     return {
         "meeting": meeting,

@@ -252,6 +252,14 @@ def test_meeting_page_hides_staff_names_from_whoever_may_not_see_guests(client, 
     page = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
     assert "Sam Counter" in page
     assert "Our front-line staff" in page
+    region_leader, stranger_leader = leader(), leader()
+    meeting.region.leaders.add(region_leader)
+    client.force_login(region_leader)  # answers for the meeting's region
+    page = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    assert "Sam Counter" in page
+    client.force_login(stranger_leader)  # may open the meeting, not read its guests
+    page = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    assert "Sam Counter" not in page
     client.force_login(executive())
     page = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
     assert "Sam Counter" not in page
