@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -97,12 +98,23 @@ class Organisation(models.Model):
 
 
 class Contact(models.Model):
-    """A person at a customer organisation, who may be invited as a guest."""
+    """A person invited to meetings by name and email, answering from a signed link.
+
+    Usually someone at a customer organisation, invited as a guest. Without an
+    organisation, one of our own front-line staff invited like a guest (no user account):
+    the same invitation, RSVP link, reminders and contact-detail rules, but counted as
+    staff — never as a customer organisation (dashboard suppression, panel checks, the
+    rhythm's "customer guest") — and in the redactor's register like every contact.
+    """
 
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
         related_name="contacts",
+        # Null only for front-line staff, created by meetings.services.front_line_staff_invite;
+        # customer forms and the import still require an organisation (blank=False).
+        null=True,
+        help_text=_("The customer organisation; empty for our own front-line staff."),
         verbose_name=_("organisation"),
     )
     name = models.CharField(max_length=200, verbose_name=_("name"))
@@ -142,6 +154,17 @@ class Contact(models.Model):
     @property
     def is_erased(self) -> bool:
         return self.erased_at is not None
+
+    @property
+    def is_front_line_staff(self) -> bool:
+        return self.organisation_id is None
+
+    @property
+    def affiliation(self) -> str:
+        """What pages show beside the name: the organisation, or that they are our staff."""
+        if self.organisation_id is None:
+            return gettext("Our front-line staff")
+        return str(self.organisation)
 
     @property
     def has_opted_out(self) -> bool:

@@ -410,7 +410,11 @@ def import_plan(*, content: bytes, editable_region_ids: frozenset[int] | None = 
                     _("Unknown time zone “%(zone)s”: use a name like Europe/Berlin.")
                     % {"zone": time_zone}
                 )
-        if existing_contact is not None and existing_contact.organisation.name.lower() != org_key:
+        if existing_contact is not None and existing_contact.is_front_line_staff:
+            errors.append(
+                _("%(email)s already belongs to one of our front-line staff.") % {"email": email}
+            )
+        elif existing_contact is not None and existing_contact.organisation.name.lower() != org_key:
             errors.append(
                 _("%(email)s already belongs to a contact at %(organisation)s.")
                 % {"email": email, "organisation": existing_contact.organisation.name}

@@ -232,7 +232,10 @@ def contact_create(request, pk: int):
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def contact_edit(request, pk: int):
-    contact = get_object_or_404(Contact.objects.select_related("organisation"), pk=pk)
+    # Customer contacts only: front-line staff are managed from the meetings they attend.
+    contact = get_object_or_404(
+        Contact.objects.select_related("organisation").filter(organisation__isnull=False), pk=pk
+    )
     _require(request, "customers.change_contact", contact)
     if contact.is_erased:
         messages.info(request, _("This contact was erased; there is nothing left to edit."))
@@ -260,7 +263,10 @@ def contact_edit(request, pk: int):
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def contact_erase(request, pk: int):
-    contact = get_object_or_404(Contact.objects.select_related("organisation"), pk=pk)
+    # Customer contacts only: front-line staff are managed from the meetings they attend.
+    contact = get_object_or_404(
+        Contact.objects.select_related("organisation").filter(organisation__isnull=False), pk=pk
+    )
     _require(request, "customers.erase_contact", contact)
     form = EraseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

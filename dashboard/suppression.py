@@ -23,7 +23,8 @@ of the meetings its feedback comes from.
 Who counts as a guest (conservative: when in doubt, count fewer organisations, which
 hides more): a booking counts when its guest was marked as attended, or — while
 attendance is not marked (`attended` is null) — when the guest accepted the invitation.
-Guests marked absent, guests who declined and guests who never answered do not count.
+Guests marked absent, guests who declined and guests who never answered do not count,
+nor do our own front-line staff invited like guests (they belong to no organisation).
 
 Within one view, the widgets also run the older per-view rule below (hide a slice with
 too few organisations, and complementary suppression along lines with a total). Over
@@ -313,10 +314,14 @@ def suppress_table(
 
 
 def counted_booking_q(prefix: str = "") -> Q:
-    """Bookings whose guest counts as present (see the module docstring)."""
-    return Q(**{f"{prefix}attended": True}) | Q(
+    """Bookings whose guest counts as present (see the module docstring).
+
+    Only customer guests: our own front-line staff invited like guests (a contact
+    without organisation) never stand behind a number as an organisation."""
+    present = Q(**{f"{prefix}attended": True}) | Q(
         **{f"{prefix}attended__isnull": True, f"{prefix}rsvp": "accepted"}
     )
+    return present & Q(**{f"{prefix}contact__organisation__isnull": False})
 
 
 def guest_organisations_by_meeting(meeting_ids: Iterable[int]) -> dict[int, frozenset[int]]:

@@ -14,7 +14,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from meetings.models import AgendaItem, Meeting, Section
+from meetings.models import AgendaItem, Booking, Meeting, Section
 
 from .models import CaptureState, FeedbackItem, JourneyStage, Tag
 from .redaction import fingerprint_sql
@@ -131,6 +131,36 @@ def tag_names() -> list[str]:
 def capture_revision(*, meeting_id: int) -> int:
     """Grows whenever an item is edited or removed, so other screens reload their list."""
     return cache.get(REVISION_CACHE_KEY.format(meeting_id=meeting_id), 0)
+
+
+# -- who is in the room ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Room:
+    """Who is expected in the room, as counts only (never names)."""
+
+    guests: int
+    organisations: int
+    front_line_staff: int
+
+
+def capture_room(*, meeting: Meeting) -> Room:
+    """Counts of the meeting's customer guests (and their organisations) and of our
+    front-line staff invited like guests, leaving out those who declined or were marked
+    absent. Front-line staff are staff: what they say is captured as "Our staff", and
+    they are never a customer organisation. One query."""
+    counts = (
+        Booking.objects.filter(meeting=meeting)
+        .exclude(rsvp=Booking.Rsvp.DECLINED)
+        .exclude(attended=False)
+        .aggregate(
+            guests=Count("pk", filter=Q(contact__organisation__isnull=False)),
+            organisations=Count("contact__organisation", distinct=True),
+            front_line_staff=Count("pk", filter=Q(contact__organisation__isnull=True)),
+        )
+    )
+    return Room(**counts)
 
 
 # -- guest comments ----------------------------------------------------------------------

@@ -36,6 +36,7 @@ from .rows import item_row
 from .selectors import (
     capture_items,
     capture_revision,
+    capture_room,
     capture_sections,
     current_section,
     guest_link_url,
@@ -121,6 +122,7 @@ def capture(request, meeting_id: int):
         "tag_names": tag_names(),
         "guest_link": guest_link_url(meeting=meeting) if can_capture and running else None,
         "suggestion": meeting_kind_suggestion(meeting),
+        "room": capture_room(meeting=meeting),
         "meeting_url": _meeting_url(meeting),
         "locked": not can_capture and rules.test_rule("feedback.read", request.user, meeting),
     }

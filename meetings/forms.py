@@ -3,6 +3,7 @@ import zoneinfo
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -222,4 +223,25 @@ class QuestionForm(forms.Form):
     )
     is_active = forms.BooleanField(
         required=False, initial=True, label=_("Offered to facilitators in the bank")
+    )
+
+
+class FrontLineStaffForm(forms.Form):
+    """One of our own front-line staff, invited like a guest: a name and an email."""
+
+    name = forms.CharField(
+        label=gettext_lazy("Name"),
+        max_length=200,
+        error_messages={"required": gettext_lazy("Write the person's name.")},
+    )
+    email = forms.EmailField(
+        label=gettext_lazy("Email"),
+        max_length=254,
+        help_text=gettext_lazy("The invitation and their RSVP link go here; no account is needed."),
+        error_messages={
+            "required": gettext_lazy(
+                "Write their email address: the invitation and RSVP link go there."
+            ),
+            "invalid": gettext_lazy("Enter an email address such as name@example.com."),
+        },
     )

@@ -12,9 +12,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -508,7 +509,9 @@ def booking_warnings(
     (see `selectors.guests_for_warnings`). Costs at most two queries whatever the
     number of guests."""
     warnings: list[GuestWarning] = []
-    organisations = {c.organisation_id: c.organisation for c in contacts}
+    # Front-line staff (no organisation) are ours: they are in no customer count or facet.
+    customers = [c for c in contacts if c.organisation_id is not None]
+    organisations = {c.organisation_id: c.organisation for c in customers}
     if meeting.is_panel and not 3 <= len(organisations) <= 4:
         warnings.append(
             GuestWarning(
@@ -521,7 +524,7 @@ def booking_warnings(
     for org in organisations.values():
         for facet in org.facets.all():
             guest_facets[facet.pk] = facet
-    if len(contacts) >= 2 and len(guest_facets) == 1:
+    if len(customers) >= 2 and len(guest_facets) == 1:
         (facet,) = guest_facets.values()
         warnings.append(
             GuestWarning(
@@ -533,7 +536,7 @@ def booking_warnings(
                 % {"facet": facet},
             )
         )
-    if meeting.is_panel and contacts:
+    if meeting.is_panel and customers:
         if region_facets is None:
             region_facets = list(
                 Facet.objects.filter(organisations__region_id=meeting.region_id).distinct()
@@ -548,7 +551,7 @@ def booking_warnings(
                 )
             )
     per_org: dict[int, list[Contact]] = {}
-    for contact in contacts:
+    for contact in customers:
         per_org.setdefault(contact.organisation_id, []).append(contact)
     for org_id, people in per_org.items():
         if len(people) > 1:
@@ -569,7 +572,7 @@ def booking_warnings(
                 GuestWarning(
                     "opted_out",
                     _("%(name)s (%(organisation)s) opted out of non-essential mail.")
-                    % {"name": contact.name, "organisation": contact.organisation},
+                    % {"name": contact.name, "organisation": contact.affiliation},
                 )
             )
     if contacts and meeting.pk:
@@ -617,6 +620,63 @@ def booking_add(*, meeting: Meeting, contacts: Sequence[Contact], by) -> list[Bo
         Booking.objects.create(meeting=locked, contact=c) for c in contacts if c.pk not in already
     ]
     return created
+
+
+@transaction.atomic
+def front_line_staff_invite(*, meeting: Meeting, name: str, email: str, by) -> Booking:
+    """Book one of our own front-line staff by name and email, like a guest.
+
+    They need no user account: the booking gets the guests' invitation, signed RSVP
+    link, reminders and updates (invitations app, through the outbox). Their contact has
+    no organisation, so they count as staff, never as a customer organisation. An email
+    already known as front-line staff reuses that person; an email of a customer
+    contact is refused (book customers from the contact list). Same refusals as
+    `booking_add` (a held, closed or cancelled meeting)."""
+    name = " ".join(name.split())
+    email = email.strip()
+    errors = {}
+    if not name:
+        errors["name"] = gettext("Write the person's name.")
+    if not email:
+        errors["email"] = gettext(
+            "Write their email address: the invitation and RSVP link go there."
+        )
+    if errors:
+        raise ValidationError(errors)
+    contact = Contact.objects.filter(email__iexact=email).first()
+    if contact is not None and not contact.is_front_line_staff:
+        raise ValidationError(
+            {
+                "email": gettext(
+                    "This email address belongs to a customer contact: book customers "
+                    "from the contact list."
+                )
+            }
+        )
+    if contact is None:
+        contact = Contact(organisation=None, name=name, email=email)
+        # Every field but the organisation, which only customer contacts have; the
+        # database's unique email (case-insensitive) settles two leaders adding one person
+        # at the same moment.
+        contact.full_clean(exclude=["organisation"], validate_unique=False)
+        try:
+            with transaction.atomic():
+                contact.save()
+        except IntegrityError:
+            contact = Contact.objects.filter(email__iexact=email, organisation__isnull=True).first()
+            if contact is None:
+                raise ValidationError(
+                    {"email": gettext("This email address belongs to a customer contact.")}
+                ) from None
+    if Booking.objects.filter(meeting=meeting, contact=contact).exists():
+        raise ValidationError(
+            {
+                "email": gettext("%(name)s is already invited to this meeting.")
+                % {"name": contact.name}
+            }
+        )
+    (booking,) = booking_add(meeting=meeting, contacts=[contact], by=by)
+    return booking
 
 
 @transaction.atomic

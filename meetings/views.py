@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -28,7 +29,7 @@ from customers.rules import led_region_ids
 from customers.timezones import default_time_zone, zones_by_country
 
 from . import selectors, services
-from .forms import AgendaItemForm, KindForm, MeetingForm
+from .forms import AgendaItemForm, FrontLineStaffForm, KindForm, MeetingForm
 from .models import AgendaItem, Booking, Meeting
 from .panels import panels_for
 
@@ -264,7 +265,12 @@ def _page_context(request, meeting) -> dict:
     sees_all = request.user.has_perm("meetings.view_guest_details", meeting)
     led = led_region_ids(request.user)
     for booking in bookings:
-        booking.name_hidden = not sees_all and booking.contact.organisation.region_id not in led
+        contact = booking.contact
+        # Front-line staff belong to no region: the meeting's region answers for them.
+        region_id = (
+            meeting.region_id if contact.is_front_line_staff else contact.organisation.region_id
+        )
+        booking.name_hidden = not sees_all and region_id not in led
     region_facets = selectors.region_facets(meeting=meeting) if meeting.is_panel else None
     return {
         "meeting": meeting,
@@ -569,6 +575,42 @@ def guests(request, pk):
                 return redirect(reverse("meetings:detail", args=[pk]) + "#guests")
     elif request.method == "POST" and not chosen and not error:
         error = _("Choose at least one contact to book.")
+    return _render_guests(
+        request,
+        meeting,
+        booked=booked,
+        chosen=chosen,
+        warnings=warnings,
+        needs_confirmation=bool(warnings) and request.method == "POST" and not error,
+        all_regions=all_regions,
+        search=search,
+        error=error,
+        status=400 if error else 200,
+    )
+
+
+def _render_guests(
+    request,
+    meeting,
+    *,
+    booked=None,
+    chosen=(),
+    warnings=(),
+    needs_confirmation=False,
+    all_regions=False,
+    search="",
+    error="",
+    staff_form=None,
+    status=200,
+):
+    """The guests page: who is booked, the contacts to choose from, the staff form."""
+    if booked is None:
+        booked = list(
+            Booking.objects.filter(meeting=meeting)
+            .select_related("contact__organisation")
+            .prefetch_related("contact__organisation__facets")
+        )
+    booked_ids = {b.contact_id for b in booked}
     candidates = selectors.contacts_for_booking(
         meeting=meeting, all_regions=all_regions, search=search, user=request.user
     ).exclude(pk__in=booked_ids)[:300]
@@ -585,13 +627,47 @@ def guests(request, pk):
             "current_warnings": services.booking_warnings(
                 meeting=meeting, contacts=[b.contact for b in booked]
             ),
-            "needs_confirmation": bool(warnings) and request.method == "POST" and not error,
+            "needs_confirmation": needs_confirmation,
             "all_regions": all_regions,
             "search": search,
             "error": error,
+            "staff_form": staff_form or FrontLineStaffForm(),
         },
-        status=400 if error else 200,
+        status=status,
     )
+
+
+@require_POST
+@login_required
+def guests_staff(request, pk):
+    """Invite one of our front-line staff by name and email, like a guest (no account)."""
+    meeting = _meeting(request, pk, "meetings.book_guests")
+    form = FrontLineStaffForm(request.POST)
+    if form.is_valid():
+        try:
+            booking = services.front_line_staff_invite(
+                meeting=meeting,
+                name=form.cleaned_data["name"],
+                email=form.cleaned_data["email"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                gettext(
+                    "%(name)s is booked as front-line staff. Send the invitation from the "
+                    "Invitations page: they answer from their own link, no account needed."
+                )
+                % {"name": booking.contact.name},
+            )
+            return redirect(reverse("meetings:detail", args=[pk]) + "#guests")
+    return _render_guests(request, meeting, staff_form=form, status=400)
 
 
 @require_POST
@@ -648,6 +724,7 @@ def book_contact(request):
     contact = (
         Contact.objects.select_related("organisation__region")
         .filter(pk=param_id(sent, "contact") or param_id(request.GET, "contact"))
+        .filter(organisation__isnull=False)
         .filter(erased_at__isnull=True)
         .first()
     )
@@ -741,7 +818,10 @@ def prep_brief(request, pk):
     meeting = _meeting(request, pk, for_page=True)
     items = list(meeting.agenda_items.all())
     bookings = list(meeting.bookings.all())
-    organisations = sorted({b.contact.organisation for b in bookings}, key=lambda o: o.name.lower())
+    organisations = sorted(
+        {b.contact.organisation for b in bookings if not b.contact.is_front_line_staff},
+        key=lambda o: o.name.lower(),
+    )
     return render(
         request,
         "meetings/prep_brief.html",
