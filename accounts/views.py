@@ -1,14 +1,19 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from . import homes
+from .forms import LanguageForm
 from .models import Role
+from .services import user_set_language
 
 ROLE_HOMES = {
     Role.LEADER.value: "home_leader",
@@ -84,3 +89,20 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503
     )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def language(request):
+    """The signed-in user's language: saved on their account, applied from the next page
+    on (accounts.language.UserLanguageMiddleware)."""
+    if request.method == "POST":
+        form = LanguageForm(request.POST)
+        if form.is_valid():
+            user_set_language(user=request.user, language=form.cleaned_data["language"])
+            with translation.override(request.user.language or request.LANGUAGE_CODE):
+                messages.success(request, _("Your language is saved."))
+            return redirect("language")
+    else:
+        form = LanguageForm(initial={"language": request.user.language})
+    return render(request, "accounts/language.html", {"form": form})

@@ -74,9 +74,15 @@ MIDDLEWARE = [
     "django_ratelimit.middleware.RatelimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After the session, before CommonMiddleware (Django's order): the browser's language
+    # (Accept-Language, or the language cookie) for pages without a better answer.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in user's own language choice (accounts.User.language) wins over the
+    # browser's. Guest pages choose theirs in the view (meetings/language.py).
+    "accounts.language.UserLanguageMiddleware",
     # Pages, partials and exports are never kept by a shared or disk cache (below
     # WhiteNoise, so static files keep theirs).
     "accounts.security.PrivateNoStoreMiddleware",
@@ -164,6 +170,16 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env("TIME_ZONE", default="Europe/London")
 USE_I18N = True
+# The languages of every page and mail (docs/i18n.md: how to add one). Guests read their
+# contact's language, else their meeting's country's, else English (meetings/language.py).
+# English is British English (dates such as "1 April 2027"); a contact's "en" reads it.
+LANGUAGES = [
+    ("en-gb", "English"),
+    ("de", "Deutsch"),
+    ("fr", "Français"),
+    ("es", "Español"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"
