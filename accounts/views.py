@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from . import homes
 from .forms import LanguageForm
+from .language import language_cookie
 from .models import Role
 from .services import user_set_language
 
@@ -95,14 +96,17 @@ def healthz(request):
 @login_required
 def language(request):
     """The signed-in user's language: saved on their account, applied from the next page
-    on (accounts.language.UserLanguageMiddleware)."""
+    on (accounts.language keeps the language cookie equal to it)."""
     if request.method == "POST":
         form = LanguageForm(request.POST)
         if form.is_valid():
-            user_set_language(user=request.user, language=form.cleaned_data["language"])
-            with translation.override(request.user.language or request.LANGUAGE_CODE):
+            chosen = form.cleaned_data["language"]
+            user_set_language(user=request.user, language=chosen)
+            with translation.override(chosen or request.LANGUAGE_CODE):
                 messages.success(request, _("Your language is saved."))
-            return redirect("language")
+            response = redirect("language")
+            language_cookie(response, chosen)
+            return response
     else:
         form = LanguageForm(initial={"language": request.user.language})
     return render(request, "accounts/language.html", {"form": form})

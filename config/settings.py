@@ -61,6 +61,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # The browser's language (Accept-Language, or the language cookie) for pages without a
+    # better answer. Above the middlewares that answer early (503, 413, 400, 429), so that
+    # their pages speak it too; Django's LocaleMiddleware reads no session (since 4.0) and
+    # stays above CommonMiddleware, as Django asks.
+    "django.middleware.locale.LocaleMiddleware",
     # Above the middlewares that answer early (503, 413, 400, 429), so that their pages
     # cannot be framed either.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -74,14 +79,12 @@ MIDDLEWARE = [
     "django_ratelimit.middleware.RatelimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    # After the session, before CommonMiddleware (Django's order): the browser's language
-    # (Accept-Language, or the language cookie) for pages without a better answer.
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # A signed-in user's own language choice (accounts.User.language) wins over the
-    # browser's. Guest pages choose theirs in the view (meetings/language.py).
+    # Keeps the language cookie equal to a signed-in user's own choice (User.language),
+    # so it wins over the browser's. Guest pages choose theirs in the view
+    # (meetings/language.py).
     "accounts.language.UserLanguageMiddleware",
     # Pages, partials and exports are never kept by a shared or disk cache (below
     # WhiteNoise, so static files keep theirs).
@@ -180,6 +183,10 @@ LANGUAGES = [
     ("es", "Español"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# A signed-in user's chosen language travels in this cookie (accounts/language.py).
+LANGUAGE_COOKIE_NAME = "openchair_language"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -272,6 +279,7 @@ CHATHAM_MIN_ORGANISATIONS = max(3, env.int("CHATHAM_MIN_ORGANISATIONS", default=
 SECURE_HTTPS = env.bool("SECURE_HTTPS", default=not DEBUG)
 SESSION_COOKIE_SECURE = SECURE_HTTPS
 CSRF_COOKIE_SECURE = SECURE_HTTPS
+LANGUAGE_COOKIE_SECURE = SECURE_HTTPS
 SECURE_SSL_REDIRECT = SECURE_HTTPS
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if SECURE_HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HTTPS

@@ -7,6 +7,7 @@ order within the meeting (for the capture page only) and the meeting's date.
 
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Section
 
@@ -37,11 +38,11 @@ class Tag(models.Model):
 
 class FeedbackItem(models.Model):
     class Kind(models.TextChoices):
-        PRAISE = "praise", "Praise"
-        CONCERN = "concern", "Concern"
-        IDEA = "idea", "Idea"
-        QUESTION = "question", "Question"
-        EXPECTATION = "expectation", "Expectation"
+        PRAISE = "praise", _("Praise")
+        CONCERN = "concern", _("Concern")
+        IDEA = "idea", _("Idea")
+        QUESTION = "question", _("Question")
+        EXPECTATION = "expectation", _("Expectation")
 
     class Sentiment(models.TextChoices):
         NEGATIVE = "negative", "Negative"

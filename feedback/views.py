@@ -18,6 +18,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -27,6 +28,7 @@ from accounts.session_user import remember as remember_session
 from accounts.session_user import session_user
 from audit.models import AuditEntry
 from audit.services import audit_record
+from meetings.language import for_guest, guest_translation
 from meetings.models import Meeting, Section
 
 from .forms import CaptureForm, GuestCommentForm, ItemEditForm
@@ -441,6 +443,12 @@ def guest_comment(request, token: str):
     meeting = meeting_from_guest_token(token)
     if meeting is None:
         raise Http404("This link is not valid.")
+    # One link for every guest of the meeting: no contact, so the meeting's language.
+    with guest_translation(meeting=meeting, default=request.LANGUAGE_CODE) as language:
+        return for_guest(_guest_comment(request, meeting, token), language)
+
+
+def _guest_comment(request, meeting, token: str):
     context = {"meeting": meeting, "token": token}
     if not meeting_is_running(meeting=meeting):
         return render(
@@ -453,7 +461,7 @@ def guest_comment(request, token: str):
         limited = is_limited(request, "guest_comment")
         if limited:
             form.add_error(
-                None, "Many comments are arriving at once; please send yours again in a minute."
+                None, _("Many comments are arriving at once; please send yours again in a minute.")
             )
         elif form.is_valid():
             try:

@@ -14,8 +14,12 @@ triggered the mail speaks. Staff pages follow the user's own choice instead
 (`accounts.language`).
 """
 
+from contextlib import contextmanager
+
 from django.conf import settings
 from django.utils import translation
+
+from customers.models import Contact
 
 # The language a meeting in this country invites in, for the languages Open Chair speaks.
 # Countries with several official languages take the one most of its business is done in
@@ -74,12 +78,35 @@ def country_language(country) -> str | None:
     return supported_language(COUNTRY_LANGUAGES.get(code))
 
 
-def guest_language(*, contact=None, meeting=None) -> str:
+def guest_language(*, contact=None, meeting=None, default: str | None = None) -> str:
     """The language of a guest's pages and mails: the contact's, else the meeting's
-    country's, else English. Either may be None (a shared link knows no contact; an
-    opt-out link knows no meeting)."""
+    country's, else `default` (a page that knows neither passes the browser's), else
+    English. Contact and meeting may be None (a shared link knows no contact; an opt-out
+    link knows no meeting; a broken link knows neither)."""
     return (
         supported_language(getattr(contact, "language", None))
         or (country_language(meeting.country) if meeting is not None else None)
+        or supported_language(default)
         or settings.LANGUAGE_CODE
     )
+
+
+def contact_for_address(email: str):
+    """The contact a mail address belongs to (addresses are unique, case aside), or None:
+    an opt-out link and a mail's footer know the guest only by address."""
+    return Contact.objects.filter(email__iexact=email.strip()).only("language").first()
+
+
+@contextmanager
+def guest_translation(**who):
+    """`with guest_translation(contact=..., meeting=...) as language:` renders a guest's
+    page or mail in their language (see guest_language for `who`)."""
+    language = guest_language(**who)
+    with translation.override(language):
+        yield language
+
+
+def for_guest(response, language: str):
+    """Mark a guest page's response with the language it was written in."""
+    response.headers["Content-Language"] = language
+    return response

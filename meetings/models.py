@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from customers.models import validate_time_zone
@@ -9,13 +10,13 @@ from customers.models import validate_time_zone
 class Section(models.TextChoices):
     """Agenda sections, declared in the customer-first order."""
 
-    CUSTOMER = "customer", "Customer"
-    EMPLOYEES = "employees", "Employees"
-    OPERATIONS = "operations", "Operational processes"
-    MARKETING = "marketing", "Marketing"
-    SALES = "sales", "Sales"
-    FINANCE = "finance", "Finance"
-    OTHER = "other", "Other"
+    CUSTOMER = "customer", _("Customer")
+    EMPLOYEES = "employees", _("Employees")
+    OPERATIONS = "operations", _("Operational processes")
+    MARKETING = "marketing", _("Marketing")
+    SALES = "sales", _("Sales")
+    FINANCE = "finance", _("Finance")
+    OTHER = "other", _("Other")
 
 
 CUSTOMER_FIRST_ORDER: tuple[str, ...] = tuple(Section.values)
@@ -132,9 +133,9 @@ class Booking(models.Model):
     """A customer contact booked as a guest of a meeting."""
 
     class Rsvp(models.TextChoices):
-        PENDING = "pending", "Not answered"
-        ACCEPTED = "accepted", "Accepted"
-        DECLINED = "declined", "Declined"
+        PENDING = "pending", _("Not answered")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="bookings")
     contact = models.ForeignKey(

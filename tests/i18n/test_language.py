@@ -61,6 +61,14 @@ def test_staff_page_follows_the_browser_until_the_user_chooses(client):
     assert client.get(reverse("language"), HTTP_ACCEPT_LANGUAGE="es")["Content-Language"] == "es"
 
 
+def test_a_users_language_applies_from_their_login(client):
+    leader(username="marie", language="fr")
+    client.post(reverse("login"), {"username": "marie", "password": "pass-word-123"})
+    page = client.get(reverse("language"), HTTP_ACCEPT_LANGUAGE="de")
+    assert page["Content-Language"] == "fr"
+    assert "Langue" in page.content.decode()
+
+
 def test_a_language_open_chair_does_not_speak_is_refused(client):
     user = leader()
     client.force_login(user)
