@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Section
 
@@ -101,19 +102,19 @@ class GuestCommentForm(forms.Form):
     """A guest's own comment from their phone: no name asked, none kept."""
 
     text = forms.CharField(
-        label="Your comment",
+        label=_("Your comment"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 5, "autocomplete": "off"}),
-        error_messages={"required": "Write your comment before sending it."},
+        error_messages={"required": _("Write your comment before sending it.")},
     )
     kind = forms.ChoiceField(
-        label="What is it?",
+        label=_("What is it?"),
         choices=[
-            (FeedbackItem.Kind.CONCERN.value, "Something that does not work for us"),
-            (FeedbackItem.Kind.IDEA.value, "An idea or a wish"),
-            (FeedbackItem.Kind.PRAISE.value, "Something that works well"),
-            (FeedbackItem.Kind.QUESTION.value, "A question"),
-            (FeedbackItem.Kind.EXPECTATION.value, "What we expect from you"),
+            (FeedbackItem.Kind.CONCERN.value, _("Something that does not work for us")),
+            (FeedbackItem.Kind.IDEA.value, _("An idea or a wish")),
+            (FeedbackItem.Kind.PRAISE.value, _("Something that works well")),
+            (FeedbackItem.Kind.QUESTION.value, _("A question")),
+            (FeedbackItem.Kind.EXPECTATION.value, _("What we expect from you")),
         ],
         initial=FeedbackItem.Kind.CONCERN,
         widget=forms.RadioSelect,

@@ -25,6 +25,17 @@ from customers.models import Contact
 # Countries with several official languages take the one most of its business is done in
 # (Switzerland: German; Belgium: French); a contact's own language always comes first.
 COUNTRY_LANGUAGES = {
+    # English
+    "GB": "en",
+    "IE": "en",
+    "US": "en",
+    "CA": "en",
+    "AU": "en",
+    "NZ": "en",
+    "ZA": "en",
+    "IN": "en",
+    "SG": "en",
+    "MT": "en",
     # German
     "DE": "de",
     "AT": "de",
