@@ -11,13 +11,14 @@ PYTEST_ARGS ?=
 PYTHON := $(shell for p in python3.13 python3.12 python3.11 python3; do \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then echo $$p; break; fi; done)
 
-.PHONY: run test bench lint format worker beat install migrate seed clean help screenshots
+.PHONY: run test bench lint format worker beat install migrate seed clean help screenshots messages
 
 help:
 	@echo "make run    - install, migrate, load demo data and serve on http://$(HOST):$(PORT)/"
 	@echo "make test   - install and run the whole test suite"
 	@echo "make bench  - run the benchmarks in bench/ and print their figures"
 	@echo "make lint   - ruff"
+	@echo "make messages - gather the marked strings into locale/*.po and compile them (docs/i18n.md)"
 	@echo "make screenshots - run the browser journeys and refresh the user guide's pictures (docs/img/guide/)"
 	@echo "make worker / make beat - a Celery worker / beat (needs REDIS_URL)"
 
@@ -58,6 +59,13 @@ screenshots: install
 
 bench: install
 	$(PY) bench/run_all.py
+
+# The translation files: new strings into locale/<lang>/LC_MESSAGES/django.po (file
+# names without line numbers, so editing a template does not touch them), then the .mo
+# files the app reads, which are committed. CI runs the same and fails on a difference.
+messages: install
+	$(PY) manage.py makemessages -l de -l fr -l es --no-obsolete --add-location file
+	$(PY) manage.py compilemessages
 
 lint: install
 	$(VENV)/bin/ruff check .

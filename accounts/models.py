@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,15 @@ class User(AbstractUser):
 
     Customer guests never have an account; they act through signed links.
     """
+
+    # The language of the user's pages (accounts.language); empty: the browser's.
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("Empty: the language your browser asks for."),
+    )
 
     class Meta:
         ordering = ["first_name", "last_name", "username"]

@@ -35,3 +35,11 @@ def user_is_staff_by_role(user: User) -> bool:
     return User.groups.through.objects.filter(
         user_id=user.pk, group__name=Role.ADMINISTRATOR.value
     ).exists()
+
+
+def user_set_language(*, user: User, language: str) -> None:
+    """Save the language of the user's pages ("" for the browser's); refuses a language
+    Open Chair does not speak."""
+    user.language = language
+    user.full_clean(validate_unique=False, exclude=["password"])
+    user.save(update_fields=["language"])

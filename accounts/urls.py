@@ -24,5 +24,6 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("accounts/language/", views.language, name="language"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -1,14 +1,20 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from . import homes
+from .forms import LanguageForm
+from .language import language_cookie
 from .models import Role
+from .services import user_set_language
 
 ROLE_HOMES = {
     Role.LEADER.value: "home_leader",
@@ -84,3 +90,23 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503
     )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def language(request):
+    """The signed-in user's language: saved on their account, applied from the next page
+    on (accounts.language keeps the language cookie equal to it)."""
+    if request.method == "POST":
+        form = LanguageForm(request.POST)
+        if form.is_valid():
+            chosen = form.cleaned_data["language"]
+            user_set_language(user=request.user, language=chosen)
+            with translation.override(chosen or request.LANGUAGE_CODE):
+                messages.success(request, _("Your language is saved."))
+            response = redirect("language")
+            language_cookie(response, chosen)
+            return response
+    else:
+        form = LanguageForm(initial={"language": request.user.language})
+    return render(request, "accounts/language.html", {"form": form})

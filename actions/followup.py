@@ -10,14 +10,18 @@ The mail greets each guest by their own name only; the web page a guest opens fr
 signed link (which may be forwarded) says "Dear guest".
 """
 
+import datetime as dt
+
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext as _
 
+from feedback.models import FeedbackItem
 from feedback.redaction import Redactor, meeting_redactor
-from meetings.models import CUSTOMER_FIRST_ORDER, Section
+from meetings.models import CUSTOMER_FIRST_ORDER, Booking, Section
 
 from .models import Action, FollowUp
 
@@ -56,24 +60,61 @@ def meeting_label(meeting, redactor: Redactor | None = None) -> str:
     return (redactor or meeting_redactor(meeting)).redact(meeting.title)
 
 
+# A feedback kind inside a sentence ("You said (a concern): …"), in the reader's language.
+KIND_IN_SENTENCE = {
+    FeedbackItem.Kind.PRAISE: pgettext_lazy("feedback kind, inside a sentence", "praise"),
+    FeedbackItem.Kind.CONCERN: pgettext_lazy("feedback kind, inside a sentence", "concern"),
+    FeedbackItem.Kind.IDEA: pgettext_lazy("feedback kind, inside a sentence", "idea"),
+    FeedbackItem.Kind.QUESTION: pgettext_lazy("feedback kind, inside a sentence", "question"),
+    FeedbackItem.Kind.EXPECTATION: pgettext_lazy("feedback kind, inside a sentence", "expectation"),
+}
+
+
+def _kind_code(label: str) -> str | None:
+    """The kind an English label stored by an older follow-up stands for."""
+    with translation.override(None):  # the labels as written in the source: English
+        by_label = {str(text).lower(): code for code, text in FeedbackItem.Kind.choices}
+    return by_label.get(label.lower())
+
+
 def present(content: dict) -> dict:
-    """The stored content as guests read it: each list of actions split into what we
-    did (done, or decided against, with why) and what we are working on (open or in
-    progress, with the month it is due). Works on follow-ups stored before the split."""
+    """The stored content as guests read it, in the active language: each list of
+    actions split into what we did (done, or decided against, with why) and what we are
+    working on (open or in progress, with the month it is due); section names, kinds and
+    months in the reader's words. Works on follow-ups stored before the split and before
+    the stored language-neutral codes (their English labels are translated as they are)."""
+
+    def action(entry: dict) -> dict:
+        due = entry.get("due", "")
+        if entry.get("due_date"):
+            due = formats.date_format(dt.date.fromisoformat(entry["due_date"]), "YEAR_MONTH_FORMAT")
+        return {**entry, "due": due}
 
     def split(actions: list[dict]) -> dict:
+        actions = [action(a) for a in actions]
         return {
             "did": [a for a in actions if a["status"] in ("done", "wont_do")],
             "working_on": [a for a in actions if a["status"] not in ("done", "wont_do")],
         }
+
+    def kind(entry: dict) -> str:
+        code = entry.get("kind_code") or _kind_code(str(entry.get("kind", "")))
+        return str(KIND_IN_SENTENCE[code]) if code in KIND_IN_SENTENCE else entry.get("kind", "")
+
+    def title(section: dict) -> str:
+        if section.get("section") in Section.values:
+            return str(Section(section["section"]).label)
+        return gettext(section["title"])
 
     return {
         **content,
         "sections": [
             {
                 **section,
+                "title": title(section),
                 "entries": [
-                    {**entry, **split(entry.get("actions", []))} for entry in section["entries"]
+                    {**entry, "kind": kind(entry), **split(entry.get("actions", []))}
+                    for entry in section["entries"]
                 ],
             }
             for section in content.get("sections", [])
@@ -85,7 +126,14 @@ def present(content: dict) -> dict:
 def build_content(*, meeting, feedback_items) -> dict:
     """The follow-up's sections: chosen feedback grouped by agenda section in the
     customer-first order, each with the actions taken on it, then the meeting's other
-    actions. Every text passes through the meeting's redactor."""
+    actions. Every text passes through the meeting's redactor. The labels stored are
+    English, next to language-neutral codes (`section`, `kind_code`, `due_date`) from
+    which `present` writes them in each guest's language."""
+    with translation.override(None):  # the labels as written in the source: English
+        return _build_content(meeting=meeting, feedback_items=feedback_items)
+
+
+def _build_content(*, meeting, feedback_items) -> dict:
     redactor = meeting_redactor(meeting)
     actions = list(Action.objects.filter(meeting=meeting).order_by("due_date", "pk"))
     by_item: dict[int, list[Action]] = {}
@@ -105,12 +153,13 @@ def build_content(*, meeting, feedback_items) -> dict:
             entries.append(
                 {
                     "kind": str(item.get_kind_display()),
+                    "kind_code": item.kind,
                     "text": redactor.redact(item.text),
                     "actions": [_action_entry(a, redactor) for a in by_item.get(item.pk, [])],
                 }
             )
         if entries:
-            sections.append({"title": str(labels[section]), "entries": entries})
+            sections.append({"title": str(labels[section]), "section": section, "entries": entries})
     others = [
         _action_entry(a, redactor)
         for a in actions
@@ -135,6 +184,7 @@ def _action_entry(action: Action, redactor: Redactor) -> dict:
         "status": action.status,
         "status_label": str(action.get_status_display()),
         "due": f"{action.due_date:%B %Y}",
+        "due_date": action.due_date.isoformat(),
         "said": said,
     }
 
@@ -197,6 +247,17 @@ def guest_token(*, follow_up: FollowUp, booking) -> str:
 def guest_url(*, follow_up: FollowUp, booking) -> str:
     token = guest_token(follow_up=follow_up, booking=booking)
     return settings.SITE_URL + reverse("actions:follow_up_public", args=[token])
+
+
+def guest_from_token(token: str) -> Booking | None:
+    """The booking a follow-up link was sent to (for the page's language), or None."""
+    try:
+        data = signing.loads(token, salt=SIGNING_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("b"), int):
+        return None
+    return Booking.objects.select_related("contact", "meeting").filter(pk=data["b"]).first()
 
 
 def follow_up_from_token(token: str) -> FollowUp | None:

@@ -5,6 +5,8 @@ import datetime as dt
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from . import followup
 from .models import Action
@@ -25,22 +27,32 @@ def action_reminder(*, action: Action, today: dt.date) -> tuple[str, str, str]:
     )
 
 
-def follow_up(*, content: dict, introduction: str, closing: str, greeting_name: str, url: str):
-    """Subject, text and HTML of one guest's "you said, we did" mail.
+def follow_up(
+    *,
+    content: dict,
+    introduction: str,
+    closing: str,
+    greeting_name: str,
+    url: str,
+    language: str | None = None,
+):
+    """Subject, text and HTML of one guest's "you said, we did" mail, in `language` (the
+    guest's, meetings.language.guest_language; None: the active one).
 
     The greeting carries the recipient's own name only; the rest is the same for
-    every guest and names nobody.
+    every guest and names nobody. The leader's introduction and closing stay as written.
     """
-    context = {
-        "content": followup.present(content),
-        "introduction": introduction,
-        "closing": closing,
-        "greeting": f"Dear {greeting_name}" if greeting_name else "Dear guest",
-        "url": url,
-    }
-    subject = f"You said, we did: {content['meeting']}"
-    return (
-        subject,
-        render_to_string("actions/mail/follow_up.txt", context),
-        render_to_string("actions/mail/follow_up.html", context),
-    )
+    with translation.override(language or translation.get_language()):
+        context = {
+            "content": followup.present(content),
+            "introduction": introduction,
+            "closing": closing,
+            "greeting_name": greeting_name,
+            "url": url,
+        }
+        subject = gettext("You said, we did: {meeting}").format(meeting=content["meeting"])
+        return (
+            subject,
+            render_to_string("actions/mail/follow_up.txt", context),
+            render_to_string("actions/mail/follow_up.html", context),
+        )

@@ -18,6 +18,7 @@ from accounts.models import Role, User
 from audit.models import AuditEntry
 from audit.services import audit_record
 from feedback.redaction import Redactor, meeting_redactor, register_redactor
+from meetings.language import guest_language
 from outbox.keys import delivery_key
 
 from .models import (
@@ -608,6 +609,7 @@ def follow_up_publish(*, follow_up: FollowUp, by: User) -> int:
             closing=follow_up.closing,
             greeting_name=booking.contact.name,
             url=followup.guest_url(follow_up=follow_up, booking=booking),
+            language=guest_language(contact=booking.contact, meeting=meeting),
         )
         mail = outbox_enqueue(
             kind=OutboxMail.Kind.FOLLOW_UP,

@@ -16,6 +16,7 @@ from accounts.params import param_choice, param_id, param_page, param_text
 from accounts.ratelimits import rate_limit
 from customers.models import Region
 from feedback.models import FeedbackItem
+from meetings.language import for_guest, guest_translation
 from meetings.models import Meeting
 
 from . import followup, selectors, services
@@ -359,7 +360,6 @@ def follow_up_preview(request, meeting_pk):
             "content": followup.present(content),
             "introduction": follow_up.introduction,
             "closing": follow_up.closing,
-            "greeting": _("Dear guest"),
             "recipients": list(followup.recipients(meeting)),
         },
     )
@@ -394,21 +394,28 @@ def follow_up_send(request, meeting_pk):
 @rate_limit("guest_link")
 @require_safe
 def follow_up_public(request, token):
-    """What a guest reads from the signed link in their mail; no account needed."""
+    """What a guest reads from the signed link in their mail; no account needed. In the
+    language of the guest it was sent to (meetings.language); the page greets "Dear
+    guest", since a link may be forwarded."""
     follow_up = followup.follow_up_from_token(token)
-    if follow_up is None:
-        return render(request, "actions/follow_up_public_invalid.html", status=404)
-    response = render(
-        request,
-        "actions/follow_up_public.html",
-        {
-            "follow_up": follow_up,
-            "content": followup.present(follow_up.content),
-            "introduction": follow_up.introduction,
-            "closing": follow_up.closing,
-            "greeting": "Dear guest",
-        },
-    )
+    guest = followup.guest_from_token(token) if follow_up else None
+    who = {"contact": guest.contact, "meeting": guest.meeting} if guest else {}
+    with guest_translation(**who, default=request.LANGUAGE_CODE) as language:
+        if follow_up is None:
+            response = render(request, "actions/follow_up_public_invalid.html", status=404)
+        else:
+            response = render(
+                request,
+                "actions/follow_up_public.html",
+                {
+                    "follow_up": follow_up,
+                    "meeting_time_zone": guest.meeting.time_zone,
+                    "content": followup.present(follow_up.content),
+                    "introduction": follow_up.introduction,
+                    "closing": follow_up.closing,
+                },
+            )
+    for_guest(response, language)
     response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex"
     return response

@@ -11,7 +11,8 @@ guests is captured into. Figures:
   emails) and 64 long items of about 500 characters, three rounds; target p95 <= 2 ms;
 - the rebuild after a register change: a contact added (the trigger changes the register
   version), then the next `meeting_redactor` call, which notices it and rebuilds;
-- the over-redaction on the corpus with this register.
+- the over-redaction on the corpus with this register, in English, German, French and
+  Spanish (`tests/feedback/ordinary_sentences_<language>.txt`).
 Uses a scratch SQLite file unless DATABASE_URL is set (then a scratch PostgreSQL database
 next to it, dropped after).
 """
@@ -28,6 +29,10 @@ from bench.common import ROOT, drop_scratch, percentile, scratch_postgres, setup
 
 CONTACTS, STAFF, ORGANISATIONS = 20_000, 2_000, 5_000
 CORPUS = ROOT / "tests" / "feedback" / "ordinary_sentences.txt"
+CORPUS_IN = {
+    code: ROOT / "tests" / "feedback" / f"ordinary_sentences_{code}.txt"
+    for code in ("de", "fr", "es")
+}
 
 
 def seed():
@@ -174,16 +179,20 @@ def run() -> int:
         f"median {statistics.median(rebuilds) * 1000:.0f} ms, max {max(rebuilds) * 1000:.0f} ms"
     )
 
-    words = sum(len(s.split()) for s in corpus)
-    changed = [(s, redactor.redact(s)) for s in corpus]
-    changed = [(s, out) for s, out in changed if out != s]
-    lost = sum(out.count(m) for _s, out in changed for m in MARKERS)
-    print(
-        f"over-redaction with this register: {len(changed)}/{len(corpus)} sentences, "
-        f"{lost} of {words} words ({lost / words:.2%})"
-    )
-    for before, after in changed:
-        print(f"  {before!r} -> {after!r}")
+    # Per language (docs/i18n.md): the English corpus, then German, French and Spanish
+    # feedback of the same kind, through the same meeting's redactor.
+    for language, path in [("en", CORPUS), *((code, CORPUS_IN[code]) for code in CORPUS_IN)]:
+        sentences = [line.strip() for line in path.read_text().splitlines() if line.strip()]
+        words = sum(len(s.split()) for s in sentences)
+        changed = [(s, redactor.redact(s)) for s in sentences]
+        changed = [(s, out) for s, out in changed if out != s]
+        lost = sum(out.count(m) for _s, out in changed for m in MARKERS)
+        print(
+            f"over-redaction with this register [{language}]: {len(changed)}/{len(sentences)} "
+            f"sentences, {lost} of {words} words ({lost / words:.2%})"
+        )
+        for before, after in changed:
+            print(f"  {before!r} -> {after!r}")
     return 0
 
 

@@ -61,6 +61,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # The browser's language (Accept-Language, or the language cookie) for pages without a
+    # better answer. Above the middlewares that answer early (503, 413, 400, 429), so that
+    # their pages speak it too; Django's LocaleMiddleware reads no session (since 4.0) and
+    # stays above CommonMiddleware, as Django asks.
+    "django.middleware.locale.LocaleMiddleware",
     # Above the middlewares that answer early (503, 413, 400, 429), so that their pages
     # cannot be framed either.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -77,6 +82,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Keeps the language cookie equal to a signed-in user's own choice (User.language),
+    # so it wins over the browser's. Guest pages choose theirs in the view
+    # (meetings/language.py).
+    "accounts.language.UserLanguageMiddleware",
     # Pages, partials and exports are never kept by a shared or disk cache (below
     # WhiteNoise, so static files keep theirs).
     "accounts.security.PrivateNoStoreMiddleware",
@@ -164,6 +173,20 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env("TIME_ZONE", default="Europe/London")
 USE_I18N = True
+# The languages of every page and mail (docs/i18n.md: how to add one). Guests read their
+# contact's language, else their meeting's country's, else English (meetings/language.py).
+# English is British English (dates such as "1 April 2027"); a contact's "en" reads it.
+LANGUAGES = [
+    ("en-gb", "English"),
+    ("de", "Deutsch"),
+    ("fr", "Français"),
+    ("es", "Español"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# A signed-in user's chosen language travels in this cookie (accounts/language.py).
+LANGUAGE_COOKIE_NAME = "openchair_language"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -256,6 +279,7 @@ CHATHAM_MIN_ORGANISATIONS = max(3, env.int("CHATHAM_MIN_ORGANISATIONS", default=
 SECURE_HTTPS = env.bool("SECURE_HTTPS", default=not DEBUG)
 SESSION_COOKIE_SECURE = SECURE_HTTPS
 CSRF_COOKIE_SECURE = SECURE_HTTPS
+LANGUAGE_COOKIE_SECURE = SECURE_HTTPS
 SECURE_SSL_REDIRECT = SECURE_HTTPS
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if SECURE_HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HTTPS

@@ -14,6 +14,7 @@ import csv
 import json
 from collections.abc import Iterator
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
 from django.db.models.functions import TruncMonth
 
@@ -112,9 +113,10 @@ def csv_lines(filters: Filters) -> Iterator[str]:
 
 def json_chunks(filters: Filters) -> Iterator[str]:
     head = {"columns": COLUMNS, "suppression": published_note()}
-    yield json.dumps(head)[:-1] + ', "items": ['
+    yield json.dumps(head, cls=DjangoJSONEncoder)[:-1] + ', "items": ['
     first = True
     for row in export_rows(filters):
-        yield ("" if first else ",") + json.dumps(row, ensure_ascii=False)
+        # Labels (sections, kinds) are translatable: the encoder writes them as text.
+        yield ("" if first else ",") + json.dumps(row, ensure_ascii=False, cls=DjangoJSONEncoder)
         first = False
     yield "]}"

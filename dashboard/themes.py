@@ -9,12 +9,14 @@ theme whose keywords it shares most (and a merged theme keeps pointing to its ta
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter, defaultdict
 
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from stop_words import get_stop_words
 
 from feedback.models import FeedbackItem
 from feedback.redaction import register_redactor
@@ -49,6 +51,63 @@ EXTRA_STOP_WORDS = {
     "passed", "solving", "solved", "stays", "warns", "walked", "thanked",
     "raising", "happens", "sides", "listened", "afterwards", "able", "sure", "serious",
 }  # fmt: skip
+
+# The same per language: words that name no subject in German, French and Spanish
+# feedback (the function words come from the `stop-words` package, see `stop_words_for`).
+EXTRA_STOP_WORDS_IN = {
+    "de": {
+        "kunde", "kunden", "firma", "unternehmen", "immer", "nie", "gut", "schlecht", "bitte",
+        "danke", "jahr", "jahre", "monat", "monate", "woche", "wochen", "tag", "tage", "team",
+        "teams", "wieder", "bekommen", "kommt", "kommen", "gibt", "geben", "sagen", "sagt",
+        "brauchen", "braucht", "möchten", "wünschen", "neue", "neuen", "neu", "mal", "ganz",
+    },
+    "fr": {
+        "client", "clients", "entreprise", "toujours", "jamais", "bien", "bon", "bonne", "merci",
+        "année", "années", "mois", "semaine", "semaines", "jour", "jours", "équipe", "équipes",
+        "encore", "vient", "arrive", "arrivent", "faut", "veut", "voulons", "besoin", "nouveau",
+        "nouvelle", "nouveaux", "fois", "chez",
+    },
+    "es": {
+        "cliente", "clientes", "empresa", "siempre", "nunca", "bien", "bueno", "buena", "gracias",
+        "año", "años", "mes", "meses", "semana", "semanas", "día", "días", "equipo", "equipos",
+        "otra", "vez", "llega", "llegan", "necesitamos", "queremos", "nuevo", "nueva",
+        "nuevos", "ustedes",
+    },
+}  # fmt: skip
+# The commonest subjects of customer feedback, said in German, French or Spanish (and in
+# the English plural), read as one English word, so that "Rechnungen", "factures" and
+# "invoices" are one topic. A glossary, not a translator: a subject missing here still
+# makes a theme of its own per language (docs/i18n.md).
+SUBJECT_WORDS = {
+    "invoice": "invoices rechnung rechnungen facture factures factura facturas",
+    "delivery": "deliveries lieferung lieferungen livraison livraisons entrega entregas",
+    "order": "orders bestellung bestellungen commande commandes pedido pedidos",
+    "price": "prices preis preise prix precio precios",
+    "contract": "contracts vertrag verträge contrat contrats contrato contratos",
+    "support": "kundendienst hotline assistance soporte",
+    "portal": "portals portail portails bestellportal kundenportal",
+    "password": "passwords passwort passwörter kennwort contraseña contraseñas",
+    "warehouse": "warehouses lager entrepôt entrepôts almacén almacenes",
+    "truck": "trucks lastwagen lkw camion camions camión camiones",
+    "late": "spät verspätet verspätung retard tarde retraso",
+    "training": "schulung schulungen formation formations formación",
+    "quality": "qualität qualité calidad",
+    "payment": "payments zahlung zahlungen paiement paiements pago pagos",
+    "number": "numbers nummer bestellnummer numéro numéros número números",
+    "wrong": "falsch falsche falschen mauvais mauvaise erreur equivocado equivocada",
+    "packaging": "verpackung emballage embalaje",
+    "parts": "ersatzteile teile pièces repuestos",
+    "report": "reports bericht berichte rapport rapports informe informes",
+    "update": "updates aktualisierung actualización",
+    "waits": "wait waiting wartet warten attend attendre espera esperar",
+    "reset": "zurückgesetzt réinitialisé réinitialiser restablece restablecer",
+    "logout": "logs abmelden meldet déconnecte desconecta",
+}
+_SUBJECT_OF = {word: subject for subject, words in SUBJECT_WORDS.items() for word in words.split()}
+# Feedback is in English, German, French or Spanish: each text loses the function words
+# of its own language (docs/i18n.md), so that a topic is not a language ("der die und").
+THEME_LANGUAGES = ("en", "de", "fr", "es")
+_WORD_RE = re.compile(r"(?u)\b[^\W\d_][^\W\d_]{2,}\b")
 
 SIMPLIFY_RE = re.compile(
     r"\b(simplif\w*|eliminat\w*|redundant|duplicat\w*|unnecessar\w*|paperwork|"
@@ -142,21 +201,65 @@ def _topic_name(keywords: list[str]) -> str:
     return " · ".join(chosen).capitalize() if chosen else "Other"
 
 
+@functools.cache
+def stop_words_for(language: str) -> frozenset[str]:
+    """The words a text in `language` loses before topics are fitted: English from
+    scikit-learn, German, French and Spanish from the `stop-words` package, plus the
+    subject-less words of every language (a German text may say "feedback", an English
+    one "merci"); all lower case."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    extra = EXTRA_STOP_WORDS.union(*EXTRA_STOP_WORDS_IN.values())
+    if language == "en":
+        return frozenset(ENGLISH_STOP_WORDS) | extra
+    return frozenset(w.lower() for w in get_stop_words(language)) | extra
+
+
+def text_language(words: list[str]) -> str:
+    """The language of THEME_LANGUAGES whose function words a text uses most (English on a
+    tie): enough to choose its stop words, not a language detector."""
+    counts = {
+        language: sum(w in _function_words(language) for w in words) for language in THEME_LANGUAGES
+    }
+    best = max(counts.values())
+    return "en" if counts["en"] == best else max(counts, key=counts.get)
+
+
+@functools.cache
+def _function_words(language: str) -> frozenset[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    if language == "en":
+        return frozenset(ENGLISH_STOP_WORDS)
+    return frozenset(w.lower() for w in get_stop_words(language))
+
+
+def topic_words(text: str) -> list[str]:
+    """A text's words for the topics: lower case, letters of any alphabet ("qualität",
+    "réunion"), without the stop words of the text's own language, the commonest
+    subjects read as one English word (SUBJECT_WORDS)."""
+    words = _WORD_RE.findall(text.lower())
+    stop = stop_words_for(text_language(words))
+    return [_SUBJECT_OF.get(w, w) for w in words if w not in stop]
+
+
 def _suggest_topics(texts: list[str]):
     """Fit TF-IDF + NMF; return (keywords per topic, weights per text) or None."""
     if len(texts) < MIN_TOPIC_ITEMS * 2:
         return None
     import numpy as np
     from sklearn.decomposition import NMF
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
     vectorizer = TfidfVectorizer(
-        stop_words=sorted(ENGLISH_STOP_WORDS | EXTRA_STOP_WORDS),
+        # Words and word pairs of what is left once each text lost its language's stop
+        # words (as scikit-learn's own stop_words does, pairs skip the removed words).
+        preprocessor=lambda text: " ".join(topic_words(text)),
         ngram_range=(1, 2),
         min_df=2,
         max_df=0.3,
         sublinear_tf=True,
-        token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z]{2,}\b",  # noqa: S106 - not a password
+        token_pattern=r"(?u)\S+",  # noqa: S106 - not a password; topic_words split already
         max_features=20_000,
     )
     rng = np.random.default_rng(8)

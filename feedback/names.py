@@ -63,6 +63,82 @@ COMMON_WORD_NAMES = _words(
     """
 )
 
+# The same in German, French and Spanish (lower case, accents as written; matching folds
+# them): surnames and first names that are ordinary words there ("Koch", "Winter",
+# "Petit", "Blanc", "Luz", "Paz"). Matched case-aware like the English ones.
+COMMON_WORD_NAMES_DE = _words(
+    """
+    koch bauer fischer weiss weiß klein lange lang winter sommer kaiser konig könig richter
+    meister jung alt wolf fuchs vogel hahn engel kraus krause braun schwarz roth rot stein
+    berg busch bach wald feld strauss strauß ernst frei hell kurz gross groß glück heil
+    hase adler falke rabe taube fink schmied schuster schneider bäcker becker zimmermann
+    schreiber jäger jaeger wirt hirsch baum brand frühling herbst mai
+    """
+)
+COMMON_WORD_NAMES_FR = _words(
+    """
+    petit blanc noir rouge brun leblanc lebrun boulanger marchand fontaine bonheur roux rose
+    pierre fort leroy roy roi prince duc comte lion loup renard chevalier berger boucher
+    meunier pasteur bois dubois lac mer soleil fleur lune blanche aimé juste bon bonne
+    jeune lefort clair claire vivant dimanche printemps avril mars
+    """
+)
+COMMON_WORD_NAMES_ES = _words(
+    """
+    blanco moreno rubio delgado calvo rico bueno bravo leal cruz luz paz rosa dolores angel
+    ángel castillo vega campo campos prado flores rios ríos nieves pilar mercedes rocio
+    rocío sol soledad consuelo esperanza amparo aurora leon león lobo palomo toro cordero
+    caballero iglesias fuentes santos guerra montes nuevo rey feliz abril marzo mayo
+    """
+)
+# Ordinary words of those languages that are also names somewhere in a large register
+# (articles, pronouns, adjectives: "Die", "Vos", "Gros", "Grande", "Ante"); an
+# organisation's first word is among them as often as a person's name.
+ORDINARY_WORDS_DE_FR_ES = _words(
+    """
+    der die das den dem des ein eine einer einem einen und oder auch aber ist im am zum zur
+    vom beim wir sie ihr ihre unser unsere gut neu alle viel
+    le la les un une des du et ou est vos nos ses ces leur sur dans pour par avec sans gros
+    grand grande petite nouveau nouvelle tout toute
+    el los las una unos unas en con por para sin del al su sus ante bajo gran nada todo
+    """
+)
+COMMON_WORD_NAMES = (
+    COMMON_WORD_NAMES
+    | ORDINARY_WORDS_DE_FR_ES
+    | COMMON_WORD_NAMES_DE
+    | COMMON_WORD_NAMES_FR
+    | COMMON_WORD_NAMES_ES
+)
+
+# German capitalises every noun, so in German text a capital says nothing about a name
+# that is also a German noun ("der Koch", "im Winter", "die Richter"): an outsider's such
+# name alone is taken for the name only after a title ("Frau Winter", "Herr Koch").
+GERMAN_NOUN_NAMES = _words(
+    """
+    koch bauer fischer winter sommer kaiser konig richter meister wolf fuchs vogel hahn
+    engel stein berg busch bach wald feld ernst glück gluck heil hase adler falke rabe taube
+    fink schmied schuster schneider bäcker backer zimmermann schreiber jäger
+    jager wirt hirsch baum brand frühling fruhling herbst mai
+    """
+)
+_GERMAN_WORDS = _words(
+    """
+    der die das und ist nicht wir ein eine einen einem zu mit fur auf im am den dem sie es
+    uns unser unsere unserer unseren ihr ihre ihren ihnen bei von vom zum zur beim sind
+    haben hat war waren wird wurde auch aber noch nur sehr oft wieder als vor nach uber
+    kein keine wenn dass diesen dieser dieses kommt in
+    """
+)
+_TITLES_BEFORE_NAMES = _words("herr frau hr fr dr prof mr mrs ms")
+
+
+def looks_german(folded: str) -> bool:
+    """Whether a text reads as German (a few of its commonest words, folded)."""
+    words = re.findall(r"[a-z]+", folded.lower())
+    return sum(w in _GERMAN_WORDS for w in words) >= 2
+
+
 # After a capitalised common-word name at the start of a sentence, these words show the
 # name is the ordinary word ("Will you …", "Mark the …", "May we …").
 FUNCTION_WORDS = _words(
@@ -163,6 +239,11 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
+# The word lists as the matcher compares them (accents folded: "könig" is "konig").
+COMMON_WORD_NAMES = COMMON_WORD_NAMES | frozenset(fold(w) for w in COMMON_WORD_NAMES)
+GERMAN_NOUN_NAMES = GERMAN_NOUN_NAMES | frozenset(fold(w) for w in GERMAN_NOUN_NAMES)
+
+
 def key(text: str) -> str:
     """How the matcher compares: folded, lower case, same length as `text`."""
     return text.translate(_KEY)
@@ -184,6 +265,15 @@ def _clean_words(name: str) -> list[str]:
     return [w for w in words if w]
 
 
+_GERMAN_SPELLING = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
+)
+
+
+def _german_spelling(word: str) -> str:
+    return word.translate(_GERMAN_SPELLING)
+
+
 # Memoised: a rebuild after one change to the register reuses every other name's spellings.
 @functools.lru_cache(maxsize=131_072)
 def person_variants(name: str) -> tuple[Variant, ...]:
@@ -202,6 +292,15 @@ def person_variants(name: str) -> tuple[Variant, ...]:
             singles.extend(part for part in word.split("-") if part)
         if "'" in word:
             singles.append(word.replace("'", ""))
+    # German names as typed without umlauts or ß ("Mueller", "Weiss"); the accents
+    # themselves are folded by the matcher ("Muller").
+    typed = [w.strip('.,;:()"') for w in name.split()]
+    typed = [w for w in typed if w and fold(w).lower().rstrip(".") not in HONORIFICS]
+    german = [fold(_german_spelling(w)) for w in typed]
+    if german != [fold(w) for w in typed]:
+        if len(german) > 1:
+            variants.append(Variant(" ".join(german), PERSON, strict=False))
+        singles += [g for g, w in zip(german, typed, strict=True) if g != fold(w)]
     for word in singles:
         bare = word.strip("'-")
         if len(bare) < 2 or bare.lower() in NOT_NAMES_ALONE | FUNCTION_WORDS:
@@ -295,7 +394,8 @@ class NameMatcher:
                 self._add(
                     spellings,
                     variant,
-                    guarded=part and variant.text.lower() in COMMON_WORD_NAMES,
+                    guarded=(part and variant.text.lower() in COMMON_WORD_NAMES)
+                    or (outsiders and variant.single and key(variant.text) in GERMAN_NOUN_NAMES),
                     force_strict=False,
                 )
         for name in dict.fromkeys(people):
@@ -337,6 +437,7 @@ class NameMatcher:
             return []
         found: list[Found] = []
         length = len(keyed)
+        german = None  # decided once, for the first guarded name that needs it
         for last, value in self._automaton.iter(keyed):
             end = last + 1
             start = end - (value >> _FLAG_BITS)
@@ -344,13 +445,21 @@ class NameMatcher:
                 before = keyed[start - 1]
                 if before.isalnum() or before in "_[":
                     continue
+            marker = ORGANISATION if value & _ORG else PERSON
+            reach = end
             if end < length:
                 after = keyed[end]
-                if after.isalnum() or after in "_]":
+                if _genitive_s(keyed, end, marker):
+                    reach = end + 1  # "Müllers Team", "Annas Idee": the name with its s
+                elif after.isalnum() or after in "_]":
                     continue
-            marker = ORGANISATION if value & _ORG else PERSON
-            if value & _LAX or _strict_accepts(folded, start, end, guarded=bool(value & _GUARDED)):
-                found.append(Found(start, end, marker))
+            guarded = bool(value & _GUARDED)
+            if guarded and german is None and key(folded[start:end]) in GERMAN_NOUN_NAMES:
+                german = looks_german(folded)
+            if value & _LAX or _strict_accepts(
+                folded, start, end, guarded=guarded, german=bool(german)
+            ):
+                found.append(Found(start, reach, marker))
         return found
 
 
@@ -370,12 +479,28 @@ _PREVIOUS_WORD = re.compile(r"([\w']+)\W*$")
 _SENTENCE_OPENERS = ".!?:;\"'([“\n-"
 
 
-def _strict_accepts(folded: str, start: int, end: int, *, guarded: bool) -> bool:
+def _genitive_s(keyed: str, end: int, marker: str) -> bool:
+    """A person's name followed by the German (or apostrophe-less) possessive s:
+    "Müllers Vorschlag", "Jans Team" (English "Jones's" and "Jones'" end at the
+    apostrophe already)."""
+    return (
+        marker == PERSON
+        and keyed[end] == "s"
+        and (end + 1 == len(keyed) or not (keyed[end + 1].isalnum() or keyed[end + 1] == "_"))
+    )
+
+
+def _strict_accepts(
+    folded: str, start: int, end: int, *, guarded: bool, german: bool = False
+) -> bool:
     """Whether a strict spelling at folded[start:end] is the name, not the ordinary word."""
     word = folded[start:end]
     if not word[:1].isupper():
         return False
     head = folded[max(0, start - 40) : start].rstrip()
+    if guarded and german and key(word) in GERMAN_NOUN_NAMES:
+        previous = _PREVIOUS_WORD.search(head)
+        return bool(previous) and previous.group(1).lower().rstrip(".") in _TITLES_BEFORE_NAMES
     tail = folded[end : end + 40]
     next_word = _NEXT_WORD.match(tail)
     next_text = next_word.group(1) if next_word else ""

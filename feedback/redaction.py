@@ -90,10 +90,17 @@ _OBFUSCATED_EMAIL_RE = re.compile(
 # A title followed by up to three capitalised names. "Mr", "Mrs", "Mx" in any case; the
 # others only as titles are written ("Dr", "Miss", "Lord" …): "MS Teams" and "DR Site"
 # (disaster recovery) are not people.
-_TITLE = r"(?:(?i:mrs|mr|mx)|Dr|Prof|Ms|Miss|MISS|Sir|SIR|Dame|DAME|Lady|LADY|Lord|LORD|Rev)"
+# German, French and Spanish titles too: "Frau Weiß", "Herr Dr. Koch", "Mme Lefèvre",
+# "madame Dupont", "del señor García", "Sra. Núñez" (docs/i18n.md).
+_TITLE = (
+    r"(?:(?i:mrs|mr|mx|señora|señorita|señor|monsieur|madame|mademoiselle)"
+    r"|Dr|Prof|Ms|Miss|MISS|Sir|SIR|Dame|DAME|Lady|LADY|Lord|LORD|Rev"
+    r"|Herr|HERR|Frau|FRAU|Hr|Fr|Mme|Mlle|Sr|Sra|Srta|Dña|Doña)"
+)
 _NAME_WORD = r"[^\W\d_][\w'’-]*"
 _HONORIFIC_RE = re.compile(
-    rf"(?<![\w\[]){_TITLE}\.?[ \t]+(?P<names>{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,2}})"
+    rf"(?<![\w\[]){_TITLE}\.?(?:[ \t]+{_TITLE}\.?)?"  # "Herr Dr. Koch", "Mrs Dr Okafor"
+    rf"[ \t]+(?P<names>{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,2}})"
 )
 _POSSESSIVE_RE = re.compile(r"['’]s?")
 _URL_RE = re.compile(r"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"]+", re.IGNORECASE)

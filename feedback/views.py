@@ -28,6 +28,7 @@ from accounts.session_user import remember as remember_session
 from accounts.session_user import session_user
 from audit.models import AuditEntry
 from audit.services import audit_record
+from meetings.language import for_guest, guest_translation
 from meetings.models import Meeting, Section
 
 from .forms import CaptureForm, GuestCommentForm, ItemEditForm
@@ -444,6 +445,12 @@ def guest_comment(request, token: str):
     meeting = meeting_from_guest_token(token)
     if meeting is None:
         raise Http404("This link is not valid.")
+    # One link for every guest of the meeting: no contact, so the meeting's language.
+    with guest_translation(meeting=meeting, default=request.LANGUAGE_CODE) as language:
+        return for_guest(_guest_comment(request, meeting, token), language)
+
+
+def _guest_comment(request, meeting, token: str):
     context = {"meeting": meeting, "token": token}
     if not meeting_is_running(meeting=meeting):
         return render(

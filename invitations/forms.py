@@ -33,27 +33,33 @@ class ComposeForm(forms.Form):
 
 
 class RsvpForm(forms.Form):
+    """The guest's answer, in the guest's language (its labels are translated)."""
+
     answer = forms.ChoiceField(
-        label="Will you attend?",
+        label=_("Will you attend?"),
         choices=[
-            (Booking.Rsvp.ACCEPTED, "Yes, I will attend"),
-            (Booking.Rsvp.DECLINED, "No, I cannot attend"),
+            (Booking.Rsvp.ACCEPTED, _("Yes, I will attend")),
+            (Booking.Rsvp.DECLINED, _("No, I cannot attend")),
         ],
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether you will attend."},
+        error_messages={"required": _("Choose whether you will attend.")},
     )
+    # The acknowledgement says exactly the same in every language (docs/i18n.md).
     chatham_acknowledged = forms.BooleanField(
-        label="I will respect the Chatham House Rule: I may use what I hear, but will not reveal who said it or which organisation they are from.",
+        label=_(
+            "I will respect the Chatham House Rule: I may use what I hear, but will not "
+            "reveal who said it or which organisation they are from."
+        ),
         required=False,
     )
     needs = forms.CharField(
-        label="Accessibility or dietary needs (optional)",
+        label=_("Accessibility or dietary needs (optional)"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     note = forms.CharField(
-        label="A note for the host (optional)",
+        label=_("A note for the host (optional)"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -64,7 +70,7 @@ class RsvpForm(forms.Form):
         data = super().clean()
         if data.get("answer") == Booking.Rsvp.ACCEPTED and not data.get("chatham_acknowledged"):
             self.add_error(
-                "chatham_acknowledged", "Please confirm you will respect the Chatham House Rule."
+                "chatham_acknowledged", _("Please confirm you will respect the Chatham House Rule.")
             )
         return data
 

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from meetings.models import Booking, Meeting
@@ -37,7 +38,10 @@ def organizer_address(meeting: Meeting) -> str:
 
 
 def meeting_ics(*, meeting: Meeting, booking: Booking, method: str = "REQUEST") -> bytes:
-    """One guest's calendar entry: METHOD REQUEST (invite or update) or CANCEL."""
+    """One guest's calendar entry: METHOD REQUEST (invite or update) or CANCEL.
+
+    Its summary is the meeting's own title; its description is in the active language
+    (the mail renders it inside the guest's, meetings.language)."""
     tz = ZoneInfo(meeting.time_zone)
     cal = Calendar()
     cal.add("prodid", "-//Open Chair//Open Chair//EN")
@@ -52,9 +56,10 @@ def meeting_ics(*, meeting: Meeting, booking: Booking, method: str = "REQUEST") 
     event.add("summary", meeting.title)
     description = meeting.objectives or ""
     if meeting.video_link:
-        description = f"{description}\n\nJoin online: {meeting.video_link}".strip()
-    description += (
-        "\n\nThis meeting is held under the Chatham House Rule: what is said may be used, "
+        join = gettext("Join online: {link}").format(link=meeting.video_link)
+        description = f"{description}\n\n{join}".strip()
+    description += "\n\n" + gettext(
+        "This meeting is held under the Chatham House Rule: what is said may be used, "
         "but never who said it or which organisation they are from."
     )
     event.add("description", description)

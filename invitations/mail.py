@@ -7,7 +7,11 @@ waits applies to it), and skipped when it no longer applies.
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
+from meetings.language import guest_language
 from meetings.models import CUSTOMER_FIRST_ORDER, Booking, Meeting
 from outbox.models import OutboxMail
 from outbox.renderers import RenderedMail, SkipMail, register
@@ -16,19 +20,20 @@ from .ics import meeting_ics
 from .timefmt import meeting_time_lines
 from .tokens import rsvp_url
 
-CHATHAM_SENTENCE = (
+CHATHAM_SENTENCE = _(
     "The meeting is held under the Chatham House Rule: what you say may be used to "
     "improve what we do, but neither your identity nor your organisation will be revealed, "
     "and we ask the same of you for everyone else in the room."
 )
 
+# Each names the meeting by its own title, in the guest's language.
 SUBJECTS = {
-    "invitation": "Invitation: {title}",
-    "update": "Updated: {title}",
-    "cancellation": "Cancelled: {title}",
-    "reminder": "Reminder: {title}",
-    "nudge": "Will you join us? {title}",
-    "thank_you": "Thank you for joining {title}",
+    "invitation": _("Invitation: {title}"),
+    "update": _("Updated: {title}"),
+    "cancellation": _("Cancelled: {title}"),
+    "reminder": _("Reminder: {title}"),
+    "nudge": _("Will you join us? {title}"),
+    "thank_you": _("Thank you for joining {title}"),
 }
 
 
@@ -49,10 +54,13 @@ def mail_context(*, booking: Booking, variant: str, extra: dict | None = None) -
         "booking": booking,
         "guest_name": contact.name,
         "front_line_staff": contact.is_front_line_staff,
+        # The HTML mail shows the title in bold inside translated sentences.
+        "title_strong": format_html("<strong>{}</strong>", meeting.title),
+        "video_link_html": format_html('<a href="{0}">{0}</a>', meeting.video_link),
         "leader": meeting.owner,
         "time_lines": meeting_time_lines(meeting, contact.time_zone),
         "agenda": agenda_for(meeting),
-        "chatham": CHATHAM_SENTENCE,
+        "chatham": str(CHATHAM_SENTENCE),
         "personal_message": invitation.personal_message if invitation else "",
         "cancellation_message": invitation.cancellation_message if invitation else "",
         "rsvp_url": rsvp_url(booking),
@@ -67,8 +75,16 @@ def mail_context(*, booking: Booking, variant: str, extra: dict | None = None) -
 def render_meeting_mail(
     *, booking: Booking, variant: str, extra: dict | None = None
 ) -> RenderedMail:
+    """The mail as the guest reads it: in the guest's language (meetings.language), with
+    the meeting's time in its own time zone (and the guest's, when it differs)."""
+    language = guest_language(contact=booking.contact, meeting=booking.meeting)
+    with translation.override(language):
+        return _render_meeting_mail(booking=booking, variant=variant, extra=extra)
+
+
+def _render_meeting_mail(*, booking: Booking, variant: str, extra: dict | None) -> RenderedMail:
     context = mail_context(booking=booking, variant=variant, extra=extra)
-    subject = SUBJECTS[variant].format(title=booking.meeting.title)
+    subject = str(SUBJECTS[variant]).format(title=booking.meeting.title)
     attachments = ()
     if variant in ("invitation", "update", "cancellation"):
         method = "CANCEL" if variant == "cancellation" else "REQUEST"

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.params import param_choice, param_flag, param_id
 from accounts.ratelimits import rate_limit
+from meetings.language import for_guest, guest_translation
 from meetings.models import Booking, Meeting
 from meetings.services import meeting_invite_missing
 
@@ -232,10 +234,18 @@ def _closed(request, reason: str, status: int, booking=None):
 @rate_limit("rsvp")
 @require_http_methods(["GET", "HEAD", "POST"])
 def rsvp(request, token: str):
+    """The guest's page, in the guest's language (meetings.language); a link that leads
+    to no guest answers in the browser's."""
     check = booking_for_token(token)
-    if check.booking is None:
-        return _closed(request, "invalid", 404)
     booking = check.booking
+    who = {"contact": booking.contact, "meeting": booking.meeting} if booking else {}
+    with guest_translation(**who, default=request.LANGUAGE_CODE) as language:
+        return for_guest(_rsvp(request, booking), language)
+
+
+def _rsvp(request, booking):
+    if booking is None:
+        return _closed(request, "invalid", 404)
     meeting = booking.meeting
     now = timezone.now()
     if meeting.status == Meeting.Status.CANCELLED:
@@ -295,6 +305,9 @@ def rsvp(request, token: str):
         "meeting": meeting,
         "form": form,
         "time_lines": meeting_time_lines(meeting, booking.contact.time_zone),
+        "video_link_html": format_html(
+            '<a href="{0}" rel="noreferrer">{0}</a>', meeting.video_link
+        ),
         "agenda": agenda_for(meeting),
         "chatham": CHATHAM_SENTENCE,
         "started": started,

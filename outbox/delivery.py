@@ -87,10 +87,15 @@ def render(mail: OutboxMail) -> None:
     mail.attachments = encode_attachments(rendered.attachments)
 
 
-def _recipient_opted_out(mail: OutboxMail) -> bool:
+def _recipient(mail: OutboxMail):
+    """The contact the mail goes to (its opt-out, and the language of the opt-out line)."""
     from customers.models import Contact  # customers sits above the outbox
 
-    return Contact.objects.filter(email__iexact=mail.recipient, opted_out_at__isnull=False).exists()
+    return (
+        Contact.objects.filter(email__iexact=mail.recipient)
+        .only("language", "opted_out_at")
+        .first()
+    )
 
 
 _COLUMNS = ", ".join(f.column for f in OutboxMail._meta.concrete_fields)
@@ -157,16 +162,19 @@ def _send(
     except Exception as exc:
         raise _Unreachable from exc
     sending = OutboxMail.objects.filter(pk=mail.pk, status=OutboxMail.Status.SENDING)
+    contact = None
     try:
         render(mail)
-        if mail.is_non_essential and _recipient_opted_out(mail):
-            raise SkipMail(gettext_noop("The recipient opted out of this kind of mail."))
+        if mail.is_non_essential:
+            contact = _recipient(mail)
+            if contact is not None and contact.opted_out_at is not None:
+                raise SkipMail(gettext_noop("The recipient opted out of this kind of mail."))
     except SkipMail as skip:
         sending.update(
             status=OutboxMail.Status.SKIPPED, last_error=str(skip)[:2000], updated_at=timezone.now()
         )
         return "skipped", None
-    message = build_message(mail)
+    message = build_message(mail, contact=contact)
     message.connection = backend
     with transaction.atomic():
         now = timezone.now()

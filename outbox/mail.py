@@ -6,6 +6,11 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import format_html
+from django.utils.translation import gettext
+
+from meetings.language import contact_for_address, guest_language
 
 from .models import OutboxMail
 
@@ -35,25 +40,34 @@ def message_id(mail: OutboxMail) -> str:
     return f"<{digest}@{domain}>"
 
 
-def message_bodies(mail: OutboxMail) -> tuple[str, str]:
-    """The text and HTML bodies as sent: non-essential mail ends with the opt-out link."""
+def message_bodies(mail: OutboxMail, *, contact=None) -> tuple[str, str]:
+    """The text and HTML bodies as sent: non-essential mail ends with the opt-out link,
+    in the recipient's language (meetings.language; `contact`, when the caller has
+    already read it, saves looking the address up)."""
     text, html = mail.text_body, mail.html_body
     if mail.is_non_essential:
         url = opt_out_url(mail.recipient)
-        text = (
-            f"{text.rstrip()}\n\n--\nTo receive no more reminders, thank-yous or "
-            f"follow-ups from us: {url}\n"
-        )
-        if html:
-            html = (
-                f'{html}\n<p style="font-size:12px;color:#555">To receive no more reminders, '
-                f'thank-yous or follow-ups from us, <a href="{url}">opt out here</a>.</p>'
+        contact = contact or contact_for_address(mail.recipient)
+        meeting = mail.meeting if mail.meeting_id else None
+        with translation.override(guest_language(contact=contact, meeting=meeting)):
+            text_line = gettext(
+                "To receive no more reminders, thank-yous or follow-ups from us: {url}"
+            ).format(url=url)
+            html_line = format_html(
+                gettext(
+                    "To receive no more reminders, thank-yous or follow-ups from us, "
+                    '<a href="{url}">opt out here</a>.'
+                ),
+                url=url,
             )
+        text = f"{text.rstrip()}\n\n--\n{text_line}\n"
+        if html:
+            html = f'{html}\n<p style="font-size:12px;color:#555">{html_line}</p>'
     return text, html
 
 
-def build_message(mail: OutboxMail) -> EmailMultiAlternatives:
-    text, html = message_bodies(mail)
+def build_message(mail: OutboxMail, *, contact=None) -> EmailMultiAlternatives:
+    text, html = message_bodies(mail, contact=contact)
     headers = {"Message-ID": message_id(mail), "X-Open-Chair-Delivery": mail.delivery_key}
     if mail.is_non_essential:
         headers["List-Unsubscribe"] = f"<{opt_out_url(mail.recipient)}>"

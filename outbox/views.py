@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.params import param_choice, param_id, param_page, param_text
 from accounts.ratelimits import rate_limit
+from meetings.language import contact_for_address, for_guest, guest_translation
 from meetings.models import Meeting
 
 from .mail import opt_out_email
@@ -116,10 +117,16 @@ def mail_retry(request, pk: int):
 @rate_limit("guest_link")
 @require_http_methods(["GET", "HEAD", "POST"])
 def opt_out(request, token: str):
+    """In the language of the contact the address belongs to (meetings.language), else
+    the browser's."""
     email = opt_out_email(token)
-    if email is None:
-        return render(request, "outbox/opt_out.html", {"invalid": True}, status=400)
-    if request.method == "POST":
-        outbox_opt_out(email=email)
-        return render(request, "outbox/opt_out.html", {"done": True})
-    return render(request, "outbox/opt_out.html", {"email": email})
+    contact = contact_for_address(email) if email else None
+    with guest_translation(contact=contact, default=request.LANGUAGE_CODE) as language:
+        if email is None:
+            response = render(request, "outbox/opt_out.html", {"invalid": True}, status=400)
+        elif request.method == "POST":
+            outbox_opt_out(email=email)
+            response = render(request, "outbox/opt_out.html", {"done": True})
+        else:
+            response = render(request, "outbox/opt_out.html", {"email": email})
+    return for_guest(response, language)

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from feedback.names import FUNCTION_WORDS, NOT_NAMES_ALONE
 from feedback.redaction import (
     COMMON_WORD_NAMES,
     EMAIL,
@@ -209,6 +210,8 @@ name_part = (
     .filter(lambda w: fold(w).lower() not in FILLER_WORDS | MARKER_WORDS)
     # A title is not a name: "Rev Smith" keeps "Rev" (test_titles_stay_names_go).
     .filter(lambda w: fold(w).lower() not in HONORIFICS)
+    # Words never taken for a name alone ("Down the invoices …", "Van", "Del").
+    .filter(lambda w: fold(w).lower() not in FUNCTION_WORDS | NOT_NAMES_ALONE)
 )
 spelling = st.sampled_from(
     ["as is", "upper", "lower", "possessive", "curly possessive", "unaccented"]

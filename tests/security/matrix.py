@@ -265,6 +265,13 @@ ROUTES: list[Route] = [
         data=lambda w: {"old_password": "wrong", "new_password1": "x", "new_password2": "y"},
     ),
     Route("password_change_done", get=staff(200)),
+    Route(
+        "language",
+        get=staff(200),
+        post=staff(OK),
+        data=lambda w: {"language": "de"},
+        note="the user's own language; nothing of anyone else's",
+    ),
     Route("healthz", get=everyone(200)),
     # customers (customers/rules.py): every role reads organisations; administrators and
     # the leaders of an organisation's region edit; executives never see contacts.
