@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 STAFF_APPS = (
     "accounts",
     "audit",
+    "customers",
     "outbox",
 )
 # Guest-facing (or error) templates, relative to ROOT: marked and tested with the guests'
@@ -126,10 +127,10 @@ class _VisibleText(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.found: list[str] = []
-        self._skip = 0  # inside <script> or <style>
+        self._skip = 0  # inside <script>, <style> or <code> (literal text, such as column names)
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style"):
+        if tag in ("script", "style", "code"):
             self._skip += 1
         attributes = dict(attrs)
         for name, value in attrs:
@@ -142,7 +143,7 @@ class _VisibleText(HTMLParser):
                 self.found.append(f'<{tag} {name}="{value.replace(MARK, "…")}">')
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style") and self._skip:
+        if tag in ("script", "style", "code") and self._skip:
             self._skip -= 1
 
     def handle_data(self, data):
@@ -187,6 +188,7 @@ def test_staff_template_compiles(path):
         ("<p>{{ organisation.name }} — {{ count }}</p>", []),
         ("<p>Open Chair · CSV</p>", []),
         ("{% block body_class %}board-pack{% endblock %}", []),
+        ("<p><code>organisation, tier</code></p>", []),
         ("{% comment %}Not shown{% endcomment %}<script>let label = 'x';</script>", []),
         ('<a title="{% translate "Edit" %}" class="button">', []),
     ],
