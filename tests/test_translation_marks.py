@@ -23,6 +23,7 @@ STAFF_APPS = (
     "accounts",
     "audit",
     "customers",
+    "meetings",
     "outbox",
 )
 # Guest-facing (or error) templates, relative to ROOT: marked and tested with the guests'
