@@ -21,6 +21,7 @@ from django.template.base import Lexer, TokenType
 ROOT = Path(__file__).resolve().parent.parent
 STAFF_APPS = (
     "accounts",
+    "actions",
     "audit",
     "customers",
     "meetings",
