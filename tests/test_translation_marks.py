@@ -24,6 +24,7 @@ STAFF_APPS = (
     "actions",
     "audit",
     "customers",
+    "dashboard",
     "meetings",
     "outbox",
 )
