@@ -25,6 +25,8 @@ STAFF_APPS = (
     "audit",
     "customers",
     "dashboard",
+    "feedback",
+    "invitations",
     "meetings",
     "outbox",
 )
@@ -65,6 +67,7 @@ READ_ATTRIBUTES = {
 }
 WORD = re.compile(r"[^\W\d_]{2,}")
 MARK = "\x00"  # stands for anything Django writes: a variable, a tag, a translation
+LITERAL = ("script", "style", "code", "kbd")  # not prose: code, column names, keys
 
 
 def staff_templates() -> list[Path]:
@@ -130,10 +133,11 @@ class _VisibleText(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.found: list[str] = []
-        self._skip = 0  # inside <script>, <style> or <code> (literal text, such as column names)
+        # Inside <script> or <style>, or literal text: <code> (column names), <kbd> (keys).
+        self._skip = 0
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style", "code"):
+        if tag in LITERAL:
             self._skip += 1
         attributes = dict(attrs)
         for name, value in attrs:
@@ -146,7 +150,7 @@ class _VisibleText(HTMLParser):
                 self.found.append(f'<{tag} {name}="{value.replace(MARK, "…")}">')
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style", "code") and self._skip:
+        if tag in LITERAL and self._skip:
             self._skip -= 1
 
     def handle_data(self, data):
@@ -191,7 +195,7 @@ def test_staff_template_compiles(path):
         ("<p>{{ organisation.name }} — {{ count }}</p>", []),
         ("<p>Open Chair · CSV</p>", []),
         ("{% block body_class %}board-pack{% endblock %}", []),
-        ("<p><code>organisation, tier</code></p>", []),
+        ("<p><code>organisation, tier</code> <kbd>Alt+N</kbd></p>", []),
         ("{% comment %}Not shown{% endcomment %}<script>let label = 'x';</script>", []),
         ('<a title="{% translate "Edit" %}" class="button">', []),
     ],
