@@ -175,6 +175,44 @@ def test_staff_template_marks_every_visible_text_for_translation(path):
     assert not plurals, f"`pluralize` is English-only; use blocktranslate count: {plurals}"
 
 
+MESSAGE = re.compile(
+    r"\{% blocktranslate[^%]*%\}(.*?)\{% endblocktranslate %\}"
+    r"|\{% translate \"([^\"]*)\"[^%]*%\}|\{% translate '([^']*)'[^%]*%\}",
+    re.S,
+)
+OPEN_TAG = re.compile(r"<([a-z][a-z0-9]*)[\s>]")
+CLOSE_TAG = re.compile(r"</([a-z][a-z0-9]*)>")
+VOID = {"br", "img", "input", "wbr", "hr"}
+
+
+def unbalanced_messages(source: str) -> list[str]:
+    """Messages whose markup opens a tag it does not close (or closes one it did not
+    open): a translator cannot move such a fragment without breaking the page."""
+    found = []
+    for match in MESSAGE.finditer(source):
+        body = next(group for group in match.groups() if group is not None)
+        for form in body.split("{% plural %}"):
+            opened = sorted(t for t in OPEN_TAG.findall(form) if t not in VOID)
+            if opened != sorted(CLOSE_TAG.findall(form)):
+                found.append(form)
+    return found
+
+
+@pytest.mark.parametrize(
+    "path", staff_templates(), ids=lambda p: str(p.relative_to(ROOT)).replace("/templates/", ":")
+)
+def test_staff_template_messages_carry_whole_elements(path):
+    assert unbalanced_messages(path.read_text(encoding="utf-8")) == []
+
+
+def test_a_message_with_a_stray_closing_tag_is_found():
+    source = (
+        "{% load i18n %}<span>{% blocktranslate with n=x %}Likely {{ n }}</span>"
+        '{% endblocktranslate %} {% translate "<strong>Fine</strong>, <br>too" %}'
+    )
+    assert unbalanced_messages(source) == ["Likely {{ n }}</span>"]
+
+
 @pytest.mark.parametrize(
     "path", staff_templates(), ids=lambda p: str(p.relative_to(ROOT)).replace("/templates/", ":")
 )
