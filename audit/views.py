@@ -17,6 +17,11 @@ def entry_list(request):
         raise PermissionDenied
     action = param_choice(request.GET, "action", AuditEntry.Action.values)
     page = Paginator(audit_entry_list(action=action), 50).get_page(param_page(request.GET))
-    context = {"page": page, "action": action, "actions": AuditEntry.Action.choices}
+    context = {
+        "page": page,
+        "action": action,
+        "action_label": AuditEntry.Action(action).label if action else "",
+        "actions": AuditEntry.Action.choices,
+    }
     template = "audit/list.html#entries" if request.htmx else "audit/list.html"
     return render(request, template, context)

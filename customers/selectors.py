@@ -192,14 +192,23 @@ class HistoryEntry:
         return len(self.attended) + self.others_attended
 
     @property
-    def outcome(self) -> str:
+    def outcome_code(self) -> str:
         if self.attended:
-            return _("Attended")
+            return "attended"
         if self.status == "cancelled":
-            return _("Meeting cancelled")
+            return "cancelled"
         if self.status in MET_STATUSES:
-            return _("Did not attend")
-        return _("Booked")
+            return "missed"
+        return "booked"
+
+    @property
+    def outcome(self) -> str:
+        return {
+            "attended": _("Attended"),
+            "cancelled": _("Meeting cancelled"),
+            "missed": _("Did not attend"),
+            "booked": _("Booked"),
+        }[self.outcome_code]
 
 
 def organisation_meeting_history(

@@ -54,7 +54,12 @@ def mail_list(request):
         "page_obj": page,
         "rows": rows,
         "meeting": meeting,
-        "summary": outbox_meeting_summary(meeting=meeting) if meeting else None,
+        "summary": [
+            (status, OutboxMail.Status(status).label, count)
+            for status, count in outbox_meeting_summary(meeting=meeting).items()
+        ]
+        if meeting
+        else None,
         "status": status,
         "kind": kind,
         "statuses": OutboxMail.Status.choices,

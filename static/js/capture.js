@@ -26,6 +26,11 @@
   const pendingList = document.getElementById("capture-pending");
   const pendingSection = document.getElementById("capture-pending-section");
   const storageKey = (name) => `openchair:capture:${meeting}:${name}`;
+  // Texts in the reader's language, from the page (data-* on #capture-messages); the
+  // English fallback keeps the script working on a page without them.
+  const messages = document.getElementById("capture-messages");
+  const say = (key, fallback, value = "") =>
+    ((messages && messages.dataset[key]) || fallback).replace("{value}", value);
 
   const store = {
     get(name, fallback) {
@@ -190,14 +195,14 @@
       const retry = document.createElement("button");
       retry.type = "button";
       retry.className = "button--small";
-      retry.textContent = "Retry";
+      retry.textContent = say("retry", "Retry");
       retry.addEventListener("click", () => send(entry));
       const back = document.createElement("button");
       back.type = "button";
       back.className = "button--small button--secondary";
-      back.textContent = "Put back in the field";
+      back.textContent = say("putBack", "Put back in the field");
       back.addEventListener("click", () => {
-        if (text.value.trim()) return announce("Empty the field first.");
+        if (text.value.trim()) return announce(say("emptyFirst", "Empty the field first."));
         text.value = entry.fields.text;
         saveDraft();
         dropPending(entry);
@@ -213,11 +218,18 @@
     const status = row.querySelector(".capture-item__status");
     row.dataset.state = entry.state;
     if (entry.state === "saving") {
-      status.textContent = "Saving…";
+      status.textContent = say("saving", "Saving…");
     } else if (entry.state === "rejected") {
-      status.textContent = `Not saved: ${entry.error || "the server refused it."}`;
+      status.textContent = say(
+        "notSaved",
+        "Not saved: {value}",
+        entry.error || say("refused", "the server refused it."),
+      );
     } else {
-      status.textContent = "Not saved — connection or server problem. Retry (automatic every few seconds).";
+      status.textContent = say(
+        "notSavedConnection",
+        "Not saved — connection or server problem. Retry (automatic every few seconds).",
+      );
     }
     entry.retryButton.disabled = entry.state === "saving";
   }
@@ -270,7 +282,7 @@
   function submitItem() {
     const value = text.value.trim();
     if (!value) {
-      announce("Type what was said first.");
+      announce(say("typeFirst", "Type what was said first."));
       return;
     }
     const entry = { fields: fieldsOf(), state: "new" };
@@ -317,10 +329,10 @@
       const n = parseInt(digit[1], 10);
       if (n >= 1 && n <= kindRadios.length) {
         kindRadios[n - 1].checked = true;
-        announce(`Kind: ${kindRadios[n - 1].parentElement.textContent.trim().split("\n")[0]}`);
+        announce(say("kind", "Kind: {value}", kindRadios[n - 1].parentElement.textContent.trim().split("\n")[0]));
       } else if (n >= 7 && n <= 6 + sentimentRadios.length) {
         sentimentRadios[n - 7].checked = true;
-        announce(`Sentiment: ${sentimentRadios[n - 7].value}`);
+        announce(say("sentiment", "Sentiment: {value}", sentimentRadios[n - 7].parentElement.textContent.trim().split("\n")[0]));
       } else {
         return;
       }
@@ -329,7 +341,7 @@
       const current = sourceRadios.findIndex((r) => r.checked);
       const next = sourceRadios[(current + 1) % sourceRadios.length];
       next.checked = true;
-      announce(`From: ${next.parentElement.textContent.trim()}`);
+      announce(say("from", "From: {value}", next.parentElement.textContent.trim()));
       event.preventDefault();
     } else if (event.code === "KeyN") {
       event.preventDefault();
@@ -345,7 +357,7 @@
     if (Date.now() - sectionChangedAt < 3000 || document.activeElement === sectionSelect) return;
     sectionSelect.value = section;
     const name = sectionSelect.options[sectionSelect.selectedIndex].text;
-    announce(`Another facilitator moved everyone to: ${name}`);
+    announce(say("moved", "Another facilitator moved everyone to: {value}", name));
   }
 
   async function postSection(params) {
@@ -363,10 +375,10 @@
         const section = (await response.text()).trim();
         if (sectionSelect && section) sectionSelect.value = section;
         sectionChangedAt = Date.now();
-        announce(`Now on: ${sectionSelect.options[sectionSelect.selectedIndex].text}`);
+        announce(say("nowOn", "Now on: {value}", sectionSelect.options[sectionSelect.selectedIndex].text));
       }
     } catch (_error) {
-      announce("The section did not change for the others: connection problem.");
+      announce(say("sectionFailed", "The section did not change for the others: connection problem."));
     }
   }
 
