@@ -66,6 +66,7 @@ from .models import (
     ThemeItem,
 )
 from .suppression import cell_passes, guest_organisations_by_meeting, min_organisations
+from .themes import theme_assign
 
 # Cells looked up per query (an OR of their keys).
 CHUNK = 200
@@ -90,6 +91,7 @@ def meetings_apply(*, meeting_ids: Iterable[int]) -> int:
 
 
 def _apply(ids: list[int], state: CubeState) -> int:
+    theme_assign(meeting_ids=ids)
     meetings = meeting_dimensions(
         Meeting.objects.filter(pk__in=ids).order_by().values_list(*MEETING_FIELDS)
     )

@@ -13,10 +13,12 @@ import re
 from collections import Counter, defaultdict
 
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from feedback.models import FeedbackItem
 from feedback.redaction import register_redactor
+from meetings.models import Meeting, Section
 
 from .bulk import insert_rows
 from .models import CubeState, Highlight, Theme, ThemeItem
@@ -48,6 +50,38 @@ EXTRA_STOP_WORDS = {
     "passed", "solving", "solved", "stays", "warns", "walked", "thanked",
     "raising", "happens", "sides", "listened", "afterwards", "able", "sure", "serious",
 }  # fmt: skip
+
+
+def _label_words(*choices) -> set[str]:
+    return {
+        word
+        for options in choices
+        for _value, label in options
+        for word in re.findall(r"[a-z]{3,}", str(label).lower())
+    }
+
+
+# The words of the domain itself: every item is said in a meeting, by or about customers,
+# under an agenda section, as a kind of feedback. They are in every theme, so they name
+# none ("Meeting", "Customer · operations"): never a keyword, a theme name or a tag theme.
+DOMAIN_STOP_WORDS = _label_words(
+    Section.choices, Meeting.Type.choices, Meeting.Kind.choices, FeedbackItem.Kind.choices
+) | {
+    "meeting", "meetings", "customer", "customers", "client", "clients", "guest", "guests",
+    "agenda", "section", "sections", "feedback", "session", "sessions", "discussion",
+    "discussed", "topic", "topics", "point", "points", "comment", "comments", "question",
+    "questions", "issue", "issues", "leadership", "panel", "panels", "voice",
+}  # fmt: skip
+STOP_WORDS = EXTRA_STOP_WORDS | DOMAIN_STOP_WORDS
+
+
+def is_domain_word(term: str) -> bool:
+    """A keyword or tag made only of stop words of the domain (or common English)."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    words = re.findall(r"[a-z]+", term.lower())
+    return not words or all(w in STOP_WORDS or w in ENGLISH_STOP_WORDS for w in words)
+
 
 SIMPLIFY_RE = re.compile(
     r"\b(simplif\w*|eliminat\w*|redundant|duplicat\w*|unnecessar\w*|paperwork|"
@@ -128,6 +162,7 @@ def _names_someone(text: str, names: set[str]) -> bool:
 
 def _topic_name(keywords: list[str]) -> str:
     """Two readable terms: word pairs first (they read as subjects), then single words."""
+    keywords = [k for k in keywords if not is_domain_word(k)]
     top = keywords[:4]
     ordered = [w for w in top if " " in w] + [w for w in top if " " not in w] + keywords[4:8]
     chosen: list[str] = []
@@ -150,7 +185,7 @@ def _suggest_topics(texts: list[str]):
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
     vectorizer = TfidfVectorizer(
-        stop_words=sorted(ENGLISH_STOP_WORDS | EXTRA_STOP_WORDS),
+        stop_words=sorted(ENGLISH_STOP_WORDS | STOP_WORDS),
         ngram_range=(1, 2),
         min_df=2,
         max_df=0.3,
@@ -182,17 +217,57 @@ def _suggest_topics(texts: list[str]):
     return keywords, np.vstack(weights)
 
 
-def _match_existing(keywords: list[str], existing: list[Theme], taken: set[int]) -> Theme | None:
-    best, best_score = None, 0.0
-    mine = set(keywords[:8])
-    for theme in existing:
-        if theme.pk in taken:
-            continue
-        theirs = set(theme.keywords[:8])
-        score = len(mine & theirs) / max(1, len(mine | theirs))
-        if score > best_score:
-            best, best_score = theme, score
-    return best if best_score >= 0.4 else None
+# A new topic takes over an old theme when they share this share of their items
+# (overlap / union) or of their first eight keywords.
+SAME_ITEMS = 0.3
+SAME_KEYWORDS = 0.4
+
+
+def _topic_identities(keywords, untagged, best, themes_by_key) -> list[str]:
+    """The theme key each new topic continues: the old suggested theme it shares most
+    items with (or, failing that, keywords), each old theme taken at most once, best
+    pairs first; a topic that continues none gets a new key.
+
+    So a theme keeps its identity — its key, an executive's name, its merges — when its
+    content carries over, even when its keywords drift (issue #21: "Ordering catalogue ·
+    partnership" became "Field engineers · ordering")."""
+    suggested = {
+        t.pk: t
+        for t in themes_by_key.values()
+        if t.origin == Theme.Origin.SUGGESTED and not t.merged_into_id
+    }
+    before: dict[int, int] = dict(
+        ThemeItem.objects.filter(theme_id__in=list(suggested)).values_list("item_id", "theme_id")
+    )
+    shared: Counter = Counter()
+    topic_size: Counter = Counter()
+    for row, (item_id, _text) in enumerate(untagged):
+        topic = int(best[row])
+        topic_size[topic] += 1
+        old = before.get(item_id)
+        if old is not None:
+            shared[(topic, old)] += 1
+    old_size = Counter(before.values())
+    pairs = []
+    for topic, words in enumerate(keywords):
+        mine = set(words[:8])
+        for pk, theme in suggested.items():
+            together = shared.get((topic, pk), 0)
+            items = together / max(1, topic_size[topic] + old_size[pk] - together)
+            theirs = set(theme.keywords[:8])
+            words_score = len(mine & theirs) / max(1, len(mine | theirs))
+            if items >= SAME_ITEMS or words_score >= SAME_KEYWORDS:
+                pairs.append((max(items, words_score), topic, pk))
+    keys: dict[int, str] = {}
+    taken: set[int] = set()
+    for _score, topic, pk in sorted(pairs, reverse=True):
+        if topic not in keys and pk not in taken:
+            keys[topic] = suggested[pk].key
+            taken.add(pk)
+    return [
+        keys.get(topic, "topic:" + "+".join(sorted(words[:3])))
+        for topic, words in enumerate(keywords)
+    ]
 
 
 def themes_recompute() -> dict:
@@ -222,7 +297,12 @@ def themes_recompute() -> dict:
     avoid = _names_to_avoid()
     for tag_id, count in tag_counts.items():
         # A tag naming a customer or a guest would put that name on the dashboard.
-        if count >= MIN_TAG_ITEMS and not _names_someone(tag_names[tag_id], avoid):
+        # A tag such as "meeting" or "customer" says nothing about a subject.
+        if (
+            count >= MIN_TAG_ITEMS
+            and not _names_someone(tag_names[tag_id], avoid)
+            and not is_domain_word(tag_names[tag_id])
+        ):
             new_themes[f"tag:{tag_id}"] = {
                 "name": tag_names[tag_id].capitalize(),
                 "origin": Theme.Origin.TAG,
@@ -240,27 +320,18 @@ def themes_recompute() -> dict:
     topics = _suggest_topics([text for _, text in untagged])
     if topics is not None:
         keywords, weights = topics
-        suggested = [t for t in themes_by_key.values() if t.origin == Theme.Origin.SUGGESTED]
-        taken: set[int] = set()
-        topic_keys = []
-        for words in keywords:
-            match = _match_existing(words, suggested, taken)
-            if match is not None:
-                taken.add(match.pk)
-                key = match.key
-            else:
-                key = "topic:" + "+".join(sorted(words[:3]))
-            topic_keys.append(key)
+        best = weights.argmax(axis=1)
+        strength = weights[range(len(best)), best]
+        del weights
+        topic_keys = _topic_identities(keywords, untagged, best, themes_by_key)
+        for row, (item_id, _text) in enumerate(untagged):
+            if strength[row] > 1e-4:
+                assignment[item_id] = (topic_keys[best[row]], float(strength[row]))
+        for words, key in zip(keywords, topic_keys, strict=True):
             new_themes.setdefault(
                 key,
                 {"name": _topic_name(words), "origin": Theme.Origin.SUGGESTED, "keywords": words},
             )
-        best = weights.argmax(axis=1)
-        for row, (item_id, _text) in enumerate(untagged):
-            topic = best[row]
-            weight = float(weights[row, topic])
-            if weight > 1e-4:
-                assignment[item_id] = (topic_keys[topic], weight)
         sizes = Counter(key for key, _ in assignment.values())
         for key in list(new_themes):
             if new_themes[key]["origin"] == Theme.Origin.SUGGESTED and sizes[key] < MIN_TOPIC_ITEMS:
@@ -330,6 +401,71 @@ def themes_recompute() -> dict:
             state.themes_computed_at = now
             state.save(update_fields=["themes_computed_at"])
     return {"themes": len(per_theme), "items": len(assignment)}
+
+
+# --- Between two recomputations: new items join the nearest theme ---------------------
+
+TOKEN_RE = re.compile(r"[a-z][a-z]{2,}")
+
+
+def _words(text: str) -> set[str]:
+    return set(TOKEN_RE.findall(text.lower()))
+
+
+def _has(words: set[str], keyword: str) -> bool:
+    """A keyword (a word or a word pair) is in a text when all its words are."""
+    return all(part in words for part in keyword.split())
+
+
+def theme_words(text: str, keywords: list[str]) -> list[str]:
+    """The theme's keywords found in a text: the words that put it in the theme."""
+    words = _words(text)
+    return [k for k in keywords[:10] if _has(words, k)]
+
+
+def theme_assign(*, meeting_ids) -> int:
+    """Give every item of these meetings that has no theme its nearest existing theme.
+
+    Nearest: a tag theme of one of its tags (the largest), else the suggested theme
+    whose keywords it contains, weighted by their rank; an item containing none keeps
+    no theme until the next recomputation. Not an example quote (those are chosen by
+    the recomputation). Returns how many items got a theme."""
+    items = list(
+        FeedbackItem.objects.filter(meeting_id__in=list(meeting_ids), theme_link__isnull=True)
+        .order_by("pk")
+        .values_list("pk", "text")
+    )
+    if not items:
+        return 0
+    themes = list(
+        Theme.objects.filter(merged_into__isnull=True, size__gt=0)
+        .order_by("-size", "pk")
+        .values_list("pk", "key", "origin", "keywords")
+    )
+    by_tag = {int(key[4:]): pk for pk, key, origin, _ in themes if origin == Theme.Origin.TAG}
+    tags: dict[int, list[int]] = defaultdict(list)
+    for item_id, tag_id in FeedbackItem.tags.through.objects.filter(
+        feedbackitem_id__in=[pk for pk, _ in items], tag_id__in=list(by_tag)
+    ).values_list("feedbackitem_id", "tag_id"):
+        tags[item_id].append(by_tag[tag_id])
+    suggested = [(pk, words) for pk, _, origin, words in themes if origin != Theme.Origin.TAG]
+    links = []
+    for item_id, text in items:
+        if tags.get(item_id):
+            links.append(ThemeItem(theme_id=tags[item_id][0], item_id=item_id, score=1.0))
+            continue
+        found = _words(text)
+        scored = [
+            (sum(1 / (rank + 1) for rank, k in enumerate(words[:10]) if _has(found, k)), pk)
+            for pk, words in suggested
+        ]
+        score, pk = max(scored, default=(0, None), key=lambda pair: pair[0])
+        if score > 0:
+            links.append(ThemeItem(theme_id=pk, item_id=item_id, score=score / 10))
+    ThemeItem.objects.bulk_create(links, ignore_conflicts=True)
+    for theme_id, count in Counter(link.theme_id for link in links).items():
+        Theme.objects.filter(pk=theme_id).update(size=F("size") + count)
+    return len(links)
 
 
 # --- Executive edits -------------------------------------------------------------------
