@@ -298,10 +298,13 @@ CELERY_BEAT_SCHEDULE["outbox-dispatch-due"] = {
     "schedule": env.float("OUTBOX_POLL_SECONDS", default=60.0),
 }
 
-# Dashboard: themes recomputed nightly; the aggregates behind every figure refreshed often.
+# Dashboard: captures, corrections, removals and attendance move the figures at once
+# (dashboard.live); themes are recomputed nightly with a full rebuild of the aggregates,
+# and a rebuild every few hours catches what no signal carries (a meeting rated, a "you
+# said, we did" published, rows loaded in bulk).
 from celery.schedules import crontab  # noqa: E402
 
-DASHBOARD_REFRESH_MINUTES = env.int("DASHBOARD_REFRESH_MINUTES", default=10)
+DASHBOARD_REFRESH_MINUTES = env.int("DASHBOARD_REFRESH_MINUTES", default=240)
 CELERY_BEAT_SCHEDULE["dashboard-recompute-themes"] = {
     "task": "dashboard.recompute_themes",
     "schedule": crontab(hour=2, minute=30),
