@@ -27,7 +27,7 @@ from bench.common import Timer, percentile, setup_django  # noqa: E402
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--items", type=int, default=100_000)
+    parser.add_argument("--items", type=int, default=20_000)
     parser.add_argument("--rounds", type=int, default=30)
     args = parser.parse_args()
     on_postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
