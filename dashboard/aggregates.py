@@ -25,6 +25,7 @@ from meetings.models import Booking, Meeting
 
 from .bulk import insert_rows, vacuum
 from .models import (
+    CubeContribution,
     CubeState,
     FeedbackByDimension,
     FeedbackCube,
@@ -68,6 +69,58 @@ def meeting_organisations() -> dict[int, frozenset[int]]:
     return {m: frozenset(o) for m, o in result.items()}
 
 
+MEETING_FIELDS = ("pk", "region_id", "country", "type", "kind")
+
+
+def meeting_dimensions(rows) -> dict[int, tuple]:
+    """{meeting id: (region, country, type, kind)} from `MEETING_FIELDS` rows."""
+    return {
+        pk: (region_id, str(country), type_, kind or "")
+        for pk, region_id, country, type_, kind in rows
+    }
+
+
+def answered_meetings(meeting_ids=None) -> set[int]:
+    """Meetings whose "you said, we did" is published (their concerns are answered)."""
+    rows = Meeting.objects.filter(follow_up__published_at__isnull=False)
+    if meeting_ids is not None:
+        rows = rows.filter(pk__in=list(meeting_ids))
+    return set(rows.order_by().values_list("pk", flat=True))
+
+
+def cell_key(
+    meeting: tuple, answered: bool, month, section, kind, sentiment, stage_id, theme_id
+) -> tuple:
+    """The atomic cell (CUBE_FIELDS order) of an item with these values in a meeting with
+    dimensions `meeting` (`meeting_dimensions`) and "you said, we did" `answered`."""
+    was_answered = kind == FeedbackItem.Kind.CONCERN and answered
+    return (month, *meeting, section, kind, sentiment, stage_id, theme_id, was_answered)
+
+
+def item_groups(items):
+    """(meeting id, month, section, kind, sentiment, stage, theme, count) of `items`:
+    the one grouping both the full refresh and the live update read."""
+    return (
+        items.order_by()
+        .annotate(month=TruncMonth("meeting_date"))
+        .values_list("meeting_id", *ITEM_DIMENSIONS)
+        .annotate(n=Count("id"))
+    )
+
+
+def monthly_key(key: tuple) -> tuple:
+    return (key[0], key[1], key[5], key[6], key[7], key[9], key[10])
+
+
+def by_dimension_keys(key: tuple) -> list[tuple]:
+    """The FeedbackByDimension rows a cube cell counts in (one per set dimension)."""
+    return [
+        (dimension, str(key[p]), key[0], key[1], key[5], key[6], key[7], key[9], key[10])
+        for dimension, p in BY_DIMENSION.items()
+        if key[p] is not None and key[p] != ""
+    ]
+
+
 def cube_refresh() -> CubeState:
     """Rebuild the cube and the meeting signals from scratch, atomically.
 
@@ -76,56 +129,67 @@ def cube_refresh() -> CubeState:
     organisations in the cell itself), so every figure read from them is a sum of
     passing cells; only example quotes and highlights whose item lies in a passing cell
     are marked `published`; only meeting signals in a passing meeting cell are.
+
+    The live updates (`dashboard.live`) keep the same tables between two rebuilds; this
+    one holds the same lock from its first read to its commit, so a live update waits
+    and then recomputes its meeting from what this rebuild wrote and the items as they
+    are: nothing is lost between the two, and a rebuild finds no drift.
     """
     started = time.perf_counter()
+    with transaction.atomic():
+        refresh_lock()
+        state = _rebuild()
+    vacuum(
+        FeedbackCube,
+        FeedbackMonthly,
+        FeedbackByDimension,
+        CubeContribution,
+        MeetingSignal,
+        Highlight,
+    )
+    state.seconds = time.perf_counter() - started
+    CubeState.objects.filter(pk=state.pk).update(seconds=state.seconds)
+    return state
+
+
+def refresh_lock() -> None:
+    """Serialise rebuilds and live updates (PostgreSQL; SQLite serialises writers itself)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REFRESH_LOCK])
+
+
+def _rebuild() -> CubeState:
     threshold = min_organisations()
     last_item_id = FeedbackItem.objects.aggregate(last=Max("pk"))["last"] or 0
     organisations = meeting_organisations()
-    answered = set(
-        Meeting.objects.filter(follow_up__published_at__isnull=False)
-        .order_by()
-        .values_list("pk", flat=True)
-    )
+    answered = answered_meetings()
     cells: dict[tuple, list] = {}
+    contributions: dict[tuple, int] = {}
     items = 0
-    meeting_rows = Meeting.objects.order_by().values_list(
-        "pk", "region_id", "country", "type", "kind"
-    )
+    meeting_rows = Meeting.objects.order_by().values_list(*MEETING_FIELDS)
+    meetings = meeting_dimensions(meeting_rows.iterator(chunk_size=20_000))
 
-    def dimensions(rows) -> dict[int, tuple]:
-        return {
-            pk: (region_id, str(country), type_, kind or "")
-            for pk, region_id, country, type_, kind in rows
-        }
-
-    meetings = dimensions(meeting_rows.iterator(chunk_size=20_000))
-
-    def cell_key(meeting_id, month, section, kind, sentiment, stage_id, theme_id) -> tuple:
+    def key_of(meeting_id, month, section, kind, sentiment, stage_id, theme_id) -> tuple:
         if meeting_id not in meetings:  # created while this refresh was reading
-            meetings.update(dimensions(meeting_rows.filter(pk=meeting_id)))
-        was_answered = kind == FeedbackItem.Kind.CONCERN and meeting_id in answered
-        return (
+            meetings.update(meeting_dimensions(meeting_rows.filter(pk=meeting_id)))
+        return cell_key(
+            meetings[meeting_id],
+            meeting_id in answered,
             month,
-            *meetings[meeting_id],
             section,
             kind,
             sentiment,
             stage_id,
             theme_id,
-            was_answered,
         )
 
-    rows = (
-        FeedbackItem.objects.filter(pk__lte=last_item_id)
-        .order_by()
-        .annotate(month=TruncMonth("meeting_date"))
-        .values_list("meeting_id", *ITEM_DIMENSIONS)
-        .annotate(n=Count("id"))
-    )
+    rows = item_groups(FeedbackItem.objects.filter(pk__lte=last_item_id))
     empty: frozenset[int] = frozenset()
     for meeting_id, *values, n in rows.iterator(chunk_size=20_000):
-        key = cell_key(meeting_id, *values)
+        key = key_of(meeting_id, *values)
         items += n
+        contributions[(meeting_id, *key)] = n
         cell = cells.get(key)
         if cell is None:
             cells[key] = cell = [0, set()]
@@ -133,57 +197,46 @@ def cube_refresh() -> CubeState:
         cell[1] |= organisations.get(meeting_id, empty)
     # Only passing atomic cells are kept: a figure cannot be built from what is not there.
     passing = {key: n for key, (n, orgs) in cells.items() if cell_passes(orgs)}
+    del cells
     published_items = sum(passing.values())
-    monthly = _roll_up(
-        passing, lambda key: (key[0], key[1], key[5], key[6], key[7], key[9], key[10])
-    )
-    by_dimension: dict[tuple, int] = {}
-    for dimension, position in BY_DIMENSION.items():
-        by_dimension.update(
-            _roll_up(
-                passing,
-                lambda key, d=dimension, p=position: (
-                    None
-                    if key[p] is None or key[p] == ""
-                    else (d, str(key[p]), key[0], key[1], key[5], key[6], key[7], key[9], key[10])
-                ),
-            )
-        )
-    quoted = _published_quotes(cell_key, passing, last_item_id)
+    monthly = _roll_up(passing, monthly_key)
+    by_dimension: dict[tuple, int] = defaultdict(int)
+    for key, n in passing.items():
+        for short in by_dimension_keys(key):
+            by_dimension[short] += n
+    quoted = _published_quotes(key_of, passing, last_item_id)
     signals = _meeting_signals(organisations, threshold)
     kind_of_meeting = Meeting.objects.filter(pk=OuterRef("meeting_id")).values("kind")[:1]
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            # Two refreshes at once (beat + a button) must not interleave their rebuilds.
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REFRESH_LOCK])
-        FeedbackCube.objects.all().delete()
-        FeedbackMonthly.objects.all().delete()
-        FeedbackByDimension.objects.all().delete()
-        _bulk_insert(FeedbackCube, CUBE_FIELDS, passing)
-        _bulk_insert(FeedbackMonthly, MONTHLY_FIELDS, monthly)
-        _bulk_insert(FeedbackByDimension, BY_DIMENSION_FIELDS, by_dimension)
-        MeetingSignal.objects.all().delete()
-        MeetingSignal.objects.bulk_create(signals, batch_size=5000)
-        # Meetings get rated after the themes were computed: keep the filter true.
-        Highlight.objects.exclude(meeting_kind=Subquery(kind_of_meeting)).update(
-            meeting_kind=Subquery(kind_of_meeting)
-        )
-        _mark_published(ThemeItem.objects.filter(example=True), quoted)
-        _mark_published(Highlight.objects.all(), quoted)
-        state = CubeState.objects.order_by("pk").first() or CubeState()
-        state.refreshed_at = timezone.now()
-        state.feedback_items = items
-        state.published_items = published_items
-        state.last_item_id = last_item_id
-        state.save()
-    vacuum(FeedbackCube, FeedbackMonthly, FeedbackByDimension, MeetingSignal, Highlight)
-    state.seconds = time.perf_counter() - started
-    CubeState.objects.filter(pk=state.pk).update(seconds=state.seconds)
+    FeedbackCube.objects.all().delete()
+    FeedbackMonthly.objects.all().delete()
+    FeedbackByDimension.objects.all().delete()
+    CubeContribution.objects.all().delete()
+    _bulk_insert(FeedbackCube, CUBE_FIELDS, passing)
+    _bulk_insert(FeedbackMonthly, MONTHLY_FIELDS, monthly)
+    _bulk_insert(FeedbackByDimension, BY_DIMENSION_FIELDS, by_dimension)
+    insert_rows(
+        CubeContribution,
+        ("meeting_id", *CUBE_FIELDS, "n"),
+        ((*key, n) for key, n in contributions.items()),
+    )
+    MeetingSignal.objects.all().delete()
+    MeetingSignal.objects.bulk_create(signals, batch_size=5000)
+    # Meetings get rated after the themes were computed: keep the filter true.
+    Highlight.objects.exclude(meeting_kind=Subquery(kind_of_meeting)).update(
+        meeting_kind=Subquery(kind_of_meeting)
+    )
+    _mark_published(ThemeItem.objects.filter(example=True), quoted)
+    _mark_published(Highlight.objects.all(), quoted)
+    state = CubeState.objects.order_by("pk").first() or CubeState()
+    state.refreshed_at = timezone.now()
+    state.feedback_items = items
+    state.published_items = published_items
+    state.last_item_id = last_item_id
+    state.save()
     return state
 
 
-def _published_quotes(cell_key, passing: dict[tuple, int], last_item_id: int) -> set[int]:
+def _published_quotes(key_of, passing: dict[tuple, int], last_item_id: int) -> set[int]:
     """The items that may be quoted (theme examples, highlights) whose cell passes.
 
     Only items this refresh counted: a quote is always one of the figures' items.
@@ -196,7 +249,7 @@ def _published_quotes(cell_key, passing: dict[tuple, int], last_item_id: int) ->
         .values_list("pk", "meeting_id", *ITEM_DIMENSIONS)
         .distinct()
     )
-    return {pk for pk, *values in rows.iterator(chunk_size=20_000) if cell_key(*values) in passing}
+    return {pk for pk, *values in rows.iterator(chunk_size=20_000) if key_of(*values) in passing}
 
 
 def _mark_published(queryset, items: set[int]) -> None:

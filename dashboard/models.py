@@ -169,6 +169,39 @@ class FeedbackCube(models.Model):
         return f"{self.month:%Y-%m} {self.section}/{self.kind}: {self.n}"
 
 
+class CubeContribution(models.Model):
+    """What one meeting brings to one atomic cell: its items there (all cells, passing or
+    not). The per-meeting detail the full refresh computes anyway, kept so that a change
+    to one meeting (an item captured, edited or removed, a guest's attendance) updates
+    only the cells that meeting touches (dashboard.live): a cell's count is the sum of its
+    rows, its organisations the union of its meetings' guests."""
+
+    meeting_id = models.IntegerField(db_index=True)
+    month = models.DateField()
+    region_id = models.IntegerField()
+    country = models.CharField(max_length=2)
+    meeting_type = models.CharField(max_length=20)
+    meeting_kind = models.CharField(max_length=20, blank=True)
+    section = models.CharField(max_length=20)
+    kind = models.CharField(max_length=20)
+    sentiment = models.CharField(max_length=10)
+    stage_id = models.IntegerField(null=True)
+    theme_id = models.IntegerField(null=True)
+    answered = models.BooleanField(default=False)
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["month", "region_id", "section", "kind", "sentiment"],
+                name="dashboard_contribution_cell",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.meeting_id} → {self.month:%Y-%m} {self.section}/{self.kind}: {self.n}"
+
+
 class CubeState(models.Model):
     """When the aggregates were last refreshed (a single row)."""
 

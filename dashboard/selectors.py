@@ -42,6 +42,7 @@ from .suppression import (
     suppress_slices,
     suppress_table,
 )
+from .themes import theme_words
 
 SENTIMENTS = list(FeedbackItem.Sentiment.choices)
 MEETING_KINDS = list(Meeting.Kind.choices)
@@ -405,20 +406,29 @@ def top_themes(reader: CubeReader) -> dict:
     ]
     hidden_themes = sum(1 for t in theme_ids if totals[t].hidden)
     described = {
-        pk: (name, words)
-        for pk, name, words in Theme.objects.filter(pk__in=ranked).values_list(
-            "pk", "name", "keywords"
+        pk: (name, words, origin)
+        for pk, name, words, origin in Theme.objects.filter(pk__in=ranked).values_list(
+            "pk", "name", "keywords", "origin"
         )
     }
     quotes = theme_quotes(reader.filters, ranked)
+    for t, quote in quotes.items():
+        # Why each quote is in its theme: its words among the theme's keywords, or the tag.
+        _name, words, origin = described.get(t, ("", [], ""))
+        tagged = origin == Theme.Origin.TAG
+        quote.extra["because"] = [
+            {"text": text, "words": [] if tagged else theme_words(text, words or [])}
+            for text in quote.extra["texts"]
+        ]
+        quote.extra["tag"] = (words or [""])[0] if tagged else ""
     themes = []
     for t in ranked:
         trend = [table[(t, m)] for m in months]
         themes.append(
             {
                 "id": t,
-                "name": described.get(t, ("—", []))[0],
-                "keywords": (described.get(t, ("—", []))[1] or [])[:6],
+                "name": described.get(t, ("—", [], ""))[0],
+                "keywords": (described.get(t, ("—", [], ""))[1] or [])[:6],
                 "total": totals[t],
                 "trend": trend,
                 "quotes": quotes.get(t),

@@ -76,13 +76,34 @@ def meeting_local_date(meeting: Meeting) -> dt.date:
     return meeting.starts_at.astimezone(zone).date()
 
 
-def capture_items(*, meeting: Meeting, since: int = 0):
+# The capture page shows this many of the latest items; older ones come a page at a time.
+CAPTURE_PAGE_SIZE = 50
+
+
+def capture_items(*, meeting: Meeting, since: int = 0, oldest: int = 0):
+    """Items after the cursor `since`, oldest first; with `oldest`, only from that number
+    on (what a capture page already shows, so that a reload of its list stays bounded)."""
     return (
-        FeedbackItem.objects.filter(meeting=meeting, number__gt=since)
+        FeedbackItem.objects.filter(meeting=meeting, number__gt=max(since, oldest - 1))
         .select_related("stage")
         .prefetch_related("tags")
         .order_by("number")
     )
+
+
+def capture_items_page(
+    *, meeting: Meeting, before: int | None = None, size: int = CAPTURE_PAGE_SIZE
+) -> tuple[list[FeedbackItem], bool]:
+    """The latest `size` items (newest first), or the `size` before item number `before`
+    (a keyset cursor: the page costs the same however deep it is), and whether any older
+    ones remain. Two queries (the items, their tags)."""
+    rows = FeedbackItem.objects.filter(meeting=meeting)
+    if before is not None:
+        rows = rows.filter(number__lt=before)
+    items = list(
+        rows.select_related("stage").prefetch_related("tags").order_by("-number")[: size + 1]
+    )
+    return items[:size], len(items) > size
 
 
 def capture_sections(*, meeting: Meeting) -> list[tuple[str, str]]:

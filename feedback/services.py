@@ -25,6 +25,7 @@ from .models import CaptureState, FeedbackItem, Tag
 from .redaction import Redactor, cached_redactor, fingerprint_sql, meeting_redactor
 from .rules import LOCKED_STATUSES
 from .selectors import REVISION_CACHE_KEY, TAGS_CACHE_KEY, meeting_local_date
+from .signals import items_changed_on_commit
 
 MAX_TEXT_LENGTH = 2000
 MAX_TAGS = 8
@@ -324,6 +325,7 @@ def _stored(item: FeedbackItem, row: tuple[int, int], tag_names: list[str]) -> C
     if tag_names:
         with transaction.atomic():
             item.tags.set(_tags_for(tag_names))
+    items_changed_on_commit(meeting_id=item.meeting_id)
     return CaptureResult(item=item, created=True)
 
 
@@ -510,6 +512,7 @@ def feedback_update(
     item.save(update_fields=["text", "kind", "sentiment", "section", "source", "stage"])
     item.tags.set(_tags_for(names))
     transaction.on_commit(lambda: _bump_revision(meeting.pk))
+    items_changed_on_commit(meeting_id=meeting.pk)
     return item
 
 
@@ -519,6 +522,7 @@ def feedback_delete(*, item: FeedbackItem) -> None:
     meeting_id = item.meeting_id
     item.delete()
     transaction.on_commit(lambda: _bump_revision(meeting_id))
+    items_changed_on_commit(meeting_id=meeting_id)
 
 
 def capture_section_set(*, meeting: Meeting, section: str) -> str:

@@ -10,6 +10,7 @@ urlpatterns = [
     path(
         "meetings/<int:meeting_id>/capture/poll/", views.capture_items_partial, name="capture_poll"
     ),
+    path("meetings/<int:meeting_id>/capture/older/", views.capture_older, name="capture_older"),
     path(
         "meetings/<int:meeting_id>/capture/section/", views.capture_section, name="capture_section"
     ),

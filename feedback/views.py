@@ -11,13 +11,15 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -36,6 +38,7 @@ from .models import FeedbackItem, JourneyStage
 from .rows import item_row
 from .selectors import (
     capture_items,
+    capture_items_page,
     capture_revision,
     capture_room,
     capture_sections,
@@ -104,9 +107,13 @@ def capture(request, meeting_id: int):
         sections=sections,
         initial={"section": section, "idempotency_key": uuid.uuid4()},
     )
-    items = _decorate(capture_items(meeting=meeting))
-    items.reverse()  # newest first, next to the field
+    # The latest items, newest first next to the field; older ones a page at a time
+    # (`?before=` is the keyset cursor: the number of the oldest item shown).
+    before = param_int(request.GET, "before", None, minimum=1)
+    page, has_older = capture_items_page(meeting=meeting, before=before)
+    items = _decorate(page)
     running = meeting_is_running(meeting=meeting)
+    suggestion = meeting_kind_suggestion(meeting)
     if can_capture:
         # Now, so that the first item saves at full speed.
         capture_prepare(meeting=meeting)
@@ -115,14 +122,18 @@ def capture(request, meeting_id: int):
         **_item_context(meeting, can_capture),
         "form": form,
         "items": items,
-        "cursor": items[0].number if items else 0,
+        "total": suggestion.total if suggestion else 0,
+        "older": items[-1].number if has_older else None,
+        "paged": before is not None,
+        # A page of older items carries no cursor: its poll must not skip newer items.
+        "cursor": items[0].number if items and before is None else 0,
         "revision": capture_revision(meeting_id=meeting.pk),
         "sections": sections,
         "section": section,
         "section_label": dict(Section.choices).get(section, section),
         "tag_names": tag_names(),
         "guest_link": guest_link_url(meeting=meeting) if can_capture and running else None,
-        "suggestion": meeting_kind_suggestion(meeting),
+        "suggestion": suggestion,
         "room": capture_room(meeting=meeting),
         "meeting_url": _meeting_url(meeting),
         "locked": not can_capture and rules.test_rule("feedback.read", request.user, meeting),
@@ -244,13 +255,24 @@ def capture_items_partial(request, meeting_id: int):
     client_revision = param_int(request.GET, "rev", -1, minimum=-1)
     revision = capture_revision(meeting_id=meeting.pk)
     full = client_revision != revision
-    items = _decorate(capture_items(meeting=meeting, since=0 if full else since))
+    if full:
+        # The list again from the oldest item the page shows (`from`), or the latest
+        # page: never more than the page holds.
+        oldest = param_int(request.GET, "from", 0)
+        if oldest:
+            items = _decorate(capture_items(meeting=meeting, oldest=oldest))
+        else:
+            latest, _has_older = capture_items_page(meeting=meeting)
+            items = _decorate(reversed(latest))
+    else:
+        items = _decorate(capture_items(meeting=meeting, since=since))
     cursor = (
         max([since, *(i.number for i in items)]) if not full else (items[-1].number if items else 0)
     )
     # The kind suggestion changes only with the items: recounted when some arrived or
     # changed, so that a quiet poll stays cheap.
     refresh_suggestion = full or bool(items)
+    suggestion = meeting_kind_suggestion(meeting) if refresh_suggestion else None
     return render(
         request,
         "feedback/capture.html#poll",
@@ -262,7 +284,34 @@ def capture_items_partial(request, meeting_id: int):
             "full": full,
             "section": current_section(meeting=meeting),
             "refresh_suggestion": refresh_suggestion,
-            "suggestion": meeting_kind_suggestion(meeting) if refresh_suggestion else None,
+            "suggestion": suggestion,
+            "total": suggestion.total if suggestion else 0,
+        },
+    )
+
+
+@transaction.non_atomic_requests
+@require_safe
+@login_required
+def capture_older(request, meeting_id: int):
+    """The page of items before the keyset cursor `before` (newest first), and the link
+    to the page after it: what the capture page's "Older items" link loads in place."""
+    meeting = _meeting_or_404(request, meeting_id, "feedback.read")
+    before = param_int(request.GET, "before", None, minimum=1)
+    if before is None:
+        raise BadRequest(gettext("Which items? The link lacks its place in the list."))
+    page, has_older = capture_items_page(meeting=meeting, before=before)
+    if not request.htmx:
+        return redirect(
+            f"{reverse('feedback:capture', args=[meeting.pk])}?{urlencode({'before': before})}"
+        )
+    return render(
+        request,
+        "feedback/capture.html#older",
+        {
+            **_item_context(meeting, rules.test_rule("feedback.capture", request.user, meeting)),
+            "items": _decorate(page),
+            "older": page[-1].number if has_older else None,
         },
     )
 

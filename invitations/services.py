@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meetings.models import Booking, Meeting
+from meetings.signals import attendance_changed
 from outbox.keys import delivery_key
 from outbox.models import OutboxMail
 from outbox.services import outbox_enqueue, outbox_enqueue_many
@@ -477,6 +478,7 @@ def rsvp_answer(
     booking.rsvp_recorded_by = recorded_by
     booking.full_clean()
     booking.save()
+    attendance_changed.send(sender=Booking, meeting_ids=[meeting.pk])
     if answer != Booking.Rsvp.DECLINED and invitation_for(meeting).sent_at:
         reminders_schedule(meetings=[meeting], bookings=[booking.pk])
     return booking

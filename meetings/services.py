@@ -32,7 +32,12 @@ from .models import (
     Question,
     Section,
 )
-from .signals import meeting_cancelled, meeting_change_preview, meeting_changed
+from .signals import (
+    attendance_changed,
+    meeting_cancelled,
+    meeting_change_preview,
+    meeting_changed,
+)
 
 Status = Meeting.Status
 
@@ -686,6 +691,7 @@ def booking_remove(*, meeting: Meeting, booking_id) -> None:
     deleted, _per_model = Booking.objects.filter(meeting=meeting, pk=booking_id).delete()
     if not deleted:
         raise ValidationError(_("That guest is not booked in this meeting. Nothing was changed."))
+    attendance_changed.send(sender=Booking, meeting_ids=[meeting.pk])
 
 
 @transaction.atomic
@@ -709,6 +715,8 @@ def booking_mark_attendance(*, meeting: Meeting, attendance: dict, by) -> int:
             booking.attended = value
             changed.append(booking)
     Booking.objects.bulk_update(changed, ["attended"])
+    if changed:
+        attendance_changed.send(sender=Booking, meeting_ids=[meeting.pk])
     return len(changed)
 
 

@@ -21,3 +21,8 @@ meeting_cancelled = Signal()
 # edit page to show and ask confirmation of: `title`, `guests` (names), `changes` (in
 # words) and `send_at` (when they are told). Nothing is written.
 meeting_change_preview = Signal()
+
+# Sent by the services that change who counts as present at a meeting (a guest booked or
+# removed, attendance marked, an invitation answered — also by the invitations app),
+# with `meeting_ids`. Like the others, inside the transaction of the change.
+attendance_changed = Signal()

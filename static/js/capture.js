@@ -75,10 +75,19 @@
   }
 
   // ---- the list of saved items (newest first) ----------------------------------------
+  // The page shows the latest items and loads older ones on demand ("Older items"), so
+  // the count is the server's (data-total, with every poll that brought changes), plus
+  // the items this page saw arrive since.
+  let total = parseInt(root.dataset.total, 10) || 0;
   function updateCount() {
-    const count = list.querySelectorAll(":scope > li").length;
-    if (countEl) countEl.textContent = String(count);
-    if (emptyEl) emptyEl.hidden = count > 0;
+    const shown = list.querySelectorAll(":scope > li").length;
+    if (countEl) countEl.textContent = String(Math.max(total, shown));
+    if (emptyEl) emptyEl.hidden = shown > 0;
+  }
+
+  function oldestShown() {
+    const last = list.lastElementChild;
+    return last ? parseInt(last.dataset.number, 10) || 0 : 0;
   }
 
   function placeRow(row) {
@@ -90,6 +99,7 @@
       const number = parseInt(row.dataset.number, 10);
       const after = Array.from(list.children).find((li) => parseInt(li.dataset.number, 10) < number);
       list.insertBefore(row, after || null);
+      total += 1;
     }
     if (window.htmx) window.htmx.process(row);
   }
@@ -103,10 +113,11 @@
   // ---- polling: everyone's items within two seconds ------------------------------------
   let polling = false;
   async function poll() {
-    if (polling) return;
+    // A page of older items (?before=, the "Older items" link without htmx) stays put.
+    if (polling || root.dataset.paged === "1") return;
     polling = true;
     try {
-      const response = await fetch(`${pollUrl}?since=${cursor}&rev=${encodeURIComponent(revision)}`, {
+      const response = await fetch(`${pollUrl}?since=${cursor}&rev=${encodeURIComponent(revision)}&from=${oldestShown()}`, {
         credentials: "same-origin",
         headers: { "X-Capture-Client": "1" },
       });
@@ -122,6 +133,7 @@
         });
       }
       rows.forEach(placeRow);
+      if (meta.dataset.total !== undefined) total = parseInt(meta.dataset.total, 10) || 0;
       // The kind suggestion, recounted by the server whenever items arrived or changed.
       const suggestion = meta.querySelector("section.kind-suggestion");
       const shown = suggestion && document.getElementById(suggestion.id);

@@ -1,6 +1,7 @@
 """The capture page in Chromium: two facilitators, a failed save, a reload, a phone."""
 
 import re
+import uuid
 
 import pytest
 from django.conf import settings
@@ -193,3 +194,37 @@ def test_edit_in_place_redacts_again(transactional_db, running, page, live_serve
     expect(listing.locator("li")).to_have_count(0)
     assert not FeedbackItem.objects.exists()
     assert_accessible(page)
+
+
+def test_older_items_load_in_place_and_the_list_stays_live(
+    transactional_db, running, browser, live_server
+):
+    FeedbackItem.objects.bulk_create(
+        FeedbackItem(
+            meeting=running.meeting,
+            number=n,
+            text=f"Earlier remark number {n}",
+            meeting_date=running.meeting.starts_at.date(),
+            idempotency_key=uuid.uuid4(),
+        )
+        for n in range(1, 121)
+    )
+    context = browser.new_context(base_url=live_server.url)
+    logged_in(context, running.facilitator, live_server)
+    page = context.new_page()
+    page.goto(capture_url(running.meeting))
+    listing = page.locator("#capture-items > li")
+    expect(listing).to_have_count(50)
+    expect(page.locator("#capture-count")).to_have_text("120")
+    page.get_by_role("link", name="Older items").click()
+    expect(listing).to_have_count(100)
+    expect(page.locator("#item-" + str(FeedbackItem.objects.get(number=51).pk))).to_be_visible()
+    page.get_by_role("link", name="Older items").click()
+    expect(listing).to_have_count(120)
+    expect(page.get_by_role("link", name="Older items")).to_have_count(0)
+    expect(listing.last).to_contain_text("Earlier remark number 1")
+    # Still live: a new item goes on top, and the count follows.
+    type_item(page, "The newest remark of all")
+    expect(listing.first).to_contain_text("The newest remark of all")
+    expect(page.locator("#capture-count")).to_have_text("121")
+    context.close()

@@ -574,6 +574,16 @@ ROUTES: list[Route] = [
     # feedback
     Route("feedback:capture", get=FEEDBACK_READ, kwargs=meeting_id_kwargs, scoped=True),
     Route("feedback:capture_poll", get=FEEDBACK_READ, kwargs=meeting_id_kwargs, scoped=True),
+    # "Older items": the page before a keyset cursor (an item number within the meeting,
+    # read by param_int; the meeting in the URL decides who may read).
+    Route(
+        "feedback:capture_older",
+        get=FEEDBACK_READ,
+        kwargs=meeting_id_kwargs,
+        query=lambda w, which: {"before": 2},
+        headers={"HX-Request": "true"},
+        scoped=True,
+    ),
     Route("feedback:export_csv", get=FEEDBACK_READ, kwargs=meeting_id_kwargs, scoped=True),
     Route(
         "feedback:capture_post", post=FEEDBACK_CAPTURE_NEW, kwargs=meeting_id_kwargs, scoped=True

@@ -120,7 +120,7 @@ def fuzz_role(route, method):
 GUESSED_QUERY_PARAMETERS = (
     "page", "q", "sort", "order", "format", "region", "month", "next", "status", "kind",
     "meeting", "guest", "action", "scope", "mine", "year", "all_regions", "regions",
-    "since", "rev", "feedback", "new", "old", "answer", "contact", "theme", "from", "to",
+    "since", "rev", "before", "feedback", "new", "old", "answer", "contact", "theme", "from", "to",
 )  # fmt: skip
 
 

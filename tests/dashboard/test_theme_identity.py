@@ -1,0 +1,103 @@
+"""Themes that stay put and explain themselves (issue #21)."""
+
+import uuid
+
+import pytest
+
+from dashboard import aggregates
+from dashboard.models import Theme, ThemeItem
+from dashboard.selectors import CubeReader, Filters, top_themes
+from dashboard.tasks import recompute_themes
+from dashboard.themes import DOMAIN_STOP_WORDS, theme_rename
+from feedback.services import feedback_capture
+from tests import factories as f
+from tests.dashboard.test_themes import JAN, SUBJECTS, seed_texts
+
+pytestmark = pytest.mark.django_db
+
+
+def theme_of(text_part: str) -> Theme:
+    link = ThemeItem.objects.select_related("theme").filter(item__text__icontains=text_part)
+    return link.first().theme
+
+
+def test_a_recompute_keeps_a_renamed_theme_whose_keywords_drifted(world):
+    seed_texts(world)
+    recompute_themes.delay()
+    invoices = theme_of("Duplicate invoices")
+    items = set(ThemeItem.objects.filter(theme=invoices).values_list("item_id", flat=True))
+    theme_rename(theme=invoices, name="Billing mess", user=f.executive())
+    # What issue #21 saw: the next computation's keywords share nothing with the old
+    # ones ("Ordering catalogue · partnership" became "Field engineers · ordering").
+    Theme.objects.filter(pk=invoices.pk).update(
+        key="topic:catalogue+ordering+partnership", keywords=["catalogue", "partnership"]
+    )
+    recompute_themes.delay()
+    kept = Theme.objects.get(pk=invoices.pk)
+    assert kept.name == "Billing mess"
+    # Its items carried over, so it is the same theme: same key, name and items.
+    assert set(ThemeItem.objects.filter(theme=kept).values_list("item_id", flat=True)) == items
+    assert "invoices" in kept.keywords
+
+
+def test_domain_stopwords_never_name_a_theme(world):
+    meeting = world.meeting(organisations=3, month=JAN)
+    said = [
+        "In the meeting the customer said the operations section of the agenda ran long",
+        "Customer guests raised a concern in the sales section of the meeting",
+        "Another meeting where the customer idea for finance came up in the panel",
+        "The leadership meeting discussed customer feedback on marketing",
+    ]
+    meeting_tag = f.TagFactory(name="Meeting")
+    customer_tag = f.TagFactory(name="customer feedback")
+    for _ in range(4):
+        for text in said:
+            (item,) = world.feedback(meeting, 1, text=text)
+            item.tags.add(meeting_tag, customer_tag)
+        for texts in SUBJECTS.values():
+            for text in texts:
+                world.feedback(meeting, 1, text=text)
+    recompute_themes.delay()
+    themes = list(Theme.objects.all())
+    assert themes, "no theme at all: the test would prove nothing"
+    for theme in themes:
+        words = set(theme.name.lower().replace("·", " ").split())
+        for keyword in theme.keywords:
+            words |= set(keyword.split())
+        assert not words & DOMAIN_STOP_WORDS, (theme.name, theme.keywords)
+    assert not Theme.objects.filter(key__in=[f"tag:{meeting_tag.pk}", f"tag:{customer_tag.pk}"])
+
+
+def test_a_new_item_joins_its_nearest_theme_and_counts_at_once(
+    world, django_capture_on_commit_callbacks, monkeypatch
+):
+    meeting = seed_texts(world)
+    recompute_themes.delay()  # themes, then the full rebuild
+    invoices = theme_of("Duplicate invoices")
+    before = {t["id"]: t["total"].value for t in top_themes(CubeReader(Filters()))["themes"]}
+    monkeypatch.setattr(aggregates, "_rebuild", lambda: pytest.fail("a full rebuild ran"))
+    with django_capture_on_commit_callbacks(execute=True):
+        item = feedback_capture(
+            meeting=meeting,
+            text="Duplicate invoices with the wrong purchase order number once more",
+            idempotency_key=uuid.uuid4(),
+            record_after_close=True,
+        ).item
+    assert ThemeItem.objects.get(item=item).theme_id == invoices.pk
+    after = {t["id"]: t["total"].value for t in top_themes(CubeReader(Filters()))["themes"]}
+    assert after[invoices.pk] == before[invoices.pk] + 1
+
+
+def test_each_quote_shows_the_words_that_put_it_in_its_theme(world, executive_client):
+    seed_texts(world)
+    recompute_themes.delay()
+    themes = top_themes(CubeReader(Filters()))["themes"]
+    quoted = [q for t in themes for q in t["quotes"].extra["because"]]
+    assert quoted
+    for quote in quoted:
+        assert quote["words"], quote
+        for word in quote["words"]:
+            assert set(word.split()) <= set(quote["text"].lower().replace(",", " ").split())
+    page = executive_client.get("/dashboard/").content.decode()
+    assert "In this theme for" in page
+    assert f"<mark>{quoted[0]['words'][0]}</mark>" in page
