@@ -295,7 +295,7 @@ def _fit_topics(texts: list[str]):
         preprocessor=lambda text: " ".join(topic_words(text)),
         ngram_range=(1, 2),
         min_df=2,
-        max_df=0.3,
+        max_df=0.5,
         sublinear_tf=True,
         token_pattern=r"(?u)\S+",  # noqa: S106 - not a password; topic_words split already
         max_features=20_000,
@@ -635,9 +635,18 @@ def _has(words: set[str], keyword: str) -> bool:
 
 
 def theme_words(text: str, keywords: list[str]) -> list[str]:
-    """The theme's keywords found in a text: the words that put it in the theme."""
-    words = _words(text)
-    return [k for k in keywords[:10] if _has(words, k)]
+    """The theme's keywords found in a text, as the text says them: the words that put it
+    in the theme ("Rechnungen" for the keyword "invoice", "trucks" for "truck")."""
+    said: dict[str, str] = {}
+    for word in _WORD_RE.findall(text.lower()):
+        said.setdefault(word, word)
+        said.setdefault(_SUBJECT_OF.get(word, word), word)
+    found = []
+    for keyword in keywords[:10]:
+        parts = [said.get(part) for part in keyword.split()]
+        if all(parts):
+            found.append(" ".join(parts))
+    return found
 
 
 def theme_assign(*, meeting_ids) -> int:
