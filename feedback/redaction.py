@@ -20,9 +20,9 @@ written plainly or disguised (`a [at] b [dot] com`, `a(at)b.com`), phone numbers
 The register's freshness is one number, `feedback.RegisterVersion`, changed by database
 triggers on any insert, delete or name change of a contact, user or organisation
 (migration `feedback 0004`), whoever makes it (pages, services, the CSV import, the
-admin, a shell). It is part of each meeting's fingerprint (`fingerprint_sql`), which both
-capture paths check in the statement that stores the item, so a name added anywhere is
-redacted in the very next item.
+admin, a shell). It is part of each meeting's fingerprint (`fingerprint_sql`), which the
+query that loads a meeting for capture reads with it (`feedback.selectors`), so a name
+added anywhere is redacted in the very next item.
 
 This is the only module in `feedback` that reads customer models: it reads names to
 remove them.
@@ -362,8 +362,8 @@ def fingerprint_sql() -> str:
 
     It starts with the register's version (everyone the product knows, see
     `register_version_sql`), then the meeting's own lists. Annotated onto the meeting in
-    the same query that loads it for capture, and checked by the quick capture's INSERT,
-    so that the cached redactor can be trusted without another query.
+    the same query that loads it for capture, so that the cached redactor can be trusted
+    without another query.
     """
     from django.contrib.auth import get_user_model
 
@@ -472,24 +472,9 @@ def meeting_redactor(meeting, *, fingerprint: str | None = None) -> Redactor:
     return redactor
 
 
-def cached_redactor(meeting_id: int) -> tuple[str, Redactor] | None:
-    """The meeting's cached redactor and the fingerprint it was built for, without a query.
-
-    Not proof that it is current: a caller that uses it must check, in the same statement
-    that stores text, that the meeting's fingerprint is still this one (as
-    `feedback.services.feedback_capture_quick` does) and fall back to `meeting_redactor`
-    when it is not.
-    """
-    now = time.monotonic()
-    with _cache_lock:
-        cached = _cache.get(meeting_id)
-        if cached is None or now - cached[1] >= _CACHE_MAX_AGE:
-            return None
-        _cache.move_to_end(meeting_id)
-        return cached[0], cached[2]
-
-
 def clear_cache() -> None:
+    """Forget every meeting's redactor and the register's matcher in this process (tests,
+    after data loads)."""
     global _register
     with _cache_lock:
         _cache.clear()

@@ -22,7 +22,7 @@ GUEST_LINK_SALT = "feedback.guest-link"
 # A guest link opens a little before the start and closes a little after the end.
 GUEST_LINK_MARGIN = dt.timedelta(minutes=30)
 STAGES_CACHE_KEY = "feedback:stages:v1"
-TAGS_CACHE_KEY = "feedback:tags:v1"
+TAGS_CACHE_KEY = "feedback:tags:v2"
 REVISION_CACHE_KEY = "feedback:rev:{meeting_id}"
 
 
@@ -119,12 +119,22 @@ def stage_choices() -> list[tuple[int, str]]:
     return stages
 
 
+def _tags() -> list[tuple[int, str]]:
+    """Every tag's id and name, cached (the admin clears it, as does a new tag)."""
+    tags = cache.get(TAGS_CACHE_KEY)
+    if tags is None:
+        tags = list(Tag.objects.values_list("pk", "name"))
+        cache.set(TAGS_CACHE_KEY, tags, 300)
+    return tags
+
+
 def tag_names() -> list[str]:
-    names = cache.get(TAGS_CACHE_KEY)
-    if names is None:
-        names = list(Tag.objects.values_list("name", flat=True))
-        cache.set(TAGS_CACHE_KEY, names, 300)
-    return names
+    return [name for _pk, name in _tags()]
+
+
+def tag_ids() -> dict[str, int]:
+    """Tag ids by lower-case name, so that capture finds an item's tags without a query."""
+    return {name.lower(): pk for pk, name in _tags()}
 
 
 def capture_revision(*, meeting_id: int) -> int:

@@ -16,21 +16,20 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.params import param_flag, param_int, param_text
 from accounts.ratelimits import is_limited
-from accounts.session_user import remember as remember_session
-from accounts.session_user import session_user
 from audit.models import AuditEntry
 from audit.services import audit_record
 from meetings.models import Meeting, Section
 
 from .forms import CaptureForm, GuestCommentForm, ItemEditForm
 from .models import FeedbackItem, JourneyStage
+from .redaction import meeting_redactor
 from .rows import item_row
 from .selectors import (
     capture_items,
@@ -46,10 +45,8 @@ from .selectors import (
     tag_names,
 )
 from .services import (
-    capture_prepare,
     capture_section_set,
     feedback_capture,
-    feedback_capture_quick,
     feedback_delete,
     feedback_update,
 )
@@ -64,13 +61,6 @@ def _meeting_or_404(request, meeting_id: int, rule: str) -> Meeting:
     if rule != "feedback.read" and not rules.test_rule(rule, request.user, meeting):
         raise Http404("No such meeting.")
     return meeting
-
-
-def _meeting_url(meeting: Meeting) -> str | None:
-    try:
-        return reverse("meetings:detail", args=[meeting.pk])
-    except NoReverseMatch:
-        return None
 
 
 def _decorate(items, *, stages: dict[int, str] | None = None) -> list[FeedbackItem]:
@@ -105,9 +95,9 @@ def capture(request, meeting_id: int):
     items.reverse()  # newest first, next to the field
     running = meeting_is_running(meeting=meeting)
     if can_capture:
-        # Now, so that the first item saves at full speed.
-        capture_prepare(meeting=meeting)
-        remember_session(request)
+        # Built now (or found current in the cache), so that the first item saves at full
+        # speed.
+        meeting_redactor(meeting)
     context = {
         **_item_context(meeting, can_capture),
         "form": form,
@@ -120,68 +110,46 @@ def capture(request, meeting_id: int):
         "tag_names": tag_names(),
         "guest_link": guest_link_url(meeting=meeting) if can_capture and running else None,
         "suggestion": meeting_kind_suggestion(meeting),
-        "meeting_url": _meeting_url(meeting),
+        "meeting_url": reverse("meetings:detail", args=[meeting.pk]),
         "locked": not can_capture and rules.test_rule("feedback.read", request.user, meeting),
     }
     return render(request, "feedback/capture.html", context)
 
 
-@transaction.non_atomic_requests
 @require_POST
 def capture_post(request, meeting_id: int):
-    """Save one item.
+    """Save one item, in the request's transaction like every write.
 
-    Usually one query and nothing else: for a session this process has seen Django
-    authenticate (`accounts.session_user`), an INSERT that checks, as it writes, the
-    session, the user, the capture rule and the cached redactor's fingerprint
-    (`feedback_capture_quick`); neither the session nor the user is read. When that
-    INSERT stores nothing (first item in this process, logged out, password changed, the
-    participants changed, not a facilitator, meeting closed, the same item again) the
-    full path authenticates as `login_required` does, loads the meeting with its rules
-    and redactor fingerprint and answers precisely: four queries."""
+    Django's authentication (`request.user`), the `feedback.capture` rule on the meeting
+    loaded with what the rules and the redactor need (`meeting_for_capture`, one query),
+    then `feedback_capture`: one INSERT for the item and one for its tags. Not
+    `login_required`: the page's script is answered 403 rather than sent to the login
+    page, which it could take for a saved item; it keeps the text and offers Retry."""
     from_client = request.META.get(CLIENT_HEADER) == "1"
-    known = session_user(request)
-    form = CaptureForm(request.POST)
-    data = form.cleaned_data if form.is_valid() else None
-    result = None
-    if data is not None and known is not None:
-        result = feedback_capture_quick(
-            meeting_id=meeting_id,
-            user_id=known.id,
-            password=known.password,
-            session_key=known.session_key,
-            **_fields(data),
-        )
-    if result is None:
-        if not request.user.is_authenticated:
-            if from_client:
-                # Not a redirect: the page's script would take the login page for a saved
-                # item. It keeps the text and offers Retry after a new login.
-                return HttpResponse(
-                    "Your session has ended: log in again (in another tab), then Retry.",
-                    status=403,
-                    content_type="text/plain; charset=utf-8",
-                )
-            return redirect_to_login(request.get_full_path())
-        remember_session(request)
-        meeting = meeting_for_capture(meeting_id=meeting_id, user=request.user)
-        if meeting is None or not rules.test_rule("feedback.read", request.user, meeting):
-            raise Http404("No such meeting.")
-        if not rules.test_rule("feedback.capture", request.user, meeting):
-            return _capture_error(
-                request,
-                meeting.pk,
-                "This meeting is closed: its feedback is locked.",
-                409,
-                from_client,
+    if not request.user.is_authenticated:
+        if from_client:
+            return HttpResponse(
+                "Your session has ended: log in again (in another tab), then Retry.",
+                status=403,
+                content_type="text/plain; charset=utf-8",
             )
-        if data is None:
-            message = " ".join(e for errors in form.errors.values() for e in errors)
-            return _capture_error(request, meeting.pk, message, 400, from_client)
-        try:
-            result = feedback_capture(meeting=meeting, **_fields(data))
-        except ValidationError as exc:
-            return _capture_error(request, meeting.pk, " ".join(exc.messages), 400, from_client)
+        return redirect_to_login(request.get_full_path())
+    meeting = meeting_for_capture(meeting_id=meeting_id, user=request.user)
+    if meeting is None or not rules.test_rule("feedback.read", request.user, meeting):
+        raise Http404("No such meeting.")
+    if not rules.test_rule("feedback.capture", request.user, meeting):
+        return _capture_error(
+            request, meeting.pk, "This meeting is closed: its feedback is locked.", 409, from_client
+        )
+    form = CaptureForm(request.POST)
+    if not form.is_valid():
+        message = " ".join(e for errors in form.errors.values() for e in errors)
+        return _capture_error(request, meeting.pk, message, 400, from_client)
+    data = form.cleaned_data
+    try:
+        result = feedback_capture(meeting=meeting, **_fields(data))
+    except ValidationError as exc:
+        return _capture_error(request, meeting.pk, " ".join(exc.messages), 400, from_client)
     item = result.item
     if not from_client:
         messages.success(request, f"Item {item.number} saved.")
