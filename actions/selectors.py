@@ -37,10 +37,6 @@ def actions_overdue(*, today: dt.date | None = None) -> QuerySet[Action]:
     return actions_base().filter(status__in=OPEN_STATUSES, due_date__lt=today)
 
 
-def actions_open() -> QuerySet[Action]:
-    return actions_base().filter(status__in=OPEN_STATUSES)
-
-
 def actions_filtered(
     *, qs: QuerySet[Action], status: str = "", region=None, meeting=None
 ) -> QuerySet[Action]:

@@ -61,10 +61,6 @@ class Filters:
     kind: str = ""
     sentiment: str = ""
 
-    @property
-    def meeting_level_only(self) -> bool:
-        return not (self.section or self.stage or self.kind or self.sentiment)
-
 
 def regions_for(user) -> list[int] | None:
     """The regions a user may see on the dashboard: None for all, else a list of ids."""
@@ -129,23 +125,6 @@ def cube_rows(filters: Filters, queryset: QuerySet | None = None) -> QuerySet:
         if value:
             qs = qs.filter(**{name: value})
     return qs
-
-
-def meeting_q(filters: Filters, prefix: str = "") -> Q:
-    q = Q()
-    if filters.regions is not None:
-        q &= Q(**{f"{prefix}region_id__in": filters.regions})
-    if filters.month_from:
-        q &= Q(**{f"{prefix}starts_at__date__gte": filters.month_from})
-    if filters.month_to:
-        q &= Q(**{f"{prefix}starts_at__date__lte": month_end(filters.month_to)})
-    if filters.country:
-        q &= Q(**{f"{prefix}country": filters.country})
-    if filters.meeting_type:
-        q &= Q(**{f"{prefix}type": filters.meeting_type})
-    if filters.meeting_kind:
-        q &= Q(**{f"{prefix}kind": filters.meeting_kind})
-    return q
 
 
 def signal_q(filters: Filters, prefix: str = "") -> Q:

@@ -178,10 +178,6 @@ class SuppressedSlices:
     total: Slice | None
 
     @property
-    def any_hidden(self) -> bool:
-        return any(s.hidden for s in self.slices) or bool(self.total and self.total.hidden)
-
-    @property
     def visible(self) -> list[Slice]:
         return [s for s in self.slices if not s.hidden]
 
@@ -334,17 +330,6 @@ def guest_organisations_by_meeting(meeting_ids: Iterable[int]) -> dict[int, froz
     return {m: frozenset(result.get(m, ())) for m in ids}
 
 
-def annotate_guest_organisations(meetings: QuerySet) -> QuerySet:
-    """Annotate a Meeting queryset with `guest_organisations`: its distinct counted orgs."""
-    return meetings.annotate(
-        guest_organisations=Count(
-            "bookings__contact__organisation",
-            filter=counted_booking_q("bookings__"),
-            distinct=True,
-        )
-    )
-
-
 def slices_from_queryset(
     queryset: QuerySet,
     group_by: Sequence[str],
@@ -373,11 +358,6 @@ def slices_from_queryset(
 
 
 # --- Organisations through the maintained meeting signals (fast, refreshed) -------------
-
-
-def orgs_from_signal(safe: bool | None, organisations: list[int] | None) -> Orgs:
-    """A meeting's organisations as kept in dashboard.MeetingSignal (None: not yet known)."""
-    return Orgs(frozenset(organisations or ()), safe=bool(safe))
 
 
 def slices_through_signals(

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
@@ -59,13 +59,6 @@ def _charts(context: dict) -> dict:
     }
 
 
-def _url_or_none(name: str) -> str | None:
-    try:
-        return reverse(name)
-    except NoReverseMatch:  # the page's app is not installed (or not built yet)
-        return None
-
-
 def _page_context(request):
     form, filters = _filters(request)
     context = dashboard_context(filters)
@@ -78,8 +71,8 @@ def _page_context(request):
         threshold=min_organisations(),
         can_manage_themes=request.user.has_perm("dashboard.manage_themes"),
         printed_at=timezone.now(),
-        actions_url=_url_or_none("actions:list"),
-        charter_url=_url_or_none("actions:charter_list"),
+        actions_url=reverse("actions:list"),
+        charter_url=reverse("actions:charter_list"),
     )
     return context
 

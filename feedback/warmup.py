@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from django.db import DatabaseError, connections
+from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
@@ -47,7 +47,7 @@ def warm_capture() -> None:
         ).order_by("starts_at")[:WARM_MAX_MEETINGS]
         for meeting in meetings:
             meeting_redactor(meeting).redact(_SAMPLE)
-    except DatabaseError:
+    except Exception:  # noqa: BLE001 - never stops a worker from starting
         logger.warning("Capture warm-up skipped: the database could not be read.", exc_info=True)
     finally:
         # Not handed to requests (nor, with gunicorn --preload, to forked workers).
