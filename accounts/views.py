@@ -1,3 +1,4 @@
+import redis
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -61,7 +62,6 @@ def _database_status() -> str:
 def _broker_status() -> str:
     if not settings.REDIS_URL:
         return "not configured"
-    import redis
 
     try:
         client = redis.Redis.from_url(

@@ -12,6 +12,7 @@ signed link (which may be forwarded) says "Dear guest".
 
 from django.conf import settings
 from django.core import signing
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -35,7 +36,6 @@ def held(meeting) -> bool:
 def recipients(meeting):
     """Bookings that receive the follow-up: guests who came (or accepted, when attendance
     was not recorded), with an address, not erased and not opted out."""
-    from django.db.models import Q
 
     return (
         meeting.bookings.filter(

@@ -15,9 +15,14 @@ from django.utils import timezone
 from accounts.models import Role, User
 from audit.models import AuditEntry
 from audit.services import audit_record
+from feedback.models import FeedbackItem
 from feedback.redaction import Redactor, meeting_redactor, register_redactor
 from outbox.keys import delivery_key
+from outbox.models import OutboxMail
+from outbox.services import outbox_enqueue
 
+from . import followup, mails
+from .followup import mail_fields, names_in
 from .models import (
     Action,
     Charter,
@@ -184,10 +189,6 @@ def actions_remind_overdue(*, today: dt.date | None = None) -> int:
     Safe to run any number of times: the outbox's unique delivery key (action and due
     date) turns a repeat into a no-op. Returns how many reminders were newly queued.
     """
-    from outbox.models import OutboxMail
-    from outbox.services import outbox_enqueue
-
-    from . import mails
 
     today = today or timezone.localdate()
     overdue = (
@@ -357,7 +358,6 @@ def expectation_link(
     Only feedback of kind "expectation" can be linked, and only to an item of the
     same charter. Linking again replaces the earlier choice.
     """
-    from feedback.models import FeedbackItem
 
     if feedback_item.kind != FeedbackItem.Kind.EXPECTATION:
         raise ValidationError("Only feedback of kind “expectation” can be linked to a charter.")
@@ -451,7 +451,6 @@ def measure_record(*, measure: Measure, month: dt.date, value, by: User) -> Meas
 
 
 def _refuse_names(*, meeting, fields: dict[str, str]) -> None:
-    from .followup import names_in
 
     errors = {
         name: "A follow-up names nobody and no organisation (Chatham House Rule). "
@@ -468,7 +467,6 @@ def follow_up_check_before_sending(*, follow_up: FollowUp) -> None:
     typed after the draft was saved, a contact added since, or anything the content's
     redaction let through stops the send with a message that names the field to correct;
     nothing is sent."""
-    from .followup import mail_fields, names_in
 
     fields = mail_fields(
         content=follow_up.content,
@@ -494,7 +492,6 @@ def follow_up_compose(
     from then on), for feedback of another meeting, and for words that name a guest,
     a member of staff or any customer organisation.
     """
-    from . import followup
 
     if not followup.held(meeting):
         raise ValidationError("A follow-up can only be written once the meeting has been held.")
@@ -521,7 +518,6 @@ def follow_up_compose(
 
 def follow_up_preview(*, follow_up: FollowUp) -> dict:
     """What guests will read, built from the current feedback and actions."""
-    from . import followup
 
     return followup.build_content(
         meeting=follow_up.meeting, feedback_items=follow_up.feedback_items.all()
@@ -537,10 +533,6 @@ def follow_up_publish(*, follow_up: FollowUp, by: User) -> int:
     when it was published, for the dashboard's response rate. Returns the number of
     mails newly queued.
     """
-    from outbox.models import OutboxMail
-    from outbox.services import outbox_enqueue
-
-    from . import followup, mails
 
     follow_up = (
         FollowUp.objects.select_for_update().select_related("meeting__region").get(pk=follow_up.pk)

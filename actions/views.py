@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.params import param_choice, param_id, param_page, param_text
 from accounts.ratelimits import rate_limit
+from anonymity.policy import min_organisations
 from customers.models import Region
 from feedback.models import FeedbackItem
 from meetings.models import Meeting
@@ -448,7 +449,7 @@ def _version_context(request, version: CharterVersion, *, item_form=None):
         "value_form": MeasureValueForm(initial={"month": timezone.localdate().replace(day=1)}),
         "draft": selectors.charter_draft(charter),
         "current": selectors.charter_current(charter),
-        "minimum": services_min_organisations(),
+        "minimum": min_organisations(),
         "missing_count": len(
             [g for g in selectors.missing_from_charter(charter=charter) if not g.promoted_into]
         ),
@@ -617,17 +618,11 @@ def charter_missing(request, pk):
         {
             "charter": charter,
             "groups": selectors.missing_from_charter(charter=charter),
-            "minimum": services_min_organisations(),
+            "minimum": min_organisations(),
             "can_promote": request.user.has_perm("actions.change_charter", charter),
             "draft": selectors.charter_draft(charter),
         },
     )
-
-
-def services_min_organisations() -> int:
-    from dashboard.suppression import min_organisations
-
-    return min_organisations()
 
 
 @require_POST

@@ -381,6 +381,6 @@ if not REDIS_URL:
 # anonymised by `manage.py anonymise_inactive_contacts` (daily, through beat).
 RETENTION_INACTIVE_CONTACT_MONTHS = env.int("RETENTION_INACTIVE_CONTACT_MONTHS", default=36)
 CELERY_BEAT_SCHEDULE["anonymise-inactive-contacts"] = {
-    "task": "audit.anonymise_inactive_contacts",
+    "task": "customers.anonymise_inactive_contacts",
     "schedule": 24 * 60 * 60,
 }

@@ -3,6 +3,7 @@ from django.contrib import admin
 from accounts.admin_site import AdministratorsManage
 
 from .models import Contact, Facet, Organisation, Region
+from .services import contact_erase
 
 
 @admin.register(Facet)
@@ -51,7 +52,6 @@ class ContactAdmin(AdministratorsManage, admin.ModelAdmin):
 
     @admin.action(description="Erase the selected contacts (name, email, phone)")
     def erase_selected(self, request, queryset):
-        from .services import contact_erase
 
         for contact in queryset:
             contact_erase(contact=contact)

@@ -15,6 +15,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django_countries import countries
 
+from accounts.csv_export import formula_start, is_formula, unwrap_neutralised
+
 from . import csv_io
 from .models import Contact, CustomerImport, Facet, Organisation, Region, known_time_zones
 from .signals import contact_erased, customers_imported
@@ -205,9 +207,9 @@ def import_plan(*, content: bytes, editable_region_ids: frozenset[int] | None = 
     for line, cells in parsed.rows:
         # Refuse formulas as written in the file; a cell our export neutralised ('=…) is
         # plain text and reads back as the value it stood for.
-        formulas = [column for column, value in cells.items() if csv_io.is_formula(value)]
+        formulas = [column for column, value in cells.items() if is_formula(value)]
         raw_cells = cells
-        cells = {key: csv_io.unwrap_neutralised(value).strip() for key, value in cells.items()}
+        cells = {key: unwrap_neutralised(value).strip() for key, value in cells.items()}
         name = cells.get("organisation", "")
         row = PlannedRow(
             line=line,
@@ -221,7 +223,7 @@ def import_plan(*, content: bytes, editable_region_ids: frozenset[int] | None = 
         for column in formulas:
             errors.append(
                 f"The {csv_io.HEADER_LABELS[column]} cell starts with "
-                f"{csv_io.formula_start(raw_cells[column])}, which spreadsheets run as a "
+                f"{formula_start(raw_cells[column])}, which spreadsheets run as a "
                 "formula; remove that character."
             )
         for column, limit in _MAX_LENGTHS.items():

@@ -1,7 +1,7 @@
 """Reads for the executive dashboard: every widget, already suppressed.
 
 Each widget function returns plain data whose numbers are `Slice`s that went through
-`dashboard.suppression`; templates, CSV and JSON only ever print `slice.display`
+`anonymity.suppression`; templates, CSV and JSON only ever print `slice.display`
 (None when hidden) and `slice.note`. Feedback numbers come from the maintained
 `FeedbackCube` and its roll-ups; quotes, meetings and actions from small live queries.
 The number of queries is fixed: it does not grow with the data.
@@ -17,7 +17,18 @@ from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
-from actions.models import Action
+from accounts.rules import is_administrator, is_executive
+from actions.models import Action, Charter
+from actions.selectors import missing_from_charter
+from anonymity.policy import Orgs
+from anonymity.suppression import (
+    Slice,
+    slices_from_signal_rows,
+    slices_through_signals,
+    sum_passing_cells,
+    suppress_slices,
+    suppress_table,
+)
 from customers.models import Region
 from feedback.models import FeedbackItem
 from meetings.models import Meeting, Section
@@ -31,15 +42,6 @@ from .models import (
     MeetingSignal,
     Theme,
     ThemeItem,
-)
-from .suppression import (
-    Orgs,
-    Slice,
-    slices_from_signal_rows,
-    slices_through_signals,
-    sum_passing_cells,
-    suppress_slices,
-    suppress_table,
 )
 
 SENTIMENTS = list(FeedbackItem.Sentiment.choices)
@@ -64,7 +66,6 @@ class Filters:
 
 def regions_for(user) -> list[int] | None:
     """The regions a user may see on the dashboard: None for all, else a list of ids."""
-    from accounts.rules import is_administrator, is_executive
 
     if is_executive(user) or is_administrator(user):
         return None
@@ -265,7 +266,7 @@ class CubeReader:
         """{group values: Slice} over the rows whose fields equal `where`'s.
 
         `group_by` and `where` together must name one of the reader's `groupings`.
-        Every aggregate row is a passing atomic cell (dashboard.suppression), so every
+        Every aggregate row is a passing atomic cell (anonymity.suppression), so every
         sum is published as it is.
         """
         where = where or {}
@@ -607,8 +608,6 @@ def charter_gaps(filters: Filters) -> list[dict]:
     group's count and quotes only when enough organisations stand behind it. A few
     queries per charter; charters are one per region or team, not data that grows.
     """
-    from actions.models import Charter
-    from actions.selectors import missing_from_charter
 
     charters = Charter.objects.order_by("name")
     if filters.regions is not None:

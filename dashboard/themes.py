@@ -12,10 +12,13 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from feedback.models import FeedbackItem
+from customers.models import Contact, Organisation
+from feedback.models import FeedbackItem, Tag
 from feedback.redaction import register_redactor
 
 from .bulk import insert_rows
@@ -79,7 +82,6 @@ HIGHLIGHT_DIMENSIONS = ("meeting_id", "month", "region_id", "country", "meeting_
 
 
 def _dimension_rows():
-    from django.db.models.functions import TruncMonth
 
     return (
         FeedbackItem.objects.order_by()
@@ -114,7 +116,6 @@ def highlight_dimension_values() -> dict[int, tuple]:
 
 
 def _names_to_avoid() -> set[str]:
-    from customers.models import Contact, Organisation
 
     names = set(Organisation.objects.values_list("name", flat=True))
     names |= set(Contact.objects.values_list("name", flat=True))
@@ -145,6 +146,8 @@ def _suggest_topics(texts: list[str]):
     """Fit TF-IDF + NMF; return (keywords per topic, weights per text) or None."""
     if len(texts) < MIN_TOPIC_ITEMS * 2:
         return None
+    # Lazy, not a cycle: scikit-learn and numpy take about a second and tens of MB to
+    # import, which only the nightly theme task needs, never a web worker.
     import numpy as np
     from sklearn.decomposition import NMF
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
@@ -201,7 +204,6 @@ def themes_recompute() -> dict:
     Guarantees: renamed themes keep their name, merged themes keep pointing to their
     target (their items go to the target), and each item has at most one theme.
     """
-    from feedback.models import Tag
 
     items = list(
         FeedbackItem.objects.order_by("pk").values_list("pk", "text", "kind", "meeting_id")
@@ -347,7 +349,6 @@ def theme_rename(*, theme: Theme, name: str, user) -> Theme:
 
 def theme_merge(*, source: Theme, target: Theme, user) -> Theme:
     """Merge `source` into `target`: its items move now, and future recomputations follow."""
-    from django.core.exceptions import ValidationError
 
     target = target.final()
     if source.pk == target.pk:

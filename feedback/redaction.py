@@ -38,7 +38,14 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import phonenumbers
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models.expressions import RawSQL
 
+from customers.models import Contact, Organisation
+from meetings.models import Booking, Meeting
+
+from .models import RegisterVersion
 from .names import (
     COMMON_WORD_NAMES,
     EMAIL,
@@ -291,7 +298,6 @@ _register_lock = threading.Lock()
 def register_version_sql() -> str:
     """SQL for the register's version: changes whenever a contact, a user or an
     organisation is added, removed or renamed (database triggers, migration 0004)."""
-    from .models import RegisterVersion
 
     table = RegisterVersion._meta.db_table
     # Table name from model metadata, never from input.
@@ -300,7 +306,6 @@ def register_version_sql() -> str:
 
 def register_version() -> str:
     """The register's current version (one query)."""
-    from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {register_version_sql()}")  # noqa: S608 - no input
@@ -309,9 +314,6 @@ def register_version() -> str:
 
 def register_names() -> tuple[list[str], list[str]]:
     """Every person (contacts not erased, every user) and every organisation."""
-    from django.contrib.auth import get_user_model
-
-    from customers.models import Contact, Organisation
 
     people = list(Contact.objects.filter(erased_at__isnull=True).values_list("name", flat=True))
     for first, last in get_user_model().objects.values_list("first_name", "last_name"):
@@ -365,10 +367,6 @@ def fingerprint_sql() -> str:
     the same query that loads it for capture, so that the cached redactor can be trusted
     without another query.
     """
-    from django.contrib.auth import get_user_model
-
-    from customers.models import Contact
-    from meetings.models import Booking, Meeting
 
     meeting = Meeting._meta.db_table
     contact = Contact._meta.db_table
@@ -407,7 +405,6 @@ def fingerprint_sql() -> str:
 
 def participants_for(meeting) -> Participants:
     """Read the meeting's own lists: guests, their contact details, internal users."""
-    from customers.models import Contact
 
     people: list[str] = []
     emails: list[str] = []
@@ -446,10 +443,6 @@ def meeting_redactor(meeting, *, fingerprint: str | None = None) -> Redactor:
     if fingerprint is None:
         fingerprint = getattr(meeting, "redaction_fingerprint", None)
     if fingerprint is None:
-        from django.db.models.expressions import RawSQL
-
-        from meetings.models import Meeting
-
         fingerprint = (
             Meeting.objects.filter(pk=meeting.pk)
             .annotate(fp=RawSQL(fingerprint_sql(), ()))  # noqa: S611 - no input in it

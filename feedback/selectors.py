@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
+from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import AgendaItem, Meeting, Section
@@ -66,7 +68,6 @@ def meeting_for_capture(*, meeting_id: int, user) -> Meeting | None:
 
 def meeting_local_date(meeting: Meeting) -> dt.date:
     """The meeting's date where it takes place: the only date feedback ever carries."""
-    from zoneinfo import ZoneInfo
 
     try:
         zone = ZoneInfo(meeting.time_zone)
@@ -150,7 +151,6 @@ def guest_link_token(*, meeting: Meeting) -> str:
 
 
 def guest_link_url(*, meeting: Meeting) -> str:
-    from django.urls import reverse
 
     path = reverse("feedback:guest_comment", args=[guest_link_token(meeting=meeting)])
     return f"{settings.SITE_URL}{path}"

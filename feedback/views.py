@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import uuid
 
@@ -21,6 +20,7 @@ from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.csv_export import csv_response
 from accounts.params import param_flag, param_int, param_text
 from accounts.ratelimits import is_limited
 from audit.models import AuditEntry
@@ -353,45 +353,35 @@ def export_csv(request, meeting_id: int):
         .prefetch_related("tags")
     )
     items.sort(key=lambda i: (section_order.get(i.section, 99), i.kind, i.text.lower()))
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
+    header = [
+        "meeting date",
+        "section",
+        "kind",
+        "sentiment",
+        "from",
+        "moment of truth",
+        "tags",
+        "feedback",
+    ]
+    rows = (
         [
-            "meeting date",
-            "section",
-            "kind",
-            "sentiment",
-            "from",
-            "moment of truth",
-            "tags",
-            "feedback",
+            item.meeting_date.isoformat(),
+            item.get_section_display(),
+            item.get_kind_display(),
+            item.get_sentiment_display(),
+            item.get_source_display(),
+            item.stage_name,
+            "; ".join(item.display_tags),
+            item.text,
         ]
+        for item in items
     )
-    for item in items:
-        writer.writerow(
-            [
-                item.meeting_date.isoformat(),
-                item.get_section_display(),
-                item.get_kind_display(),
-                item.get_sentiment_display(),
-                item.get_source_display(),
-                item.stage_name,
-                "; ".join(item.display_tags),
-                _csv_safe(item.text),
-            ]
-        )
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     filename = (
         f"feedback-{slugify(meeting.title)[:40] or meeting.pk}-{meeting.starts_at.date()}.csv"
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response = csv_response(filename, header, rows)
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-def _csv_safe(value: str) -> str:
-    """Neutralise spreadsheet formulas in free text."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 # -- guests -------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django_countries import countries
 
-from accounts.models import Role
+from accounts.models import Role, User
 from accounts.params import IdChoiceField, IdMultipleChoiceField
 from customers.models import Region, validate_time_zone
 from customers.timezones import default_time_zone
@@ -88,7 +88,6 @@ class MeetingForm(forms.Form):
         self.fields["owner"].queryset = leaders
         self.fields["co_owners"].queryset = leaders.exclude(pk=user.pk)
         self.fields["facilitators"].queryset = staff_choices(Role.FACILITATOR)
-        from accounts.models import User
 
         self.fields["internal_attendees"].queryset = User.objects.filter(
             is_active=True, groups__isnull=False

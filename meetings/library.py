@@ -11,7 +11,14 @@ for a meeting is retired rather than deleted, so no meeting loses it.
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .models import AgendaTemplate, AgendaTemplateItem, Meeting, MeetingQuestion, Question
+from .models import (
+    AgendaTemplate,
+    AgendaTemplateItem,
+    Meeting,
+    MeetingQuestion,
+    Question,
+    agenda_copy,
+)
 
 
 def _unique_name(name: str, *, exclude_pk=None) -> str:
@@ -36,16 +43,7 @@ def agenda_template_save_from_meeting(
     template.full_clean()
     template.save()
     AgendaTemplateItem.objects.bulk_create(
-        AgendaTemplateItem(
-            template=template,
-            section=item.section,
-            title=item.title,
-            presenter=item.presenter,
-            minutes=item.minutes,
-            notes=item.notes,
-            position=position,
-        )
-        for position, item in enumerate(items)
+        agenda_copy(items, AgendaTemplateItem, template=template)
     )
     return template
 

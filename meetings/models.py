@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django_countries.fields import CountryField
 
 from customers.models import validate_time_zone
@@ -107,13 +108,17 @@ class Meeting(models.Model):
 
     @property
     def is_past(self) -> bool:
-        from django.utils import timezone
 
         return self.starts_at <= timezone.now()
 
 
-class AgendaItem(models.Model):
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+class AgendaEntry(models.Model):
+    """What an agenda item says, on a meeting's agenda or in a template: one set of fields."""
+
+    # What a copy carries from one agenda to another (`agenda_copy`); the position is the
+    # copy's own.
+    CONTENT_FIELDS = ("section", "title", "presenter", "minutes", "notes")
+
     section = models.CharField(max_length=20, choices=Section.choices, default=Section.OTHER)
     title = models.CharField(max_length=200)
     presenter = models.CharField(max_length=200, blank=True)
@@ -122,10 +127,30 @@ class AgendaItem(models.Model):
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
-        ordering = ["meeting", "position", "pk"]
+        abstract = True
 
     def __str__(self):
         return self.title
+
+
+def agenda_copy(entries, model: type[AgendaEntry], **parent) -> list[AgendaEntry]:
+    """Unsaved `model` rows (AgendaItem or AgendaTemplateItem) saying what `entries` say, in
+    their order, numbered from 0, under `parent` (`meeting=` or `template=`)."""
+    return [
+        model(
+            **parent,
+            **{name: getattr(entry, name) for name in AgendaEntry.CONTENT_FIELDS},
+            position=position,
+        )
+        for position, entry in enumerate(entries)
+    ]
+
+
+class AgendaItem(AgendaEntry):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+
+    class Meta:
+        ordering = ["meeting", "position", "pk"]
 
 
 class Booking(models.Model):
@@ -198,20 +223,11 @@ class AgendaTemplate(models.Model):
         return self.name
 
 
-class AgendaTemplateItem(models.Model):
+class AgendaTemplateItem(AgendaEntry):
     template = models.ForeignKey(AgendaTemplate, on_delete=models.CASCADE, related_name="items")
-    section = models.CharField(max_length=20, choices=Section.choices, default=Section.OTHER)
-    title = models.CharField(max_length=200)
-    presenter = models.CharField(max_length=200, blank=True)
-    minutes = models.PositiveSmallIntegerField(default=10)
-    notes = models.TextField(blank=True)
-    position = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["template", "position", "pk"]
-
-    def __str__(self):
-        return self.title
 
 
 class PrepItem(models.Model):

@@ -21,6 +21,7 @@ from customers.models import Contact, Facet
 from .defaults import DEFAULT_PREP_ITEMS
 from .models import (
     CUSTOMER_FIRST_ORDER,
+    AgendaEntry,
     AgendaItem,
     AgendaTemplate,
     Booking,
@@ -29,6 +30,7 @@ from .models import (
     PrepItem,
     Question,
     Section,
+    agenda_copy,
 )
 from .signals import meeting_cancelled, meeting_change_preview, meeting_changed
 
@@ -121,16 +123,7 @@ def meeting_create(
         template = AgendaTemplate.objects.filter(is_default=True).first()
     if template is not None:
         AgendaItem.objects.bulk_create(
-            AgendaItem(
-                meeting=meeting,
-                section=t.section,
-                title=t.title,
-                presenter=t.presenter,
-                minutes=t.minutes,
-                notes=t.notes,
-                position=position,
-            )
-            for position, t in enumerate(template.items.all())
+            agenda_copy(template.items.all(), AgendaItem, meeting=meeting)
         )
     PrepItem.objects.bulk_create(
         PrepItem(meeting=meeting, text=text, position=position)
@@ -447,7 +440,7 @@ def agenda_item_update(*, item: AgendaItem, **fields) -> AgendaItem:
     locked = _locked(item.meeting)
     _require_editable(locked)
     for name in fields:
-        if name not in ("section", "title", "presenter", "minutes", "notes"):
+        if name not in AgendaEntry.CONTENT_FIELDS:
             raise TypeError(f"unknown agenda item field: {name}")
     for name, value in fields.items():
         setattr(item, name, value)
