@@ -208,6 +208,15 @@ def first_post(url: str, session_cookie: str, csrf_cookie: str, csrf_token: str)
         assert status[0].startswith("201"), (status, body[:300])
         return elapsed
 
+    if os.environ.get("BENCH_PROFILE_FIRST"):
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+        post()
+        profiler.disable()
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(60)
     first, second = post(), post()
     print(f"{started * 1000:.0f} {first * 1000:.2f} {second * 1000:.2f}")
     return 0
@@ -290,15 +299,20 @@ def run() -> int:
         for _ in range(100):
             capture_once()
         profiler.disable()
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+        pstats.Stats(profiler).sort_stats(os.environ["BENCH_PROFILE"]).print_stats(45)
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as counted:
         capture_tagged_once()
-    queries = len(counted.captured_queries)
+    # Data statements only: BEGIN/COMMIT are the request's transaction, as for the floor.
+    queries = len([q for q in counted.captured_queries if q["sql"] not in ("BEGIN", "COMMIT")])
     if os.environ.get("BENCH_QUERIES"):
         for q in counted.captured_queries:
             print(f"  {q['time']} s  {q['sql'][:100]}")
+        for _ in range(3):
+            with CaptureQueriesContext(connection) as again:
+                capture_once()
+            print("  plain:", ", ".join(f"{float(q['time']) * 1000:.2f} ms" for q in again))
     last = FeedbackItem.objects.filter(meeting=meeting).order_by("-number").first()
     assert "[person]" in last.text, last.text
     assert "Person0" not in last.text, last.text
@@ -322,7 +336,10 @@ def run() -> int:
             check=True,
             # The parent's secret: Django checks the session against it.
             env={**os.environ, "SECRET_KEY": settings.SECRET_KEY},
-        ).stdout.split()
+        )
+        if os.environ.get("BENCH_PROFILE_FIRST"):
+            print(out.stderr[-12000:])
+        out = out.stdout.split()
         firsts.append(tuple(float(v) for v in out[-3:]))
 
     def figures(values):

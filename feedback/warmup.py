@@ -16,13 +16,17 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import Meeting
 
+from .forms import CaptureForm
 from .redaction import Participants, Redactor, meeting_redactor, register_matcher
+from .selectors import REVISION_CACHE_KEY, meeting_for_capture
 
 logger = logging.getLogger(__name__)
 
@@ -33,10 +37,15 @@ _SAMPLE = "Mr Sample at sample [at] example [dot] com, www.example.com, +44 20 7
 
 
 def warm_capture() -> None:
-    """Build the register's matcher, the redactors of meetings running around now, and
-    Django's URL resolver; exercise every pass of the redactor once."""
+    """Build the register's matcher, the redactors of meetings running around now, the
+    capture query and form, Django's URL resolver and the shared cache's connection;
+    exercise every pass of the redactor once."""
     reverse("feedback:capture_post", args=[1])
+    CaptureForm(data={"text": _SAMPLE}).is_valid()
     try:
+        cache.get(REVISION_CACHE_KEY.format(meeting_id=0))
+        # Compiled once per process (feedback.selectors): the first capture skips it.
+        meeting_for_capture(meeting_id=0, user=AnonymousUser())
         register = register_matcher()
         Redactor(Participants(), register=register).redact(_SAMPLE)
         now = timezone.now()
