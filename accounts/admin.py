@@ -5,6 +5,7 @@ from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 
 from .admin_site import AdministratorsManage, AdministratorsRead
 from .models import Role, User
@@ -24,23 +25,25 @@ class UserAdmin(AdministratorsManage, BaseUserAdmin):
     list_filter = ("groups", "is_active", "is_superuser")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        ("Personal info", {"fields": ("first_name", "last_name", "email")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
         (
-            "Roles",
+            _("Roles"),
             {
                 "fields": ("is_active", "is_staff", "is_superuser", "groups"),
-                "description": "A user may hold several roles. Administrators (and "
-                "superusers) open this administration; “staff status” follows the "
-                "Administrator role by itself.",
+                "description": _(
+                    "A user may hold several roles. Administrators (and "
+                    "superusers) open this administration; “staff status” follows the "
+                    "Administrator role by itself."
+                ),
             },
         ),
-        ("Important dates", {"fields": ("last_login", "date_joined")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
 
-    @admin.display(description="Roles")
+    @admin.display(description=_("Roles"))
     def roles(self, obj):
         return ", ".join(sorted(group.name for group in obj.groups.all())) or "—"
 
@@ -53,7 +56,7 @@ class UserAdmin(AdministratorsManage, BaseUserAdmin):
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups":
             kwargs["queryset"] = Group.objects.filter(name__in=Role.values).order_by("name")
-            kwargs["label"] = "Roles"
+            kwargs["label"] = _("Roles")
             kwargs["help_text"] = ""
             kwargs["widget"] = FilteredSelectMultiple("roles", is_stacked=False)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
@@ -73,11 +76,11 @@ class RoleAdmin(AdministratorsRead, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(member_count=Count("user"))
 
-    @admin.display(description="Members", ordering="member_count")
+    @admin.display(description=_("Members"), ordering="member_count")
     def members(self, obj):
         return obj.member_count
 
-    @admin.display(description="Members")
+    @admin.display(description=_("Members"))
     def member_names(self, obj):
         return ", ".join(str(user) for user in obj.user_set.all()) or "—"
 

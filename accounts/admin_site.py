@@ -9,6 +9,7 @@ nobody else, whatever their `is_staff` flag says. `is_staff` itself follows the 
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from .rules import is_administrator
 
@@ -25,9 +26,9 @@ class AdministratorLoginForm(AdminAuthenticationForm):
 
 
 class OpenChairAdminSite(admin.AdminSite):
-    site_header = "Open Chair administration"
-    site_title = "Open Chair administration"
-    index_title = "Users, roles, lists and templates"
+    site_header = _("Open Chair administration")
+    site_title = _("Open Chair administration")
+    index_title = _("Users, roles, lists and templates")
     login_form = AdministratorLoginForm
 
     def has_permission(self, request):

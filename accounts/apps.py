@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.db import connections
 from django.db.models.signals import pre_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def _migrations_outlast_the_page_timeout(*, using, **_kwargs):
@@ -15,7 +16,7 @@ def _migrations_outlast_the_page_timeout(*, using, **_kwargs):
 
 class AccountsConfig(AppConfig):
     name = "accounts"
-    verbose_name = "Accounts and roles"
+    verbose_name = _("Accounts and roles")
 
     def ready(self):
         # Receivers connect once the app registry is ready (Django's rule, not a cycle).

@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from django.http import HttpResponse, StreamingHttpResponse
+from django.utils.translation import gettext as _
 
 BOM = "\ufeff"
 # A cell starting with one of these is run as a formula by spreadsheet programs.
@@ -56,7 +57,8 @@ def unwrap_neutralised(value: str) -> str:
 def formula_start(value: str) -> str:
     """How a formula-like cell starts, in words a person can act on."""
     first = value.lstrip(" ")[:1]
-    return {"\t": "a tab", "\r": "a line break", "\n": "a line break"}.get(first, f"“{first}”")
+    words = {"\t": _("a tab"), "\r": _("a line break"), "\n": _("a line break")}
+    return words.get(first, f"“{first}”")
 
 
 class _Line:

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 from .outage import is_database_outage, outage_response
 
@@ -36,7 +37,7 @@ def csrf_failure(request, reason=""):
     """settings.CSRF_FAILURE_VIEW: explain an expired or foreign form in plain words."""
     if request.headers.get("HX-Request"):
         return HttpResponse(
-            "This form has expired. Reload the page and try again.",
+            _("This form has expired. Reload the page and try again."),
             status=403,
             content_type="text/plain; charset=utf-8",
         )

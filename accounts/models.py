@@ -1,14 +1,15 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
     """The four roles; each is a Django group of the same name (created by a migration)."""
 
-    ADMINISTRATOR = "Administrator", "Administrator"
-    LEADER = "Leader", "Leader"
-    FACILITATOR = "Facilitator", "Facilitator"
-    EXECUTIVE = "Executive", "Executive"
+    ADMINISTRATOR = "Administrator", _("Administrator")
+    LEADER = "Leader", _("Leader")
+    FACILITATOR = "Facilitator", _("Facilitator")
+    EXECUTIVE = "Executive", _("Executive")
 
 
 class User(AbstractUser):

@@ -7,6 +7,7 @@ here when it adds the page. Entries are shown only to users holding the permissi
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
@@ -17,16 +18,16 @@ class NavEntry:
 
 
 NAVIGATION: list[NavEntry] = [
-    NavEntry("Customers", "customers:list", "customers.view_organisation"),
-    NavEntry("Invite next", "customers:invite_next", "customers.view_organisation"),
-    NavEntry("Meetings", "meetings:list", "meetings.view_meeting_list"),
-    NavEntry("Monthly rhythm", "meetings:rhythm", "meetings.view_meeting_list"),
-    NavEntry("Actions", "actions:list", "actions.view_action_list"),
-    NavEntry("Charter", "actions:charter_list", "actions.view_charter"),
-    NavEntry("Dashboard", "dashboard:index", "dashboard.view_dashboard"),
-    NavEntry("Outbox", "outbox:list", "outbox.view_outbox"),
-    NavEntry("Audit log", "audit:list", "audit.view_auditentry"),
-    NavEntry("Administration", "admin:index", "accounts.view_administrator_home"),
+    NavEntry(_("Customers"), "customers:list", "customers.view_organisation"),
+    NavEntry(_("Invite next"), "customers:invite_next", "customers.view_organisation"),
+    NavEntry(_("Meetings"), "meetings:list", "meetings.view_meeting_list"),
+    NavEntry(_("Monthly rhythm"), "meetings:rhythm", "meetings.view_meeting_list"),
+    NavEntry(_("Actions"), "actions:list", "actions.view_action_list"),
+    NavEntry(_("Charter"), "actions:charter_list", "actions.view_charter"),
+    NavEntry(_("Dashboard"), "dashboard:index", "dashboard.view_dashboard"),
+    NavEntry(_("Outbox"), "outbox:list", "outbox.view_outbox"),
+    NavEntry(_("Audit log"), "audit:list", "audit.view_auditentry"),
+    NavEntry(_("Administration"), "admin:index", "accounts.view_administrator_home"),
 ]
 
 

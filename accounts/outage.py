@@ -15,6 +15,7 @@ import logging
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ def outage_response(request) -> HttpResponse:
         response = JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
     elif request.headers.get("HX-Request"):
         response = HttpResponse(
-            "Open Chair cannot reach its database right now. Please try again in a moment.",
+            _("Open Chair cannot reach its database right now. Please try again in a moment."),
             status=503,
             content_type="text/plain; charset=utf-8",
         )

@@ -28,6 +28,7 @@ from django import forms
 from django.core.exceptions import BadRequest, ValidationError
 from django.db import models
 from django.http import QueryDict
+from django.utils.translation import gettext as _
 
 BIGINT_MAX = 2**63 - 1
 NUL = "\x00"
@@ -61,7 +62,9 @@ def param_text(data: QueryDict, name: str, default: str = "", *, max_length: int
     if value is None:
         return default
     if NUL in value:
-        raise BadRequest(f"The value of “{name}” contains a character that is not allowed.")
+        raise BadRequest(
+            _("The value of “%(name)s” contains a character that is not allowed.") % {"name": name}
+        )
     return value.strip()[:max_length]
 
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 
 
 class RequestBodyLimitMiddleware:
@@ -43,8 +44,10 @@ class QueryStringGuardMiddleware:
                 render_to_string(
                     "400.html",
                     {
-                        "reason": "The address contains a character that is not allowed "
-                        "(a NUL byte). Remove it from the search or filter and try again."
+                        "reason": _(
+                            "The address contains a character that is not allowed "
+                            "(a NUL byte). Remove it from the search or filter and try again."
+                        )
                     },
                 )
             )

@@ -15,6 +15,7 @@ from django.core import signing
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from feedback.redaction import Redactor, meeting_redactor
 from meetings.models import CUSTOMER_FIRST_ORDER, Section
@@ -103,13 +104,13 @@ def build_content(*, meeting, feedback_items) -> dict:
             chosen_ids.add(item.pk)
             entries.append(
                 {
-                    "kind": item.get_kind_display(),
+                    "kind": str(item.get_kind_display()),
                     "text": redactor.redact(item.text),
                     "actions": [_action_entry(a, redactor) for a in by_item.get(item.pk, [])],
                 }
             )
         if entries:
-            sections.append({"title": labels[section], "entries": entries})
+            sections.append({"title": str(labels[section]), "entries": entries})
     others = [
         _action_entry(a, redactor)
         for a in actions
@@ -132,7 +133,7 @@ def _action_entry(action: Action, redactor: Redactor) -> dict:
     return {
         "title": redactor.redact(action.title),
         "status": action.status,
-        "status_label": action.get_status_display(),
+        "status_label": str(action.get_status_display()),
         "due": f"{action.due_date:%B %Y}",
         "said": said,
     }
@@ -171,16 +172,21 @@ def names_in(*, meeting, fields: dict[str, str]) -> dict[str, list[str]]:
 def mail_fields(*, content: dict, introduction: str, closing: str) -> dict[str, str]:
     """Every free text of a follow-up mail, by the name a leader knows the field by (the
     greeting, which carries the recipient's own name, is not free text)."""
-    fields = {"Introduction": introduction, "Closing": closing}
+    fields = {_("Introduction"): introduction, _("Closing"): closing}
     entries = [e for section in content.get("sections", ()) for e in section["entries"]]
     actions = [a for e in entries for a in e["actions"]] + list(content.get("other_actions", ()))
     for entry in entries:
-        fields[f"What you said: “{entry['text'][:60]}”"] = entry["text"]
+        fields[_("What you said: “%(text)s”") % {"text": entry["text"][:60]}] = entry["text"]
     for action in actions:
-        fields[f"Action “{action['title'][:60]}”: title"] = action["title"]
+        title = action["title"][:60]
+        fields[_("Action “%(title)s”: title") % {"title": title}] = action["title"]
         if action.get("said"):
-            label = "what was done" if action["status"] == Action.Status.DONE else "reason"
-            fields[f"Action “{action['title'][:60]}”: {label}"] = action["said"]
+            label = (
+                _("Action “%(title)s”: what was done")
+                if action["status"] == Action.Status.DONE
+                else _("Action “%(title)s”: reason")
+            )
+            fields[label % {"title": title}] = action["said"]
     return fields
 
 

@@ -1,5 +1,6 @@
 from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.params import IdChoiceField, IdMultipleChoiceField
@@ -41,18 +42,18 @@ class OwnerField(IdChoiceField):
 
 
 class ActionForm(NoColon, forms.Form):
-    title = forms.CharField(max_length=200, help_text="What will be done, in a few words.")
+    title = forms.CharField(max_length=200, help_text=_("What will be done, in a few words."))
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     owner = OwnerField(
         queryset=User.objects.filter(is_active=True),
-        help_text="A leader, facilitator or administrator.",
+        help_text=_("A leader, facilitator or administrator."),
     )
-    due_date = forms.DateField(widget=DateInput, help_text="Today or later.")
+    due_date = forms.DateField(widget=DateInput, help_text=_("Today or later."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         owner = self.fields["owner"]
-        owner.widget.choices = [("", "Choose an owner")] + [
+        owner.widget.choices = [("", _("Choose an owner"))] + [
             (u.pk, owner.label_from_instance(u)) for u in eligible_owners()
         ]
 
@@ -62,13 +63,13 @@ class StatusForm(NoColon, forms.Form):
     what_was_done = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        label="What was done",
-        help_text="Guests read this in “you said, we did”; name nobody.",
+        label=_("What was done"),
+        help_text=_("Guests read this in “you said, we did”; name nobody."),
     )
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
-        label="Reason (for won't do)",
+        label=_("Reason (for won't do)"),
     )
 
 
@@ -76,13 +77,13 @@ class FollowUpForm(NoColon, forms.Form):
     introduction = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
-        help_text="Your words to the guests. Name nobody and no organisation.",
+        help_text=_("Your words to the guests. Name nobody and no organisation."),
     )
     feedback_items = IdMultipleChoiceField(
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        label="What customers said, to answer",
+        label=_("What customers said, to answer"),
     )
     closing = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
@@ -90,7 +91,12 @@ class FollowUpForm(NoColon, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["feedback_items"].queryset = meeting.feedback_items.order_by("number")
         self.fields["feedback_items"].label_from_instance = lambda item: (
-            f"{item.get_section_display()} · {item.get_kind_display()}: {item.text}"
+            _("%(section)s · %(kind)s: %(text)s")
+            % {
+                "section": item.get_section_display(),
+                "kind": item.get_kind_display(),
+                "text": item.text,
+            }
         )
 
 
@@ -105,7 +111,7 @@ class CharterForm(NoColon, forms.ModelForm):
         if user is not None and not is_administrator(user):
             # A leader writes the charters of the regions they lead (actions/rules.py).
             self.fields["region"].queryset = Region.objects.filter(pk__in=led_region_ids(user))
-            self.fields["region"].help_text = "One of the regions you lead."
+            self.fields["region"].help_text = _("One of the regions you lead.")
 
 
 class CharterItemForm(NoColon, forms.ModelForm):
@@ -136,20 +142,23 @@ class MeasureValueForm(NoColon, forms.Form):
 class ExpectationLinkForm(NoColon, forms.Form):
     NOT_ON_CHARTER = "none"
 
-    placement = forms.ChoiceField(label="On the charter?")
+    placement = forms.ChoiceField(label=_("On the charter?"))
     label = forms.CharField(
         max_length=200,
         required=False,
-        label="The expectation in a few words (when not on the charter)",
-        help_text="Expectations with the same words are counted together.",
+        label=_("The expectation in a few words (when not on the charter)"),
+        help_text=_("Expectations with the same words are counted together."),
     )
 
     def __init__(self, *args, items, **kwargs):
         super().__init__(*args, **kwargs)
         self.items = {str(item.pk): item for item in items}
         self.fields["placement"].choices = [
-            (self.NOT_ON_CHARTER, "Not on the charter"),
-            *[(pk, f"On it: {item.text[:90]}") for pk, item in self.items.items()],
+            (self.NOT_ON_CHARTER, _("Not on the charter")),
+            *[
+                (pk, _("On it: %(item)s") % {"item": item.text[:90]})
+                for pk, item in self.items.items()
+            ],
         ]
 
     def chosen_item(self):

@@ -2,6 +2,7 @@
 template receives this dict as `panel`). Its query count does not grow with the data."""
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import followup, selectors
 
@@ -16,7 +17,7 @@ def meeting_panels(*, meeting, user) -> list[dict]:
     return [
         {
             "template": "actions/meeting_panel.html",
-            "title": "Actions and follow-up",
+            "title": _("Actions and follow-up"),
             "meeting": meeting,
             "actions": actions,
             "today": timezone.localdate(),

@@ -10,25 +10,27 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Action(models.Model):
     """An owned piece of work answering what customers said (recover quickly and strongly)."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        IN_PROGRESS = "in_progress", "In progress"
-        DONE = "done", "Done"
-        WONT_DO = "wont_do", "Won't do"
+        OPEN = "open", _("Open")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        WONT_DO = "wont_do", _("Won't do")
 
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    title = models.CharField(max_length=200, verbose_name=_("title"))
+    description = models.TextField(blank=True, verbose_name=_("description"))
     meeting = models.ForeignKey(
         "meetings.Meeting",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="actions",
+        verbose_name=_("meeting"),
     )
     feedback_item = models.ForeignKey(
         "feedback.FeedbackItem",
@@ -36,6 +38,7 @@ class Action(models.Model):
         null=True,
         blank=True,
         related_name="actions",
+        verbose_name=_("feedback item"),
     )
     region = models.ForeignKey(
         "customers.Region",
@@ -43,23 +46,36 @@ class Action(models.Model):
         null=True,
         blank=True,
         related_name="actions",
-        help_text="Taken from the meeting when there is one.",
+        help_text=_("Taken from the meeting when there is one."),
+        verbose_name=_("region"),
     )
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_actions"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="owned_actions",
+        verbose_name=_("owner"),
     )
-    due_date = models.DateField()
+    due_date = models.DateField(verbose_name=_("due date"))
     status = models.CharField(
-        max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True
+        max_length=20,
+        choices=Status.choices,
+        default=Status.OPEN,
+        db_index=True,
+        verbose_name=_("status"),
     )
-    status_reason = models.TextField(blank=True, help_text="Why the action won't be done.")
-    what_was_done = models.TextField(blank=True)
+    status_reason = models.TextField(
+        blank=True, help_text=_("Why the action won't be done."), verbose_name=_("status reason")
+    )
+    what_was_done = models.TextField(blank=True, verbose_name=_("what was done"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="created_actions"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="created_actions",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    completed_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
+    completed_on = models.DateField(null=True, blank=True, verbose_name=_("completed on"))
 
     class Meta:
         ordering = ["due_date", "pk"]
@@ -87,32 +103,43 @@ class FollowUp(models.Model):
     """
 
     meeting = models.OneToOneField(
-        "meetings.Meeting", on_delete=models.CASCADE, related_name="follow_up"
+        "meetings.Meeting",
+        on_delete=models.CASCADE,
+        related_name="follow_up",
+        verbose_name=_("meeting"),
     )
-    introduction = models.TextField(blank=True)
-    closing = models.TextField(blank=True)
+    introduction = models.TextField(blank=True, verbose_name=_("introduction"))
+    closing = models.TextField(blank=True, verbose_name=_("closing"))
     # Feedback items the leader chose to answer; the snapshot is built from them.
-    feedback_items = models.ManyToManyField("feedback.FeedbackItem", blank=True, related_name="+")
-    content = models.JSONField(default=dict, blank=True)
-    composed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    feedback_items = models.ManyToManyField(
+        "feedback.FeedbackItem", blank=True, related_name="+", verbose_name=_("feedback items")
     )
-    updated_at = models.DateTimeField(auto_now=True)
-    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    content = models.JSONField(default=dict, blank=True, verbose_name=_("content"))
+    composed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("composed by"),
+    )
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
+    published_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, verbose_name=_("published at")
+    )
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("published by"),
     )
-    recipients_count = models.PositiveIntegerField(default=0)
+    recipients_count = models.PositiveIntegerField(default=0, verbose_name=_("recipients count"))
 
     class Meta:
         ordering = ["-published_at", "-pk"]
 
     def __str__(self):
-        return f"You said, we did: {self.meeting}"
+        return _("You said, we did: %(meeting)s") % {"meeting": self.meeting}
 
     @property
     def is_published(self) -> bool:
@@ -122,18 +149,22 @@ class FollowUp(models.Model):
 class Charter(models.Model):
     """What a region's (or a team's) customers expect of it, kept in versions."""
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, verbose_name=_("name"))
     region = models.OneToOneField(
         "customers.Region",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="charter",
+        verbose_name=_("region"),
     )
     team = models.CharField(
-        max_length=200, blank=True, help_text="For a team's charter rather than a region's."
+        max_length=200,
+        blank=True,
+        help_text=_("For a team's charter rather than a region's."),
+        verbose_name=_("team"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["name"]
@@ -150,22 +181,33 @@ class Charter(models.Model):
 
 class CharterVersion(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        REVIEWED = "reviewed", "Reviewed with customers"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", _("Draft")
+        REVIEWED = "reviewed", _("Reviewed with customers")
+        PUBLISHED = "published", _("Published")
 
-    charter = models.ForeignKey(Charter, on_delete=models.CASCADE, related_name="versions")
-    number = models.PositiveIntegerField()
+    charter = models.ForeignKey(
+        Charter, on_delete=models.CASCADE, related_name="versions", verbose_name=_("charter")
+    )
+    number = models.PositiveIntegerField(verbose_name=_("number"))
     status = models.CharField(
-        max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+        max_length=20,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
+        verbose_name=_("status"),
     )
-    notes = models.TextField(blank=True, help_text="What changed, and what customers said.")
+    notes = models.TextField(
+        blank=True, help_text=_("What changed, and what customers said."), verbose_name=_("notes")
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    reviewed_at = models.DateTimeField(null=True, blank=True)
-    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    reviewed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("reviewed at"))
+    published_at = models.DateTimeField(null=True, blank=True, verbose_name=_("published at"))
 
     class Meta:
         ordering = ["charter", "-number"]
@@ -182,7 +224,7 @@ class CharterVersion(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.charter} v{self.number}"
+        return _("%(charter)s v%(number)s") % {"charter": self.charter, "number": self.number}
 
     @property
     def is_published(self) -> bool:
@@ -197,19 +239,27 @@ class CharterItem(models.Model):
     """
 
     class Category(models.TextChoices):
-        RESPONSIVENESS = "responsiveness", "Responsiveness"
-        RELIABILITY = "reliability", "Reliability"
-        COMMUNICATION = "communication", "Communication"
-        EXPERTISE = "expertise", "Expertise"
-        RELATIONSHIP = "relationship", "Relationship"
-        VALUE = "value", "Value for money"
-        OTHER = "other", "Other"
+        RESPONSIVENESS = "responsiveness", _("Responsiveness")
+        RELIABILITY = "reliability", _("Reliability")
+        COMMUNICATION = "communication", _("Communication")
+        EXPERTISE = "expertise", _("Expertise")
+        RELATIONSHIP = "relationship", _("Relationship")
+        VALUE = "value", _("Value for money")
+        OTHER = "other", _("Other")
 
-    version = models.ForeignKey(CharterVersion, on_delete=models.CASCADE, related_name="items")
-    lineage = models.UUIDField(default=uuid.uuid4, editable=False, db_index=True)
-    category = models.CharField(max_length=20, choices=Category.choices, default=Category.OTHER)
-    text = models.TextField(help_text="What customers expect, in their words.")
-    position = models.PositiveIntegerField(default=0)
+    version = models.ForeignKey(
+        CharterVersion, on_delete=models.CASCADE, related_name="items", verbose_name=_("version")
+    )
+    lineage = models.UUIDField(
+        default=uuid.uuid4, editable=False, db_index=True, verbose_name=_("lineage")
+    )
+    category = models.CharField(
+        max_length=20, choices=Category.choices, default=Category.OTHER, verbose_name=_("category")
+    )
+    text = models.TextField(
+        help_text=_("What customers expect, in their words."), verbose_name=_("text")
+    )
+    position = models.PositiveIntegerField(default=0, verbose_name=_("position"))
 
     class Meta:
         ordering = ["version", "position", "pk"]
@@ -227,18 +277,25 @@ class Measure(models.Model):
     """How customers see one charter item, measured against a target every month."""
 
     class Direction(models.TextChoices):
-        AT_LEAST = "at_least", "At least the target"
-        AT_MOST = "at_most", "At most the target"
+        AT_LEAST = "at_least", _("At least the target")
+        AT_MOST = "at_most", _("At most the target")
 
-    charter = models.ForeignKey(Charter, on_delete=models.CASCADE, related_name="measures")
-    lineage = models.UUIDField(db_index=True, help_text="The charter item this measures.")
-    name = models.CharField(max_length=200)
-    unit = models.CharField(max_length=30, blank=True)
-    target = models.DecimalField(max_digits=12, decimal_places=2)
-    direction = models.CharField(
-        max_length=10, choices=Direction.choices, default=Direction.AT_LEAST
+    charter = models.ForeignKey(
+        Charter, on_delete=models.CASCADE, related_name="measures", verbose_name=_("charter")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    lineage = models.UUIDField(
+        db_index=True, help_text=_("The charter item this measures."), verbose_name=_("lineage")
+    )
+    name = models.CharField(max_length=200, verbose_name=_("name"))
+    unit = models.CharField(max_length=30, blank=True, verbose_name=_("unit"))
+    target = models.DecimalField(max_digits=12, decimal_places=2, verbose_name=_("target"))
+    direction = models.CharField(
+        max_length=10,
+        choices=Direction.choices,
+        default=Direction.AT_LEAST,
+        verbose_name=_("direction"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["charter", "name", "pk"]
@@ -253,13 +310,20 @@ class Measure(models.Model):
 
 
 class MeasureValue(models.Model):
-    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="values")
-    month = models.DateField(help_text="The first day of the month measured.")
-    value = models.DecimalField(max_digits=12, decimal_places=2)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="values", verbose_name=_("measure")
     )
-    recorded_at = models.DateTimeField(auto_now=True)
+    month = models.DateField(
+        help_text=_("The first day of the month measured."), verbose_name=_("month")
+    )
+    value = models.DecimalField(max_digits=12, decimal_places=2, verbose_name=_("value"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(auto_now=True, verbose_name=_("recorded at"))
 
     class Meta:
         ordering = ["measure", "-month"]
@@ -281,20 +345,29 @@ class ExpectationLink(models.Model):
     """
 
     feedback_item = models.OneToOneField(
-        "feedback.FeedbackItem", on_delete=models.CASCADE, related_name="charter_link"
+        "feedback.FeedbackItem",
+        on_delete=models.CASCADE,
+        related_name="charter_link",
+        verbose_name=_("feedback item"),
     )
-    charter = models.ForeignKey(Charter, on_delete=models.CASCADE, related_name="heard")
+    charter = models.ForeignKey(
+        Charter, on_delete=models.CASCADE, related_name="heard", verbose_name=_("charter")
+    )
     item = models.ForeignKey(
         CharterItem,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="heard",
+        verbose_name=_("item"),
     )
     label = models.CharField(
         max_length=200,
         blank=True,
-        help_text="The expectation in a few words; expectations with the same label are grouped.",
+        help_text=_(
+            "The expectation in a few words; expectations with the same label are grouped."
+        ),
+        verbose_name=_("label"),
     )
     promoted_item = models.ForeignKey(
         CharterItem,
@@ -302,11 +375,15 @@ class ExpectationLink(models.Model):
         null=True,
         blank=True,
         related_name="promoted_from",
+        verbose_name=_("promoted item"),
     )
     linked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("linked by"),
     )
-    linked_at = models.DateTimeField(auto_now=True)
+    linked_at = models.DateTimeField(auto_now=True, verbose_name=_("linked at"))
 
     class Meta:
         ordering = ["charter", "label", "pk"]

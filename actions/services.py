@@ -11,6 +11,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from audit.models import AuditEntry
@@ -51,8 +53,11 @@ def _check_owner(owner: User) -> None:
     if not user_may_own_actions(owner):
         raise ValidationError(
             {
-                "owner": f"{owner} cannot own an action: an owner must be a leader, "
-                "facilitator or administrator who can open Open Chair."
+                "owner": _(
+                    "%(owner)s cannot own an action: an owner must be a leader, "
+                    "facilitator or administrator who can open Open Chair."
+                )
+                % {"owner": owner}
             }
         )
 
@@ -66,7 +71,10 @@ def _redactor(meeting) -> Redactor:
 def _check_due_date(due_date: dt.date, today: dt.date) -> None:
     if due_date < today:
         raise ValidationError(
-            {"due_date": f"The due date {due_date:%d %b %Y} is in the past; choose today or later."}
+            {
+                "due_date": _("The due date %(date)s is in the past; choose today or later.")
+                % {"date": date_format(due_date, "d M Y")}
+            }
         )
 
 
@@ -89,7 +97,7 @@ def action_create(
     _check_owner(owner)
     if feedback_item is not None:
         if meeting is not None and meeting.pk != feedback_item.meeting_id:
-            raise ValidationError("The feedback item belongs to another meeting.")
+            raise ValidationError(_("The feedback item belongs to another meeting."))
         meeting = feedback_item.meeting
     if meeting is not None:
         region = meeting.region
@@ -156,14 +164,14 @@ def action_set_status(
     needs a reason. "Done" records the day it was completed; reopening clears it.
     """
     if not by.has_perm("actions.change_action_status", action):
-        raise PermissionDenied("Only the owner, the meeting's owners or an administrator may.")
+        raise PermissionDenied(_("Only the owner, the meeting's owners or an administrator may."))
     if status not in Action.Status.values:
-        raise ValidationError({"status": "Choose one of the statuses listed."})
+        raise ValidationError({"status": _("Choose one of the statuses listed.")})
     redactor = _redactor(action.meeting)
     reason = redactor.redact(reason.strip())
     what_was_done = redactor.redact(what_was_done.strip())
     if status == Action.Status.WONT_DO and not reason:
-        raise ValidationError({"reason": "Say why the action won't be done."})
+        raise ValidationError({"reason": _("Say why the action won't be done.")})
     today = today or timezone.localdate()
     action.status = status
     action.status_reason = reason if status == Action.Status.WONT_DO else ""
@@ -221,8 +229,11 @@ def actions_remind_overdue(*, today: dt.date | None = None) -> int:
 def _refuse_if_published(version: CharterVersion) -> None:
     if version.is_published:
         raise ValidationError(
-            f"Version {version.number} is published and can no longer be changed. "
-            "Start the next draft to revise the charter."
+            _(
+                "Version %(number)s is published and can no longer be changed. "
+                "Start the next draft to revise the charter."
+            )
+            % {"number": version.number}
         )
 
 
@@ -230,7 +241,9 @@ def _refuse_if_published(version: CharterVersion) -> None:
 def charter_create(*, name: str, by: User, region=None, team: str = "") -> Charter:
     """Create a charter for a region or a team, with an empty first draft."""
     if region is not None and Charter.objects.filter(region=region).exists():
-        raise ValidationError({"region": f"{region} already has a charter."})
+        raise ValidationError(
+            {"region": _("%(region)s already has a charter.") % {"region": region}}
+        )
     charter = Charter(name=name.strip(), region=region, team=team.strip())
     charter.full_clean()
     charter.save()
@@ -305,9 +318,9 @@ def charter_version_mark_reviewed(*, version: CharterVersion, by: User) -> Chart
     """Record that the draft was reviewed with customers."""
     version = _locked_version(version)
     if version.status != CharterVersion.Status.DRAFT:
-        raise ValidationError(f"Version {version.number} is not a draft.")
+        raise ValidationError(_("Version %(number)s is not a draft.") % {"number": version.number})
     if not version.items.exists():
-        raise ValidationError("Add at least one item before reviewing the draft with customers.")
+        raise ValidationError(_("Add at least one item before reviewing the draft with customers."))
     version.status = CharterVersion.Status.REVIEWED
     version.reviewed_at = timezone.now()
     version.save(update_fields=["status", "reviewed_at"])
@@ -323,9 +336,11 @@ def charter_version_publish(*, version: CharterVersion, by: User) -> CharterVers
     version = _locked_version(version)
     if version.status != CharterVersion.Status.REVIEWED:
         if version.is_published:
-            raise ValidationError(f"Version {version.number} is already published.")
+            raise ValidationError(
+                _("Version %(number)s is already published.") % {"number": version.number}
+            )
         raise ValidationError(
-            "Review the draft with customers (mark it reviewed) before publishing it."
+            _("Review the draft with customers (mark it reviewed) before publishing it.")
         )
     version.status = CharterVersion.Status.PUBLISHED
     version.published_at = timezone.now()
@@ -360,14 +375,14 @@ def expectation_link(
     """
 
     if feedback_item.kind != FeedbackItem.Kind.EXPECTATION:
-        raise ValidationError("Only feedback of kind “expectation” can be linked to a charter.")
+        raise ValidationError(_("Only feedback of kind “expectation” can be linked to a charter."))
     if item is not None and item.version.charter_id != charter.pk:
-        raise ValidationError({"item": "That item belongs to another charter."})
+        raise ValidationError({"item": _("That item belongs to another charter.")})
     label = " ".join(label.split())
     if item is None and not label:
         label = " ".join(feedback_item.text.split())[:200]
     label = meeting_redactor(feedback_item.meeting).redact(label)
-    link, _ = ExpectationLink.objects.select_for_update().get_or_create(
+    link, _created = ExpectationLink.objects.select_for_update().get_or_create(
         feedback_item=feedback_item, defaults={"charter": charter, "linked_by": by}
     )
     link.charter = charter
@@ -391,12 +406,15 @@ def expectation_promote(*, charter: Charter, label: str, by: User) -> CharterIte
         charter=charter, item__isnull=True, key=" ".join(label.split()).lower()
     )
     if not group.exists():
-        raise ValidationError("No heard expectation with that wording is missing from the charter.")
+        raise ValidationError(
+            _("No heard expectation with that wording is missing from the charter.")
+        )
     already = group.filter(promoted_item__isnull=False).select_related("promoted_item__version")
     if already.exists():
         version = already.first().promoted_item.version
         raise ValidationError(
-            f"“{label}” was already promoted into version {version.number} of the charter."
+            _("“%(label)s” was already promoted into version %(number)s of the charter.")
+            % {"label": label, "number": version.number}
         )
     draft = charter_next_draft(charter=charter, by=by)
     item = charter_item_add(
@@ -438,8 +456,8 @@ def month_start(day: dt.date) -> dt.date:
 def measure_record(*, measure: Measure, month: dt.date, value, by: User) -> MeasureValue:
     """Record (or correct) a measure's value for a month; one value per month."""
     if month_start(month) > month_start(timezone.localdate()):
-        raise ValidationError({"month": "A month in the future cannot be measured yet."})
-    record, _ = MeasureValue.objects.update_or_create(
+        raise ValidationError({"month": _("A month in the future cannot be measured yet.")})
+    record, _created = MeasureValue.objects.update_or_create(
         measure=measure,
         month=month_start(month),
         defaults={"value": value, "recorded_by": by},
@@ -453,8 +471,10 @@ def measure_record(*, measure: Measure, month: dt.date, value, by: User) -> Meas
 def _refuse_names(*, meeting, fields: dict[str, str]) -> None:
 
     errors = {
-        name: "A follow-up names nobody and no organisation (Chatham House Rule). "
-        f"Remove: {', '.join(found)}."
+        name: _(
+            "A follow-up names nobody and no organisation (Chatham House Rule). Remove: %(names)s."
+        )
+        % {"names": ", ".join(found)}
         for name, found in names_in(meeting=meeting, fields=fields).items()
     }
     if errors:
@@ -477,8 +497,11 @@ def follow_up_check_before_sending(*, follow_up: FollowUp) -> None:
     if found:
         where = "; ".join(f"{field}: {', '.join(names)}" for field, names in found.items())
         raise ValidationError(
-            "Nothing was sent: a follow-up names nobody and no organisation (Chatham House "
-            f"Rule), and these still do — {where}. Correct them and send again."
+            _(
+                "Nothing was sent: a follow-up names nobody and no organisation (Chatham House "
+                "Rule), and these still do — %(where)s. Correct them and send again."
+            )
+            % {"where": where}
         )
 
 
@@ -494,18 +517,18 @@ def follow_up_compose(
     """
 
     if not followup.held(meeting):
-        raise ValidationError("A follow-up can only be written once the meeting has been held.")
+        raise ValidationError(_("A follow-up can only be written once the meeting has been held."))
     items = list(feedback_items)
     if any(item.meeting_id != meeting.pk for item in items):
-        raise ValidationError("Choose feedback from this meeting only.")
+        raise ValidationError(_("Choose feedback from this meeting only."))
     _refuse_names(meeting=meeting, fields={"introduction": introduction, "closing": closing})
     follow_up = FollowUp.objects.select_for_update().filter(meeting=meeting).first()
     if follow_up is None:
         follow_up = FollowUp(meeting=meeting, composed_by=by)
     elif follow_up.is_published:
         raise ValidationError(
-            f"This follow-up was sent on {timezone.localtime(follow_up.published_at):%d %b %Y} "
-            "and can no longer be changed."
+            _("This follow-up was sent on %(date)s and can no longer be changed.")
+            % {"date": date_format(timezone.localtime(follow_up.published_at), "d M Y")}
         )
     follow_up.introduction = introduction.strip()
     follow_up.closing = closing.strip()
@@ -539,16 +562,18 @@ def follow_up_publish(*, follow_up: FollowUp, by: User) -> int:
     )
     meeting = follow_up.meeting
     if not followup.held(meeting):
-        raise ValidationError("A follow-up can only be sent once the meeting has been held.")
+        raise ValidationError(_("A follow-up can only be sent once the meeting has been held."))
     guests = list(followup.recipients(meeting))
     if not follow_up.is_published:
         if not guests:
             raise ValidationError(
-                "No guest can receive this follow-up: nobody who attended (or accepted) has "
-                "an email address and has not opted out."
+                _(
+                    "No guest can receive this follow-up: nobody who attended (or accepted) has "
+                    "an email address and has not opted out."
+                )
             )
         if not follow_up.feedback_items.exists() and not meeting.actions.exists():
-            raise ValidationError("Choose at least one thing customers said before sending.")
+            raise ValidationError(_("Choose at least one thing customers said before sending."))
         follow_up.content = followup.build_content(
             meeting=meeting, feedback_items=follow_up.feedback_items.all()
         )

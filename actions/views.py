@@ -7,6 +7,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.params import param_choice, param_id, param_page, param_text
@@ -51,13 +54,20 @@ def _error_text(error: ValidationError) -> str:
 
 PER_PAGE = 50
 SCOPES = {
-    "list": ("Open actions", "All actions still open or in progress, soonest due first."),
-    "mine": ("My actions", "Actions you own, soonest due first."),
-    "overdue": ("Overdue", "Open actions past their due date."),
+    "list": (
+        gettext_lazy("Open actions"),
+        gettext_lazy("All actions still open or in progress, soonest due first."),
+    ),
+    "mine": (gettext_lazy("My actions"), gettext_lazy("Actions you own, soonest due first.")),
+    "overdue": (gettext_lazy("Overdue"), gettext_lazy("Open actions past their due date.")),
 }
 
 
-STATUSES = [("active", "Open or in progress"), *Action.Status.choices, ("all", "All")]
+STATUSES = [
+    ("active", gettext_lazy("Open or in progress")),
+    *Action.Status.choices,
+    ("all", pgettext_lazy("actions of any status", "All")),
+]
 
 
 def _action_list(request, scope):
@@ -81,9 +91,11 @@ def _action_list(request, scope):
     query.pop("page", None)
     title, lede = SCOPES[scope]
     if meeting:
-        title, lede = f"Actions from {meeting}", "Every action from this meeting."
+        title = _("Actions from %(meeting)s") % {"meeting": meeting}
+        lede = _("Every action from this meeting.")
     elif region:
-        title, lede = f"Actions in {region}", "Actions from this region's meetings."
+        title = _("Actions in %(region)s") % {"region": region}
+        lede = _("Actions from this region's meetings.")
     context = {
         "scope": scope,
         "title": title,
@@ -173,7 +185,11 @@ def action_create(request):
         except ValidationError as error:
             _errors_to_form(form, error)
         else:
-            messages.success(request, f"Action “{action.title}” created for {action.owner}.")
+            messages.success(
+                request,
+                _("Action “%(title)s” created for %(owner)s.")
+                % {"title": action.title, "owner": action.owner},
+            )
             return redirect("actions:detail", action.pk)
     return render(
         request,
@@ -226,7 +242,11 @@ def action_status(request, pk):
         except ValidationError as error:
             _errors_to_form(form, error)
         else:
-            messages.success(request, f"“{action.title}” is now {action.get_status_display()}.")
+            messages.success(
+                request,
+                _("“%(title)s” is now %(status)s.")
+                % {"title": action.title, "status": action.get_status_display()},
+            )
             return redirect("actions:detail", action.pk)
     action.refresh_from_db()
     return render(
@@ -256,7 +276,7 @@ def action_edit(request, pk):
             action.refresh_from_db()
             _errors_to_form(form, error)
         else:
-            messages.success(request, "Action saved.")
+            messages.success(request, _("Action saved."))
             return redirect("actions:detail", action.pk)
     return render(
         request,
@@ -303,7 +323,7 @@ def follow_up_compose(request, meeting_pk):
         except ValidationError as error:
             _errors_to_form(form, error)
         else:
-            messages.success(request, "Draft saved. Check the preview before sending.")
+            messages.success(request, _("Draft saved. Check the preview before sending."))
             return redirect("actions:follow_up_preview", meeting.pk)
     return render(
         request,
@@ -324,7 +344,7 @@ def follow_up_preview(request, meeting_pk):
     meeting = _meeting_for_follow_up(request, meeting_pk)
     follow_up = selectors.follow_up_for(meeting)
     if follow_up is None:
-        messages.info(request, "Write the follow-up first.")
+        messages.info(request, _("Write the follow-up first."))
         return redirect("actions:follow_up_compose", meeting.pk)
     content = (
         follow_up.content
@@ -340,7 +360,7 @@ def follow_up_preview(request, meeting_pk):
             "content": followup.present(content),
             "introduction": follow_up.introduction,
             "closing": follow_up.closing,
-            "greeting": "Dear guest",
+            "greeting": _("Dear guest"),
             "recipients": list(followup.recipients(meeting)),
         },
     )
@@ -358,11 +378,16 @@ def follow_up_send(request, meeting_pk):
         messages.error(request, _error_text(error))
     else:
         if was_published and not queued:
-            messages.info(request, "Every guest has already been sent this follow-up.")
+            messages.info(request, _("Every guest has already been sent this follow-up."))
         else:
             messages.success(
                 request,
-                f"“You said, we did” is on its way to {queued} guest{'s' if queued != 1 else ''}.",
+                ngettext(
+                    "“You said, we did” is on its way to %(count)s guest.",
+                    "“You said, we did” is on its way to %(count)s guests.",
+                    queued,
+                )
+                % {"count": queued},
             )
     return redirect("actions:follow_up_preview", meeting.pk)
 
@@ -407,7 +432,10 @@ def charter_list(request):
             except ValidationError as error:
                 _errors_to_form(form, error)
             else:
-                messages.success(request, f"Charter “{charter}” created with an empty draft.")
+                messages.success(
+                    request,
+                    _("Charter “%(charter)s” created with an empty draft.") % {"charter": charter},
+                )
                 return redirect("actions:charter_detail", charter.pk)
     charters = Charter.objects.select_related("region").prefetch_related("versions")
     rows = []
@@ -492,10 +520,10 @@ def charter_item_add(request, pk):
         except ValidationError as error:
             messages.error(request, _error_text(error))
         else:
-            messages.success(request, "Item added.")
+            messages.success(request, _("Item added."))
             return redirect("actions:charter_version", version.pk)
     else:
-        messages.error(request, "Write what customers expect, and choose a category.")
+        messages.error(request, _("Write what customers expect, and choose a category."))
     return redirect("actions:charter_version", version.pk)
 
 
@@ -507,8 +535,11 @@ def charter_item_edit(request, pk):
     if item.version.is_published:
         messages.error(
             request,
-            f"Version {item.version.number} is published and can no longer be changed. "
-            "Start the next draft to revise the charter.",
+            _(
+                "Version %(number)s is published and can no longer be changed. "
+                "Start the next draft to revise the charter."
+            )
+            % {"number": item.version.number},
         )
         return redirect("actions:charter_version", item.version.pk)
     form = CharterItemForm(request.POST or None, instance=item)
@@ -519,7 +550,7 @@ def charter_item_edit(request, pk):
             except ValidationError as error:
                 messages.error(request, _error_text(error))
             else:
-                messages.success(request, "Item removed from the draft.")
+                messages.success(request, _("Item removed from the draft."))
             return redirect("actions:charter_version", item.version.pk)
         if form.is_valid():
             try:
@@ -531,7 +562,7 @@ def charter_item_edit(request, pk):
             except ValidationError as error:
                 _errors_to_form(form, error)
             else:
-                messages.success(request, "Item saved.")
+                messages.success(request, _("Item saved."))
                 return redirect("actions:charter_version", item.version.pk)
     return render(
         request,
@@ -558,8 +589,12 @@ def charter_version_transition(request, pk, step):
     else:
         messages.success(
             request,
-            f"Version {version.number} is "
-            + ("marked reviewed with customers." if step == "review" else "published."),
+            (
+                _("Version %(number)s is marked reviewed with customers.")
+                if step == "review"
+                else _("Version %(number)s is published.")
+            )
+            % {"number": version.number},
         )
     return redirect("actions:charter_version", version.pk)
 
@@ -570,7 +605,9 @@ def charter_new_draft(request, pk):
     charter = get_object_or_404(Charter, pk=pk)
     _require(request, "actions.change_charter", charter)
     draft = services.charter_next_draft(charter=charter, by=request.user)
-    messages.success(request, f"Version {draft.number} is the draft being written.")
+    messages.success(
+        request, _("Version %(number)s is the draft being written.") % {"number": draft.number}
+    )
     return redirect("actions:charter_version", draft.pk)
 
 
@@ -582,7 +619,7 @@ def charter_diff(request, pk):
     versions = list(charter.versions.all())  # newest first
     by_number = {v.number: v for v in versions}
     if len(versions) < 2:
-        messages.info(request, "This charter has only one version: nothing to compare yet.")
+        messages.info(request, _("This charter has only one version: nothing to compare yet."))
         return redirect("actions:charter_detail", charter.pk)
     new = by_number.get(param_id(request.GET, "new")) or versions[0]
     old = by_number.get(param_id(request.GET, "old")) or next(
@@ -636,7 +673,11 @@ def charter_promote(request, pk):
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
-        messages.success(request, f"“{item.text}” is now in draft version {item.version.number}.")
+        messages.success(
+            request,
+            _("“%(text)s” is now in draft version %(number)s.")
+            % {"text": item.text, "number": item.version.number},
+        )
     return redirect("actions:charter_missing", charter.pk)
 
 
@@ -652,7 +693,7 @@ def charter_heard(request, pk):
     if request.method == "POST":
         feedback_item = waiting.filter(pk=param_id(request.POST, "feedback_item")).first()
         if feedback_item is None:
-            messages.error(request, "That expectation is no longer waiting to be placed.")
+            messages.error(request, _("That expectation is no longer waiting to be placed."))
             return redirect("actions:charter_heard", charter.pk)
         form = ExpectationLinkForm(request.POST, items=items)
         if form.is_valid():
@@ -667,9 +708,9 @@ def charter_heard(request, pk):
             except ValidationError as error:
                 messages.error(request, _error_text(error))
             else:
-                messages.success(request, "Expectation placed.")
+                messages.success(request, _("Expectation placed."))
         else:
-            messages.error(request, "Choose where the expectation sits.")
+            messages.error(request, _("Choose where the expectation sits."))
         return redirect("actions:charter_heard", charter.pk)
     pending = list(waiting[:50])
     return render(
@@ -701,9 +742,11 @@ def measure_add(request, item_pk):
         except ValidationError as error:
             messages.error(request, _error_text(error))
         else:
-            messages.success(request, f"Measure “{form.cleaned_data['name']}” added.")
+            messages.success(
+                request, _("Measure “%(name)s” added.") % {"name": form.cleaned_data["name"]}
+            )
     else:
-        messages.error(request, "Give the measure a name and a numeric target.")
+        messages.error(request, _("Give the measure a name and a numeric target."))
     return redirect(reverse("actions:charter_version", args=[item.version.pk]) + "#measures")
 
 
@@ -726,8 +769,13 @@ def measure_record(request, pk):
             messages.error(request, _error_text(error))
         else:
             messages.success(
-                request, f"{measure.name}: {form.cleaned_data['month']:%B %Y} recorded."
+                request,
+                _("%(measure)s: %(month)s recorded.")
+                % {
+                    "measure": measure.name,
+                    "month": date_format(form.cleaned_data["month"], "F Y"),
+                },
             )
     else:
-        messages.error(request, "Choose a month and enter a number.")
+        messages.error(request, _("Choose a month and enter a number."))
     return redirect(target + "#measures")

@@ -10,7 +10,8 @@ them stand behind it (`Orgs.enough`, `cell_passes`).
 Who counts as a guest (conservative: when in doubt, count fewer organisations, which
 hides more): a booking counts when its guest was marked as attended, or — while
 attendance is not marked (`attended` is null) — when the guest accepted the invitation.
-Guests marked absent, guests who declined and guests who never answered do not count.
+Guests marked absent, guests who declined and guests who never answered do not count,
+nor do our own front-line staff invited like guests (they belong to no organisation).
 
 `anonymity.suppression` applies this policy to what the dashboard shows; `actions`
 applies it to the expectations missing from a charter. Both sit above this package;
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from meetings.models import Booking
 
@@ -42,7 +44,9 @@ def cell_passes(organisations: Orgs | Iterable[int]) -> bool:
 
 
 def hidden_note() -> str:
-    return f"fewer than {min_organisations()} organisations — hidden to protect anonymity"
+    return _("fewer than %(count)s organisations — hidden to protect anonymity") % {
+        "count": min_organisations()
+    }
 
 
 HIDDEN_NOTE = "fewer than 3 organisations — hidden to protect anonymity"
@@ -50,13 +54,13 @@ HIDDEN_NOTE = "fewer than 3 organisations — hidden to protect anonymity"
 
 def published_note() -> str:
     """What every page with figures says about what they leave out."""
-    return (
-        f"Figures and quotes count only feedback from groups of at least "
-        f"{min_organisations()} customer organisations (the same month, region, country, "
+    return _(
+        "Figures and quotes count only feedback from groups of at least "
+        "%(count)s customer organisations (the same month, region, country, "
         "meeting type and kind, agenda section, feedback kind, sentiment, journey stage "
         "and theme); the rest is left out of every view and export, so no filter or "
         "comparison of views can single out fewer."
-    )
+    ) % {"count": min_organisations()}
 
 
 @dataclass(frozen=True)
@@ -93,10 +97,14 @@ def as_orgs(value: Orgs | Iterable[int]) -> Orgs:
 
 
 def counted_booking_q(prefix: str = "") -> Q:
-    """Bookings whose guest counts as present (see the module docstring)."""
-    return Q(**{f"{prefix}attended": True}) | Q(
+    """Bookings whose guest counts as present (see the module docstring).
+
+    Only customer guests: our own front-line staff invited like guests (a contact
+    without organisation) never stand behind a number as an organisation."""
+    present = Q(**{f"{prefix}attended": True}) | Q(
         **{f"{prefix}attended__isnull": True, f"{prefix}rsvp": "accepted"}
     )
+    return present & Q(**{f"{prefix}contact__organisation__isnull": False})
 
 
 def guest_organisations_by_meeting(meeting_ids: Iterable[int]) -> dict[int, frozenset[int]]:

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditEntry(models.Model):
@@ -10,14 +11,14 @@ class AuditEntry(models.Model):
     """
 
     class Action(models.TextChoices):
-        ROLE_GRANTED = "role_granted", "Role granted"
-        ROLE_REVOKED = "role_revoked", "Role revoked"
-        EXPORT = "export", "Export"
-        ERASURE = "erasure", "Personal data erased"
-        RETENTION = "retention", "Inactive contacts anonymised"
-        CHARTER_PUBLISHED = "charter_published", "Charter published"
-        IMPORT = "import", "Import"
-        OTHER = "other", "Other administrative action"
+        ROLE_GRANTED = "role_granted", _("Role granted")
+        ROLE_REVOKED = "role_revoked", _("Role revoked")
+        EXPORT = "export", _("Export")
+        ERASURE = "erasure", _("Personal data erased")
+        RETENTION = "retention", _("Inactive contacts anonymised")
+        CHARTER_PUBLISHED = "charter_published", _("Charter published")
+        IMPORT = "import", _("Import")
+        OTHER = "other", _("Other administrative action")
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -35,8 +36,11 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        verbose_name = "audit entry"
-        verbose_name_plural = "audit log"
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
 
     def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_repr or 'system'}: {self.get_action_display()} {self.target_repr}"
+        return (
+            f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_repr or _('system')}: "
+            f"{self.get_action_display()} {self.target_repr}"
+        )

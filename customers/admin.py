@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.admin_site import AdministratorsManage
 
@@ -19,7 +21,7 @@ class RegionAdmin(AdministratorsManage, admin.ModelAdmin):
     search_fields = ["name"]
     filter_horizontal = ["leaders"]
 
-    @admin.display(description="Countries")
+    @admin.display(description=_("Countries"))
     def country_list(self, obj):
         return ", ".join(country.name for country in obj.countries)
 
@@ -50,9 +52,14 @@ class ContactAdmin(AdministratorsManage, admin.ModelAdmin):
     readonly_fields = ["erased_at", "created_at", "updated_at"]
     actions = ["erase_selected"]
 
-    @admin.action(description="Erase the selected contacts (name, email, phone)")
+    @admin.action(description=_("Erase the selected contacts (name, email, phone)"))
     def erase_selected(self, request, queryset):
 
         for contact in queryset:
             contact_erase(contact=contact)
-        self.message_user(request, f"{queryset.count()} contact(s) erased.")
+        count = queryset.count()
+        self.message_user(
+            request,
+            ngettext("%(count)s contact erased.", "%(count)s contacts erased.", count)
+            % {"count": count},
+        )

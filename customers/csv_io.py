@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 
 
 class ImportFileError(Exception):
@@ -77,20 +78,24 @@ def decode(content: bytes) -> tuple[str, str, list[str]]:
     """
     if content.startswith(b"PK\x03\x04"):
         raise ImportFileError(
-            "This looks like an Excel workbook (.xlsx), not a CSV file. In Excel, choose "
-            "File › Save As › “CSV UTF-8 (Comma delimited)” and upload that file."
+            _(
+                "This looks like an Excel workbook (.xlsx), not a CSV file. In Excel, choose "
+                "File › Save As › “CSV UTF-8 (Comma delimited)” and upload that file."
+            )
         )
     if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return content.decode("utf-16"), "UTF-16", []
         except UnicodeDecodeError as exc:
             raise ImportFileError(
-                "The file says it is UTF-16 but is not readable as such."
+                _("The file says it is UTF-16 but is not readable as such.")
             ) from exc
     if b"\x00" in content:
         raise ImportFileError(
-            "This file is not a text CSV file (it contains binary data). Save it as "
-            "“CSV UTF-8” and upload it again."
+            _(
+                "This file is not a text CSV file (it contains binary data). Save it as "
+                "“CSV UTF-8” and upload it again."
+            )
         )
     try:
         return content.decode("utf-8-sig"), "UTF-8", []
@@ -100,16 +105,20 @@ def decode(content: bytes) -> tuple[str, str, list[str]]:
         text = content.decode("cp1252")
     except UnicodeDecodeError as exc:
         raise ImportFileError(
-            "The file is not in UTF-8 and could not be read in any encoding we know. Save it "
-            "as “CSV UTF-8” and upload it again."
+            _(
+                "The file is not in UTF-8 and could not be read in any encoding we know. Save it "
+                "as “CSV UTF-8” and upload it again."
+            )
         ) from exc
     return (
         text,
         "Windows-1252",
         [
-            "The file is not UTF-8, so it was read as Windows-1252 (Western European, as saved "
-            "by older Excel). Check that accented names look right below; if they do not, "
-            "save the file as “CSV UTF-8” and upload it again."
+            _(
+                "The file is not UTF-8, so it was read as Windows-1252 (Western European, as "
+                "saved by older Excel). Check that accented names look right below; if they do "
+                "not, save the file as “CSV UTF-8” and upload it again."
+            )
         ],
     )
 
@@ -132,14 +141,14 @@ def parse(content: bytes) -> ParsedFile:
     if len(content) > limit:
         raise ImportFileError(too_large_message(len(content)))
     if not content.strip():
-        raise ImportFileError("The file is empty.")
+        raise ImportFileError(_("The file is empty."))
     text, encoding, notes = decode(content)
     delimiter, text = _dialect(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = next(reader, None)
         if not header or not any(cell.strip() for cell in header):
-            raise ImportFileError("The first line must name the columns; it is empty.")
+            raise ImportFileError(_("The first line must name the columns; it is empty."))
         columns: list[str | None] = []
         seen: set[str] = set()
         unknown: list[str] = []
@@ -152,17 +161,22 @@ def parse(content: bytes) -> ParsedFile:
                 columns.append(None)
                 continue
             if column in seen:
-                raise ImportFileError(f"The column “{cell.strip()}” appears twice in the header.")
+                raise ImportFileError(
+                    _("The column “%(column)s” appears twice in the header.")
+                    % {"column": cell.strip()}
+                )
             seen.add(column)
             columns.append(column)
         if "organisation" not in seen:
             raise ImportFileError(
-                "The header has no “organisation” column. Expected columns: "
-                + ", ".join(HEADER_LABELS.values())
-                + "."
+                _("The header has no “organisation” column. Expected columns: %(columns)s.")
+                % {"columns": ", ".join(HEADER_LABELS.values())}
             )
         if unknown:
-            notes.append("Ignored unknown columns: " + ", ".join(f"“{u}”" for u in unknown) + ".")
+            notes.append(
+                _("Ignored unknown columns: %(columns)s.")
+                % {"columns": ", ".join(f"“{u}”" for u in unknown)}
+            )
         rows: list[tuple[int, dict[str, str]]] = []
         while True:
             line = reader.line_num + 1
@@ -174,8 +188,11 @@ def parse(content: bytes) -> ParsedFile:
                 continue
             if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns) :]):
                 raise ImportFileError(
-                    f"Line {line} has {len(cells)} cells but the header names {len(columns)} "
-                    "columns. Check for a missing quote or an extra delimiter on that line."
+                    _(
+                        "Line %(line)s has %(cells)s cells but the header names %(columns)s "
+                        "columns. Check for a missing quote or an extra delimiter on that line."
+                    )
+                    % {"line": line, "cells": len(cells), "columns": len(columns)}
                 )
             row = {
                 column: cells[i] if i < len(cells) else ""
@@ -185,17 +202,18 @@ def parse(content: bytes) -> ParsedFile:
             rows.append((line, row))
     except csv.Error as exc:
         raise ImportFileError(
-            f"The file is not valid CSV near line {reader.line_num}: {exc}. Check for an "
-            "unclosed quote."
+            _(
+                "The file is not valid CSV near line %(line)s: %(error)s. Check for an unclosed quote."
+            )
+            % {"line": reader.line_num, "error": exc}
         ) from exc
     if not rows:
-        raise ImportFileError("The file has a header but no rows to import.")
+        raise ImportFileError(_("The file has a header but no rows to import."))
     return ParsedFile(columns=[c for c in columns if c], rows=rows, encoding=encoding, notes=notes)
 
 
 def too_large_message(size: int) -> str:
-    return (
-        f"The file is {filesizeformat(size)}; the largest file accepted is "
-        f"{filesizeformat(settings.MAX_IMPORT_BYTES)}. Split it into smaller files and "
-        "import them one after the other."
-    )
+    return _(
+        "The file is %(size)s; the largest file accepted is %(limit)s. Split it into smaller "
+        "files and import them one after the other."
+    ) % {"size": filesizeformat(size), "limit": filesizeformat(settings.MAX_IMPORT_BYTES)}

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.conf.global_settings import LANGUAGES
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from accounts.models import Role, User
@@ -14,40 +15,40 @@ from .selectors import DEFAULT_SORT, SORTS, CustomerFilters
 from .services import normalise_phone
 
 NOT_MET_CHOICES = [
-    ("", "Any time"),
-    ("3", "Not met for 3 months"),
-    ("6", "Not met for 6 months"),
-    ("12", "Not met for 12 months"),
-    ("24", "Not met for 24 months"),
+    ("", _("Any time")),
+    ("3", _("Not met for 3 months")),
+    ("6", _("Not met for 6 months")),
+    ("12", _("Not met for 12 months")),
+    ("24", _("Not met for 24 months")),
 ]
 
 
 class CustomerFilterForm(forms.Form):
-    q = forms.CharField(label="Search", required=False, max_length=100)
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
     tier = forms.ChoiceField(
-        label="Tier", required=False, choices=[("", "All tiers"), *Organisation.Tier.choices]
+        label=_("Tier"), required=False, choices=[("", _("All tiers")), *Organisation.Tier.choices]
     )
     facet = IdChoiceField(
-        label="Facet", required=False, queryset=Facet.objects.all(), empty_label="All facets"
+        label=_("Facet"), required=False, queryset=Facet.objects.all(), empty_label=_("All facets")
     )
     region = IdChoiceField(
-        label="Region",
+        label=_("Region"),
         required=False,
         queryset=Region.objects.order_by(Lower("name")),
-        empty_label="All regions",
+        empty_label=_("All regions"),
     )
-    country = forms.ChoiceField(label="Country", required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False)
     not_met = forms.TypedChoiceField(
-        label="Last met",
+        label=_("Last met"),
         required=False,
         choices=NOT_MET_CHOICES,
         coerce=int,
         empty_value=None,
-        help_text="Never-met customers are included.",
+        help_text=_("Never-met customers are included."),
     )
-    never_invited = forms.BooleanField(label="Never invited", required=False)
+    never_invited = forms.BooleanField(label=_("Never invited"), required=False)
     sort = forms.ChoiceField(
-        label="Sort by",
+        label=_("Sort by"),
         required=False,
         choices=[(key, label) for key, (label, _) in SORTS.items()],
     )
@@ -58,11 +59,13 @@ class CustomerFilterForm(forms.Form):
         self.contact_scope = contact_scope
         used = Organisation.objects.order_by().values_list("country", flat=True).distinct()
         codes = sorted({str(code) for code in used}, key=lambda c: countries.name(c) or c)
-        self.fields["country"].choices = [("", "All countries")] + [
+        self.fields["country"].choices = [("", _("All countries"))] + [
             (code, countries.name(code) or code) for code in codes
         ]
         self.fields["q"].help_text = (
-            "Organisation, contact name or email." if search_contacts else "Organisation name."
+            _("Organisation, contact name or email.")
+            if search_contacts
+            else _("Organisation name.")
         )
         self.fields["q"].widget.input_type = "search"
 
@@ -103,9 +106,11 @@ class OrganisationForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 4}),
         }
         help_texts = {
-            "tier": "Key and strategic customers appear in Invite next.",
-            "facets": "The product lines or segments of our business this customer represents.",
-            "notes": "Internal notes about the relationship. Never what anyone said in a meeting.",
+            "tier": _("Key and strategic customers appear in Invite next."),
+            "facets": _("The product lines or segments of our business this customer represents."),
+            "notes": _(
+                "Internal notes about the relationship. Never what anyone said in a meeting."
+            ),
         }
 
     def __init__(self, *args, user, **kwargs):
@@ -115,7 +120,7 @@ class OrganisationForm(forms.ModelForm):
             regions = regions.filter(leaders=user)
         self.fields["region"].queryset = regions
         self.fields["region"].help_text = (
-            "" if user.has_role(Role.ADMINISTRATOR) else "Only the regions you lead are listed."
+            "" if user.has_role(Role.ADMINISTRATOR) else _("Only the regions you lead are listed.")
         )
         owners = _staff_choices()
         if self.instance.account_owner_id:
@@ -123,15 +128,16 @@ class OrganisationForm(forms.ModelForm):
                 Q(pk__in=owners.values("pk")) | Q(pk=self.instance.account_owner_id)
             )
         self.fields["account_owner"].queryset = owners
-        self.fields["account_owner"].label = "Account owner"
-        self.fields["account_owner"].help_text = "The leader or administrator who owns it."
+        self.fields["account_owner"].label = _("Account owner")
+        self.fields["account_owner"].help_text = _("The leader or administrator who owns it.")
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
         clash = Organisation.objects.filter(name__iexact=name).exclude(pk=self.instance.pk)
         if clash.exists():
             raise forms.ValidationError(
-                f"An organisation called “{clash.first().name}” already exists."
+                _("An organisation called “%(name)s” already exists.")
+                % {"name": clash.first().name}
             )
         return name
 
@@ -143,13 +149,17 @@ class OrganisationForm(forms.ModelForm):
             if str(country) not in allowed:
                 self.add_error(
                     "country",
-                    f"{countries.name(country)} is not in the region {region.name} "
-                    f"({', '.join(countries.name(c) for c in allowed)}).",
+                    _("%(country)s is not in the region %(region)s (%(countries)s).")
+                    % {
+                        "country": countries.name(country),
+                        "region": region.name,
+                        "countries": ", ".join(countries.name(c) for c in allowed),
+                    },
                 )
         return cleaned
 
 
-TIME_ZONE_CHOICES = [("", "Same as the region")] + [
+TIME_ZONE_CHOICES = [("", _("Same as the region"))] + [
     (name, name.replace("_", " ")) for name in sorted(known_time_zones())
 ]
 LANGUAGE_CHOICES = sorted(LANGUAGES, key=lambda item: item[1])
@@ -157,9 +167,11 @@ LANGUAGE_CHOICES = sorted(LANGUAGES, key=lambda item: item[1])
 
 class ContactForm(forms.ModelForm):
     opted_out = forms.BooleanField(
-        label="Opted out of non-essential mail",
+        label=_("Opted out of non-essential mail"),
         required=False,
-        help_text="Invitations and their reminders are still sent; thank-yous and follow-ups are not.",
+        help_text=_(
+            "Invitations and their reminders are still sent; thank-yous and follow-ups are not."
+        ),
     )
 
     class Meta:
@@ -170,7 +182,7 @@ class ContactForm(forms.ModelForm):
             "time_zone": forms.Select(choices=TIME_ZONE_CHOICES),
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
         }
-        help_texts = {"phone": "With the country code, for example +44 20 7946 0000."}
+        help_texts = {"phone": _("With the country code, for example +44 20 7946 0000.")}
 
     def __init__(self, *args, organisation: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -183,7 +195,8 @@ class ContactForm(forms.ModelForm):
         clash = Contact.objects.filter(email__iexact=email).exclude(pk=self.instance.pk)
         if clash.exists():
             raise forms.ValidationError(
-                f"This email already belongs to a contact at {clash.first().organisation}."
+                _("This email already belongs to a contact at %(organisation)s.")
+                % {"organisation": clash.first().organisation}
             )
         return email
 
@@ -193,8 +206,8 @@ class ContactForm(forms.ModelForm):
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
-        label="CSV file",
-        help_text="UTF-8 (as saved by “CSV UTF-8” in Excel), comma or semicolon separated.",
+        label=_("CSV file"),
+        help_text=_("UTF-8 (as saved by “CSV UTF-8” in Excel), comma or semicolon separated."),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
 
@@ -207,7 +220,7 @@ class ImportUploadForm(forms.Form):
 
 class EraseForm(forms.Form):
     confirm = forms.BooleanField(
-        label="I understand this removes the person's name, email and phone for good.",
+        label=_("I understand this removes the person's name, email and phone for good."),
         required=True,
-        error_messages={"required": "Tick the box to confirm the erasure."},
+        error_messages={"required": _("Tick the box to confirm the erasure.")},
     )

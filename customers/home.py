@@ -21,6 +21,6 @@ def home_sections(*, role: str, user) -> list[dict]:
             "organisations": overdue[:SHOWN],
             "more": len(overdue) > SHOWN,
             "months": MONTHS,
-            "scope": "in the regions you lead" if region_ids else "in every region",
+            "in_led_regions": bool(region_ids),
         }
     ]

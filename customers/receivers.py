@@ -18,7 +18,7 @@ def audit_contact_erasure(sender, contact, **kwargs):
     """Every erasure, by hand or by the retention run; the erased name is not recorded."""
     audit_record(
         action=AuditEntry.Action.ERASURE,
-        target_repr=f"contact #{contact.pk} of {contact.organisation}",
+        target_repr=f"contact #{contact.pk} of {contact.affiliation}",
     )
 
 

@@ -10,6 +10,8 @@ Contact details (names, emails, phones, job titles) follow least access:
   its meetings: they read its invitations and outbox);
 - facilitators: the guests of meetings they facilitate;
 - executives: none — they work with organisations only.
+Front-line staff invited like guests (contacts without organisation) belong to no region:
+they are read through the meetings they are booked into, exactly as guests are.
 `contact_scope` says it as a filter for lists and exports, `customers.view_contact`
 for one contact (without a contact: may the user see any contact's details at all).
 """
@@ -33,10 +35,14 @@ def led_region_ids(user) -> frozenset[int]:
 
 
 def _region_id(obj) -> int | None:
-    # An Organisation, a Contact (through its organisation) or a Region.
+    # An Organisation, a Contact (through its organisation) or a Region. Front-line
+    # staff (a contact without organisation) are in no region: only their bookings let a
+    # leader or facilitator read them, as for any guest (contact_scope).
     if obj is None:
         return None
     if hasattr(obj, "organisation_id") and not hasattr(obj, "region_id"):
+        if obj.organisation_id is None:
+            return None
         obj = obj.organisation
     if hasattr(obj, "region_id"):
         return obj.region_id

@@ -12,6 +12,7 @@ from itertools import groupby
 from django.db.models import Case, Count, F, IntegerField, Max, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .models import Contact, Facet, Organisation, Region
 
@@ -73,17 +74,20 @@ def contacts_with_stats(queryset: QuerySet | None = None) -> QuerySet:
 
 
 SORTS: dict[str, tuple[str, list]] = {
-    "name": ("Name (A–Z)", [Lower("name")]),
-    "-name": ("Name (Z–A)", [Lower("name").desc()]),
+    "name": (_("Name (A–Z)"), [Lower("name")]),
+    "-name": (_("Name (Z–A)"), [Lower("name").desc()]),
     "last_met": (
-        "Longest since met first",
+        _("Longest since met first"),
         [F("last_met").asc(nulls_first=True), Lower("name")],
     ),
-    "-last_met": ("Most recently met first", [F("last_met").desc(nulls_last=True), Lower("name")]),
-    "-times_met": ("Most often met first", [F("times_met").desc(), Lower("name")]),
-    "tier": ("Tier (key first)", [_tier_rank(), Lower("name")]),
-    "region": ("Region", [Lower("region__name"), Lower("name")]),
-    "country": ("Country", ["country", Lower("name")]),
+    "-last_met": (
+        _("Most recently met first"),
+        [F("last_met").desc(nulls_last=True), Lower("name")],
+    ),
+    "-times_met": (_("Most often met first"), [F("times_met").desc(), Lower("name")]),
+    "tier": (_("Tier (key first)"), [_tier_rank(), Lower("name")]),
+    "region": (_("Region"), [Lower("region__name"), Lower("name")]),
+    "country": (_("Country"), ["country", Lower("name")]),
 }
 DEFAULT_SORT = "name"
 
@@ -190,12 +194,12 @@ class HistoryEntry:
     @property
     def outcome(self) -> str:
         if self.attended:
-            return "Attended"
+            return _("Attended")
         if self.status == "cancelled":
-            return "Meeting cancelled"
+            return _("Meeting cancelled")
         if self.status in MET_STATUSES:
-            return "Did not attend"
-        return "Booked"
+            return _("Did not attend")
+        return _("Booked")
 
 
 def organisation_meeting_history(

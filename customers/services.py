@@ -13,6 +13,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_countries import countries
 
 from accounts.csv_export import formula_start, is_formula, unwrap_neutralised
@@ -54,11 +55,14 @@ def normalise_phone(value: str, *, country: str = "") -> str:
         number = phonenumbers.parse(value, (country or "").upper() or None)
     except phonenumbers.NumberParseException as exc:
         raise ValidationError(
-            f"“{value}” is not a phone number. Write it with its country code, like "
-            "+44 20 7946 0000."
+            _(
+                "“%(value)s” is not a phone number. Write it with its country code, like "
+                "+44 20 7946 0000."
+            )
+            % {"value": value}
         ) from exc
     if not phonenumbers.is_possible_number(number):
-        raise ValidationError(f"“{value}” is not a possible phone number.")
+        raise ValidationError(_("“%(value)s” is not a possible phone number.") % {"value": value})
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
@@ -222,22 +226,28 @@ def import_plan(*, content: bytes, editable_region_ids: frozenset[int] | None = 
 
         for column in formulas:
             errors.append(
-                f"The {csv_io.HEADER_LABELS[column]} cell starts with "
-                f"{formula_start(raw_cells[column])}, which spreadsheets run as a "
-                "formula; remove that character."
+                _(
+                    "The %(column)s cell starts with %(start)s, which spreadsheets run as a "
+                    "formula; remove that character."
+                )
+                % {
+                    "column": csv_io.HEADER_LABELS[column],
+                    "start": formula_start(raw_cells[column]),
+                }
             )
         for column, limit in _MAX_LENGTHS.items():
             if len(cells.get(column, "")) > limit:
                 errors.append(
-                    f"The {csv_io.HEADER_LABELS[column]} is longer than {limit} characters."
+                    _("The %(column)s is longer than %(limit)s characters.")
+                    % {"column": csv_io.HEADER_LABELS[column], "limit": limit}
                 )
         key = tuple(sorted(cells.items()))
         if key in seen_rows:
-            errors.append(f"This row repeats line {seen_rows[key]}.")
+            errors.append(_("This row repeats line %(line)s.") % {"line": seen_rows[key]})
             continue
         seen_rows[key] = line
         if not name:
-            errors.append("The organisation name is missing.")
+            errors.append(_("The organisation name is missing."))
             continue
 
         # Organisation fields.
@@ -248,15 +258,19 @@ def import_plan(*, content: bytes, editable_region_ids: frozenset[int] | None = 
             if tier.lower() in _TIER_VALUES:
                 given["tier"] = _TIER_VALUES[tier.lower()]
             else:
-                errors.append(f"Unknown tier “{tier}”: use key, strategic or other.")
+                errors.append(
+                    _("Unknown tier “%(tier)s”: use key, strategic or other.") % {"tier": tier}
+                )
         region_name = cells.get("region", "")
         if region_name:
             region = regions.get(region_name.lower())
             if region is None:
                 errors.append(
-                    f"Unknown region “{region_name}”. Known regions: "
-                    + ", ".join(r.name for r in regions.values())
-                    + "."
+                    _("Unknown region “%(region)s”. Known regions: %(regions)s.")
+                    % {
+                        "region": region_name,
+                        "regions": ", ".join(r.name for r in regions.values()),
+                    }
                 )
             else:
                 given["region"] = region
@@ -269,7 +283,8 @@ def import_plan(*, content: bytes, editable_region_ids: frozenset[int] | None = 
                 given["country"] = code
             else:
                 errors.append(
-                    f"Unknown country “{country}”: use a two-letter ISO code such as GB or DE."
+                    _("Unknown country “%(country)s”: use a two-letter ISO code such as GB or DE.")
+                    % {"country": country}
                 )
         facet_cell = cells.get("facets", "")
         if facet_cell:
@@ -278,9 +293,11 @@ def import_plan(*, content: bytes, editable_region_ids: frozenset[int] | None = 
                 facet = facets.get(facet_name.lower())
                 if facet is None:
                     errors.append(
-                        f"Unknown facet “{facet_name}”. Known facets: "
-                        + ", ".join(f.name for f in facets.values())
-                        + "."
+                        _("Unknown facet “%(facet)s”. Known facets: %(facets)s.")
+                        % {
+                            "facet": facet_name,
+                            "facets": ", ".join(f.name for f in facets.values()),
+                        }
                     )
                 else:
                     wanted.add(facet)
@@ -303,7 +320,8 @@ def import_plan(*, content: bytes, editable_region_ids: frozenset[int] | None = 
             previous = entry["given"].get(attr)
             if previous is not None and previous != value:
                 errors.append(
-                    f"The {attr} differs from the one given for “{name}” on line {entry['line']}."
+                    _("The %(field)s differs from the one given for “%(name)s” on line %(line)s.")
+                    % {"field": attr, "name": name, "line": entry["line"]}
                 )
             else:
                 entry["given"][attr] = value
@@ -312,9 +330,13 @@ def import_plan(*, content: bytes, editable_region_ids: frozenset[int] | None = 
         country_code = entry["given"].get("country") or entry["existing_country"]
         if existing_org is None:
             if "region" not in entry["given"] and region_name == "":
-                errors.append(f"A region is needed for the new organisation “{name}”.")
+                errors.append(
+                    _("A region is needed for the new organisation “%(name)s”.") % {"name": name}
+                )
             if "country" not in entry["given"] and country == "":
-                errors.append(f"A country is needed for the new organisation “{name}”.")
+                errors.append(
+                    _("A country is needed for the new organisation “%(name)s”.") % {"name": name}
+                )
         if (
             region is not None
             and country_code
@@ -322,15 +344,18 @@ def import_plan(*, content: bytes, editable_region_ids: frozenset[int] | None = 
             and country_code not in region_countries[region.pk]
         ):
             errors.append(
-                f"{countries.name(country_code) or country_code} is not one of the countries "
-                f"of the region {region.name}."
+                _("%(country)s is not one of the countries of the region %(region)s.")
+                % {"country": countries.name(country_code) or country_code, "region": region.name}
             )
         if editable_region_ids is not None:
             for candidate in {region, existing_org.region if existing_org else None} - {None}:
                 if candidate.pk not in editable_region_ids:
                     errors.append(
-                        f"You do not lead the region {candidate.name}; ask an administrator "
-                        "or that region's leader to import this row."
+                        _(
+                            "You do not lead the region %(region)s; ask an administrator "
+                            "or that region's leader to import this row."
+                        )
+                        % {"region": candidate.name}
                     )
 
         # Contact fields.
@@ -340,18 +365,21 @@ def import_plan(*, content: bytes, editable_region_ids: frozenset[int] | None = 
         email = cells.get("email", "")
         contact_name = cells.get("contact_name", "")
         if not contact_name:
-            errors.append("The contact name is missing.")
+            errors.append(_("The contact name is missing."))
         if not email:
-            errors.append("The contact's email is missing (contacts are matched by email).")
+            errors.append(_("The contact's email is missing (contacts are matched by email)."))
             continue
         try:
             validate_email(email)
         except ValidationError:
-            errors.append(f"“{email}” is not a valid email address.")
+            errors.append(_("“%(email)s” is not a valid email address.") % {"email": email})
             continue
         email_key = email.lower()
         if email_key in seen_emails:
-            errors.append(f"The email {email} is already on line {seen_emails[email_key]}.")
+            errors.append(
+                _("The email %(email)s is already on line %(line)s.")
+                % {"email": email, "line": seen_emails[email_key]}
+            )
             continue
         seen_emails[email_key] = line
         contact_values: dict = {"name": contact_name}
@@ -371,16 +399,27 @@ def import_plan(*, content: bytes, editable_region_ids: frozenset[int] | None = 
             if language.lower() in LANGUAGE_CODES:
                 contact_values["language"] = language.lower()
             else:
-                errors.append(f"Unknown language code “{language}”: use a code such as en or de.")
+                errors.append(
+                    _("Unknown language code “%(code)s”: use a code such as en or de.")
+                    % {"code": language}
+                )
         time_zone = cells.get("time_zone", "")
         if time_zone:
             if time_zone in known_time_zones():
                 contact_values["time_zone"] = time_zone
             else:
-                errors.append(f"Unknown time zone “{time_zone}”: use a name like Europe/Berlin.")
-        if existing_contact is not None and existing_contact.organisation.name.lower() != org_key:
+                errors.append(
+                    _("Unknown time zone “%(zone)s”: use a name like Europe/Berlin.")
+                    % {"zone": time_zone}
+                )
+        if existing_contact is not None and existing_contact.is_front_line_staff:
             errors.append(
-                f"{email} already belongs to a contact at {existing_contact.organisation.name}."
+                _("%(email)s already belongs to one of our front-line staff.") % {"email": email}
+            )
+        elif existing_contact is not None and existing_contact.organisation.name.lower() != org_key:
+            errors.append(
+                _("%(email)s already belongs to a contact at %(organisation)s.")
+                % {"email": email, "organisation": existing_contact.organisation.name}
             )
         contacts[email_key] = {
             "row": row,
@@ -400,7 +439,7 @@ def import_plan(*, content: bytes, editable_region_ids: frozenset[int] | None = 
         if existing_org is None:
             entry["changes"] = "new"
             plan.organisations_new += 1
-            org_outcomes[org_key] = "new organisation"
+            org_outcomes[org_key] = _("new organisation")
             continue
         changed = [
             attr
@@ -418,13 +457,15 @@ def import_plan(*, content: bytes, editable_region_ids: frozenset[int] | None = 
         entry["changes"] = changed
         if changed:
             plan.organisations_changed += 1
-            org_outcomes[org_key] = "organisation: " + ", ".join(changed) + " updated"
+            org_outcomes[org_key] = _("organisation: %(fields)s updated") % {
+                "fields": ", ".join(changed)
+            }
     for entry in contacts.values():
         existing_contact = entry["existing"]
         if existing_contact is None:
             entry["changes"] = "new"
             plan.contacts_new += 1
-            entry["row"].outcome = "new contact"
+            entry["row"].outcome = _("new contact")
             continue
         changed = [
             attr
@@ -434,7 +475,9 @@ def import_plan(*, content: bytes, editable_region_ids: frozenset[int] | None = 
         entry["changes"] = changed
         if changed:
             plan.contacts_changed += 1
-            entry["row"].outcome = "contact: " + ", ".join(changed).replace("_", " ") + " updated"
+            entry["row"].outcome = _("contact: %(fields)s updated") % {
+                "fields": ", ".join(changed).replace("_", " ")
+            }
     first_rows: dict[str, PlannedRow] = {}
     for row in plan.rows:
         first_rows.setdefault(row.organisation.lower(), row)
@@ -443,7 +486,7 @@ def import_plan(*, content: bytes, editable_region_ids: frozenset[int] | None = 
         row.outcome = f"{outcome}; {row.outcome}" if row.outcome else outcome
     for row in plan.rows:
         if not row.outcome:
-            row.outcome = "unchanged"
+            row.outcome = _("unchanged")
             plan.unchanged += 1
     plan._organisations = organisations
     plan._contacts = contacts
@@ -453,7 +496,7 @@ def import_plan(*, content: bytes, editable_region_ids: frozenset[int] | None = 
 class ImportRejected(Exception):
     def __init__(self, plan: ImportPlan, message: str = ""):
         self.plan = plan
-        super().__init__(message or "The file has errors; nothing was imported.")
+        super().__init__(message or _("The file has errors; nothing was imported."))
 
 
 def import_apply(
@@ -474,8 +517,10 @@ def import_apply(
     except IntegrityError as exc:
         raise ImportRejected(
             plan,
-            "Someone changed the same customers while this file was being imported; nothing "
-            "was imported. Upload the file again to see the new preview.",
+            _(
+                "Someone changed the same customers while this file was being imported; nothing "
+                "was imported. Upload the file again to see the new preview."
+            ),
         ) from exc
     return plan
 

@@ -6,6 +6,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.csv_export import csv_response
@@ -158,7 +159,7 @@ def organisation_create(request):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"{organisation.name} was added.")
+            messages.success(request, _("%(name)s was added.") % {"name": organisation.name})
             return redirect("customers:organisation", pk=organisation.pk)
     return render(request, "customers/organisation_form.html", {"form": form, "organisation": None})
 
@@ -180,7 +181,7 @@ def organisation_edit(request, pk: int):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"{organisation.name} was saved.")
+            messages.success(request, _("%(name)s was saved.") % {"name": organisation.name})
             return redirect("customers:organisation", pk=organisation.pk)
     return render(
         request, "customers/organisation_form.html", {"form": form, "organisation": organisation}
@@ -213,7 +214,11 @@ def contact_create(request, pk: int):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"{contact.name} was added to {organisation.name}.")
+            messages.success(
+                request,
+                _("%(name)s was added to %(organisation)s.")
+                % {"name": contact.name, "organisation": organisation.name},
+            )
             return redirect("customers:organisation", pk=organisation.pk)
     return render(
         request,
@@ -225,10 +230,13 @@ def contact_create(request, pk: int):
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def contact_edit(request, pk: int):
-    contact = get_object_or_404(Contact.objects.select_related("organisation"), pk=pk)
+    # Customer contacts only: front-line staff are managed from the meetings they attend.
+    contact = get_object_or_404(
+        Contact.objects.select_related("organisation").filter(organisation__isnull=False), pk=pk
+    )
     _require(request, "customers.change_contact", contact)
     if contact.is_erased:
-        messages.info(request, "This contact was erased; there is nothing left to edit.")
+        messages.info(request, _("This contact was erased; there is nothing left to edit."))
         return redirect("customers:organisation", pk=contact.organisation_id)
     form = ContactForm(
         request.POST if request.method == "POST" else None,
@@ -241,7 +249,7 @@ def contact_edit(request, pk: int):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"{contact.name} was saved.")
+            messages.success(request, _("%(name)s was saved.") % {"name": contact.name})
             return redirect("customers:organisation", pk=contact.organisation_id)
     return render(
         request,
@@ -253,13 +261,16 @@ def contact_edit(request, pk: int):
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def contact_erase(request, pk: int):
-    contact = get_object_or_404(Contact.objects.select_related("organisation"), pk=pk)
+    # Customer contacts only: front-line staff are managed from the meetings they attend.
+    contact = get_object_or_404(
+        Contact.objects.select_related("organisation").filter(organisation__isnull=False), pk=pk
+    )
     _require(request, "customers.erase_contact", contact)
     form = EraseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.contact_erase(contact=contact)
         messages.success(
-            request, "The contact's name, email and phone were erased. Meeting counts are kept."
+            request, _("The contact's name, email and phone were erased. Meeting counts are kept.")
         )
         return redirect("customers:organisation", pk=contact.organisation_id)
     return render(request, "customers/contact_erase.html", {"form": form, "contact": contact})
@@ -379,9 +390,17 @@ def import_confirm(request, pk: int):
     if plan.changes:
         messages.success(
             request,
-            f"Imported: {plan.organisations_new} new and {plan.organisations_changed} updated "
-            f"organisations, {plan.contacts_new} new and {plan.contacts_changed} updated contacts.",
+            _(
+                "Imported: %(organisations_new)s new and %(organisations_changed)s updated "
+                "organisations, %(contacts_new)s new and %(contacts_changed)s updated contacts."
+            )
+            % {
+                "organisations_new": plan.organisations_new,
+                "organisations_changed": plan.organisations_changed,
+                "contacts_new": plan.contacts_new,
+                "contacts_changed": plan.contacts_changed,
+            },
         )
     else:
-        messages.info(request, "Everything in the file was already here; nothing changed.")
+        messages.info(request, _("Everything in the file was already here; nothing changed."))
     return redirect("customers:list")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 SENTIMENT_COLOURS = {"negative": "#b3261e", "neutral": "#8a94a6", "positive": "#1b7f4b"}
 KIND_COLOURS = {"war": "#b3261e", "advertisement": "#b26a00", "love_in": "#c2528b", "4f": "#1b7f4b"}
@@ -191,7 +192,7 @@ def legend(items: list[tuple[str, str]], colours: dict[str, str]):
             '<li><svg class="legend-swatch" viewBox="0 0 10 10" aria-hidden="true">'
             '<rect width="10" height="10" fill="{}" stroke="#9aa3b0"/></svg>{}</li>',
             HIDDEN_FILL,
-            "hidden (fewer than 3 organisations)",
+            _("hidden (fewer than 3 organisations)"),
         )
     )
     return mark_safe('<ul class="chart-legend">' + "".join(parts) + "</ul>")  # noqa: S308

@@ -43,9 +43,10 @@ def export_rows(filters: Filters) -> Iterator[dict]:
         )
         .order_by("month", "meeting__region__name", "section", "kind", "sentiment", "text", "pk")
     )
-    labels = dict(Section.choices)
-    kinds = dict(FeedbackItem.Kind.choices)
-    sentiments = dict(FeedbackItem.Sentiment.choices)
+    # Plain strings in the reader's language (JSON cannot hold lazy translations).
+    labels = {value: str(label) for value, label in Section.choices}
+    kinds = {value: str(label) for value, label in FeedbackItem.Kind.choices}
+    sentiments = {value: str(label) for value, label in FeedbackItem.Sentiment.choices}
     rows = items.values_list(
         "month",
         "meeting__region_id",

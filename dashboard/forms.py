@@ -4,6 +4,8 @@ from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.params import IdChoiceField
 from customers.models import Region
@@ -13,7 +15,7 @@ from meetings.models import Meeting, Section
 from .models import Theme
 from .selectors import Filters
 
-ANY = [("", "Any")]
+ANY = [("", pgettext_lazy("filter matches every value", "Any"))]
 
 
 class FilterSelect(forms.Select):
@@ -60,42 +62,42 @@ class MonthField(forms.DateField):
 class DashboardFilterForm(forms.Form):
     """The dashboard's filters, read from the query string (a plain GET form)."""
 
-    start = MonthField(label="From (month)", required=False, help_text="For example 2026-01")
-    end = MonthField(label="To (month)", required=False)
+    start = MonthField(label=_("From (month)"), required=False, help_text=_("For example 2026-01"))
+    end = MonthField(label=_("To (month)"), required=False)
     region = IdChoiceField(
         queryset=Region.objects.none(),
         required=False,
-        empty_label="Any",
+        empty_label=_("Any"),
         widget=FilterSelect,
     )
     country = forms.ChoiceField(required=False, widget=FilterSelect)
     meeting_type = forms.ChoiceField(
-        label="Meeting type",
+        label=_("Meeting type"),
         required=False,
         widget=FilterSelect,
         choices=ANY + list(Meeting.Type.choices),
     )
     meeting_kind = forms.ChoiceField(
-        label="Meeting kind",
+        label=_("Meeting kind"),
         required=False,
         widget=FilterSelect,
         choices=ANY + list(Meeting.Kind.choices),
     )
     section = forms.ChoiceField(
-        label="Agenda section",
+        label=_("Agenda section"),
         required=False,
         widget=FilterSelect,
         choices=ANY + list(Section.choices),
     )
     stage = IdChoiceField(
-        label="Journey stage",
+        label=_("Journey stage"),
         queryset=JourneyStage.objects.all(),
         required=False,
-        empty_label="Any",
+        empty_label=_("Any"),
         widget=FilterSelect,
     )
     kind = forms.ChoiceField(
-        label="Feedback kind",
+        label=_("Feedback kind"),
         required=False,
         widget=FilterSelect,
         choices=ANY + list(FeedbackItem.Kind.choices),
@@ -118,7 +120,7 @@ class DashboardFilterForm(forms.Form):
         data = super().clean()
         start, end = data.get("start"), data.get("end")
         if start and end and start > end:
-            self.add_error("end", "The end month must not be before the start month.")
+            self.add_error("end", _("The end month must not be before the start month."))
         return data
 
     def filters(self) -> Filters:
@@ -145,12 +147,12 @@ class DashboardFilterForm(forms.Form):
 
 
 class ThemeRenameForm(forms.Form):
-    name = forms.CharField(max_length=120, label="New name")
+    name = forms.CharField(max_length=120, label=_("New name"))
 
 
 class ThemeMergeForm(forms.Form):
     target = IdChoiceField(
         queryset=Theme.objects.filter(merged_into__isnull=True),
-        label="Merge into",
-        empty_label="Choose a theme",
+        label=_("Merge into"),
+        empty_label=_("Choose a theme"),
     )

@@ -7,18 +7,19 @@ behind them so that suppression (anonymity.suppression) can decide what to hide.
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Theme(models.Model):
     """A group of feedback items about one subject: from a facilitator tag, or suggested."""
 
     class Origin(models.TextChoices):
-        TAG = "tag", "Facilitator tag"
-        SUGGESTED = "suggested", "Suggested from the texts"
+        TAG = "tag", _("Facilitator tag")
+        SUGGESTED = "suggested", _("Suggested from the texts")
 
     # Stable identity across recomputations: "tag:<tag id>" or "topic:<keywords>".
     key = models.CharField(max_length=200, unique=True)
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, verbose_name=_("name"))
     origin = models.CharField(max_length=20, choices=Origin.choices)
     keywords = models.JSONField(default=list, blank=True)
     size = models.PositiveIntegerField(default=0)
@@ -79,8 +80,8 @@ class Highlight(models.Model):
     """
 
     class List(models.TextChoices):
-        SIMPLIFY = "simplify", "Could be simplified or eliminated"
-        DREAM = "dream", "Dream product or service"
+        SIMPLIFY = "simplify", _("Could be simplified or eliminated")
+        DREAM = "dream", _("Dream product or service")
 
     item = models.ForeignKey(
         "feedback.FeedbackItem", on_delete=models.CASCADE, related_name="highlights"
@@ -222,10 +223,10 @@ class FeedbackByDimension(models.Model):
     """
 
     class Dimension(models.TextChoices):
-        COUNTRY = "country", "Country"
-        MEETING_TYPE = "meeting_type", "Meeting type"
-        MEETING_KIND = "meeting_kind", "Meeting kind"
-        STAGE = "stage", "Journey stage"
+        COUNTRY = "country", _("Country")
+        MEETING_TYPE = "meeting_type", _("Meeting type")
+        MEETING_KIND = "meeting_kind", _("Meeting kind")
+        STAGE = "stage", _("Journey stage")
 
     dimension = models.CharField(max_length=20, choices=Dimension.choices)
     value = models.CharField(max_length=20)
@@ -256,8 +257,8 @@ class MeetingSignal(models.Model):
     kind of meeting that suggests. Refreshed with the cube."""
 
     class Kind(models.TextChoices):
-        LOVE_IN = "love_in", "Likely Love-In"
-        ADVERTISEMENT = "advertisement", "Likely Advertisement"
+        LOVE_IN = "love_in", _("Likely Love-In")
+        ADVERTISEMENT = "advertisement", _("Likely Advertisement")
 
     meeting = models.OneToOneField(
         "meetings.Meeting",

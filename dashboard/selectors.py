@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts.rules import is_administrator, is_executive
 from actions.models import Action, Charter
@@ -292,7 +293,7 @@ class CubeReader:
 
 
 def _month_label(month: dt.date) -> str:
-    return month.strftime("%b %Y")
+    return date_format(month, "M Y")
 
 
 def volume_by_month(reader: CubeReader) -> dict:

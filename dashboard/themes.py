@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from customers.models import Contact, Organisation
 from feedback.models import FeedbackItem, Tag
@@ -352,7 +353,7 @@ def theme_merge(*, source: Theme, target: Theme, user) -> Theme:
 
     target = target.final()
     if source.pk == target.pk:
-        raise ValidationError("A theme cannot be merged into itself.")
+        raise ValidationError(_("A theme cannot be merged into itself."))
     with transaction.atomic():
         moved = ThemeItem.objects.filter(theme=source).update(theme=target)
         Theme.objects.filter(merged_into=source).update(merged_into=target)

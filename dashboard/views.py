@@ -6,6 +6,8 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.csv_export import csv_response
@@ -37,28 +39,28 @@ def _filters(request):
 def _charts(context: dict) -> dict:
     volume, kinds, concerns = context["volume"], context["kinds"], context["concerns"]
     for row in volume["rows"] + kinds["rows"]:
-        row["short"] = row["month"].strftime("%b %y")
+        row["short"] = date_format(row["month"], "M y")
     themes = context["themes"]
     for theme in themes["themes"]:
         theme["spark"] = charts.sparkline(
-            title=f"Monthly trend of {theme['name']}", slices=theme["trend"]
+            title=_("Monthly trend of %(theme)s") % {"theme": theme["name"]}, slices=theme["trend"]
         )
     return {
         "volume_chart": charts.stacked_columns(
-            title="Feedback per month, by sentiment",
+            title=_("Feedback per month, by sentiment"),
             rows=volume["rows"],
             series=[s for s, _ in volume["sentiments"]],
             colours=charts.SENTIMENT_COLOURS,
         ),
         "volume_legend": charts.legend(volume["sentiments"], charts.SENTIMENT_COLOURS),
         "kinds_chart": charts.share_columns(
-            title="Share of War, Advertisement, Love-In and 4F meetings per month",
+            title=_("Share of War, Advertisement, Love-In and 4F meetings per month"),
             rows=kinds["rows"],
             colours=charts.KIND_COLOURS,
         ),
         "kinds_legend": charts.legend(kinds["kinds"], charts.KIND_COLOURS),
         "concerns_chart": charts.horizontal_bars(
-            title="Concerns by agenda section", slices=concerns["slices"]
+            title=_("Concerns by agenda section"), slices=concerns["slices"]
         ),
     }
 
@@ -169,9 +171,9 @@ def theme_rename(request, pk: int):
         except ValidationError as exc:
             messages.error(request, "; ".join(exc.messages))
         else:
-            messages.success(request, f"Theme renamed to “{theme.name}”.")
+            messages.success(request, _("Theme renamed to “%(name)s”.") % {"name": theme.name})
     else:
-        messages.error(request, "Give the theme a name (at most 120 characters).")
+        messages.error(request, _("Give the theme a name (at most 120 characters)."))
     return redirect("dashboard:themes")
 
 
@@ -183,7 +185,7 @@ def theme_merge(request, pk: int):
     source = get_object_or_404(Theme, pk=pk)
     form = ThemeMergeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose the theme to merge into.")
+        messages.error(request, _("Choose the theme to merge into."))
         return redirect("dashboard:themes")
     try:
         target = merge(source=source, target=form.cleaned_data["target"], user=request.user)
@@ -193,8 +195,11 @@ def theme_merge(request, pk: int):
     transaction.on_commit(refresh_aggregates.delay)
     messages.success(
         request,
-        f"“{source.name}” merged into “{target.name}”. The dashboard figures follow "
-        "within a few minutes.",
+        _(
+            "“%(source)s” merged into “%(target)s”. The dashboard figures follow "
+            "within a few minutes."
+        )
+        % {"source": source.name, "target": target.name},
     )
     return redirect("dashboard:themes")
 
@@ -206,7 +211,7 @@ def recompute(request):
     transaction.on_commit(recompute_themes.delay)
     messages.success(
         request,
-        "Themes are being recomputed in the background; the dashboard updates when it is done.",
+        _("Themes are being recomputed in the background; the dashboard updates when it is done."),
     )
     themes = param_flag(request.POST, "next_page", "themes")
     back = "dashboard:themes" if themes else "dashboard:index"

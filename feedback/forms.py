@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Section
 
@@ -6,13 +7,13 @@ from .models import FeedbackItem
 from .selectors import stage_choices
 
 STAFF_SOURCES = [
-    (FeedbackItem.Source.GUEST.value, "Customer guest"),
-    (FeedbackItem.Source.STAFF.value, "Our staff"),
+    (FeedbackItem.Source.GUEST.value, _("Customer guest")),
+    (FeedbackItem.Source.STAFF.value, _("Our staff")),
 ]
 
 
 def _stage_options() -> list[tuple[str | int, str]]:
-    return [("", "No particular stage"), *stage_choices()]
+    return [("", _("No particular stage")), *stage_choices()]
 
 
 def _split_tags(value: str) -> list[str]:
@@ -23,27 +24,27 @@ class CaptureForm(forms.Form):
     """One item as the facilitator types it. Validates without touching the database."""
 
     text = forms.CharField(
-        label="What was said",
+        label=_("What was said"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2, "autocomplete": "off", "spellcheck": "true"}),
-        error_messages={"required": "Type what was said before saving."},
+        error_messages={"required": _("Type what was said before saving.")},
     )
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
-    section = forms.ChoiceField(label="Agenda section", choices=Section.choices)
+    section = forms.ChoiceField(label=_("Agenda section"), choices=Section.choices)
     kind = forms.ChoiceField(
-        label="Kind",
+        label=_("Kind"),
         choices=FeedbackItem.Kind.choices,
         initial=FeedbackItem.Kind.CONCERN,
         widget=forms.RadioSelect,
     )
     sentiment = forms.ChoiceField(
-        label="Sentiment",
+        label=_("Sentiment"),
         choices=FeedbackItem.Sentiment.choices,
         initial=FeedbackItem.Sentiment.NEUTRAL,
         widget=forms.RadioSelect,
     )
     source = forms.ChoiceField(
-        label="Who said it (a category, never a name)",
+        label=_("Who said it (a category, never a name)"),
         choices=STAFF_SOURCES,
         initial=FeedbackItem.Source.GUEST,
         widget=forms.RadioSelect,
@@ -51,16 +52,16 @@ class CaptureForm(forms.Form):
     # The administrator's stages, read (from the cache) only to render the list or to
     # check a chosen stage: an item without one costs no look-up.
     stage = forms.IntegerField(
-        label="Moment of truth",
+        label=_("Moment of truth"),
         required=False,
         widget=forms.Select(choices=_stage_options),
-        error_messages={"invalid": "Choose a moment of truth from the list."},
+        error_messages={"invalid": _("Choose a moment of truth from the list.")},
     )
     tags = forms.CharField(
-        label="Tags",
+        label=_("Tags"),
         required=False,
         max_length=300,
-        help_text="Comma-separated, e.g. invoices, response time",
+        help_text=_("Comma-separated, e.g. invoices, response time"),
         widget=forms.TextInput(attrs={"list": "capture-tag-list", "autocomplete": "off"}),
     )
 
@@ -72,7 +73,7 @@ class CaptureForm(forms.Form):
     def clean_stage(self) -> int | None:
         stage = self.cleaned_data.get("stage")
         if stage is not None and stage not in dict(stage_choices()):
-            raise forms.ValidationError("Choose a moment of truth from the list.")
+            raise forms.ValidationError(_("Choose a moment of truth from the list."))
         return stage
 
     def clean_tags(self) -> list[str]:
@@ -93,7 +94,7 @@ class ItemEditForm(CaptureForm):
         source.widget = forms.Select()
         source.choices = [
             *STAFF_SOURCES,
-            (FeedbackItem.Source.GUEST_LINK.value, "Guest comment (meeting link)"),
+            (FeedbackItem.Source.GUEST_LINK.value, _("Guest comment (meeting link)")),
         ]
 
 
@@ -101,19 +102,19 @@ class GuestCommentForm(forms.Form):
     """A guest's own comment from their phone: no name asked, none kept."""
 
     text = forms.CharField(
-        label="Your comment",
+        label=_("Your comment"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 5, "autocomplete": "off"}),
-        error_messages={"required": "Write your comment before sending it."},
+        error_messages={"required": _("Write your comment before sending it.")},
     )
     kind = forms.ChoiceField(
-        label="What is it?",
+        label=_("What is it?"),
         choices=[
-            (FeedbackItem.Kind.CONCERN.value, "Something that does not work for us"),
-            (FeedbackItem.Kind.IDEA.value, "An idea or a wish"),
-            (FeedbackItem.Kind.PRAISE.value, "Something that works well"),
-            (FeedbackItem.Kind.QUESTION.value, "A question"),
-            (FeedbackItem.Kind.EXPECTATION.value, "What we expect from you"),
+            (FeedbackItem.Kind.CONCERN.value, _("Something that does not work for us")),
+            (FeedbackItem.Kind.IDEA.value, _("An idea or a wish")),
+            (FeedbackItem.Kind.PRAISE.value, _("Something that works well")),
+            (FeedbackItem.Kind.QUESTION.value, _("A question")),
+            (FeedbackItem.Kind.EXPECTATION.value, _("What we expect from you")),
         ],
         initial=FeedbackItem.Kind.CONCERN,
         widget=forms.RadioSelect,

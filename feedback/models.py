@@ -7,6 +7,7 @@ order within the meeting (for the capture page only) and the meeting's date.
 
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Section
 
@@ -14,8 +15,8 @@ from meetings.models import Section
 class JourneyStage(models.Model):
     """A moment of truth / touch point on the customer journey (admin-managed)."""
 
-    name = models.CharField(max_length=100, unique=True)
-    position = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(max_length=100, unique=True, verbose_name=_("name"))
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
 
     class Meta:
         ordering = ["position", "name"]
@@ -25,7 +26,7 @@ class JourneyStage(models.Model):
 
 
 class Tag(models.Model):
-    name = models.CharField(max_length=60)
+    name = models.CharField(max_length=60, verbose_name=_("name"))
 
     class Meta:
         ordering = ["name"]
@@ -37,48 +38,65 @@ class Tag(models.Model):
 
 class FeedbackItem(models.Model):
     class Kind(models.TextChoices):
-        PRAISE = "praise", "Praise"
-        CONCERN = "concern", "Concern"
-        IDEA = "idea", "Idea"
-        QUESTION = "question", "Question"
-        EXPECTATION = "expectation", "Expectation"
+        PRAISE = "praise", _("Praise")
+        CONCERN = "concern", _("Concern")
+        IDEA = "idea", _("Idea")
+        QUESTION = "question", _("Question")
+        EXPECTATION = "expectation", _("Expectation")
 
     class Sentiment(models.TextChoices):
-        NEGATIVE = "negative", "Negative"
-        NEUTRAL = "neutral", "Neutral"
-        POSITIVE = "positive", "Positive"
+        NEGATIVE = "negative", _("Negative")
+        NEUTRAL = "neutral", _("Neutral")
+        POSITIVE = "positive", _("Positive")
 
     class Source(models.TextChoices):
         """Where the item came from: a category, never a person."""
 
-        GUEST = "guest", "Customer guest"
-        STAFF = "staff", "Our staff"
-        GUEST_LINK = "guest_link", "Guest comment (meeting link)"
+        GUEST = "guest", _("Customer guest")
+        STAFF = "staff", _("Our staff")
+        GUEST_LINK = "guest_link", _("Guest comment (meeting link)")
 
         @classmethod
         def from_guests(cls) -> tuple[str, ...]:
             return (cls.GUEST, cls.GUEST_LINK)
 
     meeting = models.ForeignKey(
-        "meetings.Meeting", on_delete=models.PROTECT, related_name="feedback_items"
+        "meetings.Meeting",
+        on_delete=models.PROTECT,
+        related_name="feedback_items",
+        verbose_name=_("meeting"),
     )
-    section = models.CharField(max_length=20, choices=Section.choices, default=Section.CUSTOMER)
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CONCERN)
+    section = models.CharField(
+        max_length=20, choices=Section.choices, default=Section.CUSTOMER, verbose_name=_("section")
+    )
+    kind = models.CharField(
+        max_length=20, choices=Kind.choices, default=Kind.CONCERN, verbose_name=_("kind")
+    )
     sentiment = models.CharField(
-        max_length=10, choices=Sentiment.choices, default=Sentiment.NEUTRAL
+        max_length=10,
+        choices=Sentiment.choices,
+        default=Sentiment.NEUTRAL,
+        verbose_name=_("sentiment"),
     )
     stage = models.ForeignKey(
-        JourneyStage, on_delete=models.SET_NULL, null=True, blank=True, related_name="items"
+        JourneyStage,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="items",
+        verbose_name=_("stage"),
     )
-    tags = models.ManyToManyField(Tag, blank=True, related_name="items")
-    source = models.CharField(max_length=10, choices=Source.choices, default=Source.GUEST)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="items", verbose_name=_("tags"))
+    source = models.CharField(
+        max_length=10, choices=Source.choices, default=Source.GUEST, verbose_name=_("source")
+    )
     # Only redacted text is ever stored (see feedback.redaction).
-    text = models.TextField()
+    text = models.TextField(verbose_name=_("text"))
     # Order within the meeting; shown on the capture page only.
-    number = models.PositiveIntegerField()
+    number = models.PositiveIntegerField(verbose_name=_("number"))
     # The meeting's date, never the time the item was captured.
-    meeting_date = models.DateField(db_index=True)
-    idempotency_key = models.UUIDField(unique=True)
+    meeting_date = models.DateField(db_index=True, verbose_name=_("meeting date"))
+    idempotency_key = models.UUIDField(unique=True, verbose_name=_("idempotency key"))
 
     class Meta:
         ordering = ["meeting", "number"]
@@ -97,9 +115,15 @@ class CaptureState(models.Model):
     """
 
     meeting = models.OneToOneField(
-        "meetings.Meeting", on_delete=models.CASCADE, primary_key=True, related_name="+"
+        "meetings.Meeting",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+        verbose_name=_("meeting"),
     )
-    section = models.CharField(max_length=20, choices=Section.choices, default=Section.CUSTOMER)
+    section = models.CharField(
+        max_length=20, choices=Section.choices, default=Section.CUSTOMER, verbose_name=_("section")
+    )
 
     def __str__(self):
         return f"{self.meeting_id}: {self.section}"
@@ -113,7 +137,7 @@ class RegisterVersion(models.Model):
     services, the CSV import, the admin, a shell — is covered; never written by the app.
     """
 
-    number = models.BigIntegerField(default=0)
+    number = models.BigIntegerField(default=0, verbose_name=_("number"))
 
     def __str__(self):
         return f"register version {self.number}"

@@ -435,7 +435,8 @@ def participants_for(meeting) -> Participants:
         people.append(name)
         emails.append(email)
         phones.append(phone)
-        countries.append(str(country))
+        if country:  # front-line staff have no organisation, hence no country
+            countries.append(str(country))
     users = {meeting.owner}
     for relation in (meeting.co_owners, meeting.facilitators, meeting.internal_attendees):
         users.update(relation.all())

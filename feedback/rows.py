@@ -12,12 +12,13 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 _SENTIMENT_BADGE = {"negative": " badge--bad", "positive": " badge--ok"}
 
 _ROW = """<li class="capture-item capture-item--{sentiment}" id="item-{pk}" data-number="{number}">
   <div class="capture-item__meta">
-    <span class="capture-item__number" title="Order within this meeting, shown on this page only">#{number}</span>
+    <span class="capture-item__number" title="{number_title}">#{number}</span>
     <span class="badge badge--kind">{kind}</span>
     <span class="badge{sentiment_badge}">{sentiment_label}</span>
     <span class="muted small">{section}{stage} · {source}</span>
@@ -27,16 +28,16 @@ _ROW = """<li class="capture-item capture-item--{sentiment}" id="item-{pk}" data
 </li>"""
 
 _FOLLOW_UP = """
-  <p class="capture-item__follow-up small"><a href="{url}?feedback={pk}">New action<span class="visually-hidden"> from item {number}</span></a></p>"""
+  <p class="capture-item__follow-up small"><a href="{url}?feedback={pk}">{new_action}<span class="visually-hidden"> {from_item}</span></a></p>"""
 
 _ACTIONS = """
   <div class="capture-item__actions">
     <a class="button button--small button--secondary" href="{edit_url}"
-       hx-get="{edit_url}" hx-target="closest li" hx-swap="outerHTML">Edit<span class="visually-hidden"> item {number}</span></a>
+       hx-get="{edit_url}" hx-target="closest li" hx-swap="outerHTML">{edit}<span class="visually-hidden"> {item_n}</span></a>
     <form method="post" action="{delete_url}" class="inline-form"
           hx-post="{delete_url}" hx-target="closest li" hx-swap="outerHTML">
       <input type="hidden" name="csrfmiddlewaretoken" value="{csrf_token}">
-      <button type="submit" class="button--small button--secondary" data-confirm="Remove item {number}? This cannot be undone.">Remove<span class="visually-hidden"> item {number}</span></button>
+      <button type="submit" class="button--small button--secondary" data-confirm="{confirm}">{remove}<span class="visually-hidden"> {item_n}</span></button>
     </form>
   </div>"""
 
@@ -49,7 +50,11 @@ def item_row(item, *, can_capture: bool, can_add_action: bool, csrf_token: str) 
     follow_up = ""
     if can_add_action and item.kind != "praise":
         follow_up = format_html(
-            _FOLLOW_UP, url=reverse("actions:create"), pk=item.pk, number=item.number
+            _FOLLOW_UP,
+            url=reverse("actions:create"),
+            pk=item.pk,
+            new_action=_("New action"),
+            from_item=_("from item %(number)s") % {"number": item.number},
         )
     actions = ""
     if can_capture:
@@ -57,7 +62,10 @@ def item_row(item, *, can_capture: bool, can_add_action: bool, csrf_token: str) 
             _ACTIONS,
             edit_url=reverse("feedback:item_edit", args=[item.pk]),
             delete_url=reverse("feedback:item_delete", args=[item.pk]),
-            number=item.number,
+            edit=_("Edit"),
+            remove=_("Remove"),
+            item_n=_("item %(number)s") % {"number": item.number},
+            confirm=_("Remove item %(number)s? This cannot be undone.") % {"number": item.number},
             csrf_token=csrf_token,
         )
     return format_html(
@@ -65,6 +73,7 @@ def item_row(item, *, can_capture: bool, can_add_action: bool, csrf_token: str) 
         sentiment=item.sentiment,
         pk=item.pk,
         number=item.number,
+        number_title=_("Order within this meeting, shown on this page only"),
         kind=item.get_kind_display(),
         sentiment_badge=_SENTIMENT_BADGE.get(item.sentiment, ""),
         sentiment_label=item.get_sentiment_display(),

@@ -13,8 +13,9 @@ from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from meetings.models import AgendaItem, Meeting, Section
+from meetings.models import AgendaItem, Booking, Meeting, Section
 
 from .models import CaptureState, FeedbackItem, JourneyStage, Tag
 from .redaction import redaction_fingerprint
@@ -140,6 +141,36 @@ def tag_ids() -> dict[str, int]:
 def capture_revision(*, meeting_id: int) -> int:
     """Grows whenever an item is edited or removed, so other screens reload their list."""
     return cache.get(REVISION_CACHE_KEY.format(meeting_id=meeting_id), 0)
+
+
+# -- who is in the room ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Room:
+    """Who is expected in the room, as counts only (never names)."""
+
+    guests: int
+    organisations: int
+    front_line_staff: int
+
+
+def capture_room(*, meeting: Meeting) -> Room:
+    """Counts of the meeting's customer guests (and their organisations) and of our
+    front-line staff invited like guests, leaving out those who declined or were marked
+    absent. Front-line staff are staff: what they say is captured as "Our staff", and
+    they are never a customer organisation. One query."""
+    counts = (
+        Booking.objects.filter(meeting=meeting)
+        .exclude(rsvp=Booking.Rsvp.DECLINED)
+        .exclude(attended=False)
+        .aggregate(
+            guests=Count("pk", filter=Q(contact__organisation__isnull=False)),
+            organisations=Count("contact__organisation", distinct=True),
+            front_line_staff=Count("pk", filter=Q(contact__organisation__isnull=True)),
+        )
+    )
+    return Room(**counts)
 
 
 # -- guest comments ----------------------------------------------------------------------
@@ -285,18 +316,19 @@ def suggest_kind(counts: dict, *, held: bool = False) -> KindSuggestion | None:
             return None
         return suggest(
             Meeting.Kind.ADVERTISEMENT,
-            "Nothing was captured: the guests contributed nothing that was written down.",
+            _("Nothing was captured: the guests contributed nothing that was written down."),
         )
 
     if guests <= ADVERTISEMENT_MAX_GUEST_ITEMS or guests / total < ADVERTISEMENT_MAX_GUEST_SHARE:
         return suggest(
             Meeting.Kind.ADVERTISEMENT,
-            f"Guests contributed almost nothing: {guests} of {total} items came from them.",
+            _("Guests contributed almost nothing: %(guests)s of %(total)s items came from them.")
+            % {"guests": guests, "total": total},
         )
     if guests >= LOVE_IN_MIN_ITEMS and counts["improvement"] == 0 and counts["not_praise"] == 0:
         return suggest(
             Meeting.Kind.LOVE_IN,
-            "Nothing but praise from the guests: no concern, idea or expectation was heard.",
+            _("Nothing but praise from the guests: no concern, idea or expectation was heard."),
         )
     negative_share = counts["negative"] / guests
     if negative_share >= WAR_MIN_NEGATIVE_SHARE and counts[
@@ -304,10 +336,17 @@ def suggest_kind(counts: dict, *, held: bool = False) -> KindSuggestion | None:
     ] >= WAR_MIN_CONCERNS_PER_PRAISE * max(1, counts["praise"]):
         return suggest(
             Meeting.Kind.WAR,
-            f"Mostly negative and heated: {round(negative_share * 100)} % of guest items were "
-            f"negative, {counts['concern']} concerns against {counts['praise']} praise.",
+            _(
+                "Mostly negative and heated: %(share)s %% of guest items were negative, "
+                "%(concerns)s concerns against %(praise)s praise."
+            )
+            % {
+                "share": round(negative_share * 100),
+                "concerns": counts["concern"],
+                "praise": counts["praise"],
+            },
         )
     return suggest(
         Meeting.Kind.FOUR_F,
-        "A mix of praise, concerns and ideas from the guests: frank, friendly and forthright.",
+        _("A mix of praise, concerns and ideas from the guests: frank, friendly and forthright."),
     )

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.utils.translation import gettext as _
 
 from meetings.models import Meeting, Section
 
@@ -37,17 +38,21 @@ class CaptureResult:
 def _check_open(meeting: Meeting) -> None:
     if meeting.status in LOCKED_STATUSES:
         raise FeedbackLocked(
-            f"This meeting is {meeting.get_status_display().lower()}: its feedback is locked."
+            _("This meeting is %(status)s: its feedback is locked.")
+            % {"status": meeting.get_status_display().lower()}
         )
 
 
 def _clean_text(text: str) -> str:
     text = (text or "").strip()
     if not text:
-        raise ValidationError({"text": "Type what was said before saving."})
+        raise ValidationError({"text": _("Type what was said before saving.")})
     if len(text) > MAX_TEXT_LENGTH:
         raise ValidationError(
-            {"text": f"Keep an item under {MAX_TEXT_LENGTH} characters (this one has {len(text)})."}
+            {
+                "text": _("Keep an item under %(limit)s characters (this one has %(length)s).")
+                % {"limit": MAX_TEXT_LENGTH, "length": len(text)}
+            }
         )
     return text
 
@@ -61,13 +66,18 @@ def _clean_tag_names(names, redactor: Redactor) -> list[str]:
         if redactor.redact(name) != name:
             raise ValidationError(
                 {
-                    "tags": f"A tag may not name a person, an organisation or contact details ({name!r})."
+                    "tags": _(
+                        "A tag may not name a person, an organisation or contact details (%(tag)s)."
+                    )
+                    % {"tag": repr(name)}
                 }
             )
         if name.lower() not in {c.lower() for c in cleaned}:
             cleaned.append(name)
     if len(cleaned) > MAX_TAGS:
-        raise ValidationError({"tags": f"Use at most {MAX_TAGS} tags on one item."})
+        raise ValidationError(
+            {"tags": _("Use at most %(limit)s tags on one item.") % {"limit": MAX_TAGS}}
+        )
     return cleaned
 
 
@@ -153,14 +163,14 @@ def feedback_capture(
         existing = FeedbackItem.objects.filter(idempotency_key=item.idempotency_key).first()
         if existing is not None:
             if existing.meeting_id != meeting.pk:
-                raise ValidationError("This item key belongs to another meeting.")
+                raise ValidationError(_("This item key belongs to another meeting."))
             return CaptureResult(item=existing, created=False)
         # Another facilitator took the same number at the same moment: take the next
         # (each statement sees the latest committed number), after a short random pause
         # when it keeps happening.
         if _attempt >= 2:
             time.sleep(random.uniform(0, 0.005 * _attempt))  # noqa: S311 - jitter, not security
-    raise ValidationError("The item could not be numbered; please try again.")
+    raise ValidationError(_("The item could not be numbered; please try again."))
 
 
 def _new_item(
@@ -242,7 +252,7 @@ def _insert(item: FeedbackItem) -> tuple[int, int] | None:
             cursor.execute(sql, [*values, meeting_date, key, item.meeting_id])
             row = cursor.fetchone()
     except IntegrityError as exc:  # the journey stage was removed meanwhile
-        raise ValidationError({"stage": "That journey stage no longer exists."}) from exc
+        raise ValidationError({"stage": _("That journey stage no longer exists.")}) from exc
     return (row[0], row[1]) if row else None
 
 
@@ -286,6 +296,6 @@ def capture_section_set(*, meeting: Meeting, section: str) -> str:
     """Move the meeting's capture to an agenda section, for every facilitator at once."""
     _check_open(meeting)
     if section not in Section.values:
-        raise ValidationError({"section": "Choose an agenda section."})
+        raise ValidationError({"section": _("Choose an agenda section.")})
     CaptureState.objects.update_or_create(meeting=meeting, defaults={"section": section})
     return section

@@ -17,6 +17,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -34,6 +35,7 @@ from .rows import item_row
 from .selectors import (
     capture_items,
     capture_revision,
+    capture_room,
     capture_sections,
     current_section,
     guest_link_url,
@@ -110,6 +112,7 @@ def capture(request, meeting_id: int):
         "tag_names": tag_names(),
         "guest_link": guest_link_url(meeting=meeting) if can_capture and running else None,
         "suggestion": meeting_kind_suggestion(meeting),
+        "room": capture_room(meeting=meeting),
         "meeting_url": reverse("meetings:detail", args=[meeting.pk]),
         "locked": not can_capture and rules.test_rule("feedback.read", request.user, meeting),
     }
@@ -129,7 +132,7 @@ def capture_post(request, meeting_id: int):
     if not request.user.is_authenticated:
         if from_client:
             return HttpResponse(
-                "Your session has ended: log in again (in another tab), then Retry.",
+                _("Your session has ended: log in again (in another tab), then Retry."),
                 status=403,
                 content_type="text/plain; charset=utf-8",
             )
@@ -139,7 +142,11 @@ def capture_post(request, meeting_id: int):
         raise Http404("No such meeting.")
     if not rules.test_rule("feedback.capture", request.user, meeting):
         return _capture_error(
-            request, meeting.pk, "This meeting is closed: its feedback is locked.", 409, from_client
+            request,
+            meeting.pk,
+            _("This meeting is closed: its feedback is locked."),
+            409,
+            from_client,
         )
     form = CaptureForm(request.POST)
     if not form.is_valid():
@@ -152,7 +159,7 @@ def capture_post(request, meeting_id: int):
         return _capture_error(request, meeting.pk, " ".join(exc.messages), 400, from_client)
     item = result.item
     if not from_client:
-        messages.success(request, f"Item {item.number} saved.")
+        messages.success(request, _("Item %(number)s saved.") % {"number": item.number})
         return redirect("feedback:capture", meeting_id=meeting_id)
     if result.created:
         item.display_tags = list(data["tags"])
@@ -190,7 +197,7 @@ def _fields(data: dict) -> dict:
 def _capture_error(request, meeting_id: int, message: str, status: int, from_client: bool):
     if from_client:
         return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
-    messages.error(request, f"Not saved: {message}")
+    messages.error(request, _("Not saved: %(reason)s") % {"reason": message})
     return redirect("feedback:capture", meeting_id=meeting_id)
 
 
@@ -284,7 +291,7 @@ def item_edit(request, pk: int):
                         "feedback/capture.html#item-row",
                         {**_item_context(meeting, True), "item": item},
                     )
-                messages.success(request, f"Item {item.number} corrected.")
+                messages.success(request, _("Item %(number)s corrected.") % {"number": item.number})
                 return redirect("feedback:capture", meeting_id=meeting.pk)
     else:
         form = ItemEditForm(
@@ -315,7 +322,7 @@ def item_delete(request, pk: int):
         return redirect("feedback:capture", meeting_id=meeting.pk)
     if request.htmx:
         return HttpResponse("")
-    messages.success(request, f"Item {number} removed.")
+    messages.success(request, _("Item %(number)s removed.") % {"number": number})
     return redirect("feedback:capture", meeting_id=meeting.pk)
 
 
@@ -328,7 +335,7 @@ def guest_qr(request, meeting_id: int):
         raise Http404("The guest link works only while the meeting runs.")
     buffer = io.BytesIO()
     segno.make(guest_link_url(meeting=meeting), error="m").save(
-        buffer, kind="svg", scale=8, border=2, title="Guest comment link", xmldecl=False
+        buffer, kind="svg", scale=8, border=2, title=_("Guest comment link"), xmldecl=False
     )
     response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
     response["Cache-Control"] = "private, no-store"
@@ -411,7 +418,7 @@ def guest_comment(request, token: str):
         limited = is_limited(request, "guest_comment")
         if limited:
             form.add_error(
-                None, "Many comments are arriving at once; please send yours again in a minute."
+                None, _("Many comments are arriving at once; please send yours again in a minute.")
             )
         elif form.is_valid():
             try:

@@ -1,22 +1,23 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Booking
 
 
 class ComposeForm(forms.Form):
     personal_message = forms.CharField(
-        label="A few words from you (optional)",
+        label=_("A few words from you (optional)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Shown at the top of every guest's invitation.",
+        help_text=_("Shown at the top of every guest's invitation."),
     )
     reminder_days = forms.CharField(
-        label="Reminders, in days before the meeting",
+        label=_("Reminders, in days before the meeting"),
         initial="7, 1",
         required=False,
         max_length=50,
-        help_text="Comma-separated, for example “7, 1”. Leave empty for no reminders.",
+        help_text=_("Comma-separated, for example “7, 1”. Leave empty for no reminders."),
     )
 
     def clean_reminder_days(self) -> list[int]:
@@ -24,7 +25,9 @@ class ComposeForm(forms.Form):
         days = []
         for part in filter(None, (p.strip() for p in raw.split(","))):
             if not part.isdigit() or not 1 <= int(part) <= 60:
-                raise forms.ValidationError(f"“{part}” is not a number of days from 1 to 60.")
+                raise forms.ValidationError(
+                    _("“%(value)s” is not a number of days from 1 to 60.") % {"value": part}
+                )
             days.append(int(part))
         return sorted(set(days), reverse=True)
 
@@ -68,24 +71,26 @@ class RsvpForm(forms.Form):
 
 class RecordAnswerForm(forms.Form):
     answer = forms.ChoiceField(
-        label="Answer",
+        label=_("Answer"),
         choices=Booking.Rsvp.choices,
     )
-    note = forms.CharField(label="How and when they answered", required=False, max_length=1000)
-    needs = forms.CharField(label="Accessibility or dietary needs", required=False, max_length=1000)
+    note = forms.CharField(label=_("How and when they answered"), required=False, max_length=1000)
+    needs = forms.CharField(
+        label=_("Accessibility or dietary needs"), required=False, max_length=1000
+    )
     chatham_acknowledged = forms.BooleanField(
-        label="They acknowledged the Chatham House Rule", required=False
+        label=_("They acknowledged the Chatham House Rule"), required=False
     )
 
 
 class CancelForm(forms.Form):
     message = forms.CharField(
-        label="Message to the guests (optional)",
+        label=_("Message to the guests (optional)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     confirm = forms.BooleanField(
-        label="Yes, cancel this meeting and tell the invited guests",
-        error_messages={"required": "Tick the box to confirm the cancellation."},
+        label=_("Yes, cancel this meeting and tell the invited guests"),
+        error_messages={"required": _("Tick the box to confirm the cancellation.")},
     )

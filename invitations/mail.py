@@ -48,6 +48,7 @@ def mail_context(*, booking: Booking, variant: str, extra: dict | None = None) -
         "meeting": meeting,
         "booking": booking,
         "guest_name": contact.name,
+        "front_line_staff": contact.is_front_line_staff,
         "leader": meeting.owner,
         "time_lines": meeting_time_lines(meeting, contact.time_zone),
         "agenda": agenda_for(meeting),

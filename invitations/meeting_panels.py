@@ -1,5 +1,7 @@
 """The invitation panel on the meeting page (rendered by the meetings app)."""
 
+from django.utils.translation import gettext as _
+
 from .selectors import invitation_overview
 
 
@@ -9,7 +11,7 @@ def meeting_panels(*, meeting, user) -> list[dict]:
     return [
         {
             "template": "invitations/_meeting_panel.html",
-            "title": "Invitations and mail",
+            "title": _("Invitations and mail"),
             "meeting": meeting,
             **invitation_overview(meeting=meeting),
         }

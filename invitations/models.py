@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 def default_reminder_days() -> list[int]:
@@ -16,11 +17,11 @@ class MeetingInvitation(models.Model):
         "meetings.Meeting", on_delete=models.CASCADE, related_name="invitation"
     )
     personal_message = models.TextField(
-        blank=True, help_text="A few words from you, shown at the top of the invitation."
+        blank=True, help_text=_("A few words from you, shown at the top of the invitation.")
     )
     reminder_days = models.JSONField(
         default=default_reminder_days,
-        help_text="Days before the meeting on which reminders go out.",
+        help_text=_("Days before the meeting on which reminders go out."),
     )
     sent_at = models.DateTimeField(null=True, blank=True)
     sent_by = models.ForeignKey(
@@ -35,7 +36,7 @@ class MeetingInvitation(models.Model):
     cancellation_message = models.TextField(blank=True)
 
     def __str__(self):
-        return f"Invitation to {self.meeting}"
+        return _("Invitation to %(meeting)s") % {"meeting": self.meeting}
 
     def snapshot(self, meeting) -> None:
         self.sent_starts_at = meeting.starts_at

@@ -1,6 +1,7 @@
 """What the invitations app does when a meeting changes (signals sent by meetings)."""
 
 from django.dispatch import receiver
+from django.utils.translation import gettext as _
 
 from meetings.models import Meeting
 from meetings.signals import meeting_cancelled, meeting_change_preview, meeting_changed
@@ -25,7 +26,7 @@ def guests_to_tell(sender, *, meeting, **kwargs):
     preview = meeting_update_preview(meeting=meeting)
     if preview is None:
         return None
-    return {"title": "Guests will get an update", **preview}
+    return {"title": _("Guests will get an update"), **preview}
 
 
 @receiver(meeting_cancelled, dispatch_uid="invitations_meeting_cancelled")

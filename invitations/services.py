@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from meetings.models import Booking, Meeting
 from outbox.keys import delivery_key
@@ -80,9 +81,9 @@ def invitation_send(*, meeting: Meeting, user, personal_message: str | None = No
     """
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status == Meeting.Status.CANCELLED:
-        raise ValidationError("This meeting is cancelled; no invitation can be sent.")
+        raise ValidationError(_("This meeting is cancelled; no invitation can be sent."))
     if meeting.starts_at <= timezone.now():
-        raise ValidationError("This meeting has already started.")
+        raise ValidationError(_("This meeting has already started."))
     if meeting.status == Meeting.Status.DRAFT:
         # The first invitation is the meeting's move to "invited", with its checks: a
         # guest, a place or link, the objectives and an agenda (the formal invitation).

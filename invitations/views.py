@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -57,11 +59,15 @@ def meeting_invitations(request, pk: int):
                 else:
                     messages.success(
                         request,
-                        f"{count} invitation{'s' if count != 1 else ''} queued; "
-                        "follow them below and in the outbox.",
+                        ngettext(
+                            "%(count)s invitation queued; follow them below and in the outbox.",
+                            "%(count)s invitations queued; follow them below and in the outbox.",
+                            count,
+                        )
+                        % {"count": count},
                     )
                 return redirect("invitations:meeting", pk=meeting.pk)
-            messages.info(request, "Saved. The preview below shows the invitation as sent.")
+            messages.info(request, _("Saved. The preview below shows the invitation as sent."))
             return redirect("invitations:meeting", pk=meeting.pk)
     else:
         form = ComposeForm(
@@ -122,9 +128,15 @@ def send_update(request, pk: int):
     meeting = _meeting_for(request, pk)
     count = meeting_changes_send(meeting=meeting, user=request.user)
     if count:
-        messages.success(request, f"Update queued for {count} guest{'s' if count != 1 else ''}.")
+        messages.success(
+            request,
+            ngettext(
+                "Update queued for %(count)s guest.", "Update queued for %(count)s guests.", count
+            )
+            % {"count": count},
+        )
     else:
-        messages.info(request, "Nothing the guests were told has changed; no update sent.")
+        messages.info(request, _("Nothing the guests were told has changed; no update sent."))
     return redirect("invitations:meeting", pk=meeting.pk)
 
 
@@ -135,10 +147,16 @@ def send_nudge(request, pk: int):
     count = nudge_send(meeting=meeting, user=request.user)
     if count:
         messages.success(
-            request, f"A reminder is on its way to {count} guest(s) who have not answered."
+            request,
+            ngettext(
+                "A reminder is on its way to %(count)s guest who has not answered.",
+                "A reminder is on its way to %(count)s guests who have not answered.",
+                count,
+            )
+            % {"count": count},
         )
     else:
-        messages.info(request, "No guest is waiting for a nudge (each gets one at most).")
+        messages.info(request, _("No guest is waiting for a nudge (each gets one at most)."))
     return redirect("invitations:meeting", pk=meeting.pk)
 
 
@@ -151,7 +169,7 @@ def cancel(request, pk: int):
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
         return redirect("invitations:meeting", pk=meeting.pk)
     if meeting.status == Meeting.Status.CANCELLED:
-        messages.info(request, "The meeting was already cancelled; nobody is told twice.")
+        messages.info(request, _("The meeting was already cancelled; nobody is told twice."))
         return redirect("invitations:meeting", pk=meeting.pk)
     try:
         count = meeting_cancel(
@@ -160,7 +178,15 @@ def cancel(request, pk: int):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("invitations:meeting", pk=meeting.pk)
-    messages.success(request, f"The meeting is cancelled; {count} guest(s) will be told.")
+    messages.success(
+        request,
+        ngettext(
+            "The meeting is cancelled; %(count)s guest will be told.",
+            "The meeting is cancelled; %(count)s guests will be told.",
+            count,
+        )
+        % {"count": count},
+    )
     return redirect("invitations:meeting", pk=meeting.pk)
 
 
@@ -183,9 +209,11 @@ def record_answer(request, pk: int, booking_pk: int):
         except ValidationError as exc:
             messages.error(request, _errors(exc))
         else:
-            messages.success(request, f"Answer recorded for {booking.contact.name}.")
+            messages.success(
+                request, _("Answer recorded for %(name)s.") % {"name": booking.contact.name}
+            )
     else:
-        messages.error(request, "Choose an answer to record.")
+        messages.error(request, _("Choose an answer to record."))
     return redirect("invitations:meeting", pk=meeting.pk)
 
 

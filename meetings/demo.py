@@ -34,6 +34,13 @@ OLD_ORDER_AGENDA = [
     (Section.CUSTOMER, "Customer guest: how do you see us?", 40),
     (Section.EMPLOYEES, "People update", 15),
 ]
+# One front-line colleague per region, invited like a guest to the Employees item of the
+# coming leadership meetings (a contact without organisation: docs/meetings.md).
+FRONT_LINE_STAFF = [
+    ("Maeve Kilbride", "maeve.kilbride@ours.example"),
+    ("Joaquim Ferreira", "joaquim.ferreira@ours.example"),
+    ("Adaeze Nwosu", "adaeze.nwosu@ours.example"),
+]
 KINDS = ["4f", "4f", "love_in", "4f", "advertisement", "4f", "war", "4f", "4f"]
 KIND_REASONS = {
     "4f": "Guests named two concerns and an idea; staff asked follow-up questions.",
@@ -180,6 +187,16 @@ def seed(*, stdout) -> None:
                 )
                 for n, c in enumerate(dict.fromkeys(guests))
             )
+            if offset >= 0 and not is_panel:
+                name, email = FRONT_LINE_STAFF[r % len(FRONT_LINE_STAFF)]
+                colleague, _ = Contact.objects.get_or_create(
+                    email=email, defaults={"organisation": None, "name": name}
+                )
+                Booking.objects.create(
+                    meeting=meeting,
+                    contact=colleague,
+                    rsvp=Booking.Rsvp.ACCEPTED if past else Booking.Rsvp.PENDING,
+                )
             if past:
                 PrepItem.objects.filter(meeting=meeting).update(
                     done_at=start - dt.timedelta(days=3)

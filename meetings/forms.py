@@ -3,6 +3,8 @@ import zoneinfo
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from accounts.models import Role, User
@@ -32,38 +34,40 @@ class LocalDateTimeField(forms.Field):
                 return dt.datetime.strptime(str(value).strip(), fmt)  # noqa: DTZ007
             except ValueError:
                 continue
-        raise ValidationError("Enter a date and time, for example 2026-12-03 10:00.")
+        raise ValidationError(_("Enter a date and time, for example 2026-12-03 10:00."))
 
 
 class MeetingForm(forms.Form):
     title = forms.CharField(max_length=200)
     type = forms.ChoiceField(
         choices=Meeting.Type.choices,
-        label="Kind of meeting",
+        label=_("Kind of meeting"),
         widget=forms.RadioSelect,
         initial=Meeting.Type.LEADERSHIP,
     )
     region = IdChoiceField(queryset=Region.objects.all())
     country = forms.ChoiceField(choices=[("", "---------"), *countries])
-    starts_at = LocalDateTimeField(label="Starts", help_text="In the meeting's time zone.")
-    ends_at = LocalDateTimeField(label="Ends", help_text="In the meeting's time zone.")
+    starts_at = LocalDateTimeField(label=_("Starts"), help_text=_("In the meeting's time zone."))
+    ends_at = LocalDateTimeField(label=_("Ends"), help_text=_("In the meeting's time zone."))
     time_zone = forms.CharField(
         max_length=64,
         required=False,
-        help_text="Where the meeting takes place, for example Europe/Paris. Left empty, "
-        "it is the country's zone (or the region's).",
+        help_text=_(
+            "Where the meeting takes place, for example Europe/Paris. Left empty, "
+            "it is the country's zone (or the region's)."
+        ),
         widget=forms.TextInput(attrs={"list": "time-zones", "autocomplete": "off"}),
     )
     place = forms.CharField(max_length=300, required=False)
     video_link = forms.URLField(required=False, assume_scheme="https")
     objectives = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
-    owner = IdChoiceField(queryset=None, required=False, help_text="A leader.")
+    owner = IdChoiceField(queryset=None, required=False, help_text=_("A leader."))
     co_owners = IdMultipleChoiceField(
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Co-owners",
-        help_text="Other leaders who manage this meeting with you.",
+        label=_("Co-owners"),
+        help_text=_("Other leaders who manage this meeting with you."),
     )
     facilitators = IdMultipleChoiceField(
         queryset=None, required=False, widget=forms.CheckboxSelectMultiple
@@ -76,8 +80,8 @@ class MeetingForm(forms.Form):
     template = IdChoiceField(
         queryset=AgendaTemplate.objects.all(),
         required=False,
-        label="Agenda template",
-        help_text="The agenda the meeting starts with; you can change it afterwards.",
+        label=_("Agenda template"),
+        help_text=_("The agenda the meeting starts with; you can change it afterwards."),
     )
 
     def __init__(self, *args, user, meeting: Meeting | None = None, **kwargs):
@@ -122,7 +126,7 @@ class MeetingForm(forms.Form):
         else:
             self.fields["template"].queryset = agenda_templates_for(user=user)
             self.fields["template"].initial = AgendaTemplate.objects.filter(is_default=True).first()
-            self.fields["template"].empty_label = "No agenda (start empty)"
+            self.fields["template"].empty_label = _("No agenda (start empty)")
 
     @property
     def zone_hint(self) -> str:
@@ -150,7 +154,7 @@ class MeetingForm(forms.Form):
             data["starts_at"] = starts.replace(tzinfo=tz)
             data["ends_at"] = ends.replace(tzinfo=tz)
             if data["ends_at"] <= data["starts_at"]:
-                self.add_error("ends_at", "The meeting must end after it starts.")
+                self.add_error("ends_at", _("The meeting must end after it starts."))
         elif not tz_name:
             # Without a valid zone the times cannot be read; keep the user's input on the page.
             data.pop("starts_at", None)
@@ -158,13 +162,17 @@ class MeetingForm(forms.Form):
         region, country = data.get("region"), data.get("country")
         if region and country and region.countries and country not in region.countries:
             names = ", ".join(c.name for c in region.countries)
-            self.add_error("country", f"{region} covers {names}; choose one of them.")
+            self.add_error(
+                "country",
+                _("%(region)s covers %(countries)s; choose one of them.")
+                % {"region": region, "countries": names},
+            )
         if "template" in self.fields:
             # "No agenda (start empty)" is the empty choice, sent as "": a form posted
             # without the field at all still starts from the default template.
             data["empty_agenda"] = data.get("template") is None and "template" in self.data
         if "owner" in self.fields and not data.get("owner"):
-            self.add_error("owner", "Choose the leader who owns this meeting.")
+            self.add_error("owner", _("Choose the leader who owns this meeting."))
         return data
 
 
@@ -173,12 +181,12 @@ class AgendaItemForm(forms.ModelForm):
         model = AgendaItem
         fields = ["section", "title", "presenter", "minutes", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
-        help_texts = {"minutes": "How long the item takes."}
+        help_texts = {"minutes": _("How long the item takes.")}
 
     def clean_minutes(self):
         minutes = self.cleaned_data["minutes"]
         if minutes is None or minutes < 1 or minutes > 600:
-            raise ValidationError("Give the item between 1 and 600 minutes.")
+            raise ValidationError(_("Give the item between 1 and 600 minutes."))
         return minutes
 
 
@@ -186,12 +194,12 @@ class KindForm(forms.Form):
     kind = forms.ChoiceField(
         choices=Meeting.Kind.choices,
         widget=forms.RadioSelect,
-        label="What kind of meeting was it?",
+        label=_("What kind of meeting was it?"),
     )
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
-        label="Why?",
-        help_text="What happened that makes it this kind of meeting.",
+        label=_("Why?"),
+        help_text=_("What happened that makes it this kind of meeting."),
     )
 
 
@@ -199,19 +207,40 @@ SECTION_CHOICES = Section.choices
 
 
 class TemplateForm(forms.Form):
-    name = forms.CharField(max_length=100, label="Template name")
+    name = forms.CharField(max_length=100, label=_("Template name"))
     description = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), required=False, label="What it is for"
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("What it is for")
     )
 
 
 class QuestionForm(forms.Form):
-    text = forms.CharField(max_length=300, label="Question")
+    text = forms.CharField(max_length=300, label=_("Question"))
     help_text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
-        label="Why it helps (shown to facilitators)",
+        label=_("Why it helps (shown to facilitators)"),
     )
     is_active = forms.BooleanField(
-        required=False, initial=True, label="Offered to facilitators in the bank"
+        required=False, initial=True, label=_("Offered to facilitators in the bank")
+    )
+
+
+class FrontLineStaffForm(forms.Form):
+    """One of our own front-line staff, invited like a guest: a name and an email."""
+
+    name = forms.CharField(
+        label=gettext_lazy("Name"),
+        max_length=200,
+        error_messages={"required": gettext_lazy("Write the person's name.")},
+    )
+    email = forms.EmailField(
+        label=gettext_lazy("Email"),
+        max_length=254,
+        help_text=gettext_lazy("The invitation and their RSVP link go here; no account is needed."),
+        error_messages={
+            "required": gettext_lazy(
+                "Write their email address: the invitation and RSVP link go there."
+            ),
+            "invalid": gettext_lazy("Enter an email address such as name@example.com."),
+        },
     )

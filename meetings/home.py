@@ -1,5 +1,7 @@
 """Home page sections: the next meetings a leader owns or a facilitator facilitates."""
 
+from django.utils.translation import gettext as _
+
 from accounts.models import Role
 
 from .selectors import upcoming_for_home
@@ -12,7 +14,9 @@ def home_sections(*, role: str, user) -> list[dict]:
         {
             "template": "meetings/_home_upcoming.html",
             "meetings": upcoming_for_home(user=user, role=role),
-            "heading": "Your next meetings" if role == Role.LEADER else "Meetings you facilitate",
+            "heading": _("Your next meetings")
+            if role == Role.LEADER
+            else _("Meetings you facilitate"),
             "can_add": role == Role.LEADER,
         }
     ]

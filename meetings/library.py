@@ -10,6 +10,7 @@ for a meeting is retired rather than deleted, so no meeting loses it.
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .models import (
     AgendaTemplate,
@@ -24,10 +25,12 @@ from .models import (
 def _unique_name(name: str, *, exclude_pk=None) -> str:
     name = name.strip()
     if not name:
-        raise ValidationError({"name": "Give the template a name."})
+        raise ValidationError({"name": _("Give the template a name.")})
     clash = AgendaTemplate.objects.filter(name__iexact=name).exclude(pk=exclude_pk)
     if clash.exists():
-        raise ValidationError({"name": f"A template named “{name}” exists; choose another name."})
+        raise ValidationError(
+            {"name": _("A template named “%(name)s” exists; choose another name.") % {"name": name}}
+        )
     return name
 
 
@@ -38,7 +41,7 @@ def agenda_template_save_from_meeting(
     """A new template of `owner`'s with the meeting's agenda, in its order."""
     items = list(meeting.agenda_items.all())
     if not items:
-        raise ValidationError("This meeting has no agenda to save yet.")
+        raise ValidationError(_("This meeting has no agenda to save yet."))
     template = AgendaTemplate(name=_unique_name(name), description=description.strip(), owner=owner)
     template.full_clean()
     template.save()
@@ -60,7 +63,7 @@ def agenda_template_update(*, template: AgendaTemplate, name: str, description: 
 def agenda_template_delete(*, template: AgendaTemplate) -> None:
     """Meetings made from it keep their agendas (copies); the default cannot go."""
     if template.is_default:
-        raise ValidationError("The default template cannot be deleted.")
+        raise ValidationError(_("The default template cannot be deleted."))
     template.delete()
 
 
@@ -68,7 +71,7 @@ def agenda_template_delete(*, template: AgendaTemplate) -> None:
 def question_add(*, text: str, help_text: str = "", owner) -> Question:
     text = text.strip()
     if Question.objects.filter(text__iexact=text).exists():
-        raise ValidationError({"text": "This question is already in the bank."})
+        raise ValidationError({"text": _("This question is already in the bank.")})
     last = Question.objects.order_by("-position").values_list("position", flat=True).first()
     question = Question(text=text, help=help_text.strip(), owner=owner, position=(last or 0) + 1)
     question.full_clean()
@@ -80,7 +83,7 @@ def question_add(*, text: str, help_text: str = "", owner) -> Question:
 def question_update(*, question: Question, text: str, help_text: str, is_active: bool) -> None:
     text = text.strip()
     if Question.objects.filter(text__iexact=text).exclude(pk=question.pk).exists():
-        raise ValidationError({"text": "This question is already in the bank."})
+        raise ValidationError({"text": _("This question is already in the bank.")})
     question.text, question.help, question.is_active = text, help_text.strip(), is_active
     question.full_clean()
     question.save(update_fields=["text", "help", "is_active"])

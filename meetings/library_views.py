@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from . import library, selectors
@@ -76,12 +77,15 @@ def template_save(request, pk):
         else:
             messages.success(
                 request,
-                f"“{template.name}” is saved among your agenda templates; new meetings can "
-                "start from it.",
+                _(
+                    "“%(name)s” is saved among your agenda templates; new meetings can "
+                    "start from it."
+                )
+                % {"name": template.name},
             )
             return redirect("meetings:templates")
     else:
-        messages.error(request, "Give the template a name (up to 100 characters).")
+        messages.error(request, _("Give the template a name (up to 100 characters)."))
     return redirect("meetings:agenda", pk=meeting.pk)
 
 
@@ -99,7 +103,7 @@ def template_edit(request, pk):
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, f"“{template.name}” is saved.")
+            messages.success(request, _("“%(name)s” is saved.") % {"name": template.name})
             return redirect("meetings:templates")
     return render(request, "meetings/template_form.html", {"form": form, "template": template})
 
@@ -113,7 +117,10 @@ def template_delete(request, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"“{template.name}” is deleted; meetings keep their agendas.")
+        messages.success(
+            request,
+            _("“%(name)s” is deleted; meetings keep their agendas.") % {"name": template.name},
+        )
     return redirect("meetings:templates")
 
 
@@ -133,7 +140,9 @@ def question_bank(request):
             _form_errors(form, exc)
         else:
             messages.success(
-                request, f"“{question.text}” is in the bank; facilitators can choose it now."
+                request,
+                _("“%(text)s” is in the bank; facilitators can choose it now.")
+                % {"text": question.text},
             )
             return redirect("meetings:question_bank")
     questions = list(Question.objects.select_related("owner"))
@@ -160,7 +169,7 @@ def question_edit(request, pk):
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, "The question is saved.")
+            messages.success(request, _("The question is saved."))
             return redirect("meetings:question_bank")
     return render(request, "meetings/question_form.html", {"form": form, "question": question})
 
@@ -170,9 +179,9 @@ def question_edit(request, pk):
 def question_delete(request, pk):
     question = _question(request, pk)
     if library.question_delete(question=question):
-        messages.success(request, "The question is deleted.")
+        messages.success(request, _("The question is deleted."))
     else:
         messages.info(
-            request, "A meeting chose this question, so it is kept there and no longer offered."
+            request, _("A meeting chose this question, so it is kept there and no longer offered.")
         )
     return redirect("meetings:question_bank")

@@ -246,7 +246,12 @@ def rhythm(*, months: list[dt.date], user) -> list[RhythmRow]:
         meetings_visible_to(user=user)
         .filter(starts_at__gte=start_at, starts_at__lt=end_at)
         .exclude(status=Status.CANCELLED)
-        .prefetch_related("bookings")
+        # Customer guests only: front-line staff invited like guests are ours.
+        .prefetch_related(
+            Prefetch(
+                "bookings", queryset=Booking.objects.filter(contact__organisation__isnull=False)
+            )
+        )
         .order_by("starts_at")
     )
     countries: dict[str, object] = {}

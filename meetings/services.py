@@ -12,9 +12,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext as _
 
 from customers.models import Contact, Facet
 
@@ -69,7 +71,8 @@ def _locked(meeting: Meeting) -> Meeting:
 def _require_editable(meeting: Meeting) -> None:
     if meeting.status in (Status.CLOSED, Status.CANCELLED):
         raise ValidationError(
-            f"This meeting is {meeting.get_status_display().lower()}; it can no longer be changed."
+            _("This meeting is %(status)s; it can no longer be changed.")
+            % {"status": meeting.get_status_display().lower()}
         )
 
 
@@ -200,9 +203,9 @@ def meeting_invite_missing(*, meeting: Meeting) -> list[str]:
     return [
         label
         for label, present in (
-            ("a place or a video link", meeting.place or meeting.video_link),
-            ("the objectives", meeting.objectives.strip()),
-            ("an agenda", len(meeting.agenda_items.all()) > 0),
+            (_("a place or a video link"), meeting.place or meeting.video_link),
+            (_("the objectives"), meeting.objectives.strip()),
+            (_("an agenda"), len(meeting.agenda_items.all()) > 0),
         )
         if not present
     ]
@@ -218,29 +221,37 @@ def meeting_transition(*, meeting: Meeting, to: str, by) -> Meeting:
     closed only once the facilitator has rated the meeting's kind."""
     locked = _locked(meeting)
     if to not in Status.values:
-        raise ValidationError("Unknown status.")
+        raise ValidationError(_("Unknown status."))
     if to not in TRANSITIONS[locked.status]:
         raise ValidationError(
-            f"A {locked.get_status_display().lower()} meeting cannot be marked "
-            f"{Status(to).label.lower()}."
+            _("A %(status)s meeting cannot be marked %(to)s.")
+            % {
+                "status": locked.get_status_display().lower(),
+                "to": str(Status(to).label).lower(),
+            }
         )
     now = timezone.now()
     if to == Status.INVITED:
         if not locked.bookings.exists():
-            raise ValidationError("Book at least one guest before inviting.")
+            raise ValidationError(_("Book at least one guest before inviting."))
         if locked.starts_at <= now:
             raise ValidationError(
-                "This meeting has already started; it cannot be invited to. Mark it held to "
-                "record who attended and capture what was said."
+                _(
+                    "This meeting has already started; it cannot be invited to. Mark it held to "
+                    "record who attended and capture what was said."
+                )
             )
         missing = meeting_invite_missing(meeting=locked)
         if missing:
-            raise ValidationError("Before inviting, add " + " and ".join(missing) + ".")
+            raise ValidationError(
+                _("Before inviting, add %(missing)s.")
+                % {"missing": pgettext("joins a list", " and ").join(missing)}
+            )
     if to == Status.HELD and locked.starts_at > now:
-        raise ValidationError("A meeting can be marked held only once it has started.")
+        raise ValidationError(_("A meeting can be marked held only once it has started."))
     if to == Status.CLOSED and not locked.kind:
         raise ValidationError(
-            "Rate the meeting (War, Advertisement, Love-In or 4F) before closing it."
+            _("Rate the meeting (War, Advertisement, Love-In or 4F) before closing it.")
         )
     locked.status = to
     locked.save(update_fields=["status", "updated_at"])
@@ -255,12 +266,12 @@ def meeting_transition(*, meeting: Meeting, to: str, by) -> Meeting:
 def meeting_rate_kind(*, meeting: Meeting, kind: str, reason: str, by) -> Meeting:
     """Record the facilitator's rating of a held meeting, with the reason for it."""
     if meeting.status != Status.HELD:
-        raise ValidationError("Only a held meeting (not yet closed) can be rated.")
+        raise ValidationError(_("Only a held meeting (not yet closed) can be rated."))
     if kind not in Meeting.Kind.values:
-        raise ValidationError("Choose War, Advertisement, Love-In or 4F.")
+        raise ValidationError(_("Choose War, Advertisement, Love-In or 4F."))
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError("Say why you rate the meeting this way.")
+        raise ValidationError(_("Say why you rate the meeting this way."))
     meeting.kind = kind
     meeting.kind_reason = reason
     meeting.kind_rated_by = by
@@ -313,8 +324,10 @@ def _bump_version(meeting: Meeting) -> None:
 def _check_version(locked: Meeting, version) -> None:
     if version is None or str(version) != str(locked.agenda_version):
         raise ValidationError(
-            "Someone else changed this agenda while you were editing it. "
-            "Nothing was moved; here is the current order."
+            _(
+                "Someone else changed this agenda while you were editing it. "
+                "Nothing was moved; here is the current order."
+            )
         )
 
 
@@ -350,8 +363,10 @@ def agenda_reorder(*, meeting: Meeting, ordered_ids: Sequence, version) -> None:
     ids = [str(i).strip() for i in ordered_ids]
     if len(ids) != len(set(ids)) or set(ids) != set(by_id):
         raise ValidationError(
-            "That order does not match this meeting's agenda (items missing, repeated or "
-            "from another meeting). Nothing was moved."
+            _(
+                "That order does not match this meeting's agenda (items missing, repeated or "
+                "from another meeting). Nothing was moved."
+            )
         )
     ordered = [by_id[i] for i in ids]
     _refuse_customer_block_breach(items, ordered)
@@ -369,13 +384,18 @@ def agenda_item_move(*, meeting: Meeting, item_id, direction: str, version) -> N
     items = list(locked.agenda_items.order_by("position", "pk"))
     index = next((n for n, i in enumerate(items) if str(i.pk) == str(item_id)), None)
     if index is None:
-        raise ValidationError("That item is not on this meeting's agenda. Nothing was moved.")
+        raise ValidationError(_("That item is not on this meeting's agenda. Nothing was moved."))
     if direction not in ("up", "down"):
-        raise ValidationError("Move an item up or down.")
+        raise ValidationError(_("Move an item up or down."))
     target = index - 1 if direction == "up" else index + 1
     if not 0 <= target < len(items):
         raise ValidationError(
-            f"“{items[index].title}” is already at the {'top' if direction == 'up' else 'bottom'}."
+            (
+                _("“%(title)s” is already at the top.")
+                if direction == "up"
+                else _("“%(title)s” is already at the bottom.")
+            )
+            % {"title": items[index].title}
         )
     ordered = list(items)
     ordered[index], ordered[target] = ordered[target], ordered[index]
@@ -390,8 +410,10 @@ def _refuse_customer_block_breach(before: Sequence[AgendaItem], after: Sequence[
         [i.section for i in before]
     ):
         raise ValidationError(
-            "The customer block stays first: a non-customer item cannot move above a "
-            "customer item. Nothing was moved."
+            _(
+                "The customer block stays first: a non-customer item cannot move above a "
+                "customer item. Nothing was moved."
+            )
         )
 
 
@@ -454,9 +476,9 @@ def agenda_item_update(*, item: AgendaItem, **fields) -> AgendaItem:
 def agenda_item_delete(*, meeting: Meeting, item_id) -> None:
     locked = _locked(meeting)
     _require_editable(locked)
-    deleted, _ = AgendaItem.objects.filter(meeting=locked, pk=item_id).delete()
+    deleted, _per_model = AgendaItem.objects.filter(meeting=locked, pk=item_id).delete()
     if not deleted:
-        raise ValidationError("That item is not on this meeting's agenda.")
+        raise ValidationError(_("That item is not on this meeting's agenda."))
     _save_order(locked, list(locked.agenda_items.order_by("position", "pk")))
     _bump_version(locked)
 
@@ -479,29 +501,34 @@ def booking_warnings(
     (see `selectors.guests_for_warnings`). Costs at most two queries whatever the
     number of guests."""
     warnings: list[GuestWarning] = []
-    organisations = {c.organisation_id: c.organisation for c in contacts}
+    # Front-line staff (no organisation) are ours: they are in no customer count or facet.
+    customers = [c for c in contacts if c.organisation_id is not None]
+    organisations = {c.organisation_id: c.organisation for c in customers}
     if meeting.is_panel and not 3 <= len(organisations) <= 4:
         warnings.append(
             GuestWarning(
                 "panel_size",
-                f"A panel works best with 3–4 customer organisations; this one has "
-                f"{len(organisations)}.",
+                _("A panel works best with 3–4 customer organisations; this one has %(count)s.")
+                % {"count": len(organisations)},
             )
         )
     guest_facets: dict[int, Facet] = {}
     for org in organisations.values():
         for facet in org.facets.all():
             guest_facets[facet.pk] = facet
-    if len(contacts) >= 2 and len(guest_facets) == 1:
+    if len(customers) >= 2 and len(guest_facets) == 1:
         (facet,) = guest_facets.values()
         warnings.append(
             GuestWarning(
                 "one_facet",
-                f"Every guest comes from one facet of the business ({facet}); "
-                "invite customers who see other sides of it.",
+                _(
+                    "Every guest comes from one facet of the business (%(facet)s); "
+                    "invite customers who see other sides of it."
+                )
+                % {"facet": facet},
             )
         )
-    if meeting.is_panel and contacts:
+    if meeting.is_panel and customers:
         if region_facets is None:
             region_facets = list(
                 Facet.objects.filter(organisations__region_id=meeting.region_id).distinct()
@@ -511,22 +538,24 @@ def booking_warnings(
             warnings.append(
                 GuestWarning(
                     "facets_missing",
-                    "Facets of the region not represented: "
-                    + ", ".join(str(f) for f in missing)
-                    + ".",
+                    _("Facets of the region not represented: %(facets)s.")
+                    % {"facets": ", ".join(str(f) for f in missing)},
                 )
             )
     per_org: dict[int, list[Contact]] = {}
-    for contact in contacts:
+    for contact in customers:
         per_org.setdefault(contact.organisation_id, []).append(contact)
     for org_id, people in per_org.items():
         if len(people) > 1:
             warnings.append(
                 GuestWarning(
                     "same_organisation",
-                    f"{len(people)} guests from {organisations[org_id]}: "
-                    + ", ".join(p.name for p in people)
-                    + ".",
+                    _("%(count)s guests from %(organisation)s: %(names)s.")
+                    % {
+                        "count": len(people),
+                        "organisation": organisations[org_id],
+                        "names": ", ".join(p.name for p in people),
+                    },
                 )
             )
     for contact in contacts:
@@ -534,7 +563,8 @@ def booking_warnings(
             warnings.append(
                 GuestWarning(
                     "opted_out",
-                    f"{contact.name} ({contact.organisation}) opted out of non-essential mail.",
+                    _("%(name)s (%(organisation)s) opted out of non-essential mail.")
+                    % {"name": contact.name, "organisation": contact.affiliation},
                 )
             )
     if contacts and meeting.pk:
@@ -553,8 +583,8 @@ def booking_warnings(
             warnings.append(
                 GuestWarning(
                     "overlap",
-                    f"{booking.contact.name} is already booked in “{booking.meeting.title}”, "
-                    "which overlaps this meeting.",
+                    _("%(name)s is already booked in “%(meeting)s”, which overlaps this meeting.")
+                    % {"name": booking.contact.name, "meeting": booking.meeting.title},
                 )
             )
     return warnings
@@ -567,11 +597,12 @@ def booking_add(*, meeting: Meeting, contacts: Sequence[Contact], by) -> list[Bo
     locked = _locked(meeting)
     if locked.status not in (Status.DRAFT, Status.INVITED):
         raise ValidationError(
-            f"Guests cannot be added to a {locked.get_status_display().lower()} meeting."
+            _("Guests cannot be added to a %(status)s meeting.")
+            % {"status": locked.get_status_display().lower()}
         )
     erased = [c for c in contacts if c.is_erased]
     if erased:
-        raise ValidationError("An erased contact cannot be booked.")
+        raise ValidationError(_("An erased contact cannot be booked."))
     already = set(
         Booking.objects.filter(meeting=locked, contact__in=contacts).values_list(
             "contact_id", flat=True
@@ -584,13 +615,70 @@ def booking_add(*, meeting: Meeting, contacts: Sequence[Contact], by) -> list[Bo
 
 
 @transaction.atomic
+def front_line_staff_invite(*, meeting: Meeting, name: str, email: str, by) -> Booking:
+    """Book one of our own front-line staff by name and email, like a guest.
+
+    They need no user account: the booking gets the guests' invitation, signed RSVP
+    link, reminders and updates (invitations app, through the outbox). Their contact has
+    no organisation, so they count as staff, never as a customer organisation. An email
+    already known as front-line staff reuses that person; an email of a customer
+    contact is refused (book customers from the contact list). Same refusals as
+    `booking_add` (a held, closed or cancelled meeting)."""
+    name = " ".join(name.split())
+    email = email.strip()
+    errors = {}
+    if not name:
+        errors["name"] = gettext("Write the person's name.")
+    if not email:
+        errors["email"] = gettext(
+            "Write their email address: the invitation and RSVP link go there."
+        )
+    if errors:
+        raise ValidationError(errors)
+    contact = Contact.objects.filter(email__iexact=email).first()
+    if contact is not None and not contact.is_front_line_staff:
+        raise ValidationError(
+            {
+                "email": gettext(
+                    "This email address belongs to a customer contact: book customers "
+                    "from the contact list."
+                )
+            }
+        )
+    if contact is None:
+        contact = Contact(organisation=None, name=name, email=email)
+        # Every field but the organisation, which only customer contacts have; the
+        # database's unique email (case-insensitive) settles two leaders adding one person
+        # at the same moment.
+        contact.full_clean(exclude=["organisation"], validate_unique=False)
+        try:
+            with transaction.atomic():
+                contact.save()
+        except IntegrityError:
+            contact = Contact.objects.filter(email__iexact=email, organisation__isnull=True).first()
+            if contact is None:
+                raise ValidationError(
+                    {"email": gettext("This email address belongs to a customer contact.")}
+                ) from None
+    if Booking.objects.filter(meeting=meeting, contact=contact).exists():
+        raise ValidationError(
+            {
+                "email": gettext("%(name)s is already invited to this meeting.")
+                % {"name": contact.name}
+            }
+        )
+    (booking,) = booking_add(meeting=meeting, contacts=[contact], by=by)
+    return booking
+
+
+@transaction.atomic
 def booking_remove(*, meeting: Meeting, booking_id) -> None:
     _require_editable(meeting)
     if meeting.status == Status.HELD:
-        raise ValidationError("The meeting has been held; mark the guest absent instead.")
-    deleted, _ = Booking.objects.filter(meeting=meeting, pk=booking_id).delete()
+        raise ValidationError(_("The meeting has been held; mark the guest absent instead."))
+    deleted, _per_model = Booking.objects.filter(meeting=meeting, pk=booking_id).delete()
     if not deleted:
-        raise ValidationError("That guest is not booked in this meeting. Nothing was changed.")
+        raise ValidationError(_("That guest is not booked in this meeting. Nothing was changed."))
 
 
 @transaction.atomic
@@ -600,11 +688,13 @@ def booking_mark_attendance(*, meeting: Meeting, attendance: dict, by) -> int:
     This is what "last met" in customers reads. Refused, changing nothing, if any
     booking is not this meeting's."""
     if meeting.status != Status.HELD:
-        raise ValidationError("Attendance is marked once the meeting is held, before it is closed.")
+        raise ValidationError(
+            _("Attendance is marked once the meeting is held, before it is closed.")
+        )
     bookings = {str(b.pk): b for b in Booking.objects.filter(meeting=meeting)}
     foreign = [k for k in attendance if str(k) not in bookings]
     if foreign:
-        raise ValidationError("That guest is not booked in this meeting. Nothing was changed.")
+        raise ValidationError(_("That guest is not booked in this meeting. Nothing was changed."))
     changed = []
     for key, value in attendance.items():
         booking = bookings[str(key)]
@@ -622,7 +712,7 @@ def booking_mark_attendance(*, meeting: Meeting, attendance: dict, by) -> int:
 def prep_item_set_done(*, meeting: Meeting, item_id, done: bool, by) -> PrepItem:
     item = PrepItem.objects.filter(meeting=meeting, pk=item_id).first()
     if item is None:
-        raise ValidationError("That step is not on this meeting's checklist.")
+        raise ValidationError(_("That step is not on this meeting's checklist."))
     if done and item.done_at is None:
         item.done_at, item.done_by = timezone.now(), by
     elif not done:
@@ -635,7 +725,7 @@ def prep_item_set_done(*, meeting: Meeting, item_id, done: bool, by) -> PrepItem
 def prep_item_add(*, meeting: Meeting, text: str) -> PrepItem:
     text = (text or "").strip()
     if not text:
-        raise ValidationError("Write the step to add.")
+        raise ValidationError(_("Write the step to add."))
     last = meeting.prep_items.order_by("-position").values_list("position", flat=True).first()
     item = PrepItem(meeting=meeting, text=text, position=(last or 0) + 1)
     item.full_clean()
@@ -647,9 +737,9 @@ def prep_item_add(*, meeting: Meeting, text: str) -> PrepItem:
 def meeting_question_add(*, meeting: Meeting, question_id) -> MeetingQuestion:
     question = Question.objects.filter(pk=question_id, is_active=True).first()
     if question is None:
-        raise ValidationError("That question is not in the question bank.")
+        raise ValidationError(_("That question is not in the question bank."))
     if MeetingQuestion.objects.filter(meeting=meeting, question=question).exists():
-        raise ValidationError("That question is already chosen.")
+        raise ValidationError(_("That question is already chosen."))
     last = meeting.questions.order_by("-position").values_list("position", flat=True).first()
     return MeetingQuestion.objects.create(
         meeting=meeting, question=question, position=0 if last is None else last + 1
@@ -658,9 +748,9 @@ def meeting_question_add(*, meeting: Meeting, question_id) -> MeetingQuestion:
 
 @transaction.atomic
 def meeting_question_remove(*, meeting: Meeting, chosen_id) -> None:
-    deleted, _ = MeetingQuestion.objects.filter(meeting=meeting, pk=chosen_id).delete()
+    deleted, _per_model = MeetingQuestion.objects.filter(meeting=meeting, pk=chosen_id).delete()
     if not deleted:
-        raise ValidationError("That question is not chosen for this meeting.")
+        raise ValidationError(_("That question is not chosen for this meeting."))
 
 
 @transaction.atomic
@@ -668,10 +758,10 @@ def meeting_question_move(*, meeting: Meeting, chosen_id, direction: str) -> Non
     chosen = list(meeting.questions.order_by("position", "pk"))
     index = next((n for n, q in enumerate(chosen) if str(q.pk) == str(chosen_id)), None)
     if index is None:
-        raise ValidationError("That question is not chosen for this meeting.")
+        raise ValidationError(_("That question is not chosen for this meeting."))
     target = index - 1 if direction == "up" else index + 1
     if direction not in ("up", "down") or not 0 <= target < len(chosen):
-        raise ValidationError("That question cannot move further.")
+        raise ValidationError(_("That question cannot move further."))
     chosen[index], chosen[target] = chosen[target], chosen[index]
     for position, q in enumerate(chosen):
         q.position = position

@@ -32,6 +32,7 @@ urlpatterns = [
     path("<int:pk>/guests/", views.guests, name="guests"),
     path("<int:pk>/guests/preview/", views.guests_preview, name="guests_preview"),
     path("<int:pk>/guests/remove/", views.guest_remove, name="guest_remove"),
+    path("<int:pk>/guests/staff/", views.guests_staff, name="guests_staff"),
     path("<int:pk>/prep/toggle/", views.prep_toggle, name="prep_toggle"),
     path("<int:pk>/prep/add/", views.prep_add, name="prep_add"),
     path("<int:pk>/prep/brief/", views.prep_brief, name="prep_brief"),

@@ -9,6 +9,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.params import (
@@ -26,7 +28,7 @@ from customers.rules import led_region_ids
 from customers.timezones import default_time_zone, zones_by_country
 
 from . import selectors, services
-from .forms import AgendaItemForm, KindForm, MeetingForm
+from .forms import AgendaItemForm, FrontLineStaffForm, KindForm, MeetingForm
 from .models import AgendaItem, Booking, Meeting
 from .panels import panels_for
 
@@ -115,7 +117,7 @@ def rhythm(request):
         # The last twelve months up to and including next month: the rhythm so far.
         first = today.year * 12 + today.month - 1 + 1 - 11
         start = dt.date(first // 12, first % 12 + 1, 1)
-        label = "The last twelve months"
+        label = _("The last twelve months")
     else:
         start = dt.date(year, 1, 1)
         label = str(year)
@@ -182,7 +184,9 @@ def meeting_create(request):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"“{meeting.title}” is created as a draft.")
+            messages.success(
+                request, _("“%(title)s” is created as a draft.") % {"title": meeting.title}
+            )
             return redirect("meetings:detail", pk=meeting.pk)
     return _form_page(request, form)
 
@@ -215,13 +219,16 @@ def meeting_edit(request, pk):
             told = sum(len(notice["guests"]) for notice in notices)
             messages.success(
                 request,
-                "The meeting is saved."
-                + (
-                    f" {told} guest{'s' if told != 1 else ''} will get one update in a few"
-                    " minutes (changes saved meanwhile join it)."
-                    if told
-                    else ""
-                ),
+                ngettext(
+                    "The meeting is saved. %(count)s guest will get one update in a few minutes "
+                    "(changes saved meanwhile join it).",
+                    "The meeting is saved. %(count)s guests will get one update in a few minutes "
+                    "(changes saved meanwhile join it).",
+                    told,
+                )
+                % {"count": told}
+                if told
+                else _("The meeting is saved."),
             )
             return redirect("meetings:detail", pk=meeting.pk)
     return _form_page(request, form, meeting)
@@ -257,7 +264,12 @@ def _page_context(request, meeting) -> dict:
     sees_all = request.user.has_perm("meetings.view_guest_details", meeting)
     led = led_region_ids(request.user)
     for booking in bookings:
-        booking.name_hidden = not sees_all and booking.contact.organisation.region_id not in led
+        contact = booking.contact
+        # Front-line staff belong to no region: the meeting's region answers for them.
+        region_id = (
+            meeting.region_id if contact.is_front_line_staff else contact.organisation.region_id
+        )
+        booking.name_hidden = not sees_all and region_id not in led
     region_facets = selectors.region_facets(meeting=meeting) if meeting.is_panel else None
     return {
         "meeting": meeting,
@@ -303,14 +315,16 @@ def meeting_transition(request, pk):
     if not request.user.has_perm(_transition_perm(to), meeting):
         raise PermissionDenied
     if to not in Status.values:
-        messages.error(request, "Unknown status.")
+        messages.error(request, _("Unknown status."))
         return redirect("meetings:detail", pk=pk)
     try:
         services.meeting_transition(meeting=meeting, to=to, by=request.user)
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:
-        messages.success(request, f"The meeting is now {Status(to).label.lower()}.")
+        messages.success(
+            request, _("The meeting is now %(status)s.") % {"status": str(Status(to).label).lower()}
+        )
     return redirect("meetings:detail", pk=pk)
 
 
@@ -330,10 +344,10 @@ def meeting_rate(request, pk):
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
         else:
-            messages.success(request, f"Rated {meeting.get_kind_display()}.")
+            messages.success(request, _("Rated %(kind)s.") % {"kind": meeting.get_kind_display()})
             return redirect("meetings:detail", pk=pk)
     else:
-        messages.error(request, "Choose a kind and say why.")
+        messages.error(request, _("Choose a kind and say why."))
     meeting = _meeting(request, pk, for_page=True)
     context = _page_context(request, meeting)
     context["kind_form"] = form
@@ -351,7 +365,7 @@ def attendance(request, pk):
         if key.startswith("attended-"):
             booking_pk = parse_id(key.removeprefix("attended-"))
             if value not in values or booking_pk is None:
-                messages.error(request, "Mark each guest attended, absent or unknown.")
+                messages.error(request, _("Mark each guest attended, absent or unknown."))
                 return redirect("meetings:detail", pk=pk)
             marks[booking_pk] = values[value]
     try:
@@ -361,7 +375,7 @@ def attendance(request, pk):
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:
-        messages.success(request, f"Attendance saved ({changed} changed).")
+        messages.success(request, _("Attendance saved (%(count)s changed).") % {"count": changed})
     return redirect(reverse("meetings:detail", args=[pk]) + "#guests")
 
 
@@ -408,9 +422,9 @@ def agenda_item_add(request, pk):
         except ValidationError as exc:
             return _agenda_response(request, meeting, error=_error_text(exc), status=400)
         if not request.htmx:
-            messages.success(request, "Item added.")
+            messages.success(request, _("Item added."))
         return _agenda_response(request, meeting)
-    return _agenda_response(request, meeting, error="Check the new item.", status=400, form=form)
+    return _agenda_response(request, meeting, error=_("Check the new item."), status=400, form=form)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -427,7 +441,7 @@ def agenda_item_edit(request, pk, item_pk):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, "Item saved.")
+            messages.success(request, _("Item saved."))
             return redirect("meetings:agenda", pk=pk)
     return render(
         request, "meetings/agenda_item_form.html", {"meeting": meeting, "item": item, "form": form}
@@ -441,7 +455,7 @@ def agenda_item_delete(request, pk):
     try:
         services.agenda_item_delete(meeting=meeting, item_id=param_id(request.POST, "item"))
     except (ValidationError, ValueError) as exc:
-        message = _error_text(exc) if isinstance(exc, ValidationError) else "Unknown item."
+        message = _error_text(exc) if isinstance(exc, ValidationError) else _("Unknown item.")
         return _agenda_response(request, meeting, error=message, status=400)
     return _agenda_response(request, meeting)
 
@@ -489,9 +503,9 @@ def agenda_customer_first(request, pk):
     if not request.htmx:
         messages.success(
             request,
-            "Customers first: the agenda is reordered."
+            _("Customers first: the agenda is reordered.")
             if changed
-            else "The agenda was already customer-first.",
+            else _("The agenda was already customer-first."),
         )
     if param_flag(request.POST, "next", "detail"):
         return redirect(reverse("meetings:detail", args=[pk]) + "#agenda")
@@ -531,7 +545,7 @@ def guests(request, pk):
     )
     error = ""
     if len(chosen) != len(set(chosen_ids)):
-        error = "Some of the chosen contacts no longer exist; choose again."
+        error = _("Some of the chosen contacts no longer exist; choose again.")
         chosen = []
     warnings = []
     if request.method == "POST" and chosen and not error:
@@ -547,13 +561,55 @@ def guests(request, pk):
             else:
                 messages.success(
                     request,
-                    f"Booked {len(created)} guest{'s' if len(created) != 1 else ''}: "
-                    + ", ".join(b.contact.name for b in created)
-                    + ".",
+                    ngettext(
+                        "Booked %(count)s guest: %(names)s.",
+                        "Booked %(count)s guests: %(names)s.",
+                        len(created),
+                    )
+                    % {
+                        "count": len(created),
+                        "names": ", ".join(b.contact.name for b in created),
+                    },
                 )
                 return redirect(reverse("meetings:detail", args=[pk]) + "#guests")
     elif request.method == "POST" and not chosen and not error:
-        error = "Choose at least one contact to book."
+        error = _("Choose at least one contact to book.")
+    return _render_guests(
+        request,
+        meeting,
+        booked=booked,
+        chosen=chosen,
+        warnings=warnings,
+        needs_confirmation=bool(warnings) and request.method == "POST" and not error,
+        all_regions=all_regions,
+        search=search,
+        error=error,
+        status=400 if error else 200,
+    )
+
+
+def _render_guests(
+    request,
+    meeting,
+    *,
+    booked=None,
+    chosen=(),
+    warnings=(),
+    needs_confirmation=False,
+    all_regions=False,
+    search="",
+    error="",
+    staff_form=None,
+    status=200,
+):
+    """The guests page: who is booked, the contacts to choose from, the staff form."""
+    if booked is None:
+        booked = list(
+            Booking.objects.filter(meeting=meeting)
+            .select_related("contact__organisation")
+            .prefetch_related("contact__organisation__facets")
+        )
+    booked_ids = {b.contact_id for b in booked}
     candidates = selectors.contacts_for_booking(
         meeting=meeting, all_regions=all_regions, search=search, user=request.user
     ).exclude(pk__in=booked_ids)[:300]
@@ -570,13 +626,47 @@ def guests(request, pk):
             "current_warnings": services.booking_warnings(
                 meeting=meeting, contacts=[b.contact for b in booked]
             ),
-            "needs_confirmation": bool(warnings) and request.method == "POST" and not error,
+            "needs_confirmation": needs_confirmation,
             "all_regions": all_regions,
             "search": search,
             "error": error,
+            "staff_form": staff_form or FrontLineStaffForm(),
         },
-        status=400 if error else 200,
+        status=status,
     )
+
+
+@require_POST
+@login_required
+def guests_staff(request, pk):
+    """Invite one of our front-line staff by name and email, like a guest (no account)."""
+    meeting = _meeting(request, pk, "meetings.book_guests")
+    form = FrontLineStaffForm(request.POST)
+    if form.is_valid():
+        try:
+            booking = services.front_line_staff_invite(
+                meeting=meeting,
+                name=form.cleaned_data["name"],
+                email=form.cleaned_data["email"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                gettext(
+                    "%(name)s is booked as front-line staff. Send the invitation from the "
+                    "Invitations page: they answer from their own link, no account needed."
+                )
+                % {"name": booking.contact.name},
+            )
+            return redirect(reverse("meetings:detail", args=[pk]) + "#guests")
+    return _render_guests(request, meeting, staff_form=form, status=400)
 
 
 @require_POST
@@ -615,10 +705,10 @@ def guest_remove(request, pk):
             request,
             _error_text(exc)
             if isinstance(exc, ValidationError)
-            else "That guest is not booked in this meeting. Nothing was changed.",
+            else _("That guest is not booked in this meeting. Nothing was changed."),
         )
     else:
-        messages.success(request, "The guest is removed.")
+        messages.success(request, _("The guest is removed."))
     return redirect(reverse("meetings:detail", args=[pk]) + "#guests")
 
 
@@ -633,6 +723,7 @@ def book_contact(request):
     contact = (
         Contact.objects.select_related("organisation__region")
         .filter(pk=param_id(sent, "contact") or param_id(request.GET, "contact"))
+        .filter(organisation__isnull=False)
         .filter(erased_at__isnull=True)
         .first()
     )
@@ -649,10 +740,14 @@ def book_contact(request):
         chosen_pk = param_id(request.POST, "meeting")
         chosen = next((m for m in meetings if m.pk == chosen_pk), None)
         if chosen is None:
-            context["error"] = "Choose one of the meetings listed."
+            context["error"] = _("Choose one of the meetings listed.")
             return render(request, "meetings/book_contact.html", context, status=400)
         if Booking.objects.filter(meeting=chosen, contact=contact).exists():
-            messages.info(request, f"{contact.name} is already booked in “{chosen.title}”.")
+            messages.info(
+                request,
+                _("%(name)s is already booked in “%(meeting)s”.")
+                % {"name": contact.name, "meeting": chosen.title},
+            )
             return redirect(reverse("meetings:detail", args=[chosen.pk]) + "#guests")
         guests_now = [
             b.contact
@@ -670,7 +765,11 @@ def book_contact(request):
         except ValidationError as exc:
             context["error"] = _error_text(exc)
             return render(request, "meetings/book_contact.html", context, status=400)
-        messages.success(request, f"{contact.name} is booked in “{chosen.title}”.")
+        messages.success(
+            request,
+            _("%(name)s is booked in “%(meeting)s”.")
+            % {"name": contact.name, "meeting": chosen.title},
+        )
         return redirect(reverse("meetings:detail", args=[chosen.pk]) + "#guests")
     return render(request, "meetings/book_contact.html", context)
 
@@ -690,7 +789,7 @@ def prep_toggle(request, pk):
             by=request.user,
         )
     except (ValidationError, ValueError):
-        messages.error(request, "That step is not on this meeting's checklist.")
+        messages.error(request, _("That step is not on this meeting's checklist."))
         return redirect(reverse("meetings:detail", args=[pk]) + "#prep")
     if request.htmx:
         return render(
@@ -718,7 +817,10 @@ def prep_brief(request, pk):
     meeting = _meeting(request, pk, for_page=True)
     items = list(meeting.agenda_items.all())
     bookings = list(meeting.bookings.all())
-    organisations = sorted({b.contact.organisation for b in bookings}, key=lambda o: o.name.lower())
+    organisations = sorted(
+        {b.contact.organisation for b in bookings if not b.contact.is_front_line_staff},
+        key=lambda o: o.name.lower(),
+    )
     return render(
         request,
         "meetings/prep_brief.html",
@@ -752,11 +854,11 @@ def questions(request, pk):
                     meeting=meeting, chosen_id=param_id(request.POST, "chosen"), direction=action
                 )
             else:
-                raise ValidationError("Unknown action.")
+                raise ValidationError(_("Unknown action."))
         except (ValidationError, ValueError) as exc:
             messages.error(
                 request,
-                _error_text(exc) if isinstance(exc, ValidationError) else "Unknown question.",
+                _error_text(exc) if isinstance(exc, ValidationError) else _("Unknown question."),
             )
         if not request.htmx:
             return redirect("meetings:questions", pk=pk)

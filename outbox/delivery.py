@@ -24,6 +24,7 @@ from django.core.mail import get_connection
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from .mail import build_message
 from .models import OutboxMail, encode_attachments
@@ -159,7 +160,7 @@ def _send(
     try:
         render(mail)
         if mail.is_non_essential and _recipient_opted_out(mail):
-            raise SkipMail("The recipient opted out of this kind of mail.")
+            raise SkipMail(gettext_noop("The recipient opted out of this kind of mail."))
     except SkipMail as skip:
         sending.update(
             status=OutboxMail.Status.SKIPPED, last_error=str(skip)[:2000], updated_at=timezone.now()
@@ -183,7 +184,7 @@ def _send(
             return "ignored", None
         claimed_next = None if then_claim is None else _claim_row(then_claim, lease, now)
         if not message.send(fail_silently=False):
-            raise smtplib.SMTPException("The mail backend sent nothing.")
+            raise smtplib.SMTPException(gettext_noop("The mail backend sent nothing."))
         # Leaving the block commits: the next thing after the server's acceptance.
     return "sent", claimed_next
 

@@ -2,6 +2,7 @@ import base64
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class OutboxMail(models.Model):
@@ -14,20 +15,20 @@ class OutboxMail(models.Model):
     """
 
     class Kind(models.TextChoices):
-        INVITATION = "invitation", "Invitation"
-        UPDATE = "update", "Update"
-        CANCELLATION = "cancellation", "Cancellation"
-        REMINDER = "reminder", "Reminder"
-        THANK_YOU = "thank_you", "Thank-you"
-        FOLLOW_UP = "follow_up", "“You said, we did” follow-up"
-        ACTION_REMINDER = "action_reminder", "Action reminder"
+        INVITATION = "invitation", _("Invitation")
+        UPDATE = "update", _("Update")
+        CANCELLATION = "cancellation", _("Cancellation")
+        REMINDER = "reminder", _("Reminder")
+        THANK_YOU = "thank_you", _("Thank-you")
+        FOLLOW_UP = "follow_up", _("“You said, we did” follow-up")
+        ACTION_REMINDER = "action_reminder", _("Action reminder")
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
-        SKIPPED = "skipped", "Not sent"
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Not sent")
 
     # Mail a guest may opt out of; invitations, updates and cancellations always go.
     NON_ESSENTIAL_KINDS = frozenset({Kind.REMINDER, Kind.THANK_YOU, Kind.FOLLOW_UP})
@@ -80,7 +81,10 @@ class OutboxMail(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} to {self.recipient}"
+        return _("%(kind)s to %(recipient)s") % {
+            "kind": self.get_kind_display(),
+            "recipient": self.recipient,
+        }
 
     @property
     def is_non_essential(self) -> bool:

@@ -30,20 +30,27 @@ def mail_status_text(mail: OutboxMail) -> str:
     """The status in plain words, as the outbox page shows it."""
     from django.utils import timezone
     from django.utils.formats import date_format
+    from django.utils.translation import gettext as _
 
     def when(value):
         return date_format(timezone.localtime(value), "j M Y, H:i T")
 
+    # A stored reason marked with gettext_noop (outbox.delivery, outbox.services) is
+    # translated here; any other text (a server's error) is shown as it came.
+    error = _(mail.last_error) if mail.last_error else ""
     if mail.status == OutboxMail.Status.SENT:
-        return f"Sent {when(mail.sent_at)}"
+        return _("Sent %(when)s") % {"when": when(mail.sent_at)}
     if mail.status == OutboxMail.Status.FAILED:
-        return f"Failed: {mail.last_error or 'unknown error'}"
+        return _("Failed: %(error)s") % {"error": error or _("unknown error")}
     if mail.status == OutboxMail.Status.SKIPPED:
-        return f"Not sent: {mail.last_error}"
+        return _("Not sent: %(reason)s") % {"reason": error}
     if mail.status == OutboxMail.Status.SENDING:
-        return "Sending now"
+        return _("Sending now")
     if mail.due_at and mail.due_at > timezone.now():
         if mail.attempts:
-            return f"Will try again {when(mail.due_at)} (last error: {mail.last_error})"
-        return f"Scheduled for {when(mail.due_at)}"
-    return "Queued, going out now"
+            return _("Will try again %(when)s (last error: %(error)s)") % {
+                "when": when(mail.due_at),
+                "error": error,
+            }
+        return _("Scheduled for %(when)s") % {"when": when(mail.due_at)}
+    return _("Queued, going out now")

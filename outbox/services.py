@@ -13,6 +13,7 @@ from datetime import datetime
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from .delivery import DeliveryResult, outbox_deliver, outbox_deliver_batch, render
 from .handover import allow_long_statements, outbox_dispatch_due, pending_handover
@@ -189,12 +190,13 @@ def outbox_opt_out(*, email: str) -> int:
         kind__in=list(OutboxMail.NON_ESSENTIAL_KINDS),
     ).update(
         status=OutboxMail.Status.SKIPPED,
-        last_error="The recipient opted out of this kind of mail.",
+        last_error=gettext_noop("The recipient opted out of this kind of mail."),
         updated_at=now,
     )
 
 
-ERASED_REASON = "The recipient's contact details were erased at their request."
+# Stored English, shown translated: the outbox page passes last_error through gettext.
+ERASED_REASON = gettext_noop("The recipient's contact details were erased at their request.")
 ERASED_MARK = "[erased]"
 
 

@@ -4,7 +4,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -84,7 +86,7 @@ def mail_html(request, pk: int):
     """The HTML part alone, for the preview frame: no scripts, nothing fetched."""
     mail = _visible_mail(request, pk)
     _preview, _text, html = outbox_preview(mail=mail)
-    response = HttpResponse(html or "<p>This mail has no HTML part.</p>")
+    response = HttpResponse(html or format_html("<p>{}</p>", _("This mail has no HTML part.")))
     response["Content-Security-Policy"] = (
         "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'"
     )
@@ -98,11 +100,13 @@ def mail_retry(request, pk: int):
     if not request.user.has_perm("outbox.retry_mail", mail):
         raise PermissionDenied
     if outbox_retry(mail=mail):
-        messages.success(request, f"The mail to {mail.recipient} is queued again.")
+        messages.success(
+            request, _("The mail to %(recipient)s is queued again.") % {"recipient": mail.recipient}
+        )
     elif mail.status == OutboxMail.Status.SENT:
-        messages.info(request, "That mail was already sent; it is not sent twice.")
+        messages.info(request, _("That mail was already sent; it is not sent twice."))
     else:
-        messages.info(request, "Only a failed mail can be retried; this one is not failed.")
+        messages.info(request, _("Only a failed mail can be retried; this one is not failed."))
     next_url = param_text(request.POST, "next", max_length=500)
     if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         return redirect(next_url)

@@ -2,6 +2,7 @@ import zoneinfo
 
 from django import template
 from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext as _
 
 from meetings.selectors import agenda_timing as _agenda_timing
 
@@ -19,10 +20,10 @@ def duration(minutes) -> str:
     minutes = int(minutes or 0)
     hours, rest = divmod(minutes, 60)
     if hours and rest:
-        return f"{hours} h {rest} min"
+        return _("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": rest}
     if hours:
-        return f"{hours} h"
-    return f"{rest} min"
+        return _("%(hours)s h") % {"hours": hours}
+    return _("%(minutes)s min") % {"minutes": rest}
 
 
 @register.filter

@@ -172,6 +172,76 @@ def test_follow_up_preview_on_desktop_and_phone(page, phone_page, screenshot_dir
     phone_page.screenshot(path=screenshot_dir / "follow-up-preview-phone.png", full_page=True)
 
 
+def test_follow_up_reads_naturally_when_nothing_is_done_yet(page, phone_page, screenshot_dir):
+    """The wording of issue #22: nothing done yet is said in a sentence (never "We did
+    nothing"), open actions stand under "we're working on", never under "We did", and
+    the meeting is named by its own title."""
+    owner = leader(username="lena", first_name="Lena", last_name="Leader")
+    start = timezone.now() - dt.timedelta(days=5)
+    meeting = MeetingFactory(
+        title="Nordics quarterly with customers",
+        owner=owner,
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=3),
+        status="held",
+        region=RegionFactory(name="Nordics"),
+    )
+    BookingFactory(meeting=meeting, attended=True)
+    FeedbackItemFactory(
+        meeting=meeting, section=Section.CUSTOMER, text="Your portal logs us out every hour."
+    )
+    idea = FeedbackItemFactory(
+        meeting=meeting,
+        section=Section.OPERATIONS,
+        kind=FeedbackItem.Kind.IDEA,
+        sentiment="positive",
+        text="Share the service levels you measure with us each month.",
+    )
+    ActionFactory(
+        meeting=meeting,
+        feedback_item=idea,
+        owner=owner,
+        status="open",
+        title="Monthly service report to customers",
+    )
+    ActionFactory(
+        meeting=meeting,
+        owner=owner,
+        status="in_progress",
+        title="Invoices checked before they leave",
+    )
+    log_in(page, "lena")
+    page.goto(f"/actions/meetings/{meeting.pk}/follow-up/")
+    page.get_by_label("Introduction").fill("Thank you for joining us.")
+    page.get_by_role("button", name="Save and preview").click()
+    body = page.locator(".follow-up")
+    expect(body).to_contain_text("what we heard at “Nordics quarterly with customers”")
+    expect(
+        body.get_by_text(
+            "We have not decided what to do about this yet; we will tell you when we have."
+        )
+    ).to_be_visible()
+    expect(
+        body.get_by_text("We’re working on Monthly service report to customers, due in")
+    ).to_be_visible()
+    expect(body.get_by_text("Nothing else is finished yet; we’re working on:")).to_be_visible()
+    expect(body.get_by_text("Invoices checked before they leave, due in")).to_be_visible()
+    expect(body.get_by_text(re.compile(r"We did"))).to_have_count(0)
+    expect(body.get_by_text("leadership meeting")).to_have_count(0)
+    assert_accessible(page)
+    page.screenshot(path=screenshot_dir / "follow-up-nothing-done-yet.png", full_page=True)
+
+    log_in(phone_page, "lena")
+    phone_page.goto(f"/actions/meetings/{meeting.pk}/follow-up/preview/")
+    expect(
+        phone_page.get_by_text("Nothing else is finished yet; we’re working on:")
+    ).to_be_visible()
+    fits_phone(phone_page)
+    phone_page.screenshot(
+        path=screenshot_dir / "follow-up-nothing-done-yet-phone.png", full_page=True
+    )
+
+
 @pytest.fixture
 def charter_world():
     owner = leader(username="lena", first_name="Lena", last_name="Leader")

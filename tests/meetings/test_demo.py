@@ -25,3 +25,7 @@ def test_demo_is_a_year_of_meetings_in_three_countries_and_idempotent():
     assert orders == {True, False}  # some old-order agendas, some customer-first
     assert Booking.objects.filter(attended=True, meeting__status__in=["held", "closed"]).exists()
     assert Meeting.objects.filter(status="closed").exclude(kind="").exists()
+    # Front-line colleagues are invited like guests to the coming leadership meetings.
+    staff = Booking.objects.filter(contact__organisation__isnull=True)
+    assert staff.exists()
+    assert not staff.filter(meeting__type=Meeting.Type.PANEL).exists()

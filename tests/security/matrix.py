@@ -440,6 +440,13 @@ ROUTES: list[Route] = [
         other=LEADER_FORBIDDEN,
     ),
     Route(
+        "meetings:guests_staff",
+        post=MANAGE_MEETING,
+        kwargs=meeting_kwargs,
+        scoped=True,
+        other=LEADER_FORBIDDEN,
+    ),
+    Route(
         "meetings:transition",
         post=PREPARE_MEETING,
         kwargs=meeting_kwargs,
