@@ -23,16 +23,15 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.csv_export import csv_response
 from accounts.params import param_flag, param_int, param_text
-from accounts.ratelimits import is_limited
 from audit.models import AuditEntry
 from audit.services import audit_record
 from meetings.models import Meeting, Section
 
-from .forms import CaptureForm, GuestCommentForm, ItemEditForm
-from .models import FeedbackItem, JourneyStage
-from .redaction import meeting_redactor
-from .rows import item_row
-from .selectors import (
+from ..forms import CaptureForm, ItemEditForm
+from ..models import FeedbackItem, JourneyStage
+from ..redaction import meeting_redactor
+from ..rows import item_row
+from ..selectors import (
     capture_items,
     capture_revision,
     capture_room,
@@ -40,13 +39,12 @@ from .selectors import (
     current_section,
     guest_link_url,
     meeting_for_capture,
-    meeting_from_guest_token,
     meeting_is_running,
     meeting_kind_suggestion,
     stage_choices,
     tag_names,
 )
-from .services import (
+from ..services import (
     capture_section_set,
     feedback_capture,
     feedback_delete,
@@ -389,58 +387,3 @@ def export_csv(request, meeting_id: int):
     response = csv_response(filename, header, rows)
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-# -- guests -------------------------------------------------------------------------------
-
-
-@never_cache
-@require_http_methods(["GET", "HEAD", "POST"])
-def guest_comment(request, token: str):
-    """A guest adds an anonymous comment from their phone while the meeting runs.
-
-    Stores no IP address, user agent, cookie or session with the comment: the page opens
-    no session, its only cookie is Django's CSRF token (random, kept with nothing), and
-    the item is saved like any other, redacted.
-    """
-    meeting = meeting_from_guest_token(token)
-    if meeting is None:
-        raise Http404("This link is not valid.")
-    context = {"meeting": meeting, "token": token}
-    if not meeting_is_running(meeting=meeting):
-        return render(
-            request, "feedback/guest_comment.html", {**context, "closed": True}, status=410
-        )
-    saved_text = None
-    if request.method == "POST":
-        form = GuestCommentForm(request.POST)
-        # settings.RATE_LIMITS["guest_comment"]: per link, failing open if Redis is down.
-        limited = is_limited(request, "guest_comment")
-        if limited:
-            form.add_error(
-                None, _("Many comments are arriving at once; please send yours again in a minute.")
-            )
-        elif form.is_valid():
-            try:
-                result = feedback_capture(
-                    meeting=meeting,
-                    text=form.cleaned_data["text"],
-                    idempotency_key=form.cleaned_data["idempotency_key"],
-                    section=current_section(meeting=meeting),
-                    kind=form.cleaned_data["kind"],
-                    sentiment=form.sentiment,
-                    source=FeedbackItem.Source.GUEST_LINK,
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                saved_text = result.item.text
-                form = GuestCommentForm(initial={"idempotency_key": uuid.uuid4()})
-    else:
-        form = GuestCommentForm(initial={"idempotency_key": uuid.uuid4()})
-    return render(
-        request,
-        "feedback/guest_comment.html",
-        {**context, "form": form, "saved_text": saved_text},
-        status=400 if request.method == "POST" and form.errors else 200,
-    )
