@@ -17,7 +17,7 @@ help:
 	@echo "make run    - install, migrate, load demo data and serve on http://$(HOST):$(PORT)/"
 	@echo "make test   - install and run the whole test suite"
 	@echo "make bench  - run the benchmarks in bench/ and print their figures"
-	@echo "make lint   - ruff"
+	@echo "make lint   - ruff and the layer contract (lint-imports)"
 	@echo "make messages - gather the marked strings into locale/*.po and compile them (docs/i18n.md)"
 	@echo "make screenshots - run the browser journeys and refresh the user guide's pictures (docs/img/guide/)"
 	@echo "make worker / make beat - a Celery worker / beat (needs REDIS_URL)"
@@ -70,6 +70,7 @@ messages: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: install
 	$(VENV)/bin/ruff check --fix .

@@ -1,3 +1,5 @@
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -93,8 +95,6 @@ class AdministratorsUnlock(AdministratorsRead):
 def _hand_axes_to_administrators():
     """django-axes registers its own admin pages (which ask for Django permissions that
     no role has); give them the role checks of every other page here."""
-    from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
-    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
     for model, base, mixin in (
         (AccessAttempt, AccessAttemptAdmin, AdministratorsUnlock),

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db import connections
 from django.db.models.signals import pre_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -6,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 def _migrations_outlast_the_page_timeout(*, using, **_kwargs):
     """The PostgreSQL statement timeout (DB_STATEMENT_TIMEOUT) is for pages; a migration
     that builds an index over a large table may take minutes."""
-    from django.db import connections
 
     connection = connections[using]
     if connection.vendor == "postgresql":
@@ -19,6 +19,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and roles")
 
     def ready(self):
+        # Receivers connect once the app registry is ready (Django's rule, not a cycle).
         from . import signals  # noqa: F401 - is_staff follows the Administrator role
 
         pre_migrate.connect(

@@ -34,7 +34,3 @@ def seed(*, stdout) -> None:
             user.save(update_fields=["password"])
         user.groups.add(Group.objects.get_or_create(name=role)[0])
     stdout.write(f"  users: {len(DEMO_USERS)} demo users")
-
-
-def demo_user(username: str) -> User:
-    return User.objects.get(username=username)

@@ -1,3 +1,4 @@
+import redis
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -67,7 +68,6 @@ def _database_status() -> str:
 def _broker_status() -> str:
     if not settings.REDIS_URL:
         return "not configured"
-    import redis
 
     try:
         client = redis.Redis.from_url(

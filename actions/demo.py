@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.models import User
 from customers.models import Contact, Organisation, Region
 from feedback.models import FeedbackItem
+from feedback.services import feedback_capture
 from meetings.models import Booking, Meeting, Section
 
 from . import services
@@ -109,7 +110,6 @@ def _book_guests(meeting: Meeting, region: Region) -> None:
 def _feedback(meeting: Meeting, *, kind: str, sentiment: str, section: str, text: str):
     """Find the demo feedback item, or capture it through feedback.services (redacted,
     idempotent: the key is derived from the meeting and the words)."""
-    from feedback.services import feedback_capture
 
     key = uuid.uuid5(uuid.NAMESPACE_URL, f"open-chair-demo:actions:{meeting.pk}:{text}")
     existing = FeedbackItem.objects.filter(idempotency_key=key).first()

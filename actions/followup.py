@@ -14,6 +14,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.core import signing
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext, pgettext_lazy
@@ -40,7 +41,6 @@ def held(meeting) -> bool:
 def recipients(meeting):
     """Bookings that receive the follow-up: guests who came (or accepted, when attendance
     was not recorded), with an address, not erased and not opted out."""
-    from django.db.models import Q
 
     return (
         meeting.bookings.filter(

@@ -94,9 +94,6 @@ class Action(models.Model):
     def is_closed(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.WONT_DO)
 
-    def is_overdue(self, today) -> bool:
-        return not self.is_closed and self.due_date < today
-
 
 class FollowUp(models.Model):
     """The "you said, we did" follow-up of one held meeting, sent once to its guests.
@@ -393,7 +390,3 @@ class ExpectationLink(models.Model):
 
     def __str__(self):
         return self.label or str(self.feedback_item)
-
-    @property
-    def on_charter(self) -> bool:
-        return self.item_id is not None

@@ -21,7 +21,8 @@ import rules
 
 from accounts.rules import has_any_role, is_administrator, is_facilitator, is_leader
 from customers.rules import led_region_ids
-from meetings.rules import prepares_meeting
+from meetings.models import Meeting
+from meetings.rules import owns_meeting, prepares_meeting
 
 
 @rules.predicate
@@ -33,16 +34,7 @@ def is_action_owner(user, action) -> bool:
 def owns_actions_meeting(user, action) -> bool:
     if action is None or action.meeting_id is None:
         return False
-    return is_meeting_owner(user, action.meeting)
-
-
-@rules.predicate
-def is_meeting_owner(user, meeting) -> bool:
-    if meeting is None:
-        return False
-    if meeting.owner_id == user.pk:
-        return True
-    return meeting.co_owners.filter(pk=user.pk).exists()
+    return owns_meeting(user, action.meeting)
 
 
 @rules.predicate
@@ -58,7 +50,6 @@ def leads_charter_region(user, charter) -> bool:
 @rules.predicate
 def facilitates_for(user, charter) -> bool:
     """The user facilitates a meeting of the charter's region (a team's charter: any)."""
-    from meetings.models import Meeting
 
     meetings = Meeting.objects.filter(facilitators=user)
     if charter is not None and charter.region_id is not None:
@@ -77,7 +68,7 @@ rules.add_perm("actions.add_action_to_meeting", may_create_actions & prepares_me
 rules.add_perm("actions.change_action_status", has_any_role & may_change_action)
 rules.add_perm("actions.change_action", has_any_role & may_change_action)
 
-rules.add_perm("actions.send_follow_up", has_any_role & (is_meeting_owner | is_administrator))
+rules.add_perm("actions.send_follow_up", has_any_role & (owns_meeting | is_administrator))
 
 rules.add_perm("actions.view_charter", has_any_role)
 # Without an object: may the user create a charter at all (a leader: for a region they lead).

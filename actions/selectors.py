@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from anonymity.policy import guest_organisations_by_meeting, organisations_behind
+from feedback.models import FeedbackItem
+
 from .models import (
     Action,
     Charter,
@@ -17,6 +20,7 @@ from .models import (
     FollowUp,
     Measure,
 )
+from .rules import may_write_charter
 
 OPEN_STATUSES = (Action.Status.OPEN, Action.Status.IN_PROGRESS)
 
@@ -35,10 +39,6 @@ def actions_mine(*, user) -> QuerySet[Action]:
 def actions_overdue(*, today: dt.date | None = None) -> QuerySet[Action]:
     today = today or timezone.localdate()
     return actions_base().filter(status__in=OPEN_STATUSES, due_date__lt=today)
-
-
-def actions_open() -> QuerySet[Action]:
-    return actions_base().filter(status__in=OPEN_STATUSES)
 
 
 def actions_filtered(
@@ -77,7 +77,6 @@ def follow_up_for(meeting) -> FollowUp | None:
 def concerns_answered_share(*, meetings: QuerySet | None = None) -> dict:
     """How many concerns were heard at held meetings, and how many of them were answered
     by a published "you said, we did" (for the dashboard's response rate)."""
-    from feedback.models import FeedbackItem
 
     concerns = FeedbackItem.objects.filter(kind=FeedbackItem.Kind.CONCERN)
     if meetings is not None:
@@ -206,7 +205,6 @@ def measure_rows(*, charter: Charter, months: list[dt.date]) -> dict:
 def heard_sentiment_by_lineage(*, charter: Charter) -> dict:
     """Per charter item (lineage): how many expectations were heard about it, how many
     negative, and whether enough organisations stand behind them to show anything."""
-    from feedback.models import FeedbackItem
 
     rows = ExpectationLink.objects.filter(charter=charter, item__isnull=False).values_list(
         "item__lineage", "feedback_item__meeting_id", "feedback_item__sentiment"
@@ -214,15 +212,17 @@ def heard_sentiment_by_lineage(*, charter: Charter) -> dict:
     grouped: dict = defaultdict(list)
     for lineage, meeting_id, sentiment in rows:
         grouped[lineage].append((meeting_id, sentiment))
-    by_meeting = _organisations_by_meeting({m for members in grouped.values() for m, _ in members})
+    by_meeting = guest_organisations_by_meeting(
+        {m for members in grouped.values() for m, _ in members}
+    )
     result = {}
     for lineage, members in grouped.items():
-        organisations = len(frozenset().union(*(by_meeting.get(m, ()) for m, _ in members)))
+        behind = organisations_behind((m for m, _ in members), by_meeting)
         result[lineage] = {
             "heard": len(members),
             "negative": sum(1 for _, s in members if s == FeedbackItem.Sentiment.NEGATIVE),
-            "organisations": organisations,
-            "shown": _enough(organisations),
+            "organisations": len(behind.ids),
+            "shown": behind.enough,
         }
     return result
 
@@ -264,7 +264,6 @@ def charter_items_with_measures(*, version: CharterVersion, months: list[dt.date
 
 def expectations_to_link(*, charter: Charter) -> QuerySet:
     """Expectations heard at the charter's meetings that nobody has placed yet."""
-    from feedback.models import FeedbackItem
 
     qs = FeedbackItem.objects.filter(
         kind=FeedbackItem.Kind.EXPECTATION, charter_link__isnull=True
@@ -278,26 +277,11 @@ def expectations_to_link_for(*, user, charter: Charter) -> QuerySet:
     """The expectations waiting to be placed that this user may see and place: all of
     them for those who write the charter, only those heard in the meetings they
     facilitated for a facilitator (actions/rules.py)."""
-    from .rules import may_write_charter
 
     waiting = expectations_to_link(charter=charter)
     if may_write_charter(user, charter):
         return waiting
     return waiting.filter(meeting__facilitators=user)
-
-
-def _organisations_by_meeting(meeting_ids) -> dict[int, frozenset[int]]:
-    """Distinct guest organisations behind each meeting, counted by the dashboard's one
-    suppression module (guests marked attended, or accepted while attendance is unmarked)."""
-    from dashboard.suppression import guest_organisations_by_meeting
-
-    return guest_organisations_by_meeting(meeting_ids)
-
-
-def _enough(organisations: int) -> bool:
-    from dashboard.suppression import min_organisations
-
-    return organisations >= min_organisations()
 
 
 @dataclass
@@ -325,12 +309,12 @@ def missing_from_charter(*, charter: Charter) -> list[MissingGroup]:
     groups: dict[str, list[ExpectationLink]] = defaultdict(list)
     for link in links:
         groups[link.label.lower()].append(link)
-    by_meeting = _organisations_by_meeting({link.feedback_item.meeting_id for link in links})
+    by_meeting = guest_organisations_by_meeting({link.feedback_item.meeting_id for link in links})
     result = []
     for members in groups.values():
         items = [link.feedback_item for link in members]
-        organisations = len(frozenset().union(*(by_meeting.get(i.meeting_id, ()) for i in items)))
-        shown = _enough(organisations)
+        behind = organisations_behind((i.meeting_id for i in items), by_meeting)
+        organisations, shown = len(behind.ids), behind.enough
         promoted = next((m.promoted_item for m in members if m.promoted_item_id), None)
         result.append(
             MissingGroup(

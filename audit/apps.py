@@ -7,4 +7,5 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit log")
 
     def ready(self):
-        from . import signals  # noqa: F401 - connects the role-change receivers
+        # Receivers connect once the app registry is ready (Django's rule, not a cycle).
+        from . import signals  # noqa: F401 - the role-change receivers

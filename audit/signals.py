@@ -9,9 +9,6 @@ from django.contrib.auth.models import Group
 from django.db.models.signals import m2m_changed, post_save, pre_save
 from django.dispatch import receiver
 
-from customers.signals import contact_erased, customers_imported
-
-from .context import current_user
 from .models import AuditEntry
 from .services import audit_record
 
@@ -75,25 +72,4 @@ def audit_superuser_flag(sender, instance, raw=False, **kwargs):
         ),
         target_repr=str(instance),
         details={"role": "superuser"},
-    )
-
-
-@receiver(contact_erased, dispatch_uid="audit_contact_erased")
-def audit_contact_erasure(sender, contact, **kwargs):
-    """Every erasure, by hand or by the retention run; the erased name is not recorded."""
-    audit_record(
-        action=AuditEntry.Action.ERASURE,
-        target_repr=f"contact #{contact.pk} of {contact.affiliation}",
-    )
-
-
-@receiver(customers_imported, dispatch_uid="audit_customers_imported")
-def audit_customer_import(sender, customer_import, summary, **kwargs):
-    """Every applied CSV import: the file's name and the counts, never its rows."""
-    audit_record(
-        # Whoever confirms it (the request's user), else the uploader (a shell, a task).
-        actor=current_user() or customer_import.uploaded_by,
-        action=AuditEntry.Action.IMPORT,
-        target_repr=f"customers from {customer_import.filename}",
-        details=summary,
     )

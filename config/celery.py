@@ -2,6 +2,8 @@ import os
 
 from celery import Celery
 from celery.signals import beat_init, worker_process_init
+from django.conf import settings
+from django.db import connections
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -17,8 +19,6 @@ def _tasks_outlast_the_page_timeout(**_kwargs):
     database gives a page the 503 within seconds. Tasks are not pages: the dashboard's
     refresh and theme recomputation run statements far longer than that, so worker and
     beat processes use DB_WORKER_STATEMENT_TIMEOUT (0, no limit, by default) instead."""
-    from django.conf import settings
-    from django.db import connections
 
     for connection in connections.all(initialized_only=True):
         connection.close()

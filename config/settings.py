@@ -132,13 +132,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
         "DB_CONNECT_TIMEOUT", default=3
     )
-    # Django's queries use client-side binding and are never prepared. The one statement
-    # sent with server-side binding (feedback capture's INSERT, feedback/services.py) is
-    # prepared by psycopg after this many runs on a connection, so that PostgreSQL plans it
-    # once per connection. Behind a pooler in transaction mode without prepared-statement
-    # support (PgBouncer < 1.21), set DB_PREPARE_THRESHOLD=0 to turn that off.
-    _prepare = env.int("DB_PREPARE_THRESHOLD", default=5)
-    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = _prepare if _prepare > 0 else None
     # A stalled database answers the 503 page within seconds instead of holding the page
     # until gunicorn kills the worker: the server cancels any statement (lock waits
     # included) after DB_STATEMENT_TIMEOUT ms, and TCP keepalives plus tcp_user_timeout
@@ -421,6 +414,6 @@ if not REDIS_URL:
 # anonymised by `manage.py anonymise_inactive_contacts` (daily, through beat).
 RETENTION_INACTIVE_CONTACT_MONTHS = env.int("RETENTION_INACTIVE_CONTACT_MONTHS", default=36)
 CELERY_BEAT_SCHEDULE["anonymise-inactive-contacts"] = {
-    "task": "audit.anonymise_inactive_contacts",
+    "task": "customers.anonymise_inactive_contacts",
     "schedule": 24 * 60 * 60,
 }

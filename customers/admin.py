@@ -5,6 +5,7 @@ from django.utils.translation import ngettext
 from accounts.admin_site import AdministratorsManage
 
 from .models import Contact, Facet, Organisation, Region
+from .services import contact_erase
 
 
 @admin.register(Facet)
@@ -53,7 +54,6 @@ class ContactAdmin(AdministratorsManage, admin.ModelAdmin):
 
     @admin.action(description=_("Erase the selected contacts (name, email, phone)"))
     def erase_selected(self, request, queryset):
-        from .services import contact_erase
 
         for contact in queryset:
             contact_erase(contact=contact)

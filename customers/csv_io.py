@@ -1,4 +1,5 @@
-"""Reading customer CSV files (decoding, dialect, columns, cells) and writing them safely.
+"""Reading customer CSV files (decoding, dialect, columns, cells). They are written by the
+one CSV writer, `accounts.csv_export`.
 
 Nothing here writes to the database: `customers.services` plans and applies imports.
 """
@@ -6,7 +7,6 @@ Nothing here writes to the database: `customers.services` plans and applies impo
 import codecs
 import csv
 import io
-import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -49,45 +49,6 @@ HEADER_LABELS: dict[str, str] = {
     "language": "language",
     "time_zone": "time zone",
 }
-
-# A cell starting with one of these is run as a formula by spreadsheet programs.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
-# ...unless it is only a number or a phone number: with no letters it cannot call anything.
-_HARMLESS = re.compile(r"[+\-]?[\d\s().\-/]+")
-
-
-def is_formula(value: str) -> bool:
-    """True when a spreadsheet would treat the cell as a formula (CSV injection)."""
-    if not value:
-        return False
-    for candidate in (value, value.lstrip(" ")):
-        if candidate.startswith(FORMULA_PREFIXES) and not _HARMLESS.fullmatch(candidate.strip()):
-            return True
-    return False
-
-
-def neutralise(value) -> str:
-    """A cell safe to open in a spreadsheet: formula-like text gets a leading apostrophe.
-
-    A value that already starts with apostrophes before a formula gets one more, so that
-    `unwrap_neutralised` gives back exactly the original value.
-    """
-    text = "" if value is None else str(value)
-    return f"'{text}" if is_formula(text.lstrip("'")) else text
-
-
-def unwrap_neutralised(value: str) -> str:
-    """The value a neutralised cell stood for (`'=x` is `=x`); other cells unchanged."""
-    if value.startswith("'") and is_formula(value.lstrip("'")):
-        return value[1:]
-    return value
-
-
-def formula_start(value: str) -> str:
-    """How a formula-like cell starts, in words a person can act on."""
-    first = value.lstrip(" ")[:1]
-    words = {"\t": _("a tab"), "\r": _("a line break"), "\n": _("a line break")}
-    return words.get(first, f"“{first}”")
 
 
 def _normalise_header(text: str) -> str:
@@ -256,14 +217,3 @@ def too_large_message(size: int) -> str:
         "The file is %(size)s; the largest file accepted is %(limit)s. Split it into smaller "
         "files and import them one after the other."
     ) % {"size": filesizeformat(size), "limit": filesizeformat(settings.MAX_IMPORT_BYTES)}
-
-
-def write_rows(header: list[str], rows) -> str:
-    """CSV text (with a UTF-8 BOM so Excel reads accents) whose cells cannot run as formulas."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([neutralise(value) for value in row])
-    return buffer.getvalue()

@@ -84,7 +84,9 @@ class Organisation(models.Model):
     )
     notes = models.TextField(blank=True, verbose_name=_("notes"))
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
-    # Indexed: every feedback capture reads its maximum (feedback.redaction.fingerprint_sql).
+    # Indexed for a former capture check that read its maximum; organisations now reach the
+    # redactor through the register's version (feedback.RegisterVersion). Kept: dropping it is a
+    # migration of its own.
     updated_at = models.DateTimeField(auto_now=True, db_index=True, verbose_name=_("updated at"))
 
     class Meta:

@@ -3,12 +3,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.csv_export import csv_response
 from accounts.models import Role
 from accounts.params import param_flag, param_page
 from accounts.ratelimits import rate_limit
@@ -16,7 +17,7 @@ from audit.models import AuditEntry
 from audit.services import audit_record
 
 from . import selectors, services
-from .csv_io import too_large_message, write_rows
+from .csv_io import too_large_message
 from .forms import ContactForm, CustomerFilterForm, EraseForm, ImportUploadForm, OrganisationForm
 from .models import Contact, CustomerImport, Organisation
 from .rules import contact_scope, contacts_in_scope, led_region_ids
@@ -110,10 +111,7 @@ def customer_export(request):
             for c in contacts:
                 yield base + [c.name, c.email, c.job_title, c.phone, c.language, c.time_zone] + tail
 
-    response = HttpResponse(write_rows(header, rows()), content_type="text/csv; charset=utf-8")
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="customers-{stamp}.csv"'
-    return response
+    return csv_response(f"customers-{timezone.localdate().isoformat()}.csv", header, rows())
 
 
 def _organisation_or_404(pk: int) -> Organisation:

@@ -19,6 +19,7 @@ from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from anonymity.policy import cell_passes, counted_booking_q, min_organisations
 from feedback.models import FeedbackItem
 from feedback.selectors import meeting_kind_suggestions
 from meetings.models import Booking, Meeting
@@ -34,7 +35,6 @@ from .models import (
     MeetingSignal,
     ThemeItem,
 )
-from .suppression import cell_passes, counted_booking_q, min_organisations
 
 REFRESH_LOCK = 80_08  # any constant: identifies the dashboard refresh among advisory locks
 # Grouped in the database per meeting; the meeting's own dimensions (region, country,
@@ -125,7 +125,7 @@ def cube_refresh() -> CubeState:
     """Rebuild the cube and the meeting signals from scratch, atomically.
 
     Guarantees: the cube and its roll-ups hold only atomic cells that pass
-    (`dashboard.suppression.cell_passes`: at least the threshold of distinct guest
+    (`anonymity.policy.cell_passes`: at least the threshold of distinct guest
     organisations in the cell itself), so every figure read from them is a sum of
     passing cells; only example quotes and highlights whose item lies in a passing cell
     are marked `published`; only meeting signals in a passing meeting cell are.

@@ -2,7 +2,7 @@
 
 Columns: month, region, agenda section, kind, sentiment, theme, redacted text — never a
 meeting, a date finer than the month, an organisation or a participant. Only items whose
-atomic cell passes (dashboard.suppression) are exported, the same cells the figures are
+atomic cell passes (anonymity.suppression) are exported, the same cells the figures are
 summed from, and only items the last refresh counted: counting exported rows by any
 columns gives sums of passing cells, never a hidden one. Rows are ordered by their
 columns and text, not by meeting or capture order.
@@ -10,7 +10,6 @@ columns and text, not by meeting or capture order.
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterator
 
@@ -18,21 +17,15 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
 from django.db.models.functions import TruncMonth
 
+from anonymity.policy import published_note
 from feedback.models import FeedbackItem
 from meetings.models import Section
 
 from .aggregates import CUBE_FIELDS
 from .models import FeedbackCube
 from .selectors import Filters, cube_rows, cube_state, item_q
-from .suppression import published_note
 
 COLUMNS = ["month", "region", "section", "kind", "sentiment", "theme", "text"]
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: str) -> str:
-    """Stop spreadsheets from running a cell as a formula (CSV injection)."""
-    return "'" + value if value and value.startswith(FORMULA_STARTS) else value
 
 
 def export_rows(filters: Filters) -> Iterator[dict]:
@@ -99,16 +92,10 @@ def export_rows(filters: Filters) -> Iterator[dict]:
         }
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def csv_lines(filters: Filters) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow(COLUMNS)
+def csv_rows(filters: Filters) -> Iterator[list]:
+    """The export's rows in `COLUMNS` order, for the one CSV writer (`accounts.csv_export`)."""
     for row in export_rows(filters):
-        yield writer.writerow([neutralise(str(row[c])) for c in COLUMNS])
+        yield [row[c] for c in COLUMNS]
 
 
 def json_chunks(filters: Filters) -> Iterator[str]:

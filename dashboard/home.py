@@ -1,9 +1,9 @@
 """The executive home section: a few headline figures, suppressed like the dashboard."""
 
 from accounts.models import Role
+from anonymity.policy import hidden_note, published_note
 
 from .selectors import CubeReader, Filters, concerns_by_section, cube_state, volume_by_month
-from .suppression import hidden_note, published_note
 
 
 def home_sections(*, role: str, user) -> list[dict]:

@@ -36,6 +36,7 @@ from django.db.models import F, Max, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from anonymity.policy import cell_passes, guest_organisations_by_meeting, min_organisations
 from feedback.models import FeedbackItem
 from feedback.selectors import meeting_kind_suggestions
 from meetings.models import Meeting
@@ -65,7 +66,6 @@ from .models import (
     MeetingSignal,
     ThemeItem,
 )
-from .suppression import cell_passes, guest_organisations_by_meeting, min_organisations
 from .themes import theme_assign
 
 # Cells looked up per query (an OR of their keys).

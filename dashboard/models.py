@@ -2,7 +2,7 @@
 
 Nothing here stores who said what: themes group redacted feedback texts, and the
 aggregate rows carry counts and, for small cells only, the ids of the organisations
-behind them so that suppression (dashboard.suppression) can decide what to hide.
+behind them so that suppression (anonymity.suppression) can decide what to hide.
 """
 
 from django.conf import settings
@@ -55,7 +55,7 @@ class ThemeItem(models.Model):
     )
     score = models.FloatField(default=0)
     example = models.BooleanField(default=False)
-    # Its atomic cell passes (dashboard.suppression): the only quotes a page may show.
+    # Its atomic cell passes (anonymity.suppression): the only quotes a page may show.
     # Set by every aggregate refresh; a new computation's rows wait for the next one.
     published = models.BooleanField(db_default=False)
 
@@ -98,7 +98,7 @@ class Highlight(models.Model):
     sentiment = models.CharField(max_length=10)
     stage_id = models.IntegerField(null=True)
     text = models.TextField()
-    # Its item's atomic cell passes (dashboard.suppression); set by every refresh.
+    # Its item's atomic cell passes (anonymity.suppression); set by every refresh.
     published = models.BooleanField(db_default=False)
 
     class Meta:
@@ -309,7 +309,7 @@ class MeetingSignal(models.Model):
     guest_items = models.PositiveIntegerField(default=0)
     suggestion = models.CharField(max_length=20, choices=Kind.choices, blank=True)
     # Its atomic meeting cell (month, region, country, type, kind, suggestion) has enough
-    # organisations behind it: only published signals are counted (dashboard.suppression).
+    # organisations behind it: only published signals are counted (anonymity.suppression).
     published = models.BooleanField(default=False)
 
     class Meta:

@@ -13,13 +13,16 @@ import functools
 import re
 from collections import Counter, defaultdict
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stop_words import get_stop_words
 
-from feedback.models import FeedbackItem
+from customers.models import Contact, Organisation
+from feedback.models import FeedbackItem, Tag
 from feedback.redaction import register_redactor
 from meetings.models import Meeting, Section
 
@@ -174,7 +177,6 @@ HIGHLIGHT_DIMENSIONS = ("meeting_id", "month", "region_id", "country", "meeting_
 
 
 def _dimension_rows():
-    from django.db.models.functions import TruncMonth
 
     return (
         FeedbackItem.objects.order_by()
@@ -210,7 +212,6 @@ def highlight_dimensions() -> dict[int, dict]:
 
 
 def _names_to_avoid() -> set[str]:
-    from customers.models import Contact, Organisation
 
     names = set(Organisation.objects.values_list("name", flat=True))
     names |= set(Contact.objects.values_list("name", flat=True))
@@ -285,6 +286,8 @@ def _fit_topics(texts: list[str]):
     topic) or None when the texts hold too little."""
     if len(texts) < MIN_TOPIC_ITEMS * 2:
         return None
+    # Lazy, not a cycle: scikit-learn and numpy take about a second and tens of MB to
+    # import, which only the nightly theme task needs, never a web worker.
     import numpy as np
     from sklearn.decomposition import NMF
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -555,7 +558,6 @@ def _highlights_write(found: list[tuple[int, str]]) -> None:
 def _tag_themes() -> tuple[dict[int, str], dict[str, dict]]:
     """({tagged item: its tag theme's key}, {tag theme key: spec}): tags used on at least
     MIN_TAG_ITEMS items, naming nobody and not only words of the domain."""
-    from feedback.models import Tag
 
     item_tags: dict[int, list[int]] = defaultdict(list)
     rows = FeedbackItem.tags.through.objects.values_list("feedbackitem_id", "tag_id")
@@ -709,7 +711,6 @@ def theme_rename(*, theme: Theme, name: str, user) -> Theme:
 
 def theme_merge(*, source: Theme, target: Theme, user) -> Theme:
     """Merge `source` into `target`: its items move now, and future recomputations follow."""
-    from django.core.exceptions import ValidationError
 
     target = target.final()
     if source.pk == target.pk:

@@ -4,23 +4,27 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.csv_export import csv_response
 from accounts.params import param_flag
+from anonymity.policy import hidden_note, min_organisations, published_note
+from anonymity.suppression import suppress_slices
 from audit.models import AuditEntry
 from audit.services import audit_record
 
 from . import charts
-from .export import csv_lines, json_chunks
+from .export import COLUMNS, csv_rows, json_chunks
 from .forms import DashboardFilterForm, ThemeMergeForm, ThemeRenameForm
 from .models import Theme
 from .selectors import CubeReader, Filters, dashboard_context, regions_for
-from .suppression import hidden_note, min_organisations, published_note, suppress_slices
-from .tasks import recompute_themes
+from .tasks import recompute_themes, refresh_aggregates
+from .themes import theme_merge as merge
+from .themes import theme_rename as rename
 
 
 def _filters(request):
@@ -61,13 +65,6 @@ def _charts(context: dict) -> dict:
     }
 
 
-def _url_or_none(name: str) -> str | None:
-    try:
-        return reverse(name)
-    except NoReverseMatch:  # the page's app is not installed (or not built yet)
-        return None
-
-
 def _page_context(request):
     form, filters = _filters(request)
     context = dashboard_context(filters)
@@ -80,8 +77,8 @@ def _page_context(request):
         threshold=min_organisations(),
         can_manage_themes=request.user.has_perm("dashboard.manage_themes"),
         printed_at=timezone.now(),
-        actions_url=_url_or_none("actions:list"),
-        charter_url=_url_or_none("actions:charter_list"),
+        actions_url=reverse("actions:list"),
+        charter_url=reverse("actions:charter_list"),
     )
     return context
 
@@ -113,11 +110,11 @@ def export(request, fmt: str):
         details={"filters": request.GET.urlencode()[:200]},
     )
     stamp = timezone.localdate().isoformat()
+    filename = f"open-chair-feedback-{stamp}.{fmt}"
     if fmt == "csv":
-        response = StreamingHttpResponse(csv_lines(filters), content_type="text/csv")
-    else:
-        response = StreamingHttpResponse(json_chunks(filters), content_type="application/json")
-    response["Content-Disposition"] = f'attachment; filename="open-chair-feedback-{stamp}.{fmt}"'
+        return csv_response(filename, COLUMNS, csv_rows(filters), stream=True)
+    response = StreamingHttpResponse(json_chunks(filters), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
@@ -165,7 +162,6 @@ def themes(request):
 @require_POST
 def theme_rename(request, pk: int):
     _require_manage(request)
-    from .themes import theme_rename as rename
 
     theme = get_object_or_404(Theme, pk=pk)
     form = ThemeRenameForm(request.POST)
@@ -185,8 +181,6 @@ def theme_rename(request, pk: int):
 @require_POST
 def theme_merge(request, pk: int):
     _require_manage(request)
-    from .tasks import refresh_aggregates
-    from .themes import theme_merge as merge
 
     source = get_object_or_404(Theme, pk=pk)
     form = ThemeMergeForm(request.POST)

@@ -20,9 +20,9 @@ written plainly or disguised (`a [at] b [dot] com`, `a(at)b.com`), phone numbers
 The register's freshness is one number, `feedback.RegisterVersion`, changed by database
 triggers on any insert, delete or name change of a contact, user or organisation
 (migration `feedback 0004`), whoever makes it (pages, services, the CSV import, the
-admin, a shell). It is part of each meeting's fingerprint (`fingerprint_sql`), which both
-capture paths check in the statement that stores the item, so a name added anywhere is
-redacted in the very next item.
+admin, a shell). It is part of each meeting's fingerprint (`redaction_fingerprint`), which the
+query that loads a meeting for capture reads with it (`feedback.selectors`), so a name
+added anywhere is redacted in the very next item.
 
 This is the only module in `feedback` that reads customer models: it reads names to
 remove them.
@@ -38,7 +38,14 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import phonenumbers
+from django.contrib.auth import get_user_model
+from django.db.models import CharField, Count, F, Max, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Cast, Coalesce, Concat, Length
 
+from customers.models import Contact, Organisation
+from meetings.models import Booking, Meeting
+
+from .models import RegisterVersion
 from .names import (
     COMMON_WORD_NAMES,
     EMAIL,
@@ -295,30 +302,23 @@ _register: tuple[str, NameMatcher] | None = None
 _register_lock = threading.Lock()
 
 
-def register_version_sql() -> str:
-    """SQL for the register's version: changes whenever a contact, a user or an
-    organisation is added, removed or renamed (database triggers, migration 0004)."""
-    from .models import RegisterVersion
+def _as_text(expression) -> Coalesce:
+    return Coalesce(Cast(expression, CharField()), Value(""))
 
-    table = RegisterVersion._meta.db_table
-    # Table name from model metadata, never from input.
-    return f"COALESCE((SELECT CAST(v.number AS TEXT) FROM \"{table}\" v WHERE v.id = 1), '')"  # noqa: S608
+
+def _register_version_expression() -> Subquery:
+    return Subquery(RegisterVersion.objects.filter(pk=1).values("number")[:1])
 
 
 def register_version() -> str:
-    """The register's current version (one query)."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {register_version_sql()}")  # noqa: S608 - no input
-        return cursor.fetchone()[0]
+    """The register's version (one query): changes whenever a contact, a user or an
+    organisation is added, removed or renamed (database triggers, migration 0004)."""
+    number = RegisterVersion.objects.filter(pk=1).values_list("number", flat=True).first()
+    return "" if number is None else str(number)
 
 
 def register_names() -> tuple[list[str], list[str]]:
     """Every person (contacts not erased, every user) and every organisation."""
-    from django.contrib.auth import get_user_model
-
-    from customers.models import Contact, Organisation
 
     people = list(Contact.objects.filter(erased_at__isnull=True).values_list("name", flat=True))
     for first, last in get_user_model().objects.values_list("first_name", "last_name"):
@@ -364,57 +364,72 @@ _cache: OrderedDict[int, tuple[str, float, Redactor]] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
-def fingerprint_sql() -> str:
-    """SQL for a text that changes whenever anything the meeting's redactor knows changes.
+def redaction_fingerprint() -> Concat:
+    """A text that changes whenever anything a meeting's redactor knows changes, as an
+    expression to annotate onto meetings.
 
     It starts with the register's version (everyone the product knows, see
-    `register_version_sql`), then the meeting's own lists. Annotated onto the meeting in
-    the same query that loads it for capture, and checked by the quick capture's INSERT,
-    so that the cached redactor can be trusted without another query.
+    `register_version`), then the meeting's guests (how many, which contacts, their
+    latest change), its people (owner, co-owners, facilitators, attendees: how many,
+    which, the length of their names and addresses) and the meeting's own last change.
+    Annotated onto the meeting in the query that loads it for capture
+    (`feedback.selectors.meeting_for_capture`), so that the cached redactor can be
+    trusted without another query.
     """
-    from django.contrib.auth import get_user_model
-
-    from customers.models import Contact
-    from meetings.models import Booking, Meeting
-
-    meeting = Meeting._meta.db_table
-    contact = Contact._meta.db_table
-    booking = Booking._meta.db_table
-    user = get_user_model()._meta.db_table
-    m2m = [
-        Meeting._meta.get_field(n).remote_field.through._meta.db_table
-        for n in ("co_owners", "facilitators", "internal_attendees")
-    ]
-    # Table names come from model metadata, never from input.
-    # The meeting's people by their ids (its owner, co-owners, facilitators, attendees),
-    # so that users are read through their primary key, however many there are.
-    users_in = " UNION ALL ".join(
-        [
-            f'SELECT "{meeting}"."owner_id"',
-            *(
-                f'SELECT t.user_id FROM "{table}" t WHERE t.meeting_id = "{meeting}"."id"'  # noqa: S608
-                for table in m2m
-            ),
-        ]
+    guests = (
+        Booking.objects.filter(meeting=OuterRef("pk"))
+        .order_by()
+        .values("meeting")
+        .annotate(
+            fingerprint=Concat(
+                _as_text(Count("pk")),
+                Value(":"),
+                _as_text(Sum("contact_id")),
+                Value(":"),
+                _as_text(Max("contact__updated_at")),
+                output_field=CharField(),
+            )
+        )
+        .values("fingerprint")[:1]
     )
-    return (
-        f"{register_version_sql()}"  # noqa: S608 - identifiers from model metadata
-        f" || '|' || "
-        f"(SELECT CAST(COUNT(*) AS TEXT) || ':' || CAST(COALESCE(SUM(c.id), 0) AS TEXT) || ':'"
-        f" || COALESCE(CAST(MAX(c.updated_at) AS TEXT), '')"
-        f' FROM "{booking}" b JOIN "{contact}" c ON c.id = b.contact_id'
-        f' WHERE b.meeting_id = "{meeting}"."id")'
-        f" || '|' || "
-        f"(SELECT CAST(COUNT(*) AS TEXT) || ':' || CAST(COALESCE(SUM(u.id), 0) AS TEXT) || ':'"
-        f" || CAST(COALESCE(SUM(LENGTH(u.first_name) + LENGTH(u.last_name) + LENGTH(u.email)), 0) AS TEXT)"
-        f' FROM "{user}" u WHERE u.id IN ({users_in}))'
-        f' || \'|\' || CAST("{meeting}"."updated_at" AS TEXT)'  # noqa: S608 - no input
+    people = Q(pk=OuterRef("owner_id"))
+    for relation in ("co_owners", "facilitators", "internal_attendees"):
+        through = Meeting._meta.get_field(relation).remote_field.through
+        people |= Q(
+            pk__in=through.objects.filter(meeting_id=OuterRef(OuterRef("pk"))).values("user_id")
+        )
+    users = (
+        get_user_model()
+        .objects.filter(people)
+        .order_by()
+        .annotate(everyone=Value(1))
+        .values("everyone")
+        .annotate(
+            fingerprint=Concat(
+                _as_text(Count("pk")),
+                Value(":"),
+                _as_text(Sum("pk")),
+                Value(":"),
+                _as_text(Sum(Length("first_name") + Length("last_name") + Length("email"))),
+                output_field=CharField(),
+            )
+        )
+        .values("fingerprint")[:1]
+    )
+    return Concat(
+        _as_text(_register_version_expression()),
+        Value("|"),
+        Coalesce(Subquery(guests), Value("")),
+        Value("|"),
+        Coalesce(Subquery(users), Value("")),
+        Value("|"),
+        _as_text(F("updated_at")),
+        output_field=CharField(),
     )
 
 
 def participants_for(meeting) -> Participants:
     """Read the meeting's own lists: guests, their contact details, internal users."""
-    from customers.models import Contact
 
     people: list[str] = []
     emails: list[str] = []
@@ -454,13 +469,9 @@ def meeting_redactor(meeting, *, fingerprint: str | None = None) -> Redactor:
     if fingerprint is None:
         fingerprint = getattr(meeting, "redaction_fingerprint", None)
     if fingerprint is None:
-        from django.db.models.expressions import RawSQL
-
-        from meetings.models import Meeting
-
         fingerprint = (
             Meeting.objects.filter(pk=meeting.pk)
-            .annotate(fp=RawSQL(fingerprint_sql(), ()))  # noqa: S611 - no input in it
+            .annotate(fp=redaction_fingerprint())
             .values_list("fp", flat=True)
             .get()
         )
@@ -480,24 +491,9 @@ def meeting_redactor(meeting, *, fingerprint: str | None = None) -> Redactor:
     return redactor
 
 
-def cached_redactor(meeting_id: int) -> tuple[str, Redactor] | None:
-    """The meeting's cached redactor and the fingerprint it was built for, without a query.
-
-    Not proof that it is current: a caller that uses it must check, in the same statement
-    that stores text, that the meeting's fingerprint is still this one (as
-    `feedback.services.feedback_capture_quick` does) and fall back to `meeting_redactor`
-    when it is not.
-    """
-    now = time.monotonic()
-    with _cache_lock:
-        cached = _cache.get(meeting_id)
-        if cached is None or now - cached[1] >= _CACHE_MAX_AGE:
-            return None
-        _cache.move_to_end(meeting_id)
-        return cached[0], cached[2]
-
-
 def clear_cache() -> None:
+    """Forget every meeting's redactor and the register's matcher in this process (tests,
+    after data loads)."""
     global _register
     with _cache_lock:
         _cache.clear()

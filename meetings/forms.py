@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from accounts.models import Role
+from accounts.models import Role, User
 from accounts.params import IdChoiceField, IdMultipleChoiceField
 from customers.models import Region, validate_time_zone
 from customers.timezones import default_time_zone
@@ -92,7 +92,6 @@ class MeetingForm(forms.Form):
         self.fields["owner"].queryset = leaders
         self.fields["co_owners"].queryset = leaders.exclude(pk=user.pk)
         self.fields["facilitators"].queryset = staff_choices(Role.FACILITATOR)
-        from accounts.models import User
 
         self.fields["internal_attendees"].queryset = User.objects.filter(
             is_active=True, groups__isnull=False

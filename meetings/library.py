@@ -12,7 +12,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import AgendaTemplate, AgendaTemplateItem, Meeting, MeetingQuestion, Question
+from .models import (
+    AgendaTemplate,
+    AgendaTemplateItem,
+    Meeting,
+    MeetingQuestion,
+    Question,
+    agenda_copy,
+)
 
 
 def _unique_name(name: str, *, exclude_pk=None) -> str:
@@ -39,16 +46,7 @@ def agenda_template_save_from_meeting(
     template.full_clean()
     template.save()
     AgendaTemplateItem.objects.bulk_create(
-        AgendaTemplateItem(
-            template=template,
-            section=item.section,
-            title=item.title,
-            presenter=item.presenter,
-            minutes=item.minutes,
-            notes=item.notes,
-            position=position,
-        )
-        for position, item in enumerate(items)
+        agenda_copy(items, AgendaTemplateItem, template=template)
     )
     return template
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from . import library, selectors
 from .forms import QuestionForm, TemplateForm
 from .models import Question
-from .views import _meeting
+from .views.common import meeting_or_404 as _meeting
 
 ADD = "meetings.add_library_entry"
 CHANGE = "meetings.change_library_entry"

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -132,15 +133,17 @@ class Meeting(models.Model):
 
     @property
     def is_past(self) -> bool:
-        from django.utils import timezone
 
         return self.starts_at <= timezone.now()
 
 
-class AgendaItem(models.Model):
-    meeting = models.ForeignKey(
-        Meeting, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("meeting")
-    )
+class AgendaEntry(models.Model):
+    """What an agenda item says, on a meeting's agenda or in a template: one set of fields."""
+
+    # What a copy carries from one agenda to another (`agenda_copy`); the position is the
+    # copy's own.
+    CONTENT_FIELDS = ("section", "title", "presenter", "minutes", "notes")
+
     section = models.CharField(
         max_length=20, choices=Section.choices, default=Section.OTHER, verbose_name=_("section")
     )
@@ -151,10 +154,32 @@ class AgendaItem(models.Model):
     position = models.PositiveIntegerField(default=0, verbose_name=_("position"))
 
     class Meta:
-        ordering = ["meeting", "position", "pk"]
+        abstract = True
 
     def __str__(self):
         return self.title
+
+
+def agenda_copy(entries, model: type[AgendaEntry], **parent) -> list[AgendaEntry]:
+    """Unsaved `model` rows (AgendaItem or AgendaTemplateItem) saying what `entries` say, in
+    their order, numbered from 0, under `parent` (`meeting=` or `template=`)."""
+    return [
+        model(
+            **parent,
+            **{name: getattr(entry, name) for name in AgendaEntry.CONTENT_FIELDS},
+            position=position,
+        )
+        for position, entry in enumerate(entries)
+    ]
+
+
+class AgendaItem(AgendaEntry):
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("meeting")
+    )
+
+    class Meta:
+        ordering = ["meeting", "position", "pk"]
 
 
 class Booking(models.Model):
@@ -242,24 +267,13 @@ class AgendaTemplate(models.Model):
         return self.name
 
 
-class AgendaTemplateItem(models.Model):
+class AgendaTemplateItem(AgendaEntry):
     template = models.ForeignKey(
         AgendaTemplate, on_delete=models.CASCADE, related_name="items", verbose_name=_("template")
     )
-    section = models.CharField(
-        max_length=20, choices=Section.choices, default=Section.OTHER, verbose_name=_("section")
-    )
-    title = models.CharField(max_length=200, verbose_name=_("title"))
-    presenter = models.CharField(max_length=200, blank=True, verbose_name=_("presenter"))
-    minutes = models.PositiveSmallIntegerField(default=10, verbose_name=_("minutes"))
-    notes = models.TextField(blank=True, verbose_name=_("notes"))
-    position = models.PositiveIntegerField(default=0, verbose_name=_("position"))
 
     class Meta:
         ordering = ["template", "position", "pk"]
-
-    def __str__(self):
-        return self.title
 
 
 class PrepItem(models.Model):

@@ -21,20 +21,40 @@ import rules
 from accounts.rules import is_administrator, is_facilitator, is_leader
 
 
+def _signed_in(user) -> bool:
+    return getattr(user, "is_authenticated", False) and user.is_active
+
+
+def _member(user, meeting, relation: str, annotation: str) -> bool:
+    """Whether the user is in one of the meeting's people relations, read without a query
+    when the meeting carries the answer: annotated by a selector for this very user
+    (`annotation`, with `annotated_for_user_id`, as `feedback.selectors.meeting_for_capture`
+    does) or prefetched (the meeting page prefetches its people)."""
+    if getattr(meeting, "annotated_for_user_id", None) == user.pk:
+        annotated = getattr(meeting, annotation, None)
+        if annotated is not None:
+            return bool(annotated)
+    prefetched = getattr(meeting, "_prefetched_objects_cache", {})
+    if relation in prefetched:
+        return any(member.pk == user.pk for member in prefetched[relation])
+    return getattr(meeting, relation).filter(pk=user.pk).exists()
+
+
 @rules.predicate
 def owns_meeting(user, meeting) -> bool:
-    if meeting is None or not getattr(user, "is_authenticated", False):
+    """The user owns or co-owns the meeting. The one "owns the meeting" rule: `feedback`
+    and `actions` build on it."""
+    if meeting is None or not _signed_in(user):
         return False
-    if meeting.owner_id == user.pk:
-        return True
-    return any(co.pk == user.pk for co in meeting.co_owners.all())
+    return meeting.owner_id == user.pk or _member(user, meeting, "co_owners", "user_is_co_owner")
 
 
 @rules.predicate
 def facilitates_meeting(user, meeting) -> bool:
-    if meeting is None or not getattr(user, "is_authenticated", False):
+    """The user is one of the meeting's facilitators (the one rule, used by `feedback`)."""
+    if meeting is None or not _signed_in(user):
         return False
-    return any(f.pk == user.pk for f in meeting.facilitators.all())
+    return _member(user, meeting, "facilitators", "user_is_facilitator")
 
 
 manages_meeting = is_administrator | (is_leader & owns_meeting)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.rules import is_administrator
-from customers.models import Contact, Facet
+from customers.models import Contact, Facet, Organisation, Region
 from customers.rules import led_region_ids
 
 from .models import AgendaItem, AgendaTemplate, Booking, Meeting, MeetingQuestion, Question
@@ -131,7 +131,6 @@ def contacts_for_booking(
     Listed like "invite next": key customers first, then strategic, and within a tier the
     organisations met longest ago (or never) first. `last_met` is the start of the last
     held or closed meeting a contact of the organisation attended."""
-    from customers.models import Organisation
 
     tier_rank = Case(
         When(organisation__tier=Organisation.Tier.KEY, then=Value(0)),
@@ -233,7 +232,6 @@ def rhythm(*, months: list[dt.date], user) -> list[RhythmRow]:
 
     A month with no customer guest (no meeting, or none with a guest booked) is flagged.
     Countries are those of every region plus any that held a meeting. Two queries."""
-    from customers.models import Region
 
     first = months[0]
     last = months[-1]

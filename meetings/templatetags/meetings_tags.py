@@ -1,4 +1,7 @@
+import zoneinfo
+
 from django import template
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 
 from meetings.selectors import agenda_timing as _agenda_timing
@@ -26,9 +29,6 @@ def duration(minutes) -> str:
 @register.filter
 def when(meeting) -> str:
     """“Thu 3 Dec 2026, 10:00–13:00 Europe/London”, in the meeting's own time zone."""
-    import zoneinfo
-
-    from django.utils.dateformat import format as date_format
 
     tz = zoneinfo.ZoneInfo(meeting.time_zone)
     start = meeting.starts_at.astimezone(tz)

@@ -6,7 +6,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from customers import csv_io
 from customers.models import Contact, Organisation
 from customers.services import ImportRejected, import_apply, import_plan
 from tests.factories import ContactFactory, FacetFactory, OrganisationFactory, RegionFactory
@@ -253,21 +252,6 @@ def test_cells_neutralised_by_our_export_import_as_the_value_they_stood_for():
     plan = import_plan(content=csv_bytes("Acme,key,UK & Ireland,GB,,'=SUM(A1),,,,,,"))
     assert plan.ok
     assert plan.changes == 0
-
-
-@given(st.text())
-def test_neutralised_cells_are_never_formulas_and_read_back_exactly(value):
-    safe = csv_io.neutralise(value)
-    assert not csv_io.is_formula(safe)
-    assert csv_io.unwrap_neutralised(safe) == value
-
-
-def test_neutralise_prefixes_formula_cells_and_leaves_phones():
-    assert csv_io.neutralise("=cmd") == "'=cmd"
-    assert csv_io.neutralise("@x") == "'@x"
-    assert csv_io.neutralise("+44 20 7946 0000") == "+44 20 7946 0000"
-    assert csv_io.neutralise("Acme") == "Acme"
-    assert csv_io.unwrap_neutralised("'=cmd") == "=cmd"
 
 
 # Names with accents, capitals, quotes, delimiters and inner dashes (formulas: tested above).

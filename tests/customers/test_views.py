@@ -399,6 +399,20 @@ def test_export_follows_the_filters_and_neutralises_formulas(client, uk, uk_lead
     assert rows[1][6:8] == ["Ann Lee", "ann@acme.example"]
 
 
+def test_export_guards_every_cell_after_leading_whitespace_and_ends_lines_with_crlf(
+    client, uk, uk_leader, acme
+):
+    OrganisationFactory(name=" =1+2", region=uk, tier="other", notes="\t@SUM(A1)")
+    client = as_user(client, uk_leader)
+    response = client.get(reverse("customers:export"), {"tier": "other"})
+    raw = response.content.decode("utf-8")
+    assert raw.startswith("\ufeff")
+    assert raw.count("\r\n") == 2
+    rows = read_csv(response)
+    assert rows[1][0] == "' =1+2"
+    assert rows[1][5] == "'\t@SUM(A1)"
+
+
 def test_exported_file_imports_back_with_no_change(client, uk_leader, acme):
     client = as_user(client, uk_leader)
     exported = client.get(reverse("customers:export")).content

@@ -5,8 +5,8 @@ import json
 
 import pytest
 
+from anonymity.policy import published_note
 from dashboard.models import Highlight, Theme, ThemeItem
-from dashboard.suppression import published_note
 from feedback.models import FeedbackItem
 from tests import factories as f
 
@@ -17,9 +17,10 @@ EXPORTS = ["/dashboard/export.csv", "/dashboard/export.json"]
 
 
 def body(response) -> str:
+    """The response's text, without the byte order mark CSV exports start with."""
     if response.streaming:
-        return b"".join(response.streaming_content).decode()
-    return response.content.decode()
+        return b"".join(response.streaming_content).decode("utf-8-sig")
+    return response.content.decode("utf-8-sig")
 
 
 def rich_world(world):
@@ -123,6 +124,21 @@ def test_csv_export_neutralises_formulas(world, executive_client):
     content = body(executive_client.get("/dashboard/export.csv"))
     (row,) = list(csv.DictReader(io.StringIO(content)))
     assert row["text"].startswith("'=")
+
+
+@pytest.mark.django_db
+def test_csv_export_guards_every_cell_with_a_bom_and_crlf(world, executive_client):
+    region = f.RegionFactory(name=" =2+3 region", countries=["GB"])
+    meeting = world.meeting(organisations=3, month=JAN, region=region)
+    world.feedback(meeting, 1, text="@SUM(A1) was mentioned")
+    world.refresh()
+    raw = b"".join(executive_client.get("/dashboard/export.csv").streaming_content)
+    content = raw.decode("utf-8")
+    assert content.startswith("\ufeff")
+    assert content.count("\r\n") == 2
+    (row,) = list(csv.DictReader(io.StringIO(content[1:], newline="")))
+    assert row["region"] == "' =2+3 region"
+    assert row["text"] == "'@SUM(A1) was mentioned"
 
 
 @pytest.mark.django_db

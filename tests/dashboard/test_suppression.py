@@ -1,13 +1,15 @@
 import pytest
 
-from dashboard.suppression import (
+from anonymity.policy import (
     HIDDEN_NOTE,
-    Line,
     Orgs,
-    Slice,
     cell_passes,
     guest_organisations_by_meeting,
     min_organisations,
+)
+from anonymity.suppression import (
+    Line,
+    Slice,
     slices_from_queryset,
     sum_passing_cells,
     suppress_lines,

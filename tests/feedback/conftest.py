@@ -5,7 +5,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from feedback.services import clear_capture_caches
+from feedback.redaction import clear_cache as clear_capture_caches
 from meetings.models import Meeting
 from tests.factories import (
     BookingFactory,

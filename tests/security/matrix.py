@@ -1126,7 +1126,7 @@ ID_INPUTS: list[IdInput] = [
 def id_inputs_in_code() -> set[str]:
     """Every id input the code reads: model choice fields of the project's forms
     ("app.forms.Form.field") and ``param_id``/``param_ids`` calls in views modules
-    ("app.views.function:parameter")."""
+    ("app.views.function:parameter", from `views.py` or the modules of a `views/` package)."""
     import ast
     import importlib
     import inspect
@@ -1147,11 +1147,15 @@ def id_inputs_in_code() -> set[str]:
                 for name, field in cls.base_fields.items():
                     if isinstance(field, forms.ModelChoiceField):
                         found.add(f"{module.__name__}.{cls.__qualname__}.{name}")
-        views = Path(config.path) / "views.py"
-        if not views.exists():
-            continue
-        tree = ast.parse(views.read_text())
-        for function in ast.walk(tree):
+        # A views module, or a views package split by sub-domain (its modules are read as
+        # one: the inputs keep their "app.views.function" names).
+        app = Path(config.path)
+        trees = [
+            ast.parse(path.read_text())
+            for path in [app / "views.py", *sorted((app / "views").glob("*.py"))]
+            if path.exists()
+        ]
+        for function in (f for tree in trees for f in ast.walk(tree)):
             if not isinstance(function, ast.FunctionDef):
                 continue
             for node in ast.walk(function):

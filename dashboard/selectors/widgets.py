@@ -1,40 +1,18 @@
-"""Reads for the executive dashboard: every widget, already suppressed.
-
-Each widget function returns plain data whose numbers are `Slice`s that went through
-`dashboard.suppression`; templates, CSV and JSON only ever print `slice.display`
-(None when hidden) and `slice.note`. Feedback numbers come from the maintained
-`FeedbackCube` and its roll-ups; quotes, meetings and actions from small live queries.
-The number of queries is fixed: it does not grow with the data.
-"""
+"""The widgets of the dashboard page, the board pack, the home section and the exports."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
 
-from django.db import connection
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from actions.models import Action
-from customers.models import Region
-from feedback.models import FeedbackItem
-from meetings.models import Meeting, Section
-
-from .models import (
-    CubeState,
-    FeedbackByDimension,
-    FeedbackCube,
-    FeedbackMonthly,
-    Highlight,
-    MeetingSignal,
-    Theme,
-    ThemeItem,
-)
-from .suppression import (
-    Orgs,
+from actions.models import Action, Charter
+from actions.selectors import missing_from_charter
+from anonymity.policy import Orgs
+from anonymity.suppression import (
     Slice,
     slices_from_signal_rows,
     slices_through_signals,
@@ -42,275 +20,19 @@ from .suppression import (
     suppress_slices,
     suppress_table,
 )
-from .themes import theme_words
+from feedback.models import FeedbackItem
+from meetings.models import Section
 
-SENTIMENTS = list(FeedbackItem.Sentiment.choices)
-MEETING_KINDS = list(Meeting.Kind.choices)
-
-
-@dataclass
-class Filters:
-    """What the dashboard is narrowed to; `regions` is never wider than the viewer may see."""
-
-    regions: list[int] | None = None  # None: every region
-    month_from: dt.date | None = None
-    month_to: dt.date | None = None
-    country: str = ""
-    meeting_type: str = ""
-    meeting_kind: str = ""
-    section: str = ""
-    stage: int | None = None
-    kind: str = ""
-    sentiment: str = ""
-
-    @property
-    def meeting_level_only(self) -> bool:
-        return not (self.section or self.stage or self.kind or self.sentiment)
-
-
-def regions_for(user) -> list[int] | None:
-    """The regions a user may see on the dashboard: None for all, else a list of ids."""
-    from accounts.rules import is_administrator, is_executive
-
-    if is_executive(user) or is_administrator(user):
-        return None
-    return list(Region.objects.filter(leaders=user).values_list("id", flat=True))
-
-
-def month_end(month: dt.date) -> dt.date:
-    nxt = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return nxt - dt.timedelta(days=1)
-
-
-# --- Filtering each source -------------------------------------------------------------
-
-
-# The filters that narrow feedback through its meeting or its journey stage, each with
-# its own roll-up (dashboard.models.FeedbackByDimension) and its column in the cube.
-ROLLED_UP_FILTERS = (
-    (FeedbackByDimension.Dimension.COUNTRY, "country", "country"),
-    (FeedbackByDimension.Dimension.MEETING_TYPE, "meeting_type", "meeting_type"),
-    (FeedbackByDimension.Dimension.MEETING_KIND, "meeting_kind", "meeting_kind"),
-    (FeedbackByDimension.Dimension.STAGE, "stage", "stage_id"),
+from ..models import (
+    CubeState,
+    Highlight,
+    MeetingSignal,
+    Theme,
+    ThemeItem,
 )
-
-
-def cube_rows(filters: Filters, queryset: QuerySet | None = None) -> QuerySet:
-    """The aggregate rows behind the filters, from the smallest table that has them.
-
-    No filter on country, meeting type, meeting kind or journey stage: the monthly
-    roll-up. Exactly one of them: that dimension's roll-up, a few thousand rows. Two or
-    more: the full cube. `queryset` (a model with every cube dimension, such as
-    Highlight) is narrowed the same way.
-    """
-    rolled = [(d, column, getattr(filters, name)) for d, name, column in ROLLED_UP_FILTERS]
-    rolled = [(d, column, value) for d, column, value in rolled if value]
-    if queryset is not None:
-        qs = queryset
-    elif not rolled:
-        qs = FeedbackMonthly.objects.order_by()
-    elif len(rolled) == 1:
-        dimension, _, value = rolled[0]
-        qs = FeedbackByDimension.objects.order_by().filter(dimension=dimension, value=str(value))
-        rolled = []
-    else:
-        qs = FeedbackCube.objects.order_by()
-    for _, column, value in rolled:
-        qs = qs.filter(**{column: value})
-    if filters.regions is not None:
-        qs = qs.filter(region_id__in=filters.regions)
-    if filters.month_from:
-        qs = qs.filter(month__gte=filters.month_from)
-    if filters.month_to:
-        qs = qs.filter(month__lte=filters.month_to)
-    for name, value in (
-        ("section", filters.section),
-        ("kind", filters.kind),
-        ("sentiment", filters.sentiment),
-    ):
-        if value:
-            qs = qs.filter(**{name: value})
-    return qs
-
-
-def meeting_q(filters: Filters, prefix: str = "") -> Q:
-    q = Q()
-    if filters.regions is not None:
-        q &= Q(**{f"{prefix}region_id__in": filters.regions})
-    if filters.month_from:
-        q &= Q(**{f"{prefix}starts_at__date__gte": filters.month_from})
-    if filters.month_to:
-        q &= Q(**{f"{prefix}starts_at__date__lte": month_end(filters.month_to)})
-    if filters.country:
-        q &= Q(**{f"{prefix}country": filters.country})
-    if filters.meeting_type:
-        q &= Q(**{f"{prefix}type": filters.meeting_type})
-    if filters.meeting_kind:
-        q &= Q(**{f"{prefix}kind": filters.meeting_kind})
-    return q
-
-
-def signal_q(filters: Filters, prefix: str = "") -> Q:
-    """Meeting-level filters on dashboard.MeetingSignal (no join to meetings needed)."""
-    q = Q()
-    if filters.regions is not None:
-        q &= Q(**{f"{prefix}region_id__in": filters.regions})
-    if filters.month_from:
-        q &= Q(**{f"{prefix}month__gte": filters.month_from})
-    if filters.month_to:
-        q &= Q(**{f"{prefix}month__lte": filters.month_to})
-    for name, value in (
-        ("country", filters.country),
-        ("meeting_type", filters.meeting_type),
-        ("kind", filters.meeting_kind),
-    ):
-        if value:
-            q &= Q(**{f"{prefix}{name}": value})
-    return q
-
-
-def item_q(filters: Filters, prefix: str = "") -> Q:
-    """The same filters on feedback items (months by the meeting's date)."""
-    q = Q()
-    if filters.regions is not None:
-        q &= Q(**{f"{prefix}meeting__region_id__in": filters.regions})
-    if filters.month_from:
-        q &= Q(**{f"{prefix}meeting_date__gte": filters.month_from})
-    if filters.month_to:
-        q &= Q(**{f"{prefix}meeting_date__lte": month_end(filters.month_to)})
-    for lookup, value in (
-        ("meeting__country", filters.country),
-        ("meeting__type", filters.meeting_type),
-        ("meeting__kind", filters.meeting_kind),
-        ("section", filters.section),
-        ("kind", filters.kind),
-        ("sentiment", filters.sentiment),
-    ):
-        if value:
-            q &= Q(**{f"{prefix}{lookup}": value})
-    if filters.stage:
-        q &= Q(**{f"{prefix}stage_id": filters.stage})
-    return q
-
-
-# --- Cube slices -------------------------------------------------------------------------
-
-
-# The finest grouping any cube widget needs, and the groupings the widgets read: by
-# month and sentiment (volume), by kind and section (concerns), by theme and month
-# (themes). Each widget's `slices()` asks for one of these.
-CUBE_GRAIN = ("month", "section", "kind", "sentiment", "theme_id", "answered")
-DASHBOARD_GROUPINGS = (
-    ("month", "sentiment"),
-    ("kind", "section"),
-    ("month", "theme_id"),
-    ("kind", "answered"),
-)
-
-
-@dataclass
-class CubeReader:
-    """Sums aggregate rows (passing atomic cells only) per group.
-
-    One query however many widgets ask: the rows behind the filters summed for every
-    grouping in `groupings` at once (PostgreSQL GROUPING SETS; elsewhere summed at
-    CUBE_GRAIN and rolled up here).
-    """
-
-    filters: Filters
-    groupings: tuple[tuple[str, ...], ...] = DASHBOARD_GROUPINGS
-    _groups: dict[frozenset, list[tuple]] | None = field(default=None, repr=False)
-
-    def __post_init__(self):
-        # The fields go into SQL by name: only ever the cube's own.
-        for grouping in self.groupings:
-            if not set(grouping) <= set(CUBE_GRAIN):
-                raise ValueError(f"cube groupings are made of {CUBE_GRAIN}, not {grouping}")
-
-    def grouped(self) -> dict[frozenset, list[tuple]]:
-        """{grouping (as a set of fields): [(values in CUBE_GRAIN order, total, safe rows)]}."""
-        if self._groups is None:
-            if connection.vendor == "postgresql":
-                self._groups = self._grouping_sets()
-            else:
-                self._groups = self._rolled_up_grain()
-        return self._groups
-
-    def _grouping_sets(self) -> dict[frozenset, list[tuple]]:
-        # One pass over the rows, one hash table per grouping: a few hundred rows back.
-        fields = [f for f in CUBE_GRAIN if any(f in g for g in self.groupings)]
-        sql, params = cube_rows(self.filters).values(*fields, "n", "safe").query.sql_with_params()
-        columns = ", ".join(fields)
-        sets = ", ".join(f"({', '.join(g)})" for g in self.groupings)
-        masks = {}
-        for grouping in self.groupings:
-            # GROUPING() sets the bit of each field a row is not grouped by, first highest.
-            mask = sum(
-                1 << (len(fields) - 1 - i) for i, f in enumerate(fields) if f not in grouping
-            )
-            masks[mask] = frozenset(grouping)
-        # Field names checked in __post_init__; every value is a parameter.
-        query = (
-            f"SELECT {columns}, GROUPING({columns}), SUM(n), COUNT(*) FILTER (WHERE safe) "  # noqa: S608
-            f"FROM ({sql}) AS cube_rows GROUP BY GROUPING SETS ({sets})"
-        )
-        result: dict[frozenset, list[tuple]] = {g: [] for g in masks.values()}
-        with connection.cursor() as cursor:
-            cursor.execute(query, params)
-            for *values, mask, total, safe_rows in cursor.fetchall():
-                by_field = dict(zip(fields, values, strict=True))
-                key = tuple(by_field.get(f) for f in CUBE_GRAIN)
-                result[masks[mask]].append((key, int(total or 0), safe_rows))
-        return result
-
-    def _rolled_up_grain(self) -> dict[frozenset, list[tuple]]:
-        rows = (
-            cube_rows(self.filters)
-            .values_list(*CUBE_GRAIN)
-            .annotate(total=Sum("n"), safe_rows=Count("id", filter=Q(safe=True)))
-        )
-        sums: dict[frozenset, dict[tuple, list[int]]] = {frozenset(g): {} for g in self.groupings}
-        keep = {g: tuple(i if f in g else None for i, f in enumerate(CUBE_GRAIN)) for g in sums}
-        for *values, total, safe_rows in rows:
-            for grouping, positions in keep.items():
-                key = tuple(None if i is None else values[i] for i in positions)
-                cell = sums[grouping].setdefault(key, [0, 0])
-                cell[0] += total or 0
-                cell[1] += safe_rows
-        return {
-            g: [(key, total, safe_rows) for key, (total, safe_rows) in cells.items()]
-            for g, cells in sums.items()
-        }
-
-    def slices(
-        self, group_by: tuple[str, ...], *, where: dict[str, object] | None = None
-    ) -> dict[tuple, Slice]:
-        """{group values: Slice} over the rows whose fields equal `where`'s.
-
-        `group_by` and `where` together must name one of the reader's `groupings`.
-        Every aggregate row is a passing atomic cell (dashboard.suppression), so every
-        sum is published as it is.
-        """
-        where = where or {}
-        grouping = frozenset(group_by) | frozenset(where)
-        groups = self.grouped().get(grouping)
-        if groups is None:
-            raise ValueError(
-                f"this reader sums {self.groupings}, not {sorted(grouping)}: "
-                "pass the grouping to CubeReader(groupings=...)"
-            )
-        position = {f: i for i, f in enumerate(CUBE_GRAIN)}
-        keys = [position[g] for g in group_by]
-        conditions = [(position[k], v) for k, v in where.items()]
-        result = {}
-        for values, total, safe_rows in groups:
-            if all(values[i] == v for i, v in conditions):
-                key = tuple(values[i] for i in keys)
-                result[key] = Slice(key=key, value=total, organisations=Orgs(safe=safe_rows > 0))
-        return result
-
-
-# --- Widgets ---------------------------------------------------------------------------
+from ..themes import theme_words
+from .cube import CubeReader
+from .filters import MEETING_KINDS, SENTIMENTS, Filters, cube_rows, item_q, signal_q
 
 
 def _month_label(month: dt.date) -> str:
@@ -639,8 +361,6 @@ def charter_gaps(filters: Filters) -> list[dict]:
     group's count and quotes only when enough organisations stand behind it. A few
     queries per charter; charters are one per region or team, not data that grows.
     """
-    from actions.models import Charter
-    from actions.selectors import missing_from_charter
 
     charters = Charter.objects.order_by("name")
     if filters.regions is not None:

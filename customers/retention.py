@@ -12,10 +12,11 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from customers.models import Contact
+from audit.models import AuditEntry
+from audit.services import audit_record
 
-from .models import AuditEntry
-from .services import audit_record
+from .models import Contact
+from .services import contact_erase
 
 DAYS_PER_MONTH = 365.25 / 12
 
@@ -49,8 +50,6 @@ def retention_anonymise_inactive_contacts(
     so one failure does not undo the others; one audit entry records the run. Returns the
     primary keys of the contacts erased (or that would be, with `dry_run`).
     """
-    from customers.services import contact_erase
-
     months = months or settings.RETENTION_INACTIVE_CONTACT_MONTHS
     if months < 1:
         raise ValueError("The retention period must be at least one month.")

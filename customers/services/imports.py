@@ -1,13 +1,11 @@
-"""Writes to customers: organisations, contacts, erasure and CSV import."""
+"""The CSV import: planning (every row and cell checked, nothing written) and applying it."""
 
 import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, field
 
-import phonenumbers
 from django.conf import settings
-from django.conf.global_settings import LANGUAGES
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -16,82 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from . import csv_io
-from .models import Contact, CustomerImport, Facet, Organisation, Region, known_time_zones
-from .signals import contact_erased, customers_imported
+from accounts.csv_export import formula_start, is_formula, unwrap_neutralised
 
-ERASED_NAME = "Erased contact"
-LANGUAGE_CODES = {code.lower() for code, _ in LANGUAGES}
-
-
-# Organisations and contacts -------------------------------------------------------------
-
-
-def organisation_save(*, organisation: Organisation, facets=None) -> Organisation:
-    """Create or update an organisation; validation errors are raised, nothing half-saved."""
-    organisation.full_clean()
-    organisation.save()
-    if facets is not None:
-        organisation.facets.set(facets)
-    return organisation
-
-
-def contact_save(*, contact: Contact) -> Contact:
-    """Create or update a contact (email unique case-insensitively, checked by full_clean)."""
-    contact.email = contact.email.strip()
-    contact.full_clean()
-    contact.save()
-    return contact
-
-
-def normalise_phone(value: str, *, country: str = "") -> str:
-    """A phone number in international format; raises ValidationError when it is not one."""
-    value = value.strip()
-    if not value:
-        return ""
-    try:
-        number = phonenumbers.parse(value, (country or "").upper() or None)
-    except phonenumbers.NumberParseException as exc:
-        raise ValidationError(
-            _(
-                "“%(value)s” is not a phone number. Write it with its country code, like "
-                "+44 20 7946 0000."
-            )
-            % {"value": value}
-        ) from exc
-    if not phonenumbers.is_possible_number(number):
-        raise ValidationError(_("“%(value)s” is not a possible phone number.") % {"value": value})
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-
-
-@transaction.atomic
-def contact_erase(*, contact: Contact) -> Contact:
-    """Anonymise a contact on request: name, email, phone and job title are gone for good,
-    and so are the notes and needs they gave when answering invitations.
-
-    The contact row and its bookings stay, so every "times met" and "last met" count
-    stays right; other apps holding copies of the address (e.g. mail already queued)
-    scrub them on the `contact_erased` signal, sent inside this transaction. Uploaded
-    imports not yet confirmed are deleted, since they may still name the person.
-    """
-    if contact.is_erased:
-        return contact
-    old_email, old_name = contact.email, contact.name
-    contact.name = ERASED_NAME
-    contact.email = ""
-    contact.phone = ""
-    contact.job_title = ""
-    contact.erased_at = timezone.now()
-    contact.save(update_fields=["name", "email", "phone", "job_title", "erased_at", "updated_at"])
-    # What the guest wrote when answering (notes, accessibility or dietary needs) is theirs
-    # too. Reached through the reverse relation, so customers still imports no meetings model.
-    contact.bookings.update(rsvp_note="", needs="")
-    CustomerImport.objects.filter(applied_at__isnull=True).delete()
-    contact_erased.send(sender=Contact, contact=contact, email=old_email, name=old_name)
-    return contact
-
-
-# CSV import ------------------------------------------------------------------------------
+from .. import csv_io
+from ..models import Contact, CustomerImport, Facet, Organisation, Region, known_time_zones
+from ..signals import customers_imported
+from .common import LANGUAGE_CODES
+from .register import normalise_phone
 
 _FACET_SPLIT = re.compile(r"[;|,]")
 _TIER_VALUES = {
@@ -209,9 +138,9 @@ def import_plan(*, content: bytes, editable_region_ids: frozenset[int] | None = 
     for line, cells in parsed.rows:
         # Refuse formulas as written in the file; a cell our export neutralised ('=…) is
         # plain text and reads back as the value it stood for.
-        formulas = [column for column, value in cells.items() if csv_io.is_formula(value)]
+        formulas = [column for column, value in cells.items() if is_formula(value)]
         raw_cells = cells
-        cells = {key: csv_io.unwrap_neutralised(value).strip() for key, value in cells.items()}
+        cells = {key: unwrap_neutralised(value).strip() for key, value in cells.items()}
         name = cells.get("organisation", "")
         row = PlannedRow(
             line=line,
@@ -230,7 +159,7 @@ def import_plan(*, content: bytes, editable_region_ids: frozenset[int] | None = 
                 )
                 % {
                     "column": csv_io.HEADER_LABELS[column],
-                    "start": csv_io.formula_start(raw_cells[column]),
+                    "start": formula_start(raw_cells[column]),
                 }
             )
         for column, limit in _MAX_LENGTHS.items():

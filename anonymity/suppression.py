@@ -1,4 +1,4 @@
-"""Small-cell suppression: the one place that decides what the dashboard may show.
+"""Small-cell suppression: the one place that decides what a page of figures may show.
 
 The guarantee: no count, chart point, trend, quote or exported row that belongs to fewer
 than `min_organisations()` guest organisations can be read from one view, nor derived
@@ -16,15 +16,8 @@ cell that fails is in no view, whatever the filters. Quotes and exported items c
 from passing cells. `dashboard.aggregates.cube_refresh` keeps only passing cells;
 meeting-level widgets count only meetings whose cell passes.
 
-Feedback carries no organisation, so anonymity is counted through meetings: the
-organisations "behind" a cell are the distinct customer organisations of the guests
-of the meetings its feedback comes from.
-
-Who counts as a guest (conservative: when in doubt, count fewer organisations, which
-hides more): a booking counts when its guest was marked as attended, or — while
-attendance is not marked (`attended` is null) — when the guest accepted the invitation.
-Guests marked absent, guests who declined and guests who never answered do not count,
-nor do our own front-line staff invited like guests (they belong to no organisation).
+Which organisations stand behind a cell, and how many must, is the anonymity policy
+(`anonymity.policy`).
 
 Within one view, the widgets also run the older per-view rule below (hide a slice with
 too few organisations, and complementary suppression along lines with a total). Over
@@ -54,21 +47,16 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.conf import settings
-from django.db.models import Count, Q, QuerySet
-from django.utils.translation import gettext as _
+from django.db.models import Count, QuerySet
 
-ABSOLUTE_MINIMUM = 3
-
-
-def min_organisations() -> int:
-    """The threshold: the setting, but never below 3 whatever the setting says."""
-    return max(ABSOLUTE_MINIMUM, int(getattr(settings, "CHATHAM_MIN_ORGANISATIONS", 3)))
-
-
-def cell_passes(organisations: Orgs | Iterable[int]) -> bool:
-    """An atomic cell is published only with at least the threshold of organisations."""
-    return as_orgs(organisations).enough
+from .policy import (
+    Orgs,
+    as_orgs,
+    cell_passes,
+    guest_organisations_by_meeting,
+    hidden_note,
+    organisations_behind,
+)
 
 
 def sum_passing_cells(cells: dict[tuple, Slice], project) -> dict[tuple, Slice]:
@@ -88,59 +76,6 @@ def sum_passing_cells(cells: dict[tuple, Slice], project) -> dict[tuple, Slice]:
         else:
             total.value += cell.value
     return result
-
-
-def hidden_note() -> str:
-    return _("fewer than %(count)s organisations — hidden to protect anonymity") % {
-        "count": min_organisations()
-    }
-
-
-HIDDEN_NOTE = "fewer than 3 organisations — hidden to protect anonymity"
-
-
-def published_note() -> str:
-    """What every page with figures says about what they leave out."""
-    return _(
-        "Figures and quotes count only feedback from groups of at least "
-        "%(count)s customer organisations (the same month, region, country, "
-        "meeting type and kind, agenda section, feedback kind, sentiment, journey stage "
-        "and theme); the rest is left out of every view and export, so no filter or "
-        "comparison of views can single out fewer."
-    ) % {"count": min_organisations()}
-
-
-@dataclass(frozen=True)
-class Orgs:
-    """The organisations behind a number.
-
-    `ids` are exact when `safe` is false. When `safe` is true the number is known to
-    have at least the threshold behind it (the ids, if any, are a subset) — the
-    maintained aggregates only keep exact sets for small cells.
-    """
-
-    ids: frozenset[int] = frozenset()
-    safe: bool = False
-
-    def __or__(self, other: Orgs) -> Orgs:
-        return Orgs(self.ids | other.ids, self.safe or other.safe)
-
-    @property
-    def enough(self) -> bool:
-        return self.safe or len(self.ids) >= min_organisations()
-
-    @classmethod
-    def union(cls, many: Iterable[Orgs]) -> Orgs:
-        ids: set[int] = set()
-        safe = False
-        for orgs in many:
-            ids |= orgs.ids
-            safe = safe or orgs.safe
-        return cls(frozenset(ids), safe)
-
-
-def as_orgs(value: Orgs | Iterable[int]) -> Orgs:
-    return value if isinstance(value, Orgs) else Orgs(frozenset(value))
 
 
 @dataclass
@@ -180,10 +115,6 @@ class Slice:
 class SuppressedSlices:
     slices: list[Slice]
     total: Slice | None
-
-    @property
-    def any_hidden(self) -> bool:
-        return any(s.hidden for s in self.slices) or bool(self.total and self.total.hidden)
 
     @property
     def visible(self) -> list[Slice]:
@@ -310,49 +241,6 @@ def suppress_table(
     suppress_lines(everything, lines, complement=complement)
 
 
-# --- Organisations behind meetings (live queries) -------------------------------------
-
-
-def counted_booking_q(prefix: str = "") -> Q:
-    """Bookings whose guest counts as present (see the module docstring).
-
-    Only customer guests: our own front-line staff invited like guests (a contact
-    without organisation) never stand behind a number as an organisation."""
-    present = Q(**{f"{prefix}attended": True}) | Q(
-        **{f"{prefix}attended__isnull": True, f"{prefix}rsvp": "accepted"}
-    )
-    return present & Q(**{f"{prefix}contact__organisation__isnull": False})
-
-
-def guest_organisations_by_meeting(meeting_ids: Iterable[int]) -> dict[int, frozenset[int]]:
-    """{meeting id: distinct organisations of its counted guests}, in one query."""
-    from meetings.models import Booking
-
-    ids = list(set(meeting_ids))
-    result: dict[int, set[int]] = defaultdict(set)
-    if not ids:
-        return {}
-    rows = (
-        Booking.objects.filter(counted_booking_q(), meeting_id__in=ids)
-        .values_list("meeting_id", "contact__organisation_id")
-        .distinct()
-    )
-    for meeting_id, organisation_id in rows:
-        result[meeting_id].add(organisation_id)
-    return {m: frozenset(result.get(m, ())) for m in ids}
-
-
-def annotate_guest_organisations(meetings: QuerySet) -> QuerySet:
-    """Annotate a Meeting queryset with `guest_organisations`: its distinct counted orgs."""
-    return meetings.annotate(
-        guest_organisations=Count(
-            "bookings__contact__organisation",
-            filter=counted_booking_q("bookings__"),
-            distinct=True,
-        )
-    )
-
-
 def slices_from_queryset(
     queryset: QuerySet,
     group_by: Sequence[str],
@@ -375,17 +263,12 @@ def slices_from_queryset(
     organisations = guest_organisations_by_meeting(meeting_ids)
     slices = {}
     for key, items in per_group.items():
-        orgs = frozenset().union(*(organisations.get(m, frozenset()) for m, _ in items))
+        orgs = organisations_behind((m for m, _ in items), organisations)
         slices[key] = Slice(key=key, value=sum(n for _, n in items), organisations=orgs)
     return slices
 
 
 # --- Organisations through the maintained meeting signals (fast, refreshed) -------------
-
-
-def orgs_from_signal(safe: bool | None, organisations: list[int] | None) -> Orgs:
-    """A meeting's organisations as kept in dashboard.MeetingSignal (None: not yet known)."""
-    return Orgs(frozenset(organisations or ()), safe=bool(safe))
 
 
 def slices_through_signals(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import uuid
 
@@ -16,7 +15,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext
@@ -24,19 +23,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.csv_export import csv_response
 from accounts.params import param_flag, param_int, param_text
-from accounts.ratelimits import is_limited
-from accounts.session_user import remember as remember_session
-from accounts.session_user import session_user
 from audit.models import AuditEntry
 from audit.services import audit_record
-from meetings.language import for_guest, guest_translation
 from meetings.models import Meeting, Section
 
-from .forms import CaptureForm, GuestCommentForm, ItemEditForm
-from .models import FeedbackItem, JourneyStage
-from .rows import item_row
-from .selectors import (
+from ..forms import CaptureForm, ItemEditForm
+from ..models import FeedbackItem, JourneyStage
+from ..redaction import meeting_redactor
+from ..rows import item_row
+from ..selectors import (
     capture_items,
     capture_items_page,
     capture_revision,
@@ -45,17 +42,14 @@ from .selectors import (
     current_section,
     guest_link_url,
     meeting_for_capture,
-    meeting_from_guest_token,
     meeting_is_running,
     meeting_kind_suggestion,
     stage_choices,
     tag_names,
 )
-from .services import (
-    capture_prepare,
+from ..services import (
     capture_section_set,
     feedback_capture,
-    feedback_capture_quick,
     feedback_delete,
     feedback_update,
 )
@@ -70,13 +64,6 @@ def _meeting_or_404(request, meeting_id: int, rule: str) -> Meeting:
     if rule != "feedback.read" and not rules.test_rule(rule, request.user, meeting):
         raise Http404("No such meeting.")
     return meeting
-
-
-def _meeting_url(meeting: Meeting) -> str | None:
-    try:
-        return reverse("meetings:detail", args=[meeting.pk])
-    except NoReverseMatch:
-        return None
 
 
 def _decorate(items, *, stages: dict[int, str] | None = None) -> list[FeedbackItem]:
@@ -115,9 +102,9 @@ def capture(request, meeting_id: int):
     running = meeting_is_running(meeting=meeting)
     suggestion = meeting_kind_suggestion(meeting)
     if can_capture:
-        # Now, so that the first item saves at full speed.
-        capture_prepare(meeting=meeting)
-        remember_session(request)
+        # Built now (or found current in the cache), so that the first item saves at full
+        # speed.
+        meeting_redactor(meeting)
     context = {
         **_item_context(meeting, can_capture),
         "form": form,
@@ -135,68 +122,50 @@ def capture(request, meeting_id: int):
         "guest_link": guest_link_url(meeting=meeting) if can_capture and running else None,
         "suggestion": suggestion,
         "room": capture_room(meeting=meeting),
-        "meeting_url": _meeting_url(meeting),
+        "meeting_url": reverse("meetings:detail", args=[meeting.pk]),
         "locked": not can_capture and rules.test_rule("feedback.read", request.user, meeting),
     }
     return render(request, "feedback/capture.html", context)
 
 
-@transaction.non_atomic_requests
 @require_POST
 def capture_post(request, meeting_id: int):
-    """Save one item.
+    """Save one item, in the request's transaction like every write.
 
-    Usually one query and nothing else: for a session this process has seen Django
-    authenticate (`accounts.session_user`), an INSERT that checks, as it writes, the
-    session, the user, the capture rule and the cached redactor's fingerprint
-    (`feedback_capture_quick`); neither the session nor the user is read. When that
-    INSERT stores nothing (first item in this process, logged out, password changed, the
-    participants changed, not a facilitator, meeting closed, the same item again) the
-    full path authenticates as `login_required` does, loads the meeting with its rules
-    and redactor fingerprint and answers precisely: four queries."""
+    Django's authentication (`request.user`), the `feedback.capture` rule on the meeting
+    loaded with what the rules and the redactor need (`meeting_for_capture`, one query),
+    then `feedback_capture`: one INSERT for the item and one for its tags. Not
+    `login_required`: the page's script is answered 403 rather than sent to the login
+    page, which it could take for a saved item; it keeps the text and offers Retry."""
     from_client = request.META.get(CLIENT_HEADER) == "1"
-    known = session_user(request)
-    form = CaptureForm(request.POST)
-    data = form.cleaned_data if form.is_valid() else None
-    result = None
-    if data is not None and known is not None:
-        result = feedback_capture_quick(
-            meeting_id=meeting_id,
-            user_id=known.id,
-            password=known.password,
-            session_key=known.session_key,
-            **_fields(data),
-        )
-    if result is None:
-        if not request.user.is_authenticated:
-            if from_client:
-                # Not a redirect: the page's script would take the login page for a saved
-                # item. It keeps the text and offers Retry after a new login.
-                return HttpResponse(
-                    _("Your session has ended: log in again (in another tab), then Retry."),
-                    status=403,
-                    content_type="text/plain; charset=utf-8",
-                )
-            return redirect_to_login(request.get_full_path())
-        remember_session(request)
-        meeting = meeting_for_capture(meeting_id=meeting_id, user=request.user)
-        if meeting is None or not rules.test_rule("feedback.read", request.user, meeting):
-            raise Http404("No such meeting.")
-        if not rules.test_rule("feedback.capture", request.user, meeting):
-            return _capture_error(
-                request,
-                meeting.pk,
-                _("This meeting is closed: its feedback is locked."),
-                409,
-                from_client,
+    if not request.user.is_authenticated:
+        if from_client:
+            return HttpResponse(
+                _("Your session has ended: log in again (in another tab), then Retry."),
+                status=403,
+                content_type="text/plain; charset=utf-8",
             )
-        if data is None:
-            message = " ".join(e for errors in form.errors.values() for e in errors)
-            return _capture_error(request, meeting.pk, message, 400, from_client)
-        try:
-            result = feedback_capture(meeting=meeting, **_fields(data))
-        except ValidationError as exc:
-            return _capture_error(request, meeting.pk, " ".join(exc.messages), 400, from_client)
+        return redirect_to_login(request.get_full_path())
+    meeting = meeting_for_capture(meeting_id=meeting_id, user=request.user)
+    if meeting is None or not rules.test_rule("feedback.read", request.user, meeting):
+        raise Http404("No such meeting.")
+    if not rules.test_rule("feedback.capture", request.user, meeting):
+        return _capture_error(
+            request,
+            meeting.pk,
+            _("This meeting is closed: its feedback is locked."),
+            409,
+            from_client,
+        )
+    form = CaptureForm(request.POST)
+    if not form.is_valid():
+        message = " ".join(e for errors in form.errors.values() for e in errors)
+        return _capture_error(request, meeting.pk, message, 400, from_client)
+    data = form.cleaned_data
+    try:
+        result = feedback_capture(meeting=meeting, **_fields(data))
+    except ValidationError as exc:
+        return _capture_error(request, meeting.pk, " ".join(exc.messages), 400, from_client)
     item = result.item
     if not from_client:
         messages.success(request, _("Item %(number)s saved.") % {"number": item.number})
@@ -438,103 +407,32 @@ def export_csv(request, meeting_id: int):
         .prefetch_related("tags")
     )
     items.sort(key=lambda i: (section_order.get(i.section, 99), i.kind, i.text.lower()))
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
+    header = [
+        "meeting date",
+        "section",
+        "kind",
+        "sentiment",
+        "from",
+        "moment of truth",
+        "tags",
+        "feedback",
+    ]
+    rows = (
         [
-            "meeting date",
-            "section",
-            "kind",
-            "sentiment",
-            "from",
-            "moment of truth",
-            "tags",
-            "feedback",
+            item.meeting_date.isoformat(),
+            item.get_section_display(),
+            item.get_kind_display(),
+            item.get_sentiment_display(),
+            item.get_source_display(),
+            item.stage_name,
+            "; ".join(item.display_tags),
+            item.text,
         ]
+        for item in items
     )
-    for item in items:
-        writer.writerow(
-            [
-                item.meeting_date.isoformat(),
-                item.get_section_display(),
-                item.get_kind_display(),
-                item.get_sentiment_display(),
-                item.get_source_display(),
-                item.stage_name,
-                "; ".join(item.display_tags),
-                _csv_safe(item.text),
-            ]
-        )
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     filename = (
         f"feedback-{slugify(meeting.title)[:40] or meeting.pk}-{meeting.starts_at.date()}.csv"
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response = csv_response(filename, header, rows)
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-def _csv_safe(value: str) -> str:
-    """Neutralise spreadsheet formulas in free text."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
-# -- guests -------------------------------------------------------------------------------
-
-
-@never_cache
-@require_http_methods(["GET", "HEAD", "POST"])
-def guest_comment(request, token: str):
-    """A guest adds an anonymous comment from their phone while the meeting runs.
-
-    Stores no IP address, user agent, cookie or session with the comment: the page opens
-    no session, its only cookie is Django's CSRF token (random, kept with nothing), and
-    the item is saved like any other, redacted.
-    """
-    meeting = meeting_from_guest_token(token)
-    if meeting is None:
-        raise Http404("This link is not valid.")
-    # One link for every guest of the meeting: no contact, so the meeting's language.
-    with guest_translation(meeting=meeting, default=request.LANGUAGE_CODE) as language:
-        return for_guest(_guest_comment(request, meeting, token), language)
-
-
-def _guest_comment(request, meeting, token: str):
-    context = {"meeting": meeting, "token": token}
-    if not meeting_is_running(meeting=meeting):
-        return render(
-            request, "feedback/guest_comment.html", {**context, "closed": True}, status=410
-        )
-    saved_text = None
-    if request.method == "POST":
-        form = GuestCommentForm(request.POST)
-        # settings.RATE_LIMITS["guest_comment"]: per link, failing open if Redis is down.
-        limited = is_limited(request, "guest_comment")
-        if limited:
-            form.add_error(
-                None, _("Many comments are arriving at once; please send yours again in a minute.")
-            )
-        elif form.is_valid():
-            try:
-                result = feedback_capture(
-                    meeting=meeting,
-                    text=form.cleaned_data["text"],
-                    idempotency_key=form.cleaned_data["idempotency_key"],
-                    section=current_section(meeting=meeting),
-                    kind=form.cleaned_data["kind"],
-                    sentiment=form.sentiment,
-                    source=FeedbackItem.Source.GUEST_LINK,
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                saved_text = result.item.text
-                form = GuestCommentForm(initial={"idempotency_key": uuid.uuid4()})
-    else:
-        form = GuestCommentForm(initial={"idempotency_key": uuid.uuid4()})
-    return render(
-        request,
-        "feedback/guest_comment.html",
-        {**context, "form": form, "saved_text": saved_text},
-        status=400 if request.method == "POST" and form.errors else 200,
-    )

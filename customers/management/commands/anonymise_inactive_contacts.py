@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from audit.retention import retention_anonymise_inactive_contacts, retention_cutoff
+from customers.retention import retention_anonymise_inactive_contacts, retention_cutoff
 
 
 class Command(BaseCommand):

@@ -4,8 +4,8 @@ import pytest
 from django.core.management import call_command
 
 from audit.models import AuditEntry
-from audit.retention import inactive_contacts
 from customers.models import Contact
+from customers.retention import inactive_contacts
 from tests.factories import BookingFactory, ContactFactory, MeetingFactory
 
 NOW = dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.UTC)
@@ -78,9 +78,9 @@ def test_period_is_configurable(time_machine, settings):
 @pytest.mark.django_db
 def test_beat_runs_the_retention_task_daily(settings, time_machine):
     entry = settings.CELERY_BEAT_SCHEDULE["anonymise-inactive-contacts"]
-    assert entry["task"] == "audit.anonymise_inactive_contacts"
+    assert entry["task"] == "customers.anonymise_inactive_contacts"
     assert entry["schedule"] == 24 * 60 * 60
-    from audit.tasks import anonymise_inactive_contacts
+    from customers.tasks import anonymise_inactive_contacts
 
     assert anonymise_inactive_contacts.name == entry["task"]
     time_machine.move_to(NOW)

@@ -1,0 +1,168 @@
+""" "You said, we did": composing and sending a meeting's follow-up to its guests."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from meetings.language import guest_language
+from outbox.keys import delivery_key
+from outbox.models import OutboxMail
+from outbox.services import outbox_enqueue
+
+from .. import followup, mails
+from ..followup import mail_fields, names_in
+from ..models import (
+    FollowUp,
+)
+
+
+def _refuse_names(*, meeting, fields: dict[str, str]) -> None:
+
+    errors = {
+        name: _(
+            "A follow-up names nobody and no organisation (Chatham House Rule). Remove: %(names)s."
+        )
+        % {"names": ", ".join(found)}
+        for name, found in names_in(meeting=meeting, fields=fields).items()
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
+def follow_up_check_before_sending(*, follow_up: FollowUp) -> None:
+    """The last check before a follow-up goes to guests: every free text of the mail is
+    read once more by the redactor, which knows the whole register as it is now. A name
+    typed after the draft was saved, a contact added since, or anything the content's
+    redaction let through stops the send with a message that names the field to correct;
+    nothing is sent."""
+
+    fields = mail_fields(
+        content=follow_up.content,
+        introduction=follow_up.introduction,
+        closing=follow_up.closing,
+    )
+    found = names_in(meeting=follow_up.meeting, fields=fields)
+    if found:
+        where = "; ".join(f"{field}: {', '.join(names)}" for field, names in found.items())
+        raise ValidationError(
+            _(
+                "Nothing was sent: a follow-up names nobody and no organisation (Chatham House "
+                "Rule), and these still do — %(where)s. Correct them and send again."
+            )
+            % {"where": where}
+        )
+
+
+@transaction.atomic
+def follow_up_compose(
+    *, meeting, by: User, introduction: str, closing: str, feedback_items
+) -> FollowUp:
+    """Save the leader's draft of a meeting's follow-up.
+
+    Refused for a meeting not yet held, for a follow-up already sent (it is read-only
+    from then on), for feedback of another meeting, and for words that name a guest,
+    a member of staff or any customer organisation.
+    """
+
+    if not followup.held(meeting):
+        raise ValidationError(_("A follow-up can only be written once the meeting has been held."))
+    items = list(feedback_items)
+    if any(item.meeting_id != meeting.pk for item in items):
+        raise ValidationError(_("Choose feedback from this meeting only."))
+    _refuse_names(meeting=meeting, fields={"introduction": introduction, "closing": closing})
+    follow_up = FollowUp.objects.select_for_update().filter(meeting=meeting).first()
+    if follow_up is None:
+        follow_up = FollowUp(meeting=meeting, composed_by=by)
+    elif follow_up.is_published:
+        raise ValidationError(
+            _("This follow-up was sent on %(date)s and can no longer be changed.")
+            % {"date": date_format(timezone.localtime(follow_up.published_at), "d M Y")}
+        )
+    follow_up.introduction = introduction.strip()
+    follow_up.closing = closing.strip()
+    follow_up.composed_by = by
+    follow_up.full_clean()
+    follow_up.save()
+    follow_up.feedback_items.set(items)
+    return follow_up
+
+
+def follow_up_preview(*, follow_up: FollowUp) -> dict:
+    """What guests will read, built from the current feedback and actions."""
+
+    return followup.build_content(
+        meeting=follow_up.meeting, feedback_items=follow_up.feedback_items.all()
+    )
+
+
+@transaction.atomic
+def follow_up_publish(*, follow_up: FollowUp, by: User) -> int:
+    """Freeze the follow-up and queue one mail to each guest, through the outbox.
+
+    Each guest gets it once, whatever happens: the delivery key is the meeting and the
+    booking, so a second publish (a double click, a retry) queues nothing new. Records
+    when it was published, for the dashboard's response rate. Returns the number of
+    mails newly queued.
+    """
+
+    follow_up = (
+        FollowUp.objects.select_for_update().select_related("meeting__region").get(pk=follow_up.pk)
+    )
+    meeting = follow_up.meeting
+    if not followup.held(meeting):
+        raise ValidationError(_("A follow-up can only be sent once the meeting has been held."))
+    guests = list(followup.recipients(meeting))
+    if not follow_up.is_published:
+        if not guests:
+            raise ValidationError(
+                _(
+                    "No guest can receive this follow-up: nobody who attended (or accepted) has "
+                    "an email address and has not opted out."
+                )
+            )
+        if not follow_up.feedback_items.exists() and not meeting.actions.exists():
+            raise ValidationError(_("Choose at least one thing customers said before sending."))
+        follow_up.content = followup.build_content(
+            meeting=meeting, feedback_items=follow_up.feedback_items.all()
+        )
+        follow_up.published_at = timezone.now()
+        follow_up.published_by = by
+    keys = {booking.pk: delivery_key("follow-up", meeting.pk, booking.pk) for booking in guests}
+    sent = set(
+        OutboxMail.objects.filter(delivery_key__in=keys.values()).values_list(
+            "delivery_key", flat=True
+        )
+    )
+    pending = [booking for booking in guests if keys[booking.pk] not in sent]
+    if pending and sent:
+        # Sent before, frozen, no longer editable: a guest added since gets it read again.
+        followup.redact_frozen(follow_up=follow_up)
+    if pending:
+        follow_up_check_before_sending(follow_up=follow_up)
+    queued = 0
+    for booking in pending:
+        key = keys[booking.pk]
+        subject, text_body, html_body = mails.follow_up(
+            content=follow_up.content,
+            introduction=follow_up.introduction,
+            closing=follow_up.closing,
+            greeting_name=booking.contact.name,
+            url=followup.guest_url(follow_up=follow_up, booking=booking),
+            language=guest_language(contact=booking.contact, meeting=meeting),
+        )
+        mail = outbox_enqueue(
+            kind=OutboxMail.Kind.FOLLOW_UP,
+            recipient=booking.contact.email,
+            subject=subject,
+            text_body=text_body,
+            html_body=html_body,
+            delivery_key=key,
+            meeting=meeting,
+        )
+        queued += mail.created
+    follow_up.recipients_count += queued
+    follow_up.save()
+    return queued
