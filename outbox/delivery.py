@@ -236,6 +236,23 @@ class _PostgresTransaction:
         if hasattr(f, "from_db_value")
     ]
 
+    # The statement is prepared once per connection (PostgreSQL plans it once), unless
+    # prepared statements are off (DB_PREPARE_THRESHOLD=0, for a transaction pooler).
+    _PREPARED = {False: "outbox_mark_and_claim_1", True: "outbox_mark_and_claim_rendered_1"}
+    _ORDER = (
+        ("mark_id", "bigint"),
+        ("now", "timestamptz"),
+        ("claim_id", "bigint"),
+        ("max_attempts", "integer"),
+        ("due_by", "timestamptz"),
+        ("any_lease", "boolean"),
+        ("lease", "timestamptz"),
+        ("subject", "text"),
+        ("text_body", "text"),
+        ("html_body", "text"),
+        ("attachments", "jsonb"),
+    )
+
     def __init__(self):
         from psycopg import ClientCursor
 
@@ -243,16 +260,39 @@ class _PostgresTransaction:
         self._open = False
         self._prebuilt: tuple[int, str] | None = None
         self._begun: tuple[int, tuple[bool, object]] | None = None
+        self._prepared = connection.settings_dict["OPTIONS"].get("prepare_threshold") is not None
+        if self._prepared:
+            self._prepare()
+
+    def _prepare(self) -> None:
+        from psycopg.errors import DuplicatePreparedStatement
+
+        for rendered, name in self._PREPARED.items():
+            sql = _MARK_AND_CLAIM.replace("BEGIN;", "").format(
+                mark=_MARK_SENT.format(content=_CONTENT if rendered else ""), claim=_CLAIM
+            )
+            order = self._ORDER if rendered else self._ORDER[:7]
+            for number, (param, _type) in enumerate(order, start=1):
+                sql = sql.replace(f"%({param})s", f"${number}")
+            types = ", ".join(t for _param, t in order)
+            with contextlib.suppress(DuplicatePreparedStatement):  # autocommit: no harm
+                self._cursor.execute(f"PREPARE {name} ({types}) AS {sql}")
 
     @classmethod
     def usable(cls) -> bool:
         return connection.vendor == "postgresql" and connection.get_autocommit()
 
-    def _statement(self, mail, then_claim, lease, now) -> tuple[str, dict]:
+    def _statement(self, mail, then_claim, lease, now) -> tuple[str, object]:
         sql, params = _mark_params(mail, now)
+        params = {**_claim_params(then_claim, lease, now), **params}
+        if not self._prepared:
+            return _MARK_AND_CLAIM.format(mark=sql, claim=_CLAIM), params
+        rendered = bool(mail.renderer)
+        order = self._ORDER if rendered else self._ORDER[:7]
+        placeholders = ", ".join(["%s"] * len(order))
         return (
-            _MARK_AND_CLAIM.format(mark=sql, claim=_CLAIM),
-            {**_claim_params(then_claim, lease, now), **params},
+            f"BEGIN; EXECUTE {self._PREPARED[rendered]} ({placeholders})",
+            [params[param] for param, _type in order],
         )
 
     def _result(self) -> tuple[bool, object]:
