@@ -270,7 +270,8 @@ def bench_kills():
         (
             f"{run.mails:,} mails, worker process group SIGKILLed {run.kills} times",
             f"lost {len(run.lost)}, duplicated {len(run.duplicated)} "
-            f"(different Message-IDs: {len(run.other_message_ids)}); attempts a kill "
+            f"(different Message-IDs: {len(run.other_message_ids)}; not the mail accepted "
+            f"last before a kill: {len(run.outside_window)}); attempts a kill "
             f"interrupted: {run.interrupted}; {run.seconds:.0f} s",
             "0 lost, 0 duplicated",
         )

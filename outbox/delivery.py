@@ -5,11 +5,23 @@ Guarantees, for every mail of a batch:
   to that newer batch; a row locked by another transaction is left to it.
 - The attempt is counted and committed before the mail is sent, so a mail that kills
   its worker every time still ends "failed" after `OUTBOX_MAX_ATTEMPTS`.
-- The row is marked sent in the transaction that sends it, and that transaction commits
-  as soon as the server has answered the message's DATA (its acceptance): before the
-  next mail and long before QUIT. A worker killed before the acceptance leaves the row
-  unsent and it goes out later; only a death in the instant between the acceptance and
-  the commit can make the server receive it twice (same Message-ID; see docs/mail.md).
+- The row is marked sent in the transaction that sends it (a withdrawal since the claim
+  wins; one during the SMTP exchange waits for it), and that transaction commits as
+  soon as the server has answered the message's DATA (its acceptance): before the next
+  mail and long before QUIT. A worker killed before the acceptance leaves the row unsent
+  and it goes out later; only a death in the instant between the acceptance and the
+  commit reaching PostgreSQL can make the server receive it twice (same Message-ID;
+  see docs/mail.md).
+
+Cost, for a worker on PostgreSQL: one round trip to the database per mail. The mark of
+a mail and the claim of the batch's next one are one statement (prepared once per
+connection); the next mail is built while this one's transaction is open; and on the
+server's acceptance one string, `COMMIT; BEGIN; EXECUTE <next mark and claim>`,
+records this mail and begins the next. Mail that needs the database to be built (a
+renderer, the opt-out check) costs a second round trip, a COMMIT of its own, so that
+nothing reads the database inside a mail's transaction but its own statements. Other
+databases, and callers already inside a transaction, run the same statements one at a
+time in Django's `atomic`.
 """
 
 import contextlib
