@@ -120,8 +120,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's queries use client-side binding and are never prepared. The one statement
     # sent with server-side binding (feedback capture's INSERT, feedback/services.py) is
     # prepared by psycopg after this many runs on a connection, so that PostgreSQL plans it
-    # once per connection. Behind a pooler in transaction mode without prepared-statement
-    # support (PgBouncer < 1.21), set DB_PREPARE_THRESHOLD=0 to turn that off.
+    # once per connection; the outbox worker prepares its mark-and-claim statement once
+    # per connection too (outbox/delivery.py). Behind a pooler in transaction mode without
+    # prepared-statement support (PgBouncer < 1.21), set DB_PREPARE_THRESHOLD=0 to turn
+    # both off.
     _prepare = env.int("DB_PREPARE_THRESHOLD", default=5)
     DATABASES["default"]["OPTIONS"]["prepare_threshold"] = _prepare if _prepare > 0 else None
     # A stalled database answers the 503 page within seconds instead of holding the page
