@@ -132,6 +132,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
         "DB_CONNECT_TIMEOUT", default=3
     )
+    # Django's queries use client-side binding and are never prepared. The outbox worker
+    # prepares its mark-and-claim statement once per connection (outbox/delivery.py), so
+    # that PostgreSQL plans it once. Behind a pooler in transaction mode without
+    # prepared-statement support (PgBouncer < 1.21), set DB_PREPARE_THRESHOLD=0 to turn
+    # that off.
+    _prepare = env.int("DB_PREPARE_THRESHOLD", default=5)
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = _prepare if _prepare > 0 else None
     # A stalled database answers the 503 page within seconds instead of holding the page
     # until gunicorn kills the worker: the server cancels any statement (lock waits
     # included) after DB_STATEMENT_TIMEOUT ms, and TCP keepalives plus tcp_user_timeout

@@ -12,20 +12,20 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
-from django.db.models import F
+from django.db import transaction
+from django.db.models import Case, DateTimeField, DurationField, ExpressionWrapper, F, Value, When
+from django.db.models.functions import Concat, JSONObject
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meetings.models import Booking, Meeting
 from meetings.signals import attendance_changed
-from outbox.keys import delivery_key
+from outbox.keys import delivery_key, delivery_key_expression
 from outbox.models import OutboxMail
-from outbox.services import outbox_enqueue, outbox_enqueue_many
+from outbox.services import outbox_enqueue, outbox_enqueue_many, outbox_schedule
 
 from .mail import SUBJECTS
 from .models import MeetingInvitation
-from .schedule_sql import schedule_in_sql
 
 THANK_YOU_LOCAL_TIME = time(10, 0)
 PLACEHOLDER_BODY = "(rendered when sent)"
@@ -125,70 +125,86 @@ def reminders_schedule(
     guests who accepted or have not answered; none whose time has already passed;
     never a second one (the delivery key). A thank-you for each guest the morning
     after, sent only if they attended (decided when it is due). Returns rows created.
+
+    One path on every database: the due times are computed here per meeting (the same
+    `reminder_due` and `thank_you_due` that move them), and the outbox writes the rows
+    for all guests at once (`outbox_schedule`, one `INSERT … SELECT` per reminder day
+    and one for the thank-yous), however many guests there are.
     """
     now = timezone.now()
-    meetings = [m for m in meetings if m.status != Meeting.Status.CANCELLED]
-    if not meetings:
+    ids = [m.pk for m in meetings if m.status != Meeting.Status.CANCELLED]
+    # The times as stored: the due times are offsets from these very columns.
+    current = list(
+        Meeting.objects.filter(pk__in=ids)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .only("pk", "title", "starts_at", "ends_at", "time_zone")
+    )
+    if not current:
         return 0
-    by_id = {m.pk: m for m in meetings}
-    if connection.vendor == "postgresql":
-        return schedule_in_sql(
-            meeting_ids=by_id,
-            booking_ids=bookings,
-            now=now,
-            params={
-                "body": PLACEHOLDER_BODY,
-                "reminder_prefix": SUBJECTS["reminder"].format(title=""),
-                "thank_you_prefix": SUBJECTS["thank_you"].format(title=""),
-                "thank_you_time": THANK_YOU_LOCAL_TIME,
-            },
-        )
     days_by_meeting = dict(
-        MeetingInvitation.objects.filter(meeting_id__in=by_id).values_list(
+        MeetingInvitation.objects.filter(meeting__in=current).values_list(
             "meeting_id", "reminder_days"
         )
     )
     guests = (
-        Booking.objects.filter(meeting_id__in=by_id, contact__erased_at__isnull=True)
+        Booking.objects.filter(meeting__in=current, contact__erased_at__isnull=True)
         .exclude(rsvp=Booking.Rsvp.DECLINED)
         .exclude(contact__email="")
     )
     if bookings is not None:
         guests = guests.filter(pk__in=list(bookings))
-    rows = []
-    for booking_id, meeting_id, email in guests.values_list("pk", "meeting_id", "contact__email"):
-        meeting = by_id[meeting_id]
-        for days in days_by_meeting.get(meeting_id, DEFAULT_REMINDER_DAYS):
-            due = reminder_due(meeting, days)
-            if due <= now:
-                continue
-            rows.append(
-                OutboxMail(
+    reminder_days = {m.pk: days_by_meeting.get(m.pk) or DEFAULT_REMINDER_DAYS for m in current}
+    created = 0
+    for days in sorted({d for values in reminder_days.values() for d in values}):
+        due = {m: reminder_due(m, days) for m in current if days in reminder_days[m.pk]}
+        due = {m: at for m, at in due.items() if at > now}
+        if due:
+            created += outbox_schedule(
+                rows=_scheduled(
+                    guests,
                     kind=OutboxMail.Kind.REMINDER,
-                    recipient=email,
-                    meeting_id=meeting_id,
-                    subject=SUBJECTS["reminder"].format(title=meeting.title),
-                    text_body=PLACEHOLDER_BODY,
-                    delivery_key=delivery_key("reminder", meeting_id, booking_id, f"{days}d"),
-                    due_at=due,
-                    renderer="invitations.reminder",
-                    render_args={"booking": booking_id, "days": days},
+                    due=due,
+                    since="starts_at",
+                    key_parts=(f"{days}d",),
+                    render_args={"days": Value(days)},
                 )
             )
-        rows.append(
-            OutboxMail(
-                kind=OutboxMail.Kind.THANK_YOU,
-                recipient=email,
-                meeting_id=meeting_id,
-                subject=SUBJECTS["thank_you"].format(title=meeting.title),
-                text_body=PLACEHOLDER_BODY,
-                delivery_key=delivery_key("thank_you", meeting_id, booking_id),
-                due_at=thank_you_due(meeting),
-                renderer="invitations.thank_you",
-                render_args={"booking": booking_id},
-            )
+    created += outbox_schedule(
+        rows=_scheduled(
+            guests,
+            kind=OutboxMail.Kind.THANK_YOU,
+            due={m: thank_you_due(m) for m in current},
+            since="ends_at",
         )
-    return outbox_enqueue_many(rows)
+    )
+    return created
+
+
+def _scheduled(guests, *, kind: str, due: dict, since: str, key_parts=(), render_args=None):
+    """The guests' rows of one kind of scheduled mail, as `outbox_schedule` takes them.
+
+    `due` holds each meeting's due time; in the database it is the meeting's `since`
+    column plus an offset, and meetings with the same offset (all of them, but for a
+    daylight-saving change or another time of day) share one branch.
+    """
+    by_offset: dict[timedelta, list[int]] = {}
+    for meeting, at in due.items():
+        by_offset.setdefault(at - getattr(meeting, since), []).append(meeting.pk)
+    offset = Case(
+        *(When(meeting_id__in=ids, then=Value(delta)) for delta, ids in by_offset.items()),
+        output_field=DurationField(),
+    )
+    prefix, _, suffix = SUBJECTS[kind].partition("{title}")
+    return guests.filter(meeting_id__in=[m.pk for m in due]).annotate(
+        kind=Value(kind),
+        recipient=F("contact__email"),
+        subject=Concat(Value(prefix), F("meeting__title"), Value(suffix)),
+        text_body=Value(PLACEHOLDER_BODY),
+        renderer=Value(f"invitations.{kind}"),
+        render_args=JSONObject(booking=F("pk"), **(render_args or {})),
+        delivery_key=delivery_key_expression(kind, F("meeting_id"), F("pk"), *key_parts),
+        due_at=ExpressionWrapper(F(f"meeting__{since}") + offset, output_field=DateTimeField()),
+    )
 
 
 def reminders_reschedule(*, meeting: Meeting) -> None:

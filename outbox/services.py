@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -125,33 +126,53 @@ def outbox_enqueue_many(mails: Iterable[OutboxMail], *, batch_size: int = 2000) 
     return len(new)
 
 
-_SCHEDULE_SQL = """
-    INSERT INTO outbox_outboxmail (kind, recipient, meeting_id, subject, text_body, renderer,
-        render_args, delivery_key, due_at, html_body, attachments, status, attempts,
-        last_error, created_at, updated_at)
-    SELECT rows.kind, rows.recipient, rows.meeting_id, left(rows.subject, 300), rows.text_body,
-        rows.renderer, rows.render_args, rows.delivery_key, rows.due_at, '', '[]'::jsonb,
-        'queued', 0, '', %(outbox_now)s, %(outbox_now)s
-    FROM ({select}) AS rows
-    ON CONFLICT (delivery_key) DO NOTHING
-"""
+# What a scheduling queryset yields, one column per name; the outbox adds the rest.
+SCHEDULE_COLUMNS = (
+    "kind",
+    "recipient",
+    "meeting_id",
+    "subject",
+    "text_body",
+    "renderer",
+    "render_args",
+    "delivery_key",
+    "due_at",
+)
 
 
-def outbox_schedule_select(*, select_sql: str, params: dict) -> int:
-    """Queue scheduled mail computed by PostgreSQL: one `INSERT … SELECT` for any number.
+def outbox_schedule(*, rows: QuerySet) -> int:
+    """Queue the mail a queryset yields, in one `INSERT … SELECT`, on any database.
 
-    `select_sql` (constant SQL, every value a parameter) yields the columns kind,
-    recipient, meeting_id, subject, text_body, renderer, render_args, delivery_key
-    (built with `outbox.keys.delivery_key_sql`) and due_at. Rows whose delivery key
-    exists are left as they are; rows already due wait for the poller (no lease). The
-    same guarantees as `outbox_enqueue_many`, for the case where building the rows in
-    Python would take minutes. Returns how many rows were new. PostgreSQL only.
+    For scheduled mail in bulk (the invitations app's reminders and thank-yous for
+    100,000 guests): the database builds the rows, so nothing is built in Python one
+    row at a time. `rows` yields the columns `SCHEDULE_COLUMNS` (annotations or fields
+    of those names; `subject` is cut to 300 characters; build `delivery_key` with
+    `outbox.keys.delivery_key_expression`). Rows whose delivery key exists are left as
+    they are, exactly as `outbox_enqueue_many` does. The rows wait for the poller,
+    unleased, like every scheduled mail. Returns how many rows were new.
     """
-    with transaction.atomic(), connection.cursor() as cursor:
+    source = rows.order_by().values(*SCHEDULE_COLUMNS)
+    select, params = source.query.sql_with_params()
+    quote = connection.ops.quote_name
+    picked = ", ".join(
+        f"SUBSTR(rows.{quote(c)}, 1, 300)" if c == "subject" else f"rows.{quote(c)}"
+        for c in SCHEDULE_COLUMNS
+    )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    attachments = OutboxMail._meta.get_field("attachments").get_db_prep_save([], connection)
+    statement = (
+        f"INSERT INTO {quote(OutboxMail._meta.db_table)} "  # noqa: S608 - constant SQL
+        f"({', '.join(SCHEDULE_COLUMNS)}, html_body, attachments, status, attempts, "
+        "last_error, created_at, updated_at) "
+        f"SELECT {picked}, %s, %s, %s, 0, %s, %s, %s FROM ({select}) AS rows "
+        # WHERE: SQLite reads an ON CONFLICT after a bare SELECT … FROM as a join's ON.
+        "WHERE 1 = 1 ON CONFLICT (delivery_key) DO NOTHING"
+    )
+    extra = ["", attachments, OutboxMail.Status.QUEUED, "", now, now]
+    # No savepoint: SET LOCAL lasts to the end of the transaction anyway.
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         allow_long_statements(cursor)
-        cursor.execute(
-            _SCHEDULE_SQL.format(select=select_sql), {**params, "outbox_now": timezone.now()}
-        )
+        cursor.execute(statement, [*extra, *params])
         return cursor.rowcount
 
 

@@ -10,7 +10,7 @@ from accounts.models import User
 from meetings.language import guest_language
 from outbox.keys import delivery_key
 from outbox.models import OutboxMail
-from outbox.services import outbox_enqueue
+from outbox.services import outbox_enqueue_many
 
 from .. import followup, mails
 from ..followup import mail_fields, names_in
@@ -115,7 +115,12 @@ def follow_up_publish(*, follow_up: FollowUp, by: User) -> int:
     if not followup.held(meeting):
         raise ValidationError(_("A follow-up can only be sent once the meeting has been held."))
     guests = list(followup.recipients(meeting))
-    if not follow_up.is_published:
+    if follow_up.is_published:
+        # Sent before, frozen, no longer editable: read it again with the register as it
+        # is now before it reaches a guest added since (for nobody new it only hides
+        # more of a text the first guests already have).
+        followup.redact_frozen(follow_up=follow_up)
+    else:
         if not guests:
             raise ValidationError(
                 _(
@@ -130,21 +135,9 @@ def follow_up_publish(*, follow_up: FollowUp, by: User) -> int:
         )
         follow_up.published_at = timezone.now()
         follow_up.published_by = by
-    keys = {booking.pk: delivery_key("follow-up", meeting.pk, booking.pk) for booking in guests}
-    sent = set(
-        OutboxMail.objects.filter(delivery_key__in=keys.values()).values_list(
-            "delivery_key", flat=True
-        )
-    )
-    pending = [booking for booking in guests if keys[booking.pk] not in sent]
-    if pending and sent:
-        # Sent before, frozen, no longer editable: a guest added since gets it read again.
-        followup.redact_frozen(follow_up=follow_up)
-    if pending:
-        follow_up_check_before_sending(follow_up=follow_up)
-    queued = 0
-    for booking in pending:
-        key = keys[booking.pk]
+    follow_up_check_before_sending(follow_up=follow_up)
+    mails_to_guests = []
+    for booking in guests:
         subject, text_body, html_body = mails.follow_up(
             content=follow_up.content,
             introduction=follow_up.introduction,
@@ -153,16 +146,19 @@ def follow_up_publish(*, follow_up: FollowUp, by: User) -> int:
             url=followup.guest_url(follow_up=follow_up, booking=booking),
             language=guest_language(contact=booking.contact, meeting=meeting),
         )
-        mail = outbox_enqueue(
-            kind=OutboxMail.Kind.FOLLOW_UP,
-            recipient=booking.contact.email,
-            subject=subject,
-            text_body=text_body,
-            html_body=html_body,
-            delivery_key=key,
-            meeting=meeting,
+        mails_to_guests.append(
+            OutboxMail(
+                kind=OutboxMail.Kind.FOLLOW_UP,
+                recipient=booking.contact.email,
+                subject=subject[:300],
+                text_body=text_body,
+                html_body=html_body,
+                # One per guest, ever: a guest who has it already is left alone.
+                delivery_key=delivery_key("follow-up", meeting.pk, booking.pk),
+                meeting=meeting,
+            )
         )
-        queued += mail.created
+    queued = outbox_enqueue_many(mails_to_guests)
     follow_up.recipients_count += queued
     follow_up.save()
     return queued
