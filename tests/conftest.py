@@ -123,6 +123,13 @@ def _test_settings(settings):
     from config.celery import app
 
     app.conf.task_always_eager = True
+    # The cached tag and journey-stage ids name rows of the database they were read from:
+    # a test's rollback or flush removes those rows, so no test starts with another's.
+    from django.core.cache import cache
+
+    from feedback.selectors import STAGES_CACHE_KEY, TAGS_CACHE_KEY
+
+    cache.delete_many([TAGS_CACHE_KEY, STAGES_CACHE_KEY])
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CODE = (
     "accounts",
     "actions",
+    "anonymity",
     "audit",
     "config",
     "customers",
