@@ -178,7 +178,9 @@ class ContactForm(forms.ModelForm):
         model = Contact
         fields = ["name", "email", "job_title", "phone", "language", "time_zone"]
         widgets = {
-            "language": forms.Select(choices=LANGUAGE_CHOICES),
+            "language": forms.Select(
+                choices=[("", _("The language of the meeting's country")), *LANGUAGE_CHOICES]
+            ),
             "time_zone": forms.Select(choices=TIME_ZONE_CHOICES),
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
         }

@@ -123,7 +123,15 @@ class Contact(models.Model):
     email = models.EmailField(blank=True, verbose_name=_("email"))
     job_title = models.CharField(max_length=200, blank=True, verbose_name=_("job title"))
     phone = models.CharField(max_length=50, blank=True, verbose_name=_("phone"))
-    language = models.CharField(max_length=10, blank=True, default="en", verbose_name=_("language"))
+    # Empty until someone knows it: guests then read the language of the meeting's country
+    # (meetings.language.guest_language), else English.
+    language = models.CharField(
+        max_length=10,
+        blank=True,
+        default="",
+        verbose_name=_("language"),
+        help_text=_("Empty: the language of the meeting's country, else English."),
+    )
     time_zone = models.CharField(
         max_length=64, blank=True, validators=[validate_time_zone], verbose_name=_("time zone")
     )

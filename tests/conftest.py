@@ -130,6 +130,11 @@ def _test_settings(settings):
     from feedback.selectors import STAGES_CACHE_KEY, TAGS_CACHE_KEY
 
     cache.delete_many([TAGS_CACHE_KEY, STAGES_CACHE_KEY])
+    # LocaleMiddleware leaves the last request's language active in the thread (a server
+    # sets it afresh per request): every test starts in the site's default language.
+    from django.utils import translation
+
+    translation.deactivate()
 
 
 @pytest.fixture

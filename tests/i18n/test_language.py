@@ -33,6 +33,15 @@ def test_guest_language_falls_back_from_contact_to_country_to_english(
     assert guest_language(contact=contact, meeting=meeting) == expected
 
 
+def test_a_new_contact_reads_the_language_of_the_meetings_country():
+    """A contact whose language nobody chose is not taken for English: the meeting's
+    country decides, as the contact form says."""
+    contact = ContactFactory()  # the model's default, as the form and the import leave it
+    assert contact.language == ""
+    assert guest_language(contact=contact, meeting=MeetingFactory(country="DE")) == "de"
+    assert guest_language(contact=contact, meeting=MeetingFactory(country="GB")) == "en-gb"
+
+
 def test_guest_language_without_contact_or_meeting():
     assert guest_language(meeting=MeetingFactory(country="ES")) == "es"
     assert guest_language(contact=ContactFactory(language="de")) == "de"

@@ -53,6 +53,9 @@ def invited():
             email="amelie.durand@boulangeries.example",
             organisation=OrganisationFactory(name="Boulangeries Réunies"),
             time_zone="Europe/Paris",
+            # She told us she reads English; without that she would read French,
+            # the meeting's country's language (the German journey shows that path).
+            language="en",
         ),
     )
     for name in ("Chloé Martin", "Hugo Bernard"):
