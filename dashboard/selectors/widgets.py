@@ -30,7 +30,7 @@ from ..models import (
     Theme,
     ThemeItem,
 )
-from ..themes import theme_words
+from ..vocabulary import theme_words
 from .cube import CubeReader
 from .filters import MEETING_KINDS, SENTIMENTS, Filters, cube_rows, item_q, signal_q
 
