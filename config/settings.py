@@ -133,7 +133,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "DB_CONNECT_TIMEOUT", default=3
     )
     # Django's queries use client-side binding and are never prepared. The outbox worker
-    # prepares its mark-and-claim statement once per connection (outbox/delivery.py), so
+    # prepares its mark-and-claim statement once per connection (outbox/transactions.py), so
     # that PostgreSQL plans it once. Behind a pooler in transaction mode without
     # prepared-statement support (PgBouncer < 1.21), set DB_PREPARE_THRESHOLD=0 to turn
     # that off.
