@@ -125,13 +125,10 @@ class Highlight(models.Model):
         return f"{self.list}: {self.item_id}"
 
 
-class FeedbackCube(models.Model):
-    """Feedback counts per (month, every filter dimension, theme), refreshed by a task.
-
-    `organisations` holds the exact ids of the guest organisations behind the row
-    only when there are fewer than the threshold; otherwise `safe` is true and the
-    list is empty. That is all suppression needs, and it keeps the rows small.
-    """
+class CubeCell(models.Model):
+    """The grain of the cube: a month and every filter dimension, the theme, whether the
+    concern was answered, and `n` items. `FeedbackCube` is a row per cell, and
+    `CubeContribution` one meeting's share of a cell."""
 
     month = models.DateField()
     region_id = models.IntegerField()
@@ -147,6 +144,19 @@ class FeedbackCube(models.Model):
     # that the answered share is a sum of passing cells too.
     answered = models.BooleanField(default=False)
     n = models.PositiveIntegerField()
+
+    class Meta:
+        abstract = True
+
+
+class FeedbackCube(CubeCell):
+    """Feedback counts per (month, every filter dimension, theme), refreshed by a task.
+
+    `organisations` holds the exact ids of the guest organisations behind the row
+    only when there are fewer than the threshold; otherwise `safe` is true and the
+    list is empty. That is all suppression needs, and it keeps the rows small.
+    """
+
     safe = models.BooleanField()
     organisations = models.JSONField(default=list)
 
@@ -169,7 +179,7 @@ class FeedbackCube(models.Model):
         return f"{self.month:%Y-%m} {self.section}/{self.kind}: {self.n}"
 
 
-class CubeContribution(models.Model):
+class CubeContribution(CubeCell):
     """What one meeting brings to one atomic cell: its items there (all cells, passing or
     not). The per-meeting detail the full refresh computes anyway, kept so that a change
     to one meeting (an item captured, edited or removed, a guest's attendance) updates
@@ -177,18 +187,6 @@ class CubeContribution(models.Model):
     rows, its organisations the union of its meetings' guests."""
 
     meeting_id = models.IntegerField(db_index=True)
-    month = models.DateField()
-    region_id = models.IntegerField()
-    country = models.CharField(max_length=2)
-    meeting_type = models.CharField(max_length=20)
-    meeting_kind = models.CharField(max_length=20, blank=True)
-    section = models.CharField(max_length=20)
-    kind = models.CharField(max_length=20)
-    sentiment = models.CharField(max_length=10)
-    stage_id = models.IntegerField(null=True)
-    theme_id = models.IntegerField(null=True)
-    answered = models.BooleanField(default=False)
-    n = models.PositiveIntegerField()
 
     class Meta:
         indexes = [
