@@ -217,12 +217,10 @@ class CubeState(models.Model):
         return f"Refreshed {self.refreshed_at:%Y-%m-%d %H:%M}"
 
 
-class FeedbackMonthly(models.Model):
-    """The cube rolled up to (month, region, section, kind, sentiment, theme).
-
-    Serves every view that filters on nothing else — the usual case — from far fewer
-    rows. Same meaning of `safe` and `organisations` as FeedbackCube.
-    """
+class RollUpCell(models.Model):
+    """The grain the roll-ups keep of the cube: (month, region, section, kind, sentiment,
+    theme, answered) and `n` items, with `safe` and `organisations` meaning what they mean
+    on FeedbackCube."""
 
     month = models.DateField()
     region_id = models.IntegerField()
@@ -238,13 +236,24 @@ class FeedbackMonthly(models.Model):
     organisations = models.JSONField(default=list)
 
     class Meta:
+        abstract = True
+
+
+class FeedbackMonthly(RollUpCell):
+    """The cube rolled up to (month, region, section, kind, sentiment, theme).
+
+    Serves every view that filters on nothing else — the usual case — from far fewer
+    rows. Same meaning of `safe` and `organisations` as FeedbackCube.
+    """
+
+    class Meta:
         indexes = [models.Index(fields=["month", "region_id"])]
 
     def __str__(self):
         return f"{self.month:%Y-%m} {self.section}/{self.kind}: {self.n}"
 
 
-class FeedbackByDimension(models.Model):
+class FeedbackByDimension(RollUpCell):
     """The cube rolled up per value of one meeting-level or journey dimension.
 
     One row per (dimension, value, month, region, section, kind, sentiment, theme):
@@ -261,18 +270,6 @@ class FeedbackByDimension(models.Model):
 
     dimension = models.CharField(max_length=20, choices=Dimension.choices)
     value = models.CharField(max_length=20)
-    month = models.DateField()
-    region_id = models.IntegerField()
-    section = models.CharField(max_length=20)
-    kind = models.CharField(max_length=20)
-    sentiment = models.CharField(max_length=10)
-    theme_id = models.IntegerField(null=True)
-    # A concern whose meeting's "you said, we did" was published: part of the grain, so
-    # that the answered share is a sum of passing cells too.
-    answered = models.BooleanField(default=False)
-    n = models.PositiveIntegerField()
-    safe = models.BooleanField()
-    organisations = models.JSONField(default=list)
 
     class Meta:
         indexes = [
