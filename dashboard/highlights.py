@@ -45,31 +45,19 @@ HIGHLIGHT_DIMENSIONS = ("meeting_id", "month", "region_id", "country", "meeting_
                         "meeting_kind", "section", "kind", "sentiment", "stage_id")  # fmt: skip
 
 
+# The values `_dimension_rows` reads after the id: HIGHLIGHT_DIMENSIONS, as the item has them.
+DIMENSION_FIELDS = ("meeting_id", "month", "meeting__region_id", "meeting__country",
+                    "meeting__type", "meeting__kind", "section", "kind", "sentiment",
+                    "stage_id")  # fmt: skip
+
+
 def _dimension_rows():
 
     return (
         FeedbackItem.objects.order_by()
         .annotate(month=TruncMonth("meeting_date"))
-        .values_list(
-            "pk",
-            "meeting_id",
-            "month",
-            "meeting__region_id",
-            "meeting__country",
-            "meeting__type",
-            "meeting__kind",
-            "section",
-            "kind",
-            "sentiment",
-            "stage_id",
-        )
+        .values_list("pk", *DIMENSION_FIELDS)
     )
-
-
-# The values `_dimension_rows` reads after the id: HIGHLIGHT_DIMENSIONS, as the item has them.
-DIMENSION_FIELDS = ("meeting_id", "month", "meeting__region_id", "meeting__country",
-                    "meeting__type", "meeting__kind", "section", "kind", "sentiment",
-                    "stage_id")  # fmt: skip
 
 
 def highlight_dimensions() -> dict[int, dict]:
