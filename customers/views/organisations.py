@@ -118,22 +118,28 @@ def organisation_detail(request, pk: int):
     return render(request, "customers/organisation_detail.html", context)
 
 
+def _saved_organisation(form: OrganisationForm) -> Organisation | None:
+    """The organisation of a valid form, saved through the service; None when the form is
+    invalid or the service refuses it (its error is then on the form)."""
+    if not form.is_valid():
+        return None
+    organisation = form.save(commit=False)
+    try:
+        services.organisation_save(organisation=organisation, facets=form.cleaned_data["facets"])
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return None
+    return organisation
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def organisation_create(request):
     _require(request, "customers.add_organisation")
     form = OrganisationForm(request.POST if request.method == "POST" else None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        organisation = form.save(commit=False)
-        try:
-            services.organisation_save(
-                organisation=organisation, facets=form.cleaned_data["facets"]
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("%(name)s was added.") % {"name": organisation.name})
-            return redirect("customers:organisation", pk=organisation.pk)
+    if request.method == "POST" and (saved := _saved_organisation(form)):
+        messages.success(request, _("%(name)s was added.") % {"name": saved.name})
+        return redirect("customers:organisation", pk=saved.pk)
     return render(request, "customers/organisation_form.html", {"form": form, "organisation": None})
 
 
@@ -145,17 +151,9 @@ def organisation_edit(request, pk: int):
     form = OrganisationForm(
         request.POST if request.method == "POST" else None, instance=organisation, user=request.user
     )
-    if request.method == "POST" and form.is_valid():
-        organisation = form.save(commit=False)
-        try:
-            services.organisation_save(
-                organisation=organisation, facets=form.cleaned_data["facets"]
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("%(name)s was saved.") % {"name": organisation.name})
-            return redirect("customers:organisation", pk=organisation.pk)
+    if request.method == "POST" and (saved := _saved_organisation(form)):
+        messages.success(request, _("%(name)s was saved.") % {"name": saved.name})
+        return redirect("customers:organisation", pk=saved.pk)
     return render(
         request, "customers/organisation_form.html", {"form": form, "organisation": organisation}
     )
