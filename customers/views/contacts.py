@@ -14,13 +14,28 @@ from ..models import Contact, Organisation
 from .common import _require
 
 
-def _save_contact(request, form: ContactForm):
+def _saved_contact(form: ContactForm) -> Contact | None:
+    """The contact of a valid form, saved through the service; None when the form is
+    invalid or the service refuses it (its error is then on the form)."""
+    if not form.is_valid():
+        return None
     contact = form.save(commit=False)
     if form.cleaned_data["opted_out"] and contact.opted_out_at is None:
         contact.opted_out_at = timezone.now()
     elif not form.cleaned_data["opted_out"]:
         contact.opted_out_at = None
-    return services.contact_save(contact=contact)
+    try:
+        return services.contact_save(contact=contact)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return None
+
+
+def _customer_contact_or_404(pk: int) -> Contact:
+    # Customer contacts only: front-line staff are managed from the meetings they attend.
+    return get_object_or_404(
+        Contact.objects.select_related("organisation").filter(organisation__isnull=False), pk=pk
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -34,18 +49,13 @@ def contact_create(request, pk: int):
         instance=contact,
         organisation=organisation,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            contact = _save_contact(request, form)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(
-                request,
-                _("%(name)s was added to %(organisation)s.")
-                % {"name": contact.name, "organisation": organisation.name},
-            )
-            return redirect("customers:organisation", pk=organisation.pk)
+    if request.method == "POST" and (saved := _saved_contact(form)):
+        messages.success(
+            request,
+            _("%(name)s was added to %(organisation)s.")
+            % {"name": saved.name, "organisation": organisation.name},
+        )
+        return redirect("customers:organisation", pk=organisation.pk)
     return render(
         request,
         "customers/contact_form.html",
@@ -56,10 +66,7 @@ def contact_create(request, pk: int):
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def contact_edit(request, pk: int):
-    # Customer contacts only: front-line staff are managed from the meetings they attend.
-    contact = get_object_or_404(
-        Contact.objects.select_related("organisation").filter(organisation__isnull=False), pk=pk
-    )
+    contact = _customer_contact_or_404(pk)
     _require(request, "customers.change_contact", contact)
     if contact.is_erased:
         messages.info(request, _("This contact was erased; there is nothing left to edit."))
@@ -69,14 +76,9 @@ def contact_edit(request, pk: int):
         instance=contact,
         organisation=contact.organisation,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            contact = _save_contact(request, form)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("%(name)s was saved.") % {"name": contact.name})
-            return redirect("customers:organisation", pk=contact.organisation_id)
+    if request.method == "POST" and (saved := _saved_contact(form)):
+        messages.success(request, _("%(name)s was saved.") % {"name": saved.name})
+        return redirect("customers:organisation", pk=saved.organisation_id)
     return render(
         request,
         "customers/contact_form.html",
@@ -87,10 +89,7 @@ def contact_edit(request, pk: int):
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def contact_erase(request, pk: int):
-    # Customer contacts only: front-line staff are managed from the meetings they attend.
-    contact = get_object_or_404(
-        Contact.objects.select_related("organisation").filter(organisation__isnull=False), pk=pk
-    )
+    contact = _customer_contact_or_404(pk)
     _require(request, "customers.erase_contact", contact)
     form = EraseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
