@@ -382,7 +382,7 @@ def generate(*, meetings: int, items: int, seed: int = 8, themes: bool = False, 
                "number", "meeting_date", "idempotency_key")  # fmt: skip
     subjects: list[str] = []
     lists: list = []
-    from dashboard.themes import highlight_lists
+    from dashboard.highlights import highlight_lists
 
     def rows():
         made = 0

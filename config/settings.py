@@ -1,4 +1,6 @@
-"""Open Chair settings: one module, driven by environment variables.
+"""Open Chair settings: driven by environment variables. The security settings and the
+Celery ones (broker and beat schedule) are built by `config/security_settings.py` and
+`config/celery_settings.py`, which read the same environment.
 
 With nothing set, the app runs embedded: SQLite, Celery tasks executed eagerly,
 mail printed to the console (and always kept in the in-app outbox).
@@ -10,7 +12,9 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from config.celery_settings import celery_settings
 from config.logging import logging_config
+from config.security_settings import security_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -133,7 +137,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "DB_CONNECT_TIMEOUT", default=3
     )
     # Django's queries use client-side binding and are never prepared. The outbox worker
-    # prepares its mark-and-claim statement once per connection (outbox/delivery.py), so
+    # prepares its mark-and-claim statement once per connection (outbox/transactions.py), so
     # that PostgreSQL plans it once. Behind a pooler in transaction mode without
     # prepared-statement support (PgBouncer < 1.21), set DB_PREPARE_THRESHOLD=0 to turn
     # that off.
@@ -234,33 +238,8 @@ else:
 SESSION_ENGINE = "accounts.sessions" if REDIS_URL else "django.contrib.sessions.backends.db"
 SESSION_CACHE_SECONDS = env.int("SESSION_CACHE_SECONDS", default=300)
 
-CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_RESULT_BACKEND = None
-CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
-CELERY_TASK_EAGER_PROPAGATES = False
-CELERY_TASK_SERIALIZER = "json"
-CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_RESULT_SERIALIZER = "json"
-CELERY_TASK_ACKS_LATE = True
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Workers and beat log through LOGGING too (same timestamped or JSON lines as the web).
-CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-CELERY_TASK_IGNORE_RESULT = True
-CELERY_TIMEZONE = TIME_ZONE
-CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
-# Keep every retry delay far below this: a message unacknowledged for longer is redelivered.
-# A broker that refuses or stays silent must not hold a page: short connect and socket
-# timeouts and no reconnection loop when publishing (outbox/handover.py publishes once,
-# without retry). Workers may set longer ones through the environment.
-CELERY_BROKER_CONNECTION_TIMEOUT = env.float("BROKER_CONNECT_TIMEOUT", default=0.5)
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": 3600,
-    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
-    "socket_timeout": env.float("BROKER_SOCKET_TIMEOUT", default=1.0),
-    "max_retries": 0,
-}
-CELERY_BEAT_SCHEDULE: dict = {}
+# Celery: the broker, the delivery guarantees and every periodic task (beat).
+vars().update(celery_settings(env, redis_url=REDIS_URL, time_zone=TIME_ZONE))
 
 # Mail: console in development, SMTP (or any backend) through EMAIL_URL in production.
 # Every mail is also a row in the in-app outbox, whatever the backend.
@@ -281,23 +260,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Chatham House: no slice of feedback is shown with fewer organisations behind it.
 CHATHAM_MIN_ORGANISATIONS = max(3, env.int("CHATHAM_MIN_ORGANISATIONS", default=3))
 
-# Security. Production (DEBUG off) is HTTPS-only unless explicitly told otherwise.
-SECURE_HTTPS = env.bool("SECURE_HTTPS", default=not DEBUG)
-SESSION_COOKIE_SECURE = SECURE_HTTPS
-CSRF_COOKIE_SECURE = SECURE_HTTPS
-LANGUAGE_COOKIE_SECURE = SECURE_HTTPS
-SECURE_SSL_REDIRECT = SECURE_HTTPS
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if SECURE_HTTPS else 0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HTTPS
-SECURE_HSTS_PRELOAD = SECURE_HTTPS
-BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
-SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SAMESITE = "Lax"
-CSRF_COOKIE_SAMESITE = "Lax"
-SECURE_REFERRER_POLICY = "same-origin"
-SECURE_CONTENT_TYPE_NOSNIFF = True
-X_FRAME_OPTIONS = "DENY"
+# Security (issue #10): HTTPS and cookies, CSP, login lockouts, rate limits.
+vars().update(security_settings(env, debug=DEBUG, redis_url=REDIS_URL))
 
 # Every line carries a UTC timestamp, the level and the logger; LOG_JSON=1 writes one
 # JSON object per line for log collectors (config/logging.py).
@@ -317,110 +281,7 @@ OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=200)
 OUTBOX_PUBLISH_PAUSE_SECONDS = env.int("OUTBOX_PUBLISH_PAUSE_SECONDS", default=30)
 # Without a broker (embedded), a thread of the web process is the poller (outbox/apps.py).
 OUTBOX_EMBEDDED_POLLER = env.bool("OUTBOX_EMBEDDED_POLLER", default=not REDIS_URL)
-CELERY_BEAT_SCHEDULE["outbox-dispatch-due"] = {
-    "task": "outbox.dispatch_due",
-    "schedule": env.float("OUTBOX_POLL_SECONDS", default=60.0),
-}
-
-# Dashboard: captures, corrections, removals and attendance move the figures at once
-# (dashboard.live); themes are recomputed nightly with a full rebuild of the aggregates,
-# and a rebuild every few hours catches what no signal carries (a meeting rated, a "you
-# said, we did" published, rows loaded in bulk).
-from celery.schedules import crontab  # noqa: E402
-
-DASHBOARD_REFRESH_MINUTES = env.int("DASHBOARD_REFRESH_MINUTES", default=240)
-CELERY_BEAT_SCHEDULE["dashboard-recompute-themes"] = {
-    "task": "dashboard.recompute_themes",
-    "schedule": crontab(hour=2, minute=30),
-}
-CELERY_BEAT_SCHEDULE["dashboard-refresh-aggregates"] = {
-    "task": "dashboard.refresh_aggregates",
-    "schedule": DASHBOARD_REFRESH_MINUTES * 60.0,
-}
-
-# Actions: reminders to owners of overdue actions, every 6 hours (one per action and due date).
-CELERY_BEAT_SCHEDULE["actions.remind_overdue"] = {
-    "task": "actions.remind_overdue",
-    "schedule": env.int("ACTIONS_REMIND_EVERY_SECONDS", default=6 * 60 * 60),
-}
-
-# --- Security (issue #10): CSP, lockouts, rate limits, audit, retention ---------------
-# Content Security Policy (django-csp 4): nothing inline, nothing from elsewhere.
-# htmx runs with includeIndicatorStyles off and allowEval off (see _base.html), so it
-# needs neither 'unsafe-inline' styles nor 'unsafe-eval'.
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'"],
-        "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
-        "font-src": ["'self'"],
-        "connect-src": ["'self'"],
-        "object-src": ["'none'"],
-        "base-uri": ["'none'"],
-        "frame-ancestors": ["'none'"],
-        "form-action": ["'self'"],
-    },
-}
-CSRF_FAILURE_VIEW = "accounts.errors.csrf_failure"
-
-# Login lockout (django-axes): the database handler works on SQLite and PostgreSQL and
-# keeps working when Redis is down. A username is locked after AXES_FAILURE_LIMIT
-# failures from one address; the lock lifts by itself after the cool-off.
-AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
-AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = env.float("LOGIN_LOCKOUT_MINUTES", default=15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "accounts.errors.login_locked_out"
-# Behind a TLS proxy (BEHIND_PROXY=1) the client is the address the proxy appended.
-AXES_CLIENT_IP_CALLABLE = "accounts.ratelimits.client_ip"
-RATELIMIT_IP_META_KEY = "accounts.ratelimits.client_ip_for_limits"
-AXES_VERBOSE = False
-
-# Rate limits (django-ratelimit), by name: "rate" per "key". Applied through
-# accounts/ratelimits.py; an exceeded limit answers 429 with a friendly page.
-RATELIMIT_VIEW = "accounts.errors.rate_limited"
-RATE_LIMITS = {
-    # Sign-in attempts per username from one address; and per address alone only at a
-    # ceiling an office of 200 people signing in at 9:00 (typos included) never reaches,
-    # which still stops one address spraying guesses across many accounts.
-    "login": {
-        "rate": env("RATE_LIMIT_LOGIN", default="30/10m"),
-        "key": "username_and_ip",
-        "method": "POST",
-    },
-    "login_address": {
-        "rate": env("RATE_LIMIT_LOGIN_ADDRESS", default="1000/10m"),
-        "key": "ip",
-        "method": "POST",
-    },
-    "rsvp": {"rate": env("RATE_LIMIT_RSVP", default="30/h"), "key": "ip"},
-    # Per link (all guests of a meeting share it), so no guest's address is looked at.
-    "guest_comment": {
-        "rate": env("RATE_LIMIT_GUEST_COMMENT", default="60/m"),
-        "key": "token",
-        "method": "POST",
-    },
-    "csv_import": {
-        "rate": env("RATE_LIMIT_CSV_IMPORT", default="10/h"),
-        "key": "user_or_ip",
-        "method": "POST",
-    },
-    # Other signed links a guest opens from a mail ("you said, we did", opt-out).
-    "guest_link": {"rate": env("RATE_LIMIT_GUEST_LINK", default="60/h"), "key": "ip"},
-}
-# Django's own Redis cache increments atomically; the warning only says it is not on
-# django-ratelimit's list. Without Redis (embedded, one process) the local-memory cache
-# is per process, which is what a single process needs.
-SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
-if not REDIS_URL:
-    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
 
 # Data retention: contacts with no booking and no update for this many months are
 # anonymised by `manage.py anonymise_inactive_contacts` (daily, through beat).
 RETENTION_INACTIVE_CONTACT_MONTHS = env.int("RETENTION_INACTIVE_CONTACT_MONTHS", default=36)
-CELERY_BEAT_SCHEDULE["anonymise-inactive-contacts"] = {
-    "task": "customers.anonymise_inactive_contacts",
-    "schedule": 24 * 60 * 60,
-}

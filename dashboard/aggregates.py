@@ -293,6 +293,31 @@ def _bulk_insert(model, fields, cells: dict[tuple, int]) -> None:
     insert_rows(model, (*fields, "n", "safe", "organisations"), rows())
 
 
+def meeting_signal(row, said: dict, organisations: dict, threshold: int) -> MeetingSignal:
+    """A meeting's signal from its row (id, starts_at, region, country, type, kind,
+    status), what its guests said (`meeting_kind_suggestions`) and its guest
+    organisations: those are kept only when fewer than `threshold` (the row is then not
+    safe to show alone)."""
+    meeting_id, starts_at, region_id, country, type_, kind, _status = row
+    found = said.get(meeting_id)
+    orgs = organisations.get(meeting_id, frozenset())
+    safe = len(orgs) >= threshold
+    return MeetingSignal(
+        meeting_id=meeting_id,
+        month=starts_at.astimezone(dt.UTC).date().replace(day=1),
+        region_id=region_id,
+        country=str(country),
+        meeting_type=type_,
+        kind=kind,
+        safe=safe,
+        organisations=[] if safe else sorted(orgs),
+        guest_items=found.from_guests if found else 0,
+        suggestion=found.kind
+        if found is not None and found.kind in MeetingSignal.Kind.values
+        else "",
+    )
+
+
 def _meeting_signals(organisations: dict[int, frozenset[int]], threshold: int):
     """Per meeting (not cancelled): guest organisations, what guests said, likely kind.
 
@@ -300,7 +325,6 @@ def _meeting_signals(organisations: dict[int, frozenset[int]], threshold: int):
     meeting and capture pages show; a held meeting with nothing captured is a likely
     Advertisement there too).
     """
-    signals = []
     meetings = (
         Meeting.objects.exclude(status=Meeting.Status.CANCELLED)
         .order_by()
@@ -313,26 +337,7 @@ def _meeting_signals(organisations: dict[int, frozenset[int]], threshold: int):
         said.update(
             meeting_kind_suggestions([r[0] for r in chunk], statuses={r[0]: r[6] for r in chunk})
         )
-    flagged = set(MeetingSignal.Kind.values)
-    for meeting_id, starts_at, region_id, country, type_, kind, _status in rows:
-        found = said.get(meeting_id)
-        suggestion = found.kind if found is not None and found.kind in flagged else ""
-        orgs = organisations.get(meeting_id, frozenset())
-        safe = len(orgs) >= threshold
-        signals.append(
-            MeetingSignal(
-                meeting_id=meeting_id,
-                month=starts_at.astimezone(dt.UTC).date().replace(day=1),
-                region_id=region_id,
-                country=str(country),
-                meeting_type=type_,
-                kind=kind,
-                safe=safe,
-                organisations=[] if safe else sorted(orgs),
-                guest_items=found.from_guests if found else 0,
-                suggestion=suggestion,
-            )
-        )
+    signals = [meeting_signal(row, said, organisations, threshold) for row in rows]
     # The atomic meeting cell: every field the meeting-level widgets filter or group by.
     cells: dict[tuple, set[int]] = defaultdict(set)
     for signal in signals:

@@ -25,7 +25,6 @@ Celery (SQLite, tests) runs at once.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import reduce
@@ -53,6 +52,7 @@ from .aggregates import (
     item_groups,
     meeting_cell,
     meeting_dimensions,
+    meeting_signal,
     monthly_key,
     refresh_lock,
 )
@@ -260,26 +260,8 @@ def _signals_apply(ids: list[int]) -> None:
     )
     said = meeting_kind_suggestions([r[0] for r in rows], statuses={r[0]: r[6] for r in rows})
     organisations = guest_organisations_by_meeting([r[0] for r in rows])
-    flagged = set(MeetingSignal.Kind.values)
-    signals = []
-    for meeting_id, starts_at, region_id, country, type_, kind, _status in rows:
-        found = said.get(meeting_id)
-        orgs = organisations.get(meeting_id, frozenset())
-        safe = len(orgs) >= threshold
-        signal = MeetingSignal(
-            meeting_id=meeting_id,
-            month=starts_at.astimezone(dt.UTC).date().replace(day=1),
-            region_id=region_id,
-            country=str(country),
-            meeting_type=type_,
-            kind=kind,
-            safe=safe,
-            organisations=[] if safe else sorted(orgs),
-            guest_items=found.from_guests if found else 0,
-            suggestion=found.kind if found is not None and found.kind in flagged else "",
-        )
-        signals.append(signal)
-        touched.add(meeting_cell(signal))
+    signals = [meeting_signal(row, said, organisations, threshold) for row in rows]
+    touched |= {meeting_cell(signal) for signal in signals}
     MeetingSignal.objects.bulk_create(signals)
     # Whether a meeting cell passes depends on every meeting in it: recompute them all.
     fields = ("month", "region_id", "country", "meeting_type", "kind", "suggestion")

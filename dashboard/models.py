@@ -125,13 +125,10 @@ class Highlight(models.Model):
         return f"{self.list}: {self.item_id}"
 
 
-class FeedbackCube(models.Model):
-    """Feedback counts per (month, every filter dimension, theme), refreshed by a task.
-
-    `organisations` holds the exact ids of the guest organisations behind the row
-    only when there are fewer than the threshold; otherwise `safe` is true and the
-    list is empty. That is all suppression needs, and it keeps the rows small.
-    """
+class CubeCell(models.Model):
+    """The grain of the cube: a month and every filter dimension, the theme, whether the
+    concern was answered, and `n` items. `FeedbackCube` is a row per cell, and
+    `CubeContribution` one meeting's share of a cell."""
 
     month = models.DateField()
     region_id = models.IntegerField()
@@ -147,6 +144,19 @@ class FeedbackCube(models.Model):
     # that the answered share is a sum of passing cells too.
     answered = models.BooleanField(default=False)
     n = models.PositiveIntegerField()
+
+    class Meta:
+        abstract = True
+
+
+class FeedbackCube(CubeCell):
+    """Feedback counts per (month, every filter dimension, theme), refreshed by a task.
+
+    `organisations` holds the exact ids of the guest organisations behind the row
+    only when there are fewer than the threshold; otherwise `safe` is true and the
+    list is empty. That is all suppression needs, and it keeps the rows small.
+    """
+
     safe = models.BooleanField()
     organisations = models.JSONField(default=list)
 
@@ -169,7 +179,7 @@ class FeedbackCube(models.Model):
         return f"{self.month:%Y-%m} {self.section}/{self.kind}: {self.n}"
 
 
-class CubeContribution(models.Model):
+class CubeContribution(CubeCell):
     """What one meeting brings to one atomic cell: its items there (all cells, passing or
     not). The per-meeting detail the full refresh computes anyway, kept so that a change
     to one meeting (an item captured, edited or removed, a guest's attendance) updates
@@ -177,18 +187,6 @@ class CubeContribution(models.Model):
     rows, its organisations the union of its meetings' guests."""
 
     meeting_id = models.IntegerField(db_index=True)
-    month = models.DateField()
-    region_id = models.IntegerField()
-    country = models.CharField(max_length=2)
-    meeting_type = models.CharField(max_length=20)
-    meeting_kind = models.CharField(max_length=20, blank=True)
-    section = models.CharField(max_length=20)
-    kind = models.CharField(max_length=20)
-    sentiment = models.CharField(max_length=10)
-    stage_id = models.IntegerField(null=True)
-    theme_id = models.IntegerField(null=True)
-    answered = models.BooleanField(default=False)
-    n = models.PositiveIntegerField()
 
     class Meta:
         indexes = [
@@ -219,12 +217,10 @@ class CubeState(models.Model):
         return f"Refreshed {self.refreshed_at:%Y-%m-%d %H:%M}"
 
 
-class FeedbackMonthly(models.Model):
-    """The cube rolled up to (month, region, section, kind, sentiment, theme).
-
-    Serves every view that filters on nothing else — the usual case — from far fewer
-    rows. Same meaning of `safe` and `organisations` as FeedbackCube.
-    """
+class RollUpCell(models.Model):
+    """The grain the roll-ups keep of the cube: (month, region, section, kind, sentiment,
+    theme, answered) and `n` items, with `safe` and `organisations` meaning what they mean
+    on FeedbackCube."""
 
     month = models.DateField()
     region_id = models.IntegerField()
@@ -240,13 +236,24 @@ class FeedbackMonthly(models.Model):
     organisations = models.JSONField(default=list)
 
     class Meta:
+        abstract = True
+
+
+class FeedbackMonthly(RollUpCell):
+    """The cube rolled up to (month, region, section, kind, sentiment, theme).
+
+    Serves every view that filters on nothing else — the usual case — from far fewer
+    rows. Same meaning of `safe` and `organisations` as FeedbackCube.
+    """
+
+    class Meta:
         indexes = [models.Index(fields=["month", "region_id"])]
 
     def __str__(self):
         return f"{self.month:%Y-%m} {self.section}/{self.kind}: {self.n}"
 
 
-class FeedbackByDimension(models.Model):
+class FeedbackByDimension(RollUpCell):
     """The cube rolled up per value of one meeting-level or journey dimension.
 
     One row per (dimension, value, month, region, section, kind, sentiment, theme):
@@ -263,18 +270,6 @@ class FeedbackByDimension(models.Model):
 
     dimension = models.CharField(max_length=20, choices=Dimension.choices)
     value = models.CharField(max_length=20)
-    month = models.DateField()
-    region_id = models.IntegerField()
-    section = models.CharField(max_length=20)
-    kind = models.CharField(max_length=20)
-    sentiment = models.CharField(max_length=10)
-    theme_id = models.IntegerField(null=True)
-    # A concern whose meeting's "you said, we did" was published: part of the grain, so
-    # that the answered share is a sum of passing cells too.
-    answered = models.BooleanField(default=False)
-    n = models.PositiveIntegerField()
-    safe = models.BooleanField()
-    organisations = models.JSONField(default=list)
 
     class Meta:
         indexes = [

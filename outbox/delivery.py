@@ -22,6 +22,9 @@ renderer, the opt-out check) costs a second round trip, a COMMIT of its own, so 
 nothing reads the database inside a mail's transaction but its own statements. Other
 databases, and callers already inside a transaction, run the same statements one at a
 time in Django's `atomic`.
+
+The statements (claim, mark) are in `outbox.claims`, the two kinds of transaction in
+`outbox.transactions`.
 """
 
 import contextlib
@@ -35,19 +38,16 @@ from django.conf import settings
 from django.core.mail import get_connection
 from django.core.mail.message import sanitize_address
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from .claims import _claim, max_attempts
 from .mail import build_message
 from .models import OutboxMail, encode_attachments
 from .renderers import RenderedMail, SkipMail, get_renderer
+from .transactions import _PostgresTransaction, _Transaction
 
 logger = logging.getLogger(__name__)
-
-
-def max_attempts() -> int:
-    return getattr(settings, "OUTBOX_MAX_ATTEMPTS", 6)
 
 
 def retry_delay(attempts: int) -> int:
@@ -109,261 +109,6 @@ def _recipient(mail: OutboxMail):
         .only("language", "opted_out_at")
         .first()
     )
-
-
-_COLUMNS = ", ".join(f.column for f in OutboxMail._meta.concrete_fields)
-_CLAIM = f"""
-    UPDATE outbox_outboxmail
-    SET status = 'sending', attempts = attempts + 1, claimed_at = %(now)s, updated_at = %(now)s
-    WHERE id = %(claim_id)s AND status IN ('queued', 'sending') AND attempts < %(max_attempts)s
-      AND (due_at IS NULL OR due_at <= %(due_by)s)
-      AND (%(any_lease)s OR claimed_until = %(lease)s)
-    RETURNING {_COLUMNS}
-"""  # noqa: S608 - constant SQL; every value is a query parameter
-# The "sent" mark: only a row still "sending" (a withdrawal since the claim wins), and
-# with what was rendered when the mail has a renderer.
-_MARK_SENT = """
-    UPDATE outbox_outboxmail
-    SET status = 'sent', sent_at = %(now)s, last_error = '', updated_at = %(now)s{content}
-    WHERE id = %(mark_id)s AND status = 'sending'
-    RETURNING id
-"""
-_CONTENT = (
-    ", subject = %(subject)s, text_body = %(text_body)s, html_body = %(html_body)s,"
-    " attachments = %(attachments)s"
-)
-# PostgreSQL: the mark and the claim of the batch's next mail in one statement, sent
-# with its BEGIN in one round trip.
-_MARK_AND_CLAIM = """
-    BEGIN;
-    WITH marked AS ({mark}), claimed AS ({claim})
-    SELECT (SELECT count(*) FROM marked), claimed.*
-    FROM (SELECT 1) AS one LEFT JOIN claimed ON true
-"""
-_NO_ROW = -1  # the claim of "no next mail": an id no row has
-
-
-def _claim_params(mail_id: int | None, lease: datetime | None, now: datetime) -> dict:
-    adapt = connection.ops.adapt_datetimefield_value
-    return {
-        "claim_id": _NO_ROW if mail_id is None else mail_id,
-        "now": adapt(now),
-        "max_attempts": max_attempts(),
-        "due_by": adapt(now + timedelta(seconds=5)),
-        "any_lease": lease is None,
-        "lease": adapt(lease or now),
-    }
-
-
-def _claim_row(mail_id: int, lease: datetime | None, now: datetime) -> OutboxMail | None:
-    claimed = list(OutboxMail.objects.raw(_CLAIM, _claim_params(mail_id, lease, now)))
-    return claimed[0] if claimed else None
-
-
-def _claim(mail_id: int, lease: datetime | None, now: datetime) -> OutboxMail | str:
-    """Count the attempt, committed at once (one statement): the claimed row, or why not."""
-    claimed = _claim_row(mail_id, lease, now)
-    if claimed is not None:
-        return claimed
-    rows = OutboxMail.objects.filter(
-        Q(due_at__isnull=True) | Q(due_at__lte=now + timedelta(seconds=5)),
-        pk=mail_id,
-        status__in=[OutboxMail.Status.QUEUED, OutboxMail.Status.SENDING],
-        attempts__gte=max_attempts(),
-    )
-    if lease is not None:
-        rows = rows.filter(claimed_until=lease)
-    with transaction.atomic():
-        mail = rows.select_for_update(skip_locked=True).first()
-        if mail is None:
-            return "ignored"
-        mail.mark_failed(error=f"Gave up after {mail.attempts} attempts. {mail.last_error}".strip())
-        return "failed"
-
-
-def _mark_params(mail: OutboxMail, now: datetime) -> tuple[str, dict]:
-    params = {"mark_id": mail.pk, "now": connection.ops.adapt_datetimefield_value(now)}
-    if not mail.renderer:  # sent as stored: nothing to write back
-        return _MARK_SENT.format(content=""), params
-    attachments = OutboxMail._meta.get_field("attachments")
-    params.update(
-        subject=mail.subject,
-        text_body=mail.text_body,
-        html_body=mail.html_body,
-        attachments=attachments.get_db_prep_save(mail.attachments, connection),
-    )
-    return _MARK_SENT.format(content=_CONTENT), params
-
-
-class _Transaction:
-    """The transaction around one mail's SMTP exchange, on any database: it marks the
-    mail sent and claims the batch's next mail, and is committed as soon as the server
-    has answered. Django's `atomic`, so that it nests in a caller's transaction (tests);
-    each statement is a round trip of its own."""
-
-    chains = False
-
-    def __init__(self):
-        self._atomic = None
-
-    def begin(self, mail: OutboxMail, then_claim: int | None, lease, now) -> tuple[bool, object]:
-        self._atomic = transaction.atomic()
-        self._atomic.__enter__()
-        sql, params = _mark_params(mail, now)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            marked = bool(cursor.fetchall())
-        claimed = None if then_claim is None else _claim_row(then_claim, lease, now)
-        return marked, claimed
-
-    def accepted(self) -> None:
-        self.commit()
-
-    def commit(self) -> None:
-        atomic, self._atomic = self._atomic, None
-        if atomic is not None:
-            atomic.__exit__(None, None, None)
-
-    def settle(self) -> None:
-        """Roll back the open transaction (its mail was not accepted)."""
-        atomic, self._atomic = self._atomic, None
-        if atomic is not None:
-            atomic.__exit__(_RolledBack, _RolledBack(), None)
-
-
-class _RolledBack(Exception):
-    pass
-
-
-class _PostgresTransaction:
-    """The same transaction for a worker's PostgreSQL connection in autocommit, in one
-    round trip per mail. The mark and the next claim are one statement, sent with its
-    BEGIN as one string. When the batch's next mail needs nothing from the database to
-    be built (stored content, essential mail), it is built, and its statement too,
-    while this mail's transaction is open; on the server's acceptance the one string
-    `COMMIT; BEGIN; <next mark and claim>` goes out at once: its COMMIT, the first thing
-    the database reads, records this mail, and the next mail's transaction begins in
-    the same round trip. Otherwise COMMIT goes alone, straight to the driver. Either
-    way nothing else runs between the server's reply and the commit."""
-
-    chains = True
-    _fields = [f.attname for f in OutboxMail._meta.concrete_fields]
-    _converters = [
-        (i, f)
-        for i, f in enumerate(OutboxMail._meta.concrete_fields)
-        if hasattr(f, "from_db_value")
-    ]
-
-    # The statement is prepared once per connection (PostgreSQL plans it once), unless
-    # prepared statements are off (DB_PREPARE_THRESHOLD=0, for a transaction pooler).
-    _PREPARED = {False: "outbox_mark_and_claim_1", True: "outbox_mark_and_claim_rendered_1"}
-    _ORDER = (
-        ("mark_id", "bigint"),
-        ("now", "timestamptz"),
-        ("claim_id", "bigint"),
-        ("max_attempts", "integer"),
-        ("due_by", "timestamptz"),
-        ("any_lease", "boolean"),
-        ("lease", "timestamptz"),
-        ("subject", "text"),
-        ("text_body", "text"),
-        ("html_body", "text"),
-        ("attachments", "jsonb"),
-    )
-
-    def __init__(self):
-        from psycopg import ClientCursor
-
-        self._cursor = ClientCursor(connection.connection)
-        self._open = False
-        self._prebuilt: tuple[int, str] | None = None
-        self._begun: tuple[int, tuple[bool, object]] | None = None
-        self._prepared = connection.settings_dict["OPTIONS"].get("prepare_threshold") is not None
-        if self._prepared:
-            self._prepare()
-
-    def _prepare(self) -> None:
-        from psycopg.errors import DuplicatePreparedStatement
-
-        for rendered, name in self._PREPARED.items():
-            sql = _MARK_AND_CLAIM.replace("BEGIN;", "").format(
-                mark=_MARK_SENT.format(content=_CONTENT if rendered else ""), claim=_CLAIM
-            )
-            order = self._ORDER if rendered else self._ORDER[:7]
-            for number, (param, _type) in enumerate(order, start=1):
-                sql = sql.replace(f"%({param})s", f"${number}")
-            types = ", ".join(t for _param, t in order)
-            with contextlib.suppress(DuplicatePreparedStatement):  # autocommit: no harm
-                self._cursor.execute(f"PREPARE {name} ({types}) AS {sql}")
-
-    @classmethod
-    def usable(cls) -> bool:
-        return connection.vendor == "postgresql" and connection.get_autocommit()
-
-    def _statement(self, mail, then_claim, lease, now) -> tuple[str, object]:
-        sql, params = _mark_params(mail, now)
-        params = {**_claim_params(then_claim, lease, now), **params}
-        if not self._prepared:
-            return _MARK_AND_CLAIM.format(mark=sql, claim=_CLAIM), params
-        rendered = bool(mail.renderer)
-        order = self._ORDER if rendered else self._ORDER[:7]
-        placeholders = ", ".join(["%s"] * len(order))
-        return (
-            f"BEGIN; EXECUTE {self._PREPARED[rendered]} ({placeholders})",
-            [params[param] for param, _type in order],
-        )
-
-    def _result(self) -> tuple[bool, object]:
-        self._cursor.nextset()  # past the BEGIN: the mark and the claim
-        self._open = True
-        row = self._cursor.fetchone()
-        if row[1] is None:
-            return bool(row[0]), None
-        values = list(row[1:])
-        for index, model_field in self._converters:
-            values[index] = model_field.from_db_value(values[index], None, connection)
-        return bool(row[0]), OutboxMail.from_db(connection.alias, self._fields, values)
-
-    def prebuild(self, mail: OutboxMail, then_claim: int | None, lease, now) -> None:
-        """Build the next mail's statement now, to go with this one's COMMIT."""
-        statement, params = self._statement(mail, then_claim, lease, now)
-        self._prebuilt = (mail.pk, "COMMIT; " + self._cursor.mogrify(statement, params))
-
-    def begin(self, mail: OutboxMail, then_claim: int | None, lease, now) -> tuple[bool, object]:
-        begun, self._begun = self._begun, None
-        if begun is not None and begun[0] == mail.pk:
-            return begun[1]  # begun with the previous mail's commit
-        self.settle()
-        self._prebuilt = None
-        statement, params = self._statement(mail, then_claim, lease, now)
-        self._open = True
-        self._cursor.execute(statement, params)
-        return self._result()
-
-    def accepted(self) -> None:
-        """The server accepted the mail: commit, now."""
-        prebuilt, self._prebuilt = self._prebuilt, None
-        if prebuilt is None:
-            self.commit()
-            return
-        self._cursor.execute(prebuilt[1])  # COMMIT; BEGIN; the next mark and claim
-        if self._cursor.statusmessage != "COMMIT":  # the transaction had failed before
-            logger.error("outbox: a sent mail's record was rolled back (mail %s)", prebuilt[0])
-        self._cursor.nextset()  # the BEGIN: the next mail's transaction is open
-        self._begun = (prebuilt[0], self._result())
-
-    def commit(self) -> None:
-        if self._open:
-            self._open = False
-            self._cursor.execute("COMMIT")
-
-    def settle(self) -> None:
-        """Roll back the open transaction: its mail was not accepted (an accepted mail's
-        transaction is committed before anything else runs)."""
-        self._prebuilt = self._begun = None
-        if self._open:
-            self._open = False
-            self._cursor.execute("ROLLBACK")
 
 
 class _Sender:

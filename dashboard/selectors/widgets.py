@@ -30,7 +30,7 @@ from ..models import (
     Theme,
     ThemeItem,
 )
-from ..themes import theme_words
+from ..vocabulary import theme_words
 from .cube import CubeReader
 from .filters import MEETING_KINDS, SENTIMENTS, Filters, cube_rows, item_q, signal_q
 
@@ -39,20 +39,22 @@ def _month_label(month: dt.date) -> str:
     return date_format(month, "M Y")
 
 
-def volume_by_month(reader: CubeReader) -> dict:
-    """Feedback per month, split by sentiment, with month, sentiment and grand totals."""
-    cells = reader.slices(("month", "sentiment"))
+def _month_table(cells: dict, columns) -> tuple[list, dict, dict, Slice]:
+    """A table of months by `columns` ((value, label) pairs) from its cells, keyed
+    (month, column): the missing cells as zero, each month's, each column's and the grand
+    total, every figure suppressed together (differencing between them included).
+    Returns (months, row totals, column totals, grand total); `cells` is completed."""
     months = sorted({m for m, _ in cells})
     for m in months:
-        for s, _ in SENTIMENTS:
-            cells.setdefault((m, s), Slice((m, s), 0, frozenset()))
+        for c, _ in columns:
+            cells.setdefault((m, c), Slice((m, c), 0, frozenset()))
     row_totals = {
-        m: Slice(m, sum(cells[(m, s)].value for s, _ in SENTIMENTS), _union(cells, m, 0))
+        m: Slice(m, sum(cells[(m, c)].value for c, _ in columns), _union(cells, m, 0))
         for m in months
     }
     column_totals = {
-        s: Slice(s, sum(cells[(m, s)].value for m in months), _union(cells, s, 1))
-        for s, _ in SENTIMENTS
+        c: Slice(c, sum(cells[(m, c)].value for m in months), _union(cells, c, 1))
+        for c, _ in columns
     }
     grand = Slice(
         "all",
@@ -60,6 +62,13 @@ def volume_by_month(reader: CubeReader) -> dict:
         Orgs.union(t.organisations for t in row_totals.values()),
     )
     suppress_table(cells, row_totals=row_totals, column_totals=column_totals, grand_total=grand)
+    return months, row_totals, column_totals, grand
+
+
+def volume_by_month(reader: CubeReader) -> dict:
+    """Feedback per month, split by sentiment, with month, sentiment and grand totals."""
+    cells = reader.slices(("month", "sentiment"))
+    months, row_totals, column_totals, grand = _month_table(cells, SENTIMENTS)
     rows = [
         {
             "month": m,
@@ -251,24 +260,7 @@ def meeting_kinds(filters: Filters) -> dict:
         for month, kind, _suggestion, safe, orgs, n in signals
         if kind
     )
-    months = sorted({m for m, _ in cells})
-    for m in months:
-        for k, _ in MEETING_KINDS:
-            cells.setdefault((m, k), Slice((m, k), 0, frozenset()))
-    row_totals = {
-        m: Slice(m, sum(cells[(m, k)].value for k, _ in MEETING_KINDS), _union(cells, m, 0))
-        for m in months
-    }
-    column_totals = {
-        k: Slice(k, sum(cells[(m, k)].value for m in months), _union(cells, k, 1))
-        for k, _ in MEETING_KINDS
-    }
-    grand = Slice(
-        "all",
-        sum(t.value for t in row_totals.values()),
-        Orgs.union(t.organisations for t in row_totals.values()),
-    )
-    suppress_table(cells, row_totals=row_totals, column_totals=column_totals, grand_total=grand)
+    months, row_totals, column_totals, grand = _month_table(cells, MEETING_KINDS)
     rows = []
     for m in months:
         total = row_totals[m]

@@ -35,7 +35,10 @@ def test_commands_point_at_real_modules():
 
 
 def test_environment_names_are_read_by_settings():
-    settings_source = (ROOT / "config" / "settings.py").read_text()
+    settings_source = "\n".join(
+        (ROOT / "config" / name).read_text()
+        for name in ("settings.py", "security_settings.py", "celery_settings.py")
+    )
     services = load_compose()["services"]
     for name in ("web", "worker", "beat"):
         for variable in services[name]["environment"]:

@@ -38,8 +38,8 @@ class World:
         return [f.FeedbackItemFactory(meeting=meeting, **kwargs) for _ in range(n)]
 
     def highlight(self, item, value):
+        from dashboard.highlights import highlight_dimensions
         from dashboard.models import Highlight
-        from dashboard.themes import highlight_dimensions
 
         dims = highlight_dimensions()[item.pk]
         return Highlight.objects.create(item=item, list=value, text=item.text, **dims)

@@ -8,7 +8,8 @@ from dashboard import aggregates
 from dashboard.models import Theme, ThemeItem
 from dashboard.selectors import CubeReader, Filters, top_themes
 from dashboard.tasks import recompute_themes
-from dashboard.themes import DOMAIN_STOP_WORDS, theme_rename
+from dashboard.themes import theme_rename
+from dashboard.vocabulary import DOMAIN_STOP_WORDS
 from feedback.services import feedback_capture
 from tests import factories as f
 from tests.dashboard.test_themes import JAN, SUBJECTS, seed_texts

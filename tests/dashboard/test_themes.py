@@ -2,9 +2,10 @@ import datetime as dt
 
 import pytest
 
+from dashboard.highlights import highlight_lists
 from dashboard.models import Highlight, Theme, ThemeItem
 from dashboard.tasks import recompute_themes
-from dashboard.themes import highlight_lists, theme_merge, theme_rename
+from dashboard.themes import theme_merge, theme_rename
 from tests import factories as f
 
 JAN = dt.date(2026, 1, 1)
@@ -212,7 +213,7 @@ FUNCTION_WORDS = {"der", "die", "das", "und", "les", "le", "la", "et", "el", "la
 def test_themes_of_feedback_in_four_languages_are_subjects_not_languages(world, capsys):
     """Each text loses its own language's stop words, so no topic is made of "der die
     und" or "les et la", and words keep their accents ("qualität", "entrepôt")."""
-    from dashboard.themes import text_language, topic_words
+    from dashboard.vocabulary import text_language, topic_words
 
     meeting = world.meeting(organisations=3, month=JAN)
     for _ in range(4):

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from feedback.names import FUNCTION_WORDS, NOT_NAMES_ALONE
+from feedback.name_words import FUNCTION_WORDS, NOT_NAMES_ALONE
 from feedback.redaction import (
     COMMON_WORD_NAMES,
     EMAIL,

@@ -4,22 +4,17 @@ the mail on a phone; the leader sees the answer."""
 
 import datetime as dt
 import re
-from urllib.parse import urlsplit
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from invitations import services as invitations
 from meetings.models import Booking, Section
 from outbox.models import OutboxMail
 from tests.browser.journeys.conftest import accessible, fits_375, log_in, new_person
+from tests.browser.journeys.invited import book_guest, invitation_mail, link_in, meeting_ahead
 from tests.factories import (
     AgendaItemFactory,
-    BookingFactory,
-    ContactFactory,
-    MeetingFactory,
-    OrganisationFactory,
     leader,
 )
 
@@ -31,15 +26,12 @@ EMAIL = "kwame.asante@ours.example"
 @pytest.fixture
 def meeting():
     owen = leader(username="owen", first_name="Owen", last_name="Price")
-    start = (timezone.now() + dt.timedelta(days=21)).replace(
-        hour=9, minute=0, second=0, microsecond=0
-    )
-    meeting = MeetingFactory(
-        agenda=True,
+    meeting = meeting_ahead(
+        days=21,
+        at=dt.time(9, 0),
+        length=dt.timedelta(hours=3),
         owner=owen,
         title="UK leadership meeting — May",
-        starts_at=start,
-        ends_at=start + dt.timedelta(hours=3),
         place="Head office, Bristol",
     )
     AgendaItemFactory(
@@ -48,23 +40,15 @@ def meeting():
         title="From the front line: returns desk",
         position=1,
     )
-    BookingFactory(
-        meeting=meeting,
-        contact=ContactFactory(
-            name="Harriet Vale", organisation=OrganisationFactory(name="Vale Garden Centres")
-        ),
-    )
+    book_guest(meeting, organisation="Vale Garden Centres", name="Harriet Vale")
     assert invitations.invitation_send(meeting=meeting, user=owen) == 1
     return meeting
 
 
 def accept_link_in_the_mail(email: str) -> str:
-    mail = OutboxMail.objects.get(kind="invitation", recipient=email)
-    assert mail.status == "sent"
+    mail = invitation_mail(email)
     assert "to speak for the front line" in mail.text_body
-    url = re.search(r"Accept: (\S+)", mail.text_body).group(1)
-    parts = urlsplit(url)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
+    return link_in(mail, "Accept")
 
 
 def test_leader_invites_a_front_line_colleague_who_accepts_on_a_phone(

@@ -2,26 +2,16 @@
 (375 px, a browser set to English) and accepts — every step found by its German role
 and label."""
 
-import datetime as dt
 import re
-from urllib.parse import urlsplit
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from invitations import services as invitations
 from meetings.models import Booking, Section
-from outbox.models import OutboxMail
 from tests.browser.journeys.conftest import accessible, fits_375
-from tests.factories import (
-    AgendaItemFactory,
-    BookingFactory,
-    ContactFactory,
-    MeetingFactory,
-    OrganisationFactory,
-    leader,
-)
+from tests.browser.journeys.invited import book_guest, invitation_mail, link_in, meeting_ahead
+from tests.factories import leader
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,33 +19,22 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def invited():
     owner = leader(username="katrin", first_name="Katrin", last_name="Albers")
-    start = (timezone.now() + dt.timedelta(days=30)).replace(
-        hour=9, minute=30, second=0, microsecond=0
-    )
-    meeting = MeetingFactory(
-        agenda=True,
+    meeting = meeting_ahead(
+        agenda=[(Section.CUSTOMER, "Wie sehen Sie uns?"), (Section.FINANCE, "Quartalszahlen")],
         owner=owner,
         title="Kundenbeirat Süd — Frühjahr",
-        starts_at=start,
-        ends_at=start + dt.timedelta(hours=2, minutes=30),
         time_zone="Europe/Berlin",
         country="DE",
         place="Zentrale, Leopoldstraße 12, München",
         objectives="Hören, wie unsere Kunden uns sehen, und vereinbaren, was wir ändern.",
     )
-    for position, (section, title) in enumerate(
-        [(Section.CUSTOMER, "Wie sehen Sie uns?"), (Section.FINANCE, "Quartalszahlen")]
-    ):
-        AgendaItemFactory(meeting=meeting, section=section, title=title, position=position)
-    greta = BookingFactory(
-        meeting=meeting,
-        contact=ContactFactory(
-            name="Greta Hoffmann",
-            email="greta.hoffmann@stadtwerke.example",
-            organisation=OrganisationFactory(name="Stadtwerke Isartal"),
-            language="de",
-            time_zone="Europe/Berlin",
-        ),
+    greta = book_guest(
+        meeting,
+        organisation="Stadtwerke Isartal",
+        name="Greta Hoffmann",
+        email="greta.hoffmann@stadtwerke.example",
+        language="de",
+        time_zone="Europe/Berlin",
     )
     assert invitations.invitation_send(meeting=meeting, user=owner) == 1
     return meeting, greta
@@ -63,13 +42,10 @@ def invited():
 
 def accept_link_in_the_german_mail(email: str) -> str:
     """The "Zusagen" link exactly as it stands in the German mail the guest received."""
-    mail = OutboxMail.objects.get(kind="invitation", recipient=email)
-    assert mail.status == "sent"
+    mail = invitation_mail(email)
     assert mail.subject == "Einladung: Kundenbeirat Süd — Frühjahr"
     assert mail.text_body.startswith("Guten Tag Greta Hoffmann,")
-    url = re.search(r"Zusagen: (\S+)", mail.text_body).group(1)
-    parts = urlsplit(url)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
+    return link_in(mail, "Zusagen")
 
 
 def test_german_guest_accepts_her_german_invitation_on_a_phone(

@@ -1,24 +1,18 @@
 """Journey 2: a guest opens the RSVP link in the invitation mail and accepts; the leader
 sees the answer on the meeting's invitations page."""
 
-import datetime as dt
 import re
-from urllib.parse import urlsplit
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from invitations import services as invitations
 from meetings.models import Booking, Section
-from outbox.models import OutboxMail
 from tests.browser.journeys.conftest import accessible, fits_375, log_in, new_person
+from tests.browser.journeys.invited import book_guest, invitation_mail, link_in, meeting_ahead
 from tests.factories import (
-    AgendaItemFactory,
     BookingFactory,
     ContactFactory,
-    MeetingFactory,
-    OrganisationFactory,
     leader,
 )
 
@@ -28,35 +22,24 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def invited():
     lena = leader(username="lena", first_name="Lena", last_name="Laurent")
-    start = (timezone.now() + dt.timedelta(days=30)).replace(
-        hour=9, minute=30, second=0, microsecond=0
-    )
-    meeting = MeetingFactory(
-        agenda=True,
+    meeting = meeting_ahead(
+        agenda=[(Section.CUSTOMER, "How do you see us?"), (Section.FINANCE, "Quarterly results")],
         owner=lena,
         title="France customer panel — spring",
-        starts_at=start,
-        ends_at=start + dt.timedelta(hours=2, minutes=30),
         time_zone="Europe/Paris",
         country="FR",
         place="Siège, 12 rue de la Paix, Paris",
         objectives="Hear how our customers see us, and agree what to change.",
     )
-    for position, (section, title) in enumerate(
-        [(Section.CUSTOMER, "How do you see us?"), (Section.FINANCE, "Quarterly results")]
-    ):
-        AgendaItemFactory(meeting=meeting, section=section, title=title, position=position)
-    amelie = BookingFactory(
-        meeting=meeting,
-        contact=ContactFactory(
-            name="Amélie Durand",
-            email="amelie.durand@boulangeries.example",
-            organisation=OrganisationFactory(name="Boulangeries Réunies"),
-            time_zone="Europe/Paris",
-            # She told us she reads English; without that she would read French,
-            # the meeting's country's language (the German journey shows that path).
-            language="en",
-        ),
+    amelie = book_guest(
+        meeting,
+        organisation="Boulangeries Réunies",
+        name="Amélie Durand",
+        email="amelie.durand@boulangeries.example",
+        time_zone="Europe/Paris",
+        # She told us she reads English; without that she would read French,
+        # the meeting's country's language (the German journey shows that path).
+        language="en",
     )
     for name in ("Chloé Martin", "Hugo Bernard"):
         BookingFactory(meeting=meeting, contact=ContactFactory(name=name))
@@ -66,12 +49,7 @@ def invited():
 
 def accept_link_in_the_mail(email: str) -> str:
     """The Accept link exactly as it stands in the mail the guest received."""
-    mail = OutboxMail.objects.get(kind="invitation", recipient=email)
-    assert mail.status == "sent"
-    url = re.search(r"Accept: (\S+)", mail.text_body).group(1)
-    # The mail names the public site; the test server stands in for it.
-    parts = urlsplit(url)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
+    return link_in(invitation_mail(email), "Accept")
 
 
 def test_guest_accepts_from_the_mail_and_the_leader_sees_it(
