@@ -43,7 +43,7 @@ _ACTIONS = """
 
 
 def item_row(item, *, can_capture: bool, can_add_action: bool, csrf_token: str) -> SafeString:
-    """One item's row. The item carries `display_tags` and `stage_name` (views.capture._decorate).
+    """One item's row. The item carries `display_tags` and `stage_name` (views.common.decorate_items).
 
     `can_capture` adds Edit and Remove (whose form posts `csrf_token`); `can_add_action`
     adds "New action" under anything but praise."""
