@@ -65,6 +65,12 @@ class Balance:
     praise: int
     concerns_and_ideas: int
     sections: tuple[SectionTime, ...]
+    current: str  # the section capture is on
+
+    @property
+    def section_choices(self) -> list[tuple[str, str]]:
+        """The capture form's sections (`capture_sections`), read with the meter."""
+        return [(row.section, row.label) for row in self.sections]
 
     @property
     def warning(self) -> str:
@@ -88,6 +94,7 @@ def meeting_balance(
     and time boxes), the capture state."""
     counts = FeedbackItem.objects.filter(meeting=meeting).aggregate(**kind_counts())
     suggestion = suggest_kind(counts, held=meeting.status in HELD_STATUSES)
+    times, current = section_times(meeting=meeting, sections=sections, now=now)
     return Balance(
         suggestion=suggestion,
         total=counts["total"],
@@ -95,7 +102,8 @@ def meeting_balance(
         staff=counts["total"] - counts["guest"],
         praise=counts["praise"],
         concerns_and_ideas=counts["concern"] + counts["idea"],
-        sections=section_times(meeting=meeting, sections=sections, now=now),
+        sections=times,
+        current=current,
     )
 
 
@@ -110,8 +118,9 @@ def section_times(
     meeting: Meeting,
     sections: list[tuple[str, str]] | None = None,
     now: dt.datetime | None = None,
-) -> tuple[SectionTime, ...]:
-    """Minutes run per agenda section, in agenda order, against the agenda's time boxes.
+) -> tuple[tuple[SectionTime, ...], str]:
+    """Minutes run per agenda section, in agenda order, against the agenda's time boxes,
+    and the section capture is on (as `current_section` says).
 
     A section's time runs from when capture moved to it (or from the meeting's start, for
     the first) until capture moves on; nothing counts before the meeting starts."""
@@ -134,7 +143,7 @@ def section_times(
     )
     if now > began:
         seconds[current] = seconds.get(current, 0) + int((now - began).total_seconds())
-    return tuple(
+    rows = tuple(
         SectionTime(
             section=value,
             label=label,
@@ -144,3 +153,4 @@ def section_times(
         )
         for value, label in sections
     )
+    return rows, current

@@ -54,8 +54,10 @@ CLIENT_HEADER = "HTTP_X_CAPTURE_CLIENT"
 def capture(request, meeting_id: int):
     meeting = meeting_or_404(request, meeting_id, "feedback.read")
     can_capture = rules.test_rule("feedback.capture", request.user, meeting)
-    sections = capture_sections(meeting=meeting)
-    section = current_section(meeting=meeting, sections=sections)
+    # The balance meter reads the agenda and the capture state the form needs, and
+    # carries the kind suggestion: one count for both.
+    balance = meeting_balance(meeting=meeting)
+    sections, section = balance.section_choices, balance.current
     form = CaptureForm(
         sections=sections,
         initial={"section": section, "idempotency_key": uuid.uuid4()},
@@ -66,8 +68,6 @@ def capture(request, meeting_id: int):
     page, has_older = capture_items_page(meeting=meeting, before=before)
     items = decorate_items(page)
     running = meeting_is_running(meeting=meeting)
-    # The balance meter carries the kind suggestion: one count for both.
-    balance = meeting_balance(meeting=meeting, sections=sections)
     suggestion = balance.suggestion
     if can_capture:
         # Built now (or found current in the cache), so that the first item saves at full
@@ -222,7 +222,7 @@ def capture_items_partial(request, meeting_id: int):
             "cursor": cursor,
             "revision": revision,
             "full": full,
-            "section": current_section(meeting=meeting),
+            "section": balance.current if balance else current_section(meeting=meeting),
             "refresh_suggestion": refresh_suggestion,
             "suggestion": suggestion,
             "balance": balance,
