@@ -50,12 +50,14 @@ _ACTIONS = """
   </div>"""
 
 
-def item_row(item, *, can_capture: bool, can_add_action: bool, csrf_token: str) -> SafeString:
+def item_row(
+    item, *, can_capture: bool, can_add_action: bool, csrf_token: str, can_recover: bool = False
+) -> SafeString:
     """One item's row. The item carries `display_tags` and `stage_name` (views.common.decorate_items).
 
     `can_capture` adds Edit and Remove (whose form posts `csrf_token`); `can_add_action`
-    adds "New action" under anything but praise, and "Recover now" under a concern (the
-    server decides who may: `actions.recover_now`)."""
+    adds "New action" under anything but praise; `can_recover` adds "Recover now" under a
+    concern (`actions.recover_now` on the meeting)."""
     follow_up = ""
     if can_add_action and item.kind != "praise":
         follow_up = format_html(
@@ -65,7 +67,7 @@ def item_row(item, *, can_capture: bool, can_add_action: bool, csrf_token: str) 
             new_action=_("New action"),
             from_item=_("from item %(number)s") % {"number": item.number},
         )
-    if can_add_action and item.kind == "concern":
+    if can_recover and item.kind == "concern":
         follow_up += format_html(
             _RECOVER,
             url=reverse("actions:recover_now", args=[item.pk]),

@@ -169,3 +169,13 @@ def test_completing_the_action_records_the_day(meeting, concern):
     )
     action.refresh_from_db()
     assert action.completed_on == dt.date(2026, 3, 11)
+
+
+def test_the_button_is_offered_only_where_it_works(client, meeting, concern):
+    url = reverse("feedback:capture", args=[meeting.pk])
+    button = reverse("actions:recover_now", args=[concern.pk])
+    client.force_login(meeting.owner)  # the leader reads the capture page and may mark
+    assert button in client.get(url).content.decode()
+    Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.CLOSED)
+    client.force_login(meeting.host)
+    assert button not in client.get(url).content.decode()
