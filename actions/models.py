@@ -76,11 +76,19 @@ class Action(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
     completed_on = models.DateField(null=True, blank=True, verbose_name=_("completed on"))
+    # Marked "Recover now" on a concern during capture: owned by the meeting's leader, due
+    # within 48 hours, and counted in the dashboard's time to recovery.
+    recover_now = models.BooleanField(default=False, verbose_name=_("recover now"))
 
     class Meta:
         ordering = ["due_date", "pk"]
         indexes = [models.Index(fields=["status", "due_date"])]
         constraints = [
+            models.UniqueConstraint(
+                fields=["feedback_item"],
+                condition=Q(recover_now=True),
+                name="action_one_recovery_per_item",
+            ),
             models.CheckConstraint(
                 condition=~Q(status="wont_do") | ~Q(status_reason=""),
                 name="action_wont_do_has_reason",

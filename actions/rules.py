@@ -5,6 +5,9 @@
   (``?meeting=``, or ``?feedback=`` for an item heard there) is created by those who take
   part in it: administrators, its owner and co-owners, its facilitators. From a feedback
   item also only by those who may read it (feedback/rules.py: not administrators).
+- A concern is marked "Recover now" (a recovery action owned by the meeting's leader)
+  by a facilitator of its meeting or a leader who owns or co-owns it, while the meeting
+  is open; administrators and executives do not mark it.
 - The status of an action is changed by its owner, the owner or a co-owner of its
   meeting, or an administrator.
 - The follow-up ("you said, we did") of a meeting is composed and sent by the meeting's
@@ -21,8 +24,9 @@ import rules
 
 from accounts.rules import has_any_role, is_administrator, is_facilitator, is_leader
 from customers.rules import led_region_ids
+from feedback.rules import meeting_is_open
 from meetings.models import Meeting
-from meetings.rules import owns_meeting, prepares_meeting
+from meetings.rules import facilitates_meeting, owns_meeting, prepares_meeting
 
 
 @rules.predicate
@@ -65,6 +69,11 @@ rules.add_perm("actions.view_action_list", has_any_role)
 rules.add_perm("actions.view_action", has_any_role)
 rules.add_perm("actions.add_action", may_create_actions)
 rules.add_perm("actions.add_action_to_meeting", may_create_actions & prepares_meeting)
+# On the item's meeting.
+rules.add_perm(
+    "actions.recover_now",
+    ((is_facilitator & facilitates_meeting) | (is_leader & owns_meeting)) & meeting_is_open,
+)
 rules.add_perm("actions.change_action_status", has_any_role & may_change_action)
 rules.add_perm("actions.change_action", has_any_role & may_change_action)
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/", views.action_detail, name="detail"),
     path("<int:pk>/edit/", views.action_edit, name="edit"),
     path("<int:pk>/status/", views.action_status, name="status"),
+    path("recover/<int:item_pk>/", views.recover_now, name="recover_now"),
     # "You said, we did"
     path("meetings/<int:meeting_pk>/follow-up/", views.follow_up_compose, name="follow_up_compose"),
     path(

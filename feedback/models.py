@@ -109,9 +109,11 @@ class FeedbackItem(models.Model):
 
 
 class CaptureState(models.Model):
-    """Which agenda section a meeting's capture is on, shared by its facilitators.
+    """Which agenda section a meeting's capture is on, shared by its facilitators, and
+    how long each section has run (for the balance meter's time boxes).
 
-    Holds no time and no person: only the section the next items go to.
+    Holds no person and no item's time: only the section the next items go to, when
+    that section began, and the whole seconds each earlier section took.
     """
 
     meeting = models.OneToOneField(
@@ -123,6 +125,13 @@ class CaptureState(models.Model):
     )
     section = models.CharField(
         max_length=20, choices=Section.choices, default=Section.CUSTOMER, verbose_name=_("section")
+    )
+    section_started_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("section started at")
+    )
+    # {section value: whole seconds spent in it before the current one began}
+    seconds_by_section = models.JSONField(
+        default=dict, blank=True, verbose_name=_("seconds by section")
     )
 
     def __str__(self):

@@ -30,6 +30,14 @@ _ROW = """<li class="capture-item capture-item--{sentiment}" id="item-{pk}" data
 _FOLLOW_UP = """
   <p class="capture-item__follow-up small"><a href="{url}?feedback={pk}">{new_action}<span class="visually-hidden"> {from_item}</span></a></p>"""
 
+_RECOVER = """
+  <form method="post" action="{url}" class="inline-form capture-item__recover"
+        hx-post="{url}" hx-target="this" hx-swap="outerHTML">
+    <input type="hidden" name="csrfmiddlewaretoken" value="{csrf_token}">
+    <button type="submit" class="button--small">{recover}<span class="visually-hidden"> {item_n}</span></button>
+    <span class="muted small">{hint}</span>
+  </form>"""
+
 _ACTIONS = """
   <div class="capture-item__actions">
     <a class="button button--small button--secondary" href="{edit_url}"
@@ -42,11 +50,14 @@ _ACTIONS = """
   </div>"""
 
 
-def item_row(item, *, can_capture: bool, can_add_action: bool, csrf_token: str) -> SafeString:
-    """One item's row. The item carries `display_tags` and `stage_name` (views.capture._decorate).
+def item_row(
+    item, *, can_capture: bool, can_add_action: bool, csrf_token: str, can_recover: bool = False
+) -> SafeString:
+    """One item's row. The item carries `display_tags` and `stage_name` (views.common.decorate_items).
 
     `can_capture` adds Edit and Remove (whose form posts `csrf_token`); `can_add_action`
-    adds "New action" under anything but praise."""
+    adds "New action" under anything but praise; `can_recover` adds "Recover now" under a
+    concern (`actions.recover_now` on the meeting)."""
     follow_up = ""
     if can_add_action and item.kind != "praise":
         follow_up = format_html(
@@ -55,6 +66,15 @@ def item_row(item, *, can_capture: bool, can_add_action: bool, csrf_token: str) 
             pk=item.pk,
             new_action=_("New action"),
             from_item=_("from item %(number)s") % {"number": item.number},
+        )
+    if can_recover and item.kind == "concern":
+        follow_up += format_html(
+            _RECOVER,
+            url=reverse("actions:recover_now", args=[item.pk]),
+            csrf_token=csrf_token,
+            recover=_("Recover now"),
+            item_n=_("item %(number)s") % {"number": item.number},
+            hint=_("an action for the meeting's leader, due within 48 hours"),
         )
     actions = ""
     if can_capture:

@@ -108,12 +108,17 @@ def capture_items_page(
 
 def capture_sections(*, meeting: Meeting) -> list[tuple[str, str]]:
     """The meeting's agenda sections in agenda order, or every section without an agenda."""
-    seen: list[str] = []
-    for section in (
+    return sections_of_agenda(
         AgendaItem.objects.filter(meeting=meeting)
         .order_by("position", "pk")
         .values_list("section", flat=True)
-    ):
+    )
+
+
+def sections_of_agenda(agenda_sections) -> list[tuple[str, str]]:
+    """`capture_sections` from the agenda items' sections, in agenda order."""
+    seen: list[str] = []
+    for section in agenda_sections:
         if section not in seen:
             seen.append(section)
     if not seen:
@@ -247,11 +252,14 @@ WAR_MIN_NEGATIVE_SHARE = 0.6
 WAR_MIN_CONCERNS_PER_PRAISE = 3
 
 
-def _kind_counts() -> dict:
+def kind_counts() -> dict:
+    """The counts the kind rule reads (`suggest_kind`), as aggregates: the after-meeting
+    suggestion and the live balance meter (`feedback.balance`) both count with these."""
     guest = Q(source__in=FeedbackItem.Source.from_guests())
     return {
         "total": Count("pk"),
         "guest": Count("pk", filter=guest),
+        "idea": Count("pk", filter=guest & Q(kind=FeedbackItem.Kind.IDEA)),
         "negative": Count("pk", filter=guest & Q(sentiment=FeedbackItem.Sentiment.NEGATIVE)),
         "praise": Count("pk", filter=guest & Q(kind=FeedbackItem.Kind.PRAISE)),
         "concern": Count("pk", filter=guest & Q(kind=FeedbackItem.Kind.CONCERN)),
@@ -292,7 +300,7 @@ def meeting_kind_suggestion(meeting: Meeting) -> KindSuggestion | None:
     None while nothing was captured at a meeting not held yet. One query. The
     facilitator's own rating always wins; this is a second opinion.
     """
-    counts = FeedbackItem.objects.filter(meeting=meeting).aggregate(**_kind_counts())
+    counts = FeedbackItem.objects.filter(meeting=meeting).aggregate(**kind_counts())
     return suggest_kind(counts, held=meeting.status in HELD_STATUSES)
 
 
@@ -307,9 +315,9 @@ def meeting_kind_suggestions(meeting_ids, *, statuses=None) -> dict[int, KindSug
         FeedbackItem.objects.filter(meeting_id__in=meeting_ids)
         .order_by()
         .values("meeting_id")
-        .annotate(**_kind_counts())
+        .annotate(**kind_counts())
     )
-    empty = dict.fromkeys(_kind_counts(), 0)
+    empty = dict.fromkeys(kind_counts(), 0)
     counts = dict.fromkeys(meeting_ids, empty)
     counts.update((row["meeting_id"], row) for row in rows)
     statuses = statuses or {}
@@ -322,7 +330,7 @@ def meeting_kind_suggestions(meeting_ids, *, statuses=None) -> dict[int, KindSug
 
 
 def suggest_kind(counts: dict, *, held: bool = False) -> KindSuggestion | None:
-    """The rule itself, on a meeting's counts (`_kind_counts`): the one home of it.
+    """The rule itself, on a meeting's counts (`kind_counts`): the one home of it.
 
     `held`: the meeting has taken place (held or closed), so that nothing captured
     means the guests said nothing."""

@@ -15,10 +15,17 @@ from django.utils.translation import gettext as _
 
 from meetings.models import Meeting, Section
 
+from .balance import section_clock_now
 from .models import CaptureState, FeedbackItem, Tag
 from .redaction import Redactor, meeting_redactor
 from .rules import LOCKED_STATUSES
-from .selectors import REVISION_CACHE_KEY, TAGS_CACHE_KEY, meeting_local_date, tag_ids
+from .selectors import (
+    REVISION_CACHE_KEY,
+    TAGS_CACHE_KEY,
+    current_section,
+    meeting_local_date,
+    tag_ids,
+)
 from .signals import items_changed_on_commit
 
 MAX_TEXT_LENGTH = 2000
@@ -301,5 +308,27 @@ def capture_section_set(*, meeting: Meeting, section: str) -> str:
     _check_open(meeting)
     if section not in Section.values:
         raise ValidationError({"section": _("Choose an agenda section.")})
-    CaptureState.objects.update_or_create(meeting=meeting, defaults={"section": section})
+    _section_clock_move(meeting=meeting, section=section, now=section_clock_now(meeting=meeting))
     return section
+
+
+@transaction.atomic
+def _section_clock_move(*, meeting: Meeting, section: str, now: dt.datetime) -> None:
+    """Move to `section`, adding the time the section left has run (from its start, or
+    from the meeting's start, whichever is later; nothing before the meeting starts) to
+    its total. Whole seconds; the row is locked so two facilitators' moves add up."""
+    CaptureState.objects.get_or_create(
+        meeting=meeting, defaults={"section": current_section(meeting=meeting)}
+    )
+    state = CaptureState.objects.select_for_update().get(meeting=meeting)
+    if state.section == section:
+        return
+    began = max(state.section_started_at or meeting.starts_at, meeting.starts_at)
+    spent = int((now - began).total_seconds()) if now > began else 0
+    if spent:
+        totals = dict(state.seconds_by_section or {})
+        totals[state.section] = totals.get(state.section, 0) + spent
+        state.seconds_by_section = totals
+    state.section = section
+    state.section_started_at = now
+    state.save(update_fields=["section", "section_started_at", "seconds_by_section"])

@@ -33,10 +33,12 @@ from .follow_up import (
     follow_up_preview,
     follow_up_publish,
 )
+from .recovery import action_recover_now, recovery_due_date
 
 __all__ = [
     "OWNER_ROLES",
     "action_create",
+    "action_recover_now",
     "action_reminder_key",
     "action_set_status",
     "action_update",
@@ -57,5 +59,6 @@ __all__ = [
     "measure_create",
     "measure_record",
     "month_start",
+    "recovery_due_date",
     "user_may_own_actions",
 ]

@@ -69,8 +69,10 @@ def action_create(
     meeting=None,
     region=None,
     today: dt.date | None = None,
+    recover_now: bool = False,
 ) -> Action:
-    """Create an open action. Refuses a due date in the past and an owner without access."""
+    """Create an open action. Refuses a due date in the past and an owner without access.
+    `recover_now`: the recovery action of a concern (`action_recover_now`), one per item."""
     today = today or timezone.localdate()
     _check_due_date(due_date, today)
     _check_owner(owner)
@@ -90,6 +92,7 @@ def action_create(
         meeting=meeting,
         region=region,
         created_by=created_by,
+        recover_now=recover_now,
     )
     action.full_clean()
     action.save()

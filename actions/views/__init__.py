@@ -30,8 +30,10 @@ from .charter import (
     measure_record,
 )
 from .follow_up import follow_up_compose, follow_up_preview, follow_up_public, follow_up_send
+from .recovery import recover_now
 
 __all__ = [
+    "recover_now",
     "PER_PAGE",
     "SCOPES",
     "STATUSES",

@@ -19,6 +19,8 @@ from .filters import (
     regions_for,
     signal_q,
 )
+from .page import cube_state, dashboard_context
+from .recovery import RECOVERY_CELL, time_to_recovery
 from .widgets import (
     ACTION_CELL,
     CHARTERS_SHOWN,
@@ -30,8 +32,6 @@ from .widgets import (
     actions_summary,
     charter_gaps,
     concerns_by_section,
-    cube_state,
-    dashboard_context,
     highlights,
     meeting_flags,
     meeting_kinds,
@@ -51,6 +51,7 @@ __all__ = [
     "HIGHLIGHTS_PER_LIST",
     "MEETING_KINDS",
     "QUOTES_PER_THEME",
+    "RECOVERY_CELL",
     "ROLLED_UP_FILTERS",
     "SENTIMENTS",
     "TOP_THEMES",
@@ -66,6 +67,7 @@ __all__ = [
     "meeting_flags",
     "meeting_kinds",
     "month_end",
+    "time_to_recovery",
     "regions_for",
     "signal_q",
     "theme_quotes",

@@ -24,7 +24,6 @@ from feedback.models import FeedbackItem
 from meetings.models import Section
 
 from ..models import (
-    CubeState,
     Highlight,
     MeetingSignal,
     Theme,
@@ -369,24 +368,3 @@ def charter_gaps(filters: Filters) -> list[dict]:
                 }
             )
     return result
-
-
-def cube_state() -> CubeState | None:
-    return CubeState.objects.order_by("pk").first()
-
-
-def dashboard_context(filters: Filters) -> dict:
-    """Everything the dashboard page, its print view and the home section show."""
-    reader = CubeReader(filters)
-    concerns = concerns_by_section(reader)
-    return {
-        "state": cube_state(),
-        "volume": volume_by_month(reader),
-        "concerns": concerns,
-        "themes": top_themes(reader),
-        "highlights": highlights(filters),
-        "kinds": meeting_kinds(filters),
-        # The same concerns total as the section widget, so both hide it together.
-        "actions": actions_summary(filters, reader, concerns["total"]),
-        "charter_gaps": charter_gaps(filters),
-    }

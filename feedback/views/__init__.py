@@ -7,12 +7,10 @@ from .capture import (
     capture_older,
     capture_post,
     capture_section,
-    export_csv,
-    guest_qr,
-    item_delete,
-    item_edit,
 )
+from .export import export_csv, guest_qr
 from .guests import guest_comment
+from .items import item_delete, item_edit
 
 __all__ = [
     "CLIENT_HEADER",

@@ -112,12 +112,23 @@
 
   // ---- polling: everyone's items within two seconds ------------------------------------
   let polling = false;
+  // The balance meter's clock: asked for every METER_POLLS polls (about half a minute),
+  // and at the next poll after this page moved the section.
+  const METER_POLLS = 20;
+  let pollsSinceMeter = 0;
+  let meterWanted = false;
   async function poll() {
     // A page of older items (?before=, the "Older items" link without htmx) stays put.
     if (polling || root.dataset.paged === "1") return;
     polling = true;
+    pollsSinceMeter += 1;
+    const meter = meterWanted || pollsSinceMeter >= METER_POLLS;
+    if (meter) {
+      pollsSinceMeter = 0;
+      meterWanted = false;
+    }
     try {
-      const response = await fetch(`${pollUrl}?since=${cursor}&rev=${encodeURIComponent(revision)}&from=${oldestShown()}`, {
+      const response = await fetch(`${pollUrl}?since=${cursor}&rev=${encodeURIComponent(revision)}&from=${oldestShown()}${meter ? "&meter=1" : ""}`, {
         credentials: "same-origin",
         headers: { "X-Capture-Client": "1" },
       });
@@ -134,10 +145,17 @@
       }
       rows.forEach(placeRow);
       if (meta.dataset.total !== undefined) total = parseInt(meta.dataset.total, 10) || 0;
-      // The kind suggestion, recounted by the server whenever items arrived or changed.
-      const suggestion = meta.querySelector("section.kind-suggestion");
-      const shown = suggestion && document.getElementById(suggestion.id);
-      if (shown) shown.replaceWith(suggestion);
+      // The kind suggestion and the balance meter, recounted by the server whenever
+      // items arrived or changed (and the meter's clock every half minute). The open
+      // state of the meter's time table is kept.
+      meta.querySelectorAll("section.kind-suggestion, section.balance-meter").forEach((fresh) => {
+        const shown = document.getElementById(fresh.id);
+        if (!shown) return;
+        const openBefore = shown.querySelector("details[open]");
+        const details = fresh.querySelector("details");
+        if (openBefore && details) details.open = true;
+        shown.replaceWith(fresh);
+      });
       cursor = parseInt(meta.dataset.cursor, 10) || cursor;
       revision = meta.dataset.rev;
       adoptSection(meta.dataset.section);
@@ -368,12 +386,14 @@
     // Someone else moved on; don't fight a change made here a moment ago.
     if (Date.now() - sectionChangedAt < 3000 || document.activeElement === sectionSelect) return;
     sectionSelect.value = section;
+    meterWanted = true;
     const name = sectionSelect.options[sectionSelect.selectedIndex].text;
     announce(say("moved", "Another facilitator moved everyone to: {value}", name));
   }
 
   async function postSection(params) {
     sectionChangedAt = Date.now();
+    meterWanted = true;
     const body = new URLSearchParams(params);
     body.set("csrfmiddlewaretoken", csrfToken());
     try {

@@ -644,6 +644,15 @@ ROUTES: list[Route] = [
         kwargs=action_kwargs,
         scoped=True,
     ),
+    # "Recover now" on a concern: the meeting's facilitators and its leader; for anyone
+    # who may not read the item (administrators, executives, the other side) it does not
+    # exist.
+    Route(
+        "actions:recover_now",
+        post={**FEEDBACK_READ, LEADER: OK, FACILITATOR: OK},
+        kwargs=lambda w, which: {"item_pk": w.feedback_item[which].pk},
+        scoped=True,
+    ),
     Route(
         "actions:follow_up_compose",
         # The world's follow-ups are published: composing sends you to what was sent.
