@@ -558,6 +558,9 @@ ROUTES: list[Route] = [
     # invitations
     Route("invitations:meeting", get=INVITE, post=INVITE_POST, kwargs=meeting_kwargs, scoped=True),
     Route("invitations:preview_html", get=INVITE, kwargs=booking_kwargs, scoped=True),
+    # Next month's guests, proposed: each leader sees and books only their own regions'.
+    Route("invitations:proposals", get=only(ADMINISTRATOR, LEADER)),
+    Route("invitations:proposal_accept", post=only(ADMINISTRATOR, LEADER, outcome=OK)),
     Route("invitations:update", post=INVITE_POST, kwargs=meeting_kwargs, scoped=True),
     Route("invitations:nudge", post=INVITE_POST, kwargs=meeting_kwargs, scoped=True),
     Route("invitations:cancel", post=INVITE_POST, kwargs=meeting_kwargs, scoped=True),
@@ -1031,6 +1034,19 @@ ID_INPUTS: list[IdInput] = [
         note="themes are one list, managed by executives and administrators",
     ),
     # invitations
+    IdInput(
+        "invitations.forms.ProposalBookForm.contact", "invitations:proposal_accept", "contact",
+        POST, REFUSED, other=lambda w: w.contact["other"].pk,
+        data=lambda w: {"meeting": w.meeting["own"].pk},
+        secret=lambda w: w.contact["other"].name,
+        note="a contact of a region the leader does not lead is not one of the choices",
+    ),
+    IdInput(
+        "invitations.forms.ProposalBookForm.meeting", "invitations:proposal_accept", "meeting",
+        POST, REFUSED, other=lambda w: w.meeting["other"].pk,
+        data=lambda w: {"contact": w.contact["own"].pk},
+        note="only next month's meetings the leader owns or co-owns are choices",
+    ),
     IdInput(
         "invitations.views.meeting_invitations:guest", "invitations:meeting", "guest", QUERY,
         IGNORED, other=lambda w: w.booking["other"].pk,
