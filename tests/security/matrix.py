@@ -769,6 +769,20 @@ ROUTES: list[Route] = [
     Route("dashboard:recompute", post=MANAGE_THEMES),
     Route("dashboard:theme_rename", post=MANAGE_THEMES, kwargs=lambda w, which: {"pk": w.theme.pk}),
     Route("dashboard:theme_merge", post=MANAGE_THEMES, kwargs=lambda w, which: {"pk": w.theme.pk}),
+    # Themes tied to a measure: by those who record the charter's measures.
+    Route(
+        "dashboard:measure_themes",
+        get=only(ADMINISTRATOR, LEADER),
+        post=only(ADMINISTRATOR, LEADER, outcome=OK),
+        kwargs=lambda w, which: {"pk": w.measure[which].pk},
+        scoped=True,
+    ),
+    Route(
+        "dashboard:measure_theme_remove",
+        post=only(ADMINISTRATOR, LEADER, outcome=OK),
+        kwargs=lambda w, which: {"pk": w.measure[which].pk},
+        scoped=True,
+    ),
     # audit
     Route("audit:list", get=only(ADMINISTRATOR)),
 ]
@@ -832,6 +846,18 @@ class IdInput:
     # (world) -> text of the other side's object that must not appear in the answer.
     secret: Callable[[World], str] | None = None
     note: str = ""
+
+
+def _other_measure_theme(w):
+    """A theme tied to the other region's measure, posted to untie from ours."""
+    from dashboard.models import MeasureTheme
+
+    return MeasureTheme.objects.create(
+        measure=w.measure["other"],
+        theme_key=w.theme.key,
+        theme_name=w.theme.name,
+        linked_by=w.users["leader2"],
+    ).pk
 
 
 def _led_region_without_charter(w):
@@ -1032,6 +1058,15 @@ ID_INPUTS: list[IdInput] = [
         "dashboard.forms.ThemeMergeForm.target", "dashboard:theme_merge", "target", POST,
         ALLOWED, role=EXECUTIVE, other=lambda w: w.theme.pk,
         note="themes are one list, managed by executives and administrators",
+    ),
+    IdInput(
+        "dashboard.forms.MeasureThemeForm.theme", "dashboard:measure_themes", "theme", POST,
+        ALLOWED, other=lambda w: w.theme.pk,
+        note="themes are one list shared by every region; the leader ties any to their measure",
+    ),
+    IdInput(
+        "dashboard.forms.MeasureThemeUnlinkForm.link", "dashboard:measure_theme_remove", "link",
+        POST, REFUSED, other=_other_measure_theme,
     ),
     # invitations
     IdInput(
