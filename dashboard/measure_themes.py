@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from feedback.redaction import register_redactor
+
 from .models import MeasureTheme, Theme
 from .selectors.cube import CubeReader
 from .selectors.filters import Filters
@@ -106,11 +108,14 @@ def measure_themes(*, charter) -> dict[int, list[ThemeTrend]]:
 
 @transaction.atomic
 def measure_theme_link(*, measure, theme: Theme, by) -> tuple[MeasureTheme, bool]:
-    """Tie `theme` (by its stable key) to `measure`; tying it again changes nothing."""
+    """Tie `theme` (by its stable key) to `measure`; tying it again changes nothing.
+
+    The name kept for the time the theme has no items is stored redacted (the one
+    redactor), like every free text."""
     return MeasureTheme.objects.get_or_create(
         measure=measure,
         theme_key=theme.key,
-        defaults={"theme_name": theme.name, "linked_by": by},
+        defaults={"theme_name": register_redactor().redact(theme.name), "linked_by": by},
     )
 
 

@@ -192,3 +192,15 @@ def test_the_page_reads_a_constant_number_of_queries(
     client.force_login(charter["author"])
     with django_assert_max_num_queries(15):
         client.get(reverse("dashboard:measure_themes", args=[charter["measure"].pk]))
+
+
+def test_the_name_kept_for_a_vanished_theme_is_redacted(world, charter):
+    contact = f.ContactFactory(name="Harriet Quill")
+    theme = Theme.objects.create(
+        key="tag:quill", name=f"Calls from {contact.name}", origin=Theme.Origin.TAG
+    )
+    link, _ = measure_theme_link(measure=charter["measure"], theme=theme, by=charter["author"])
+    assert "Harriet" not in link.theme_name
+    theme.delete()
+    (row,) = _rows(charter)
+    assert [t.name for t in row["measures"][0].themes] == [link.theme_name]
