@@ -182,3 +182,36 @@ def test_the_page_reads_a_constant_number_of_queries(client, world, django_asser
     client.force_login(world["owner"])
     with django_assert_max_num_queries(19):
         assert client.get(reverse("invitations:proposals")).status_code == 200
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_submissions_book_once(postgres):
+    import threading
+
+    from django.db import connection
+
+    from invitations.proposals import proposal_book
+
+    owner = leader(username="gm-race")
+    meeting = MeetingFactory(owner=owner, agenda=True)
+    contact = ContactFactory()
+    barrier = threading.Barrier(2)
+    booked: list[bool] = []
+
+    def submit():
+        try:
+            barrier.wait()
+            booking, _invitation = proposal_book(meeting=meeting, contact=contact, by=owner)
+            booked.append(booking is not None)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(booked) == [False, True]
+    assert Booking.objects.filter(meeting=meeting, contact=contact).count() == 1
+    assert MeetingInvitation.objects.filter(meeting=meeting).count() == 1
