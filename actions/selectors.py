@@ -11,6 +11,7 @@ from django.utils import timezone
 from anonymity.policy import guest_organisations_by_meeting, organisations_behind
 from feedback.models import FeedbackItem
 
+from .measure_theme_hooks import themes_of_measures
 from .models import (
     Action,
     Charter,
@@ -178,6 +179,8 @@ class MeasureRow:
     measure: Measure
     cells: list[dict]  # {"month", "value", "green"}; green is None when nothing recorded
     latest_green: bool | None
+    # Themes tied to the measure, with their trend (actions.measure_theme_hooks).
+    themes: list = field(default_factory=list)
 
 
 def measure_rows(*, charter: Charter, months: list[dt.date]) -> dict:
@@ -227,12 +230,22 @@ def heard_sentiment_by_lineage(*, charter: Charter) -> dict:
     return result
 
 
-def measuring_wrong_things(*, measures: list[MeasureRow], heard: dict | None) -> bool:
-    """Every measure of the item is green (on its latest month) while most of what
-    customers said about it is negative: "we may be measuring the wrong things".
+def growing_themes(*, measures: list[MeasureRow]) -> list:
+    """The themes tied to a measure that is green (on its latest month) and growing."""
+    return [trend for row in measures if row.latest_green for trend in row.themes if trend.grows]
+
+
+def measuring_wrong_things(
+    *, measures: list[MeasureRow], heard: dict | None, growing: list | None = None
+) -> bool:
+    """ "We may be measuring the wrong things": a theme tied to one of the item's measures
+    grows while that measure stays green (`growing`), or every measure of the item is
+    green (on its latest month) while most of what customers said about it is negative.
 
     Like every slice of feedback, it is only judged when enough organisations stand
-    behind what was heard (the suppression rule)."""
+    behind what was heard or counted (the suppression rule)."""
+    if growing:
+        return True
     if not measures or not heard or not heard["heard"] or not heard["shown"]:
         return False
     if not all(row.latest_green for row in measures):
@@ -244,16 +257,23 @@ def charter_items_with_measures(*, version: CharterVersion, months: list[dt.date
     charter = version.charter
     measures = measure_rows(charter=charter, months=months)
     heard = heard_sentiment_by_lineage(charter=charter)
+    themes = themes_of_measures(charter=charter)
     rows = []
     for item in version.items.all():
         item_measures = measures.get(item.lineage, [])
         item_heard = heard.get(item.lineage)
+        for row in item_measures:
+            row.themes = themes.get(row.measure.pk, [])
+        growing = growing_themes(measures=item_measures)
         rows.append(
             {
                 "item": item,
                 "measures": item_measures,
                 "heard": item_heard,
-                "wrong_things": measuring_wrong_things(measures=item_measures, heard=item_heard),
+                "growing": growing,
+                "wrong_things": measuring_wrong_things(
+                    measures=item_measures, heard=item_heard, growing=growing
+                ),
             }
         )
     return rows

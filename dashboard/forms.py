@@ -12,7 +12,7 @@ from customers.models import Region
 from feedback.models import FeedbackItem, JourneyStage
 from meetings.models import Meeting, Section
 
-from .models import Theme
+from .models import MeasureTheme, Theme
 from .selectors import Filters
 
 ANY = [("", pgettext_lazy("filter matches every value", "Any"))]
@@ -156,3 +156,21 @@ class ThemeMergeForm(forms.Form):
         label=_("Merge into"),
         empty_label=_("Choose a theme"),
     )
+
+
+class MeasureThemeForm(forms.Form):
+    theme = IdChoiceField(
+        queryset=Theme.objects.filter(merged_into__isnull=True).order_by("name", "pk"),
+        label=_("Theme"),
+        empty_label=_("Choose a theme"),
+    )
+
+
+class MeasureThemeUnlinkForm(forms.Form):
+    """Untie one of this measure's themes: another measure's link is not a choice."""
+
+    link = IdChoiceField(queryset=None, widget=forms.HiddenInput)
+
+    def __init__(self, *args, measure, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["link"].queryset = MeasureTheme.objects.filter(measure=measure)

@@ -312,3 +312,36 @@ class MeetingSignal(models.Model):
 
     def __str__(self):
         return f"{self.meeting_id}: {self.suggestion or '-'}"
+
+
+class MeasureTheme(models.Model):
+    """A theme a leader tied to a charter measure: when the theme grows while the measure
+    stays green, "we may be measuring the wrong things" (actions' charter page).
+
+    Holds the theme's stable key (Theme.key survives every recomputation; a merge is
+    followed through Theme.final()), not its row, and the name it had when linked, for
+    the time the theme has no items."""
+
+    measure = models.ForeignKey(
+        "actions.Measure",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("measure"),
+    )
+    theme_key = models.CharField(max_length=200, verbose_name=_("theme"))
+    theme_name = models.CharField(max_length=120, verbose_name=_("theme name"))
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    linked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["measure", "theme_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "theme_key"], name="measure_theme_once_per_measure"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.measure_id}: {self.theme_key}"

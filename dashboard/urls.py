@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import measure_views, views
 
 app_name = "dashboard"
 
@@ -13,4 +13,10 @@ urlpatterns = [
     path("themes/recompute/", views.recompute, name="recompute"),
     path("themes/<int:pk>/rename/", views.theme_rename, name="theme_rename"),
     path("themes/<int:pk>/merge/", views.theme_merge, name="theme_merge"),
+    path("measures/<int:pk>/themes/", measure_views.measure_themes, name="measure_themes"),
+    path(
+        "measures/<int:pk>/themes/remove/",
+        measure_views.measure_theme_remove,
+        name="measure_theme_remove",
+    ),
 ]

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.params import IdChoiceField
 from meetings.models import Booking
 
 
@@ -100,3 +101,16 @@ class CancelForm(forms.Form):
         label=_("Yes, cancel this meeting and tell the invited guests"),
         error_messages={"required": _("Tick the box to confirm the cancellation.")},
     )
+
+
+class ProposalBookForm(forms.Form):
+    """A proposed guest to book: the contact and next month's meeting, each chosen among
+    what the user may book (invitations.proposals), so another side's id is refused."""
+
+    contact = IdChoiceField(queryset=None, widget=forms.HiddenInput)
+    meeting = IdChoiceField(queryset=None, widget=forms.HiddenInput)
+
+    def __init__(self, *args, contacts, meetings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = contacts.select_related("organisation")
+        self.fields["meeting"].queryset = meetings

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import proposal_views, views
 
 app_name = "invitations"
 
@@ -11,5 +11,7 @@ urlpatterns = [
     path("meeting/<int:pk>/nudge/", views.send_nudge, name="nudge"),
     path("meeting/<int:pk>/cancel/", views.cancel, name="cancel"),
     path("meeting/<int:pk>/answer/<int:booking_pk>/", views.record_answer, name="record_answer"),
+    path("next-month/", proposal_views.proposals, name="proposals"),
+    path("next-month/book/", proposal_views.proposal_accept, name="proposal_accept"),
     path("rsvp/<str:token>/", views.rsvp, name="rsvp"),
 ]

@@ -95,7 +95,13 @@ def pages(w: dict) -> list[tuple[str, str | None, str]]:
         ("Charters", "leader", "/actions/charter/"),
         ("Follow-up compose", "leader", f"/actions/meetings/{held}/follow-up/"),
         ("Audit log", "admin", "/audit/"),
+        ("Next month's guests", "leader", "/invitations/next-month/"),
     ]
+    from actions.models import Measure
+
+    measure = Measure.objects.filter(charter__region__leaders__username="leader").first()
+    if measure is not None:
+        rows.append(("Themes of a measure", "leader", f"/dashboard/measures/{measure.pk}/themes/"))
     if w["charter"] is not None:
         rows.append(("Charter", "leader", f"/actions/charter/{w['charter'].pk}/"))
     if w["follow_up"] is not None:

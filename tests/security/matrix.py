@@ -558,6 +558,9 @@ ROUTES: list[Route] = [
     # invitations
     Route("invitations:meeting", get=INVITE, post=INVITE_POST, kwargs=meeting_kwargs, scoped=True),
     Route("invitations:preview_html", get=INVITE, kwargs=booking_kwargs, scoped=True),
+    # Next month's guests, proposed: each leader sees and books only their own regions'.
+    Route("invitations:proposals", get=only(ADMINISTRATOR, LEADER)),
+    Route("invitations:proposal_accept", post=only(ADMINISTRATOR, LEADER, outcome=OK)),
     Route("invitations:update", post=INVITE_POST, kwargs=meeting_kwargs, scoped=True),
     Route("invitations:nudge", post=INVITE_POST, kwargs=meeting_kwargs, scoped=True),
     Route("invitations:cancel", post=INVITE_POST, kwargs=meeting_kwargs, scoped=True),
@@ -775,6 +778,20 @@ ROUTES: list[Route] = [
     Route("dashboard:recompute", post=MANAGE_THEMES),
     Route("dashboard:theme_rename", post=MANAGE_THEMES, kwargs=lambda w, which: {"pk": w.theme.pk}),
     Route("dashboard:theme_merge", post=MANAGE_THEMES, kwargs=lambda w, which: {"pk": w.theme.pk}),
+    # Themes tied to a measure: by those who record the charter's measures.
+    Route(
+        "dashboard:measure_themes",
+        get=only(ADMINISTRATOR, LEADER),
+        post=only(ADMINISTRATOR, LEADER, outcome=OK),
+        kwargs=lambda w, which: {"pk": w.measure[which].pk},
+        scoped=True,
+    ),
+    Route(
+        "dashboard:measure_theme_remove",
+        post=only(ADMINISTRATOR, LEADER, outcome=OK),
+        kwargs=lambda w, which: {"pk": w.measure[which].pk},
+        scoped=True,
+    ),
     # audit
     Route("audit:list", get=only(ADMINISTRATOR)),
 ]
@@ -838,6 +855,18 @@ class IdInput:
     # (world) -> text of the other side's object that must not appear in the answer.
     secret: Callable[[World], str] | None = None
     note: str = ""
+
+
+def _other_measure_theme(w):
+    """A theme tied to the other region's measure, posted to untie from ours."""
+    from dashboard.models import MeasureTheme
+
+    return MeasureTheme.objects.create(
+        measure=w.measure["other"],
+        theme_key=w.theme.key,
+        theme_name=w.theme.name,
+        linked_by=w.users["leader2"],
+    ).pk
 
 
 def _led_region_without_charter(w):
@@ -1039,7 +1068,29 @@ ID_INPUTS: list[IdInput] = [
         ALLOWED, role=EXECUTIVE, other=lambda w: w.theme.pk,
         note="themes are one list, managed by executives and administrators",
     ),
+    IdInput(
+        "dashboard.forms.MeasureThemeForm.theme", "dashboard:measure_themes", "theme", POST,
+        ALLOWED, other=lambda w: w.theme.pk,
+        note="themes are one list shared by every region; the leader ties any to their measure",
+    ),
+    IdInput(
+        "dashboard.forms.MeasureThemeUnlinkForm.link", "dashboard:measure_theme_remove", "link",
+        POST, REFUSED, other=_other_measure_theme,
+    ),
     # invitations
+    IdInput(
+        "invitations.forms.ProposalBookForm.contact", "invitations:proposal_accept", "contact",
+        POST, REFUSED, other=lambda w: w.contact["other"].pk,
+        data=lambda w: {"meeting": w.meeting["own"].pk},
+        secret=lambda w: w.contact["other"].name,
+        note="a contact of a region the leader does not lead is not one of the choices",
+    ),
+    IdInput(
+        "invitations.forms.ProposalBookForm.meeting", "invitations:proposal_accept", "meeting",
+        POST, REFUSED, other=lambda w: w.meeting["other"].pk,
+        data=lambda w: {"contact": w.contact["own"].pk},
+        note="only next month's meetings the leader owns or co-owns are choices",
+    ),
     IdInput(
         "invitations.views.meeting_invitations:guest", "invitations:meeting", "guest", QUERY,
         IGNORED, other=lambda w: w.booking["other"].pk,
