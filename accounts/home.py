@@ -13,7 +13,7 @@ def home_sections(*, role: str, user) -> list[dict]:
     if not waiting:
         return []
     label = ngettext(
-        "person signed in without a role: give them one",
+        "person without a role: give them one",
         "people without a role: give them one",
         waiting,
     )
