@@ -9,6 +9,9 @@ each chart is one click away on the page.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -85,6 +88,19 @@ def _axes(*, left: int, top: int, plot_h: int, width: int, height: int, top_labe
         f'<text x="{left + (width - left) / 2:.0f}" y="{height - 2}" text-anchor="middle" '
         f'font-size="10" fill="{MUTED}">{escape(_("Month"))}</text>',
     ]
+
+
+def calendar_rows(rows: list[dict], empty: Callable[[dt.date], dict]) -> list[dict]:
+    """Every month from the first row's to the last's: a quiet month is an empty column,
+    not skipped (two columns side by side are two months side by side)."""
+    if len(rows) < 2:
+        return rows
+    by_month = {row["month"]: row for row in rows}
+    month, months = rows[0]["month"], []
+    while month <= rows[-1]["month"]:
+        months.append(by_month.get(month) or empty(month))
+        month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return months
 
 
 def _geometry(width: int, left: int, count: int) -> tuple[float, float]:
@@ -186,7 +202,7 @@ def share_columns(
                 f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" '
                 f'fill="{colours.get(cell["kind"], MUTED)}"/>'
             )
-        if known < 99.5:
+        if known < 99.5 and (row["total"].hidden or row["total"].value):
             h = plot_h * (100 - known) / 100
             inner.append(_hidden_rect(uid, x, base - known * plot_h / 100 - h, bar_w, h))
         summary = f"{row['label']}: {_figure(row['total'])} — {', '.join(parts)}"

@@ -74,3 +74,12 @@ def test_palettes_are_okabe_ito_and_pattern_ids_are_unique_per_chart():
     assert 'id="concerns-hidden"' in bars
     assert 'tabindex="0"' in bars
     assert "Concerns: Sales 3" in bars
+
+
+def test_a_quiet_month_is_an_empty_column_not_skipped():
+    import datetime as dt
+
+    rows = [{"month": dt.date(2026, 1, 1), "n": 1}, {"month": dt.date(2026, 4, 1), "n": 2}]
+    filled = charts.calendar_rows(rows, lambda m: {"month": m, "n": 0})
+    assert [(r["month"].month, r["n"]) for r in filled] == [(1, 1), (2, 0), (3, 0), (4, 2)]
+    assert charts.calendar_rows(rows[:1], lambda m: {}) == rows[:1]

@@ -91,3 +91,18 @@ def test_an_unknown_table_shows_none(world, executive_client):
     response = executive_client.get("/dashboard/?table=%3Cscript%3E")
     assert response.status_code == 200
     assert not TABLE_ID.search(response.content.decode())
+
+
+@pytest.mark.django_db
+def test_the_month_charts_show_quiet_months_as_empty_columns(world, executive_client):
+    for month in (dt.date(2026, 1, 1), dt.date(2026, 4, 1)):
+        meeting = world.meeting(organisations=3, month=month, kind="4f")
+        world.feedback(meeting, 3)
+    world.refresh()
+    html = executive_client.get("/dashboard/").content.decode()
+    volume = html[html.index('id="volume-heading"') : html.index('id="themes-heading"')]
+    assert re.findall(r'aria-label="(\w+ 2026): ', volume) == [
+        "Jan 2026", "Feb 2026", "Mar 2026", "Apr 2026"
+    ]  # fmt: skip
+    shown = executive_client.get("/dashboard/?table=volume").content.decode()
+    assert shown.count('<th scope="row">') - html.count('<th scope="row">') == 3  # 2 months + all
