@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.csv_export import csv_response
-from accounts.params import param_flag
+from accounts.params import param_choice, param_flag
 from anonymity.policy import hidden_note, min_organisations, published_note
-from anonymity.suppression import suppress_slices
+from anonymity.suppression import Slice, suppress_slices
 from audit.models import AuditEntry
 from audit.services import audit_record
 
@@ -36,33 +36,74 @@ def _filters(request):
     return form, form.filters()
 
 
+def _empty_month(month, cells: list) -> dict:
+    return {
+        "month": month,
+        "label": date_format(month, "M Y"),
+        "total": Slice(month, 0, frozenset()),
+        "cells": cells,
+    }
+
+
 def _charts(context: dict) -> dict:
     volume, kinds, concerns = context["volume"], context["kinds"], context["concerns"]
-    for row in volume["rows"] + kinds["rows"]:
+    # The charts run through every month (a quiet month is an empty column); the tables
+    # list the months with figures.
+    volume_rows = charts.calendar_rows(
+        volume["rows"],
+        lambda m: _empty_month(m, [Slice((m, s), 0, frozenset()) for s, _ in volume["sentiments"]]),
+    )
+    kind_rows = charts.calendar_rows(
+        kinds["rows"],
+        lambda m: _empty_month(
+            m,
+            [
+                {"slice": Slice((m, k), 0, frozenset()), "share": None, "fraction": None, "kind": k}
+                for k, _ in kinds["kinds"]
+            ],
+        ),
+    )
+    for row in volume_rows + kind_rows:
         row["short"] = date_format(row["month"], "M y")
     themes = context["themes"]
+    month_labels = [m["label"] for m in themes["months"]]
     for theme in themes["themes"]:
         theme["spark"] = charts.sparkline(
-            title=_("Monthly trend of %(theme)s") % {"theme": theme["name"]}, slices=theme["trend"]
+            title=_("Monthly trend of %(theme)s") % {"theme": theme["name"]},
+            slices=theme["trend"],
+            labels=month_labels,
         )
     return {
         "volume_chart": charts.stacked_columns(
             title=_("Feedback per month, by sentiment"),
-            rows=volume["rows"],
-            series=[s for s, _ in volume["sentiments"]],
+            rows=volume_rows,
+            series=list(volume["sentiments"]),
             colours=charts.SENTIMENT_COLOURS,
         ),
-        "volume_legend": charts.legend(volume["sentiments"], charts.SENTIMENT_COLOURS),
+        "volume_legend": charts.legend(
+            volume["sentiments"], charts.SENTIMENT_COLOURS, uid="legend-volume"
+        ),
         "kinds_chart": charts.share_columns(
             title=_("Share of War, Advertisement, Love-In and 4F meetings per month"),
-            rows=kinds["rows"],
+            rows=kind_rows,
             colours=charts.KIND_COLOURS,
+            labels=dict(kinds["kinds"]),
         ),
-        "kinds_legend": charts.legend(kinds["kinds"], charts.KIND_COLOURS),
+        "kinds_legend": charts.legend(kinds["kinds"], charts.KIND_COLOURS, uid="legend-kinds"),
         "concerns_chart": charts.horizontal_bars(
             title=_("Concerns by agenda section"), slices=concerns["slices"]
         ),
     }
+
+
+# The table behind each chart, shown on request (one click) to keep the page light.
+TABLES = ("volume", "themes", "concerns", "kinds")
+
+
+def _without_table(params) -> str:
+    params = params.copy()
+    params.pop("table", None)
+    return params.urlencode()
 
 
 def _page_context(request):
@@ -71,7 +112,8 @@ def _page_context(request):
     context.update(_charts(context))
     context.update(
         form=form,
-        query=request.GET.urlencode(),
+        query=_without_table(request.GET),
+        table=param_choice(request.GET, "table", TABLES),
         hidden_note=hidden_note(),
         published_note=published_note(),
         threshold=min_organisations(),

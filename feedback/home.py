@@ -2,7 +2,10 @@
 
 import datetime as dt
 
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from meetings.models import Meeting
 
@@ -31,5 +34,23 @@ def home_sections(*, role: str, user) -> list[dict]:
             "template": "feedback/_home_capture.html",
             "today": today_meetings,
             "upcoming": next_meetings,
+            "now": _capture_now(today_meetings),
+            "anchor": "capture-home-heading",
+            "title": _("Meetings to capture"),
         }
     ]
+
+
+def _capture_now(today_meetings: list) -> list[dict]:
+    """Today's meetings to capture: straight to the capture page when there is one."""
+    if not today_meetings:
+        return []
+    count = len(today_meetings)
+    href = (
+        reverse("feedback:capture", args=[today_meetings[0].pk])
+        if count == 1
+        else "#capture-home-heading"
+    )
+    label = ngettext("meeting to capture today", "meetings to capture today", count)
+    urgent = any(m.is_running for m in today_meetings)
+    return [{"value": count, "label": label, "href": href, "urgent": urgent, "order": 5}]

@@ -2,6 +2,8 @@
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Role
 from meetings.models import Booking, Meeting
@@ -23,4 +25,15 @@ def home_sections(*, role: str, user) -> list[dict]:
         .order_by("starts_at")
         .distinct()[:5]
     )
-    return [{"template": "invitations/_home_upcoming.html", "meetings": meetings}]
+    pending = sum(m.pending for m in meetings)
+    label = ngettext("answer awaited from a guest", "answers awaited from guests", pending)
+    now = [{"value": pending, "label": label, "href": "#upcoming-invitations-heading", "order": 20}]
+    return [
+        {
+            "template": "invitations/_home_upcoming.html",
+            "meetings": meetings,
+            "now": now if pending else [],
+            "anchor": "upcoming-invitations-heading",
+            "title": _("Invitations and answers"),
+        }
+    ]

@@ -1,0 +1,122 @@
+"""Each home answers "what needs me now" first, links to it, and stays cheap to build."""
+
+import datetime as dt
+import re
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from dashboard.models import Theme, ThemeItem
+from tests import factories as f
+from tests.dashboard.conftest import World
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 12, 7, 11, 0, tzinfo=dt.UTC)
+
+
+def now_card(html: str) -> str:
+    start = html.index('id="now-heading"')
+    return html[start : html.index("</section>", start)]
+
+
+def busy_leader():
+    me = f.leader(first_name="Lena")
+    meeting = f.MeetingFactory(owner=me, title="Nordic panel", starts_at=NOW + dt.timedelta(days=3))
+    for _ in range(3):
+        f.BookingFactory(meeting=meeting)  # not answered yet
+    f.ActionFactory(owner=me, due_date=NOW.date() - dt.timedelta(days=2))
+    f.OrganisationFactory(name="Never Met Ltd")
+    return me, meeting
+
+
+@time_machine.travel(NOW, tick=False)
+def test_leader_home_answers_first_with_next_meeting_answers_overdue_and_not_met(
+    client, django_assert_max_num_queries
+):
+    me, meeting = busy_leader()
+    client.force_login(me)
+    with django_assert_max_num_queries(16):
+        html = client.get(reverse("home_leader")).content.decode()
+    card = now_card(html)
+    assert html.index('id="now-heading"') < html.index('id="home-meetings-heading"')
+    assert "Next meeting: Nordic panel" in card
+    assert reverse("meetings:detail", args=[meeting.pk]) in card
+    assert re.search(r">3</span><span[^>]*>answers awaited from guests", card)
+    assert re.search(r">1</span><span[^>]*>overdue action<", card)
+    assert reverse("actions:overdue") in card
+    assert "key customers not met for 6+ months" in card  # every guest organisation too
+    # A long page gets in-page navigation to each of its sections.
+    nav = html[html.index('class="page-toc"') :]
+    for anchor in ("home-meetings-heading", "upcoming-invitations-heading", "home-actions-heading"):
+        assert f'href="#{anchor}"' in nav
+        assert f'id="{anchor}"' in html
+
+
+@time_machine.travel(NOW, tick=False)
+def test_facilitator_home_starts_with_the_meeting_to_capture_today(
+    client, django_assert_max_num_queries
+):
+    me = f.facilitator()
+    today = f.MeetingFactory(
+        facilitators=[me], starts_at=NOW - dt.timedelta(hours=1), title="Live panel"
+    )
+    client.force_login(me)
+    with django_assert_max_num_queries(14):
+        html = client.get(reverse("home_facilitator")).content.decode()
+    card = now_card(html)
+    assert "meeting to capture today" in card
+    assert reverse("feedback:capture", args=[today.pk]) in card  # straight to the capture page
+    assert "now-list__value--urgent" in card  # it is running
+
+
+@time_machine.travel(NOW, tick=False)
+def test_an_empty_home_says_what_to_do_next(client):
+    me = f.facilitator()
+    client.force_login(me)
+    html = client.get(reverse("home_facilitator")).content.decode()
+    assert "Nothing needs you right now." in now_card(html)
+    assert "When a leader makes you facilitator of a meeting, it appears here." in html
+    assert 'class="page-toc"' not in html or "#next-heading" in html
+
+
+@time_machine.travel(NOW, tick=False)
+def test_executive_home_counts_overdue_actions_and_new_themes(
+    client, django_assert_max_num_queries
+):
+    world = World()
+
+    old, new = (
+        Theme.objects.create(key=f"t:{n}", name=n, origin="suggested", size=9)
+        for n in ("Invoices", "Portal outages")
+    )
+    for month, theme in ((dt.date(2026, 3, 1), old), (dt.date(2026, 11, 1), new)):
+        meeting = world.meeting(organisations=3, month=month)
+        for item in world.feedback(meeting, 3):
+            ThemeItem.objects.create(theme=theme, item=item)
+    lonely = world.meeting(organisations=1, month=dt.date(2026, 12, 1))
+    small = Theme.objects.create(key="t:small", name="Tiny new theme", origin="suggested")
+    ThemeItem.objects.create(theme=small, item=world.feedback(lonely)[0])
+    world.refresh()
+    f.ActionFactory(due_date=NOW.date() - dt.timedelta(days=1))
+    client.force_login(f.executive())
+    with django_assert_max_num_queries(14):
+        html = client.get(reverse("home_executive")).content.decode()
+    card = now_card(html)
+    assert re.search(r">1</span><span[^>]*>overdue action<", card)
+    assert re.search(r">1</span><span[^>]*>new theme in the last two months", card)
+    themes = html[html.index('id="home-new-themes"') :]
+    assert "Portal outages" in themes
+    assert "Invoices" not in themes.split("</ul>")[0]
+    assert "Tiny new theme" not in html  # one organisation: suppressed like the dashboard
+
+
+def test_administrator_home_points_to_people_without_a_role(client, django_assert_max_num_queries):
+    f.UserFactory(username="newcomer")
+    client.force_login(f.administrator())
+    with django_assert_max_num_queries(10):
+        html = client.get(reverse("home_administrator")).content.decode()
+    card = now_card(html)
+    assert "without a role" in card
+    assert reverse("admin:accounts_user_changelist") + "?groups__isnull=True" in card
