@@ -112,6 +112,22 @@ def test_executive_home_counts_overdue_actions_and_new_themes(
     assert "Tiny new theme" not in html  # one organisation: suppressed like the dashboard
 
 
+@time_machine.travel(NOW, tick=False)
+def test_a_hidden_earlier_month_does_not_tell_that_a_theme_is_old(client):
+    """A theme heard from one organisation in September (hidden everywhere), from three in
+    November, is "new": counting September would tell that someone spoke of it then."""
+    world = World()
+    theme = Theme.objects.create(key="t:portal", name="Portal outages", origin="suggested")
+    for month, organisations in ((dt.date(2026, 9, 1), 1), (dt.date(2026, 11, 1), 3)):
+        meeting = world.meeting(organisations=organisations, month=month)
+        for item in world.feedback(meeting, 3):
+            ThemeItem.objects.create(theme=theme, item=item)
+    world.refresh()
+    client.force_login(f.executive())
+    html = client.get(reverse("home_executive")).content.decode()
+    assert "Portal outages" in html[html.index('id="home-new-themes"') :].split("</ul>")[0]
+
+
 def test_administrator_home_points_to_people_without_a_role(client, django_assert_max_num_queries):
     f.UserFactory(username="newcomer")
     client.force_login(f.administrator())
