@@ -1,7 +1,8 @@
 """Demo: compute themes and the dashboard's aggregates for whatever feedback the demo has.
 
 Idempotent: recomputing themes from the same texts gives the same themes (fixed random
-state), and the aggregates are rebuilt from scratch.
+state, copies of a topic folded into one, ties broken by ids: dashboard/topics.py), and
+the aggregates are rebuilt from scratch.
 """
 
 from .aggregates import cube_refresh

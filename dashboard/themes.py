@@ -131,10 +131,14 @@ def themes_recompute() -> dict:
             [index_of[tag_theme[int(pk)]] for pk in tagged[known]], dtype=np.int32
         )
         strength[tagged_rows[known]] = 1.0
-    sizes = np.bincount(best[best >= 0], minlength=len(keys))
-    for index, key in enumerate(keys):
+    # Two topics may share a new key (the same first three keywords): one theme, their
+    # items together, kept or dropped as one.
+    sizes: Counter = Counter()
+    for index, size in enumerate(np.bincount(best[best >= 0], minlength=len(keys)).tolist()):
+        sizes[keys[index]] += size
+    for key, size in sizes.items():
         spec = new_themes.get(key)
-        if spec and spec["origin"] == Theme.Origin.SUGGESTED and sizes[index] < MIN_TOPIC_ITEMS:
+        if spec and spec["origin"] == Theme.Origin.SUGGESTED and size < MIN_TOPIC_ITEMS:
             del new_themes[key]
 
     with transaction.atomic():
@@ -216,8 +220,8 @@ def _tag_themes() -> tuple[dict[int, str], dict[str, dict]]:
     chosen = {}
     for item_id, tags in item_tags.items():
         usable = [t for t in tags if f"tag:{t}" in specs]
-        if usable:
-            chosen[item_id] = f"tag:{max(usable, key=lambda t: tag_counts[t])}"
+        if usable:  # the most used tag; on a tie the oldest, whatever order the rows came in
+            chosen[item_id] = f"tag:{max(usable, key=lambda t: (tag_counts[t], -t))}"
     return chosen, specs
 
 

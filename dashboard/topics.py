@@ -62,13 +62,31 @@ def _fit_topics(texts: list[str]):
     model = NMF(n_components=components, init="nndsvda", random_state=8, max_iter=400)
     model.fit(matrix)
     terms = vectorizer.get_feature_names_out()
-    keywords = [
-        [terms[i] for i in component.argsort()[::-1][:10] if component[i] > 0]
-        for component in model.components_
-    ]
-    topics = model.components_.astype(np.float32)
-    topics /= np.maximum(np.linalg.norm(topics, axis=1, keepdims=True), 1e-12)
-    return vectorizer, topics, keywords
+    keywords, topics = [], []
+    for component in model.components_.astype(np.float32):
+        # Heaviest first; weights equal but for float noise in the order of the terms.
+        weight = np.round(component / max(float(component.max()), 1e-12), 4)
+        order = np.lexsort((np.arange(len(component)), -weight))[:10]
+        words = [str(terms[i]) for i in order if component[i] > 0]
+        unit = component / max(float(np.linalg.norm(component)), 1e-12)
+        copies = (_same_topic(unit, words, t, k) for t, k in zip(topics, keywords, strict=True))
+        if words and not any(copies):
+            keywords.append(words)
+            topics.append(unit)
+    if not topics:
+        return None
+    return vectorizer, np.array(topics, dtype=np.float32), keywords
+
+
+# Two topics of one fit this alike are one: asked for more topics than the texts hold,
+# NMF returns copies of a topic. Kept, a copy ties with its original for the same items
+# and a bit of float noise decides which one gets them, and which one continues the old
+# theme: an empty copy could take the old theme's key, and the theme lost its identity.
+SAME_TOPIC = 0.98
+
+
+def _same_topic(unit, words: list[str], other, other_words: list[str]) -> bool:
+    return float(unit @ other) >= SAME_TOPIC or set(words) == set(other_words)
 
 
 def _nearest_topics(fitted, texts: list[str]):
@@ -92,7 +110,9 @@ SAME_KEYWORDS = 0.4
 def _topic_identities(keywords, item_ids, best, themes_by_key) -> list[str]:
     """The theme key each new topic continues: the old suggested theme it shares most
     items with (or, failing that, keywords), each old theme taken at most once, best
-    pairs first; a topic that continues none gets a new key.
+    pairs first; a topic that continues none gets a new key. A topic too small to be a
+    theme (fewer than MIN_TOPIC_ITEMS items) continues none: it would take an old theme's
+    key only for the theme to be dropped while its items went to a new key.
 
     `item_ids` (sorted) and `best` (their topic, -1 for none) are parallel arrays. So a
     theme keeps its identity — its key, an executive's name, its merges — when its
@@ -131,11 +151,17 @@ def _topic_identities(keywords, item_ids, best, themes_by_key) -> list[str]:
             items = together / max(1, topic_size[topic] + old_size[pk] - together)
             theirs = set(theme.keywords[:8])
             words_score = len(mine & theirs) / max(1, len(mine | theirs))
-            if items >= SAME_ITEMS or words_score >= SAME_KEYWORDS:
-                pairs.append((max(items, words_score), topic, pk))
+            if topic_size[topic] >= MIN_TOPIC_ITEMS and (
+                items >= SAME_ITEMS or words_score >= SAME_KEYWORDS
+            ):
+                score = round(max(items, words_score), 6)
+                rank = (-score, -round(items, 6), -topic_size[topic], pk, topic)
+                pairs.append((rank, topic, pk))
     keys: dict[int, str] = {}
     taken: set[int] = set()
-    for _score, topic, pk in sorted(pairs, reverse=True):
+    # Best pairs first; on a tie, the pair sharing more items, then the bigger topic, then
+    # the older theme, then the first topic: never the order of rows or a float's last bits.
+    for _rank, topic, pk in sorted(pairs):
         if topic not in keys and pk not in taken:
             keys[topic] = suggested[pk].key
             taken.add(pk)
