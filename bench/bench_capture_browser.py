@@ -1,0 +1,162 @@
+"""The capture loop as a facilitator feels it (issue #25): Enter to the saved row on screen.
+
+A real server (`manage.py runserver`, the app's middleware, login, CSRF and transaction)
+and Debian's Chromium: a facilitator types an item and presses Enter; the page notes the
+keydown and the moment the saved row (numbered by the server) is in the list. Next to it,
+in the same page and run, the floor: one logged-in round trip to the same server (the
+capture page's quiet poll, fetched from the page), which any saved row must pay.
+"""
+
+import datetime as dt
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+
+from common import ROOT, drop_scratch, percentile, scratch_postgres, setup_django
+
+scratch = scratch_postgres("capture_browser")
+setup_django(scratch_sqlite="bench_capture_browser.sqlite3")
+
+from django.contrib.auth.models import Group  # noqa: E402
+from django.db import connections  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from accounts.models import Role, User  # noqa: E402
+from customers.models import Region  # noqa: E402
+from meetings.models import Meeting  # noqa: E402
+
+ITEMS = 40
+PASSWORD = "bench-pass-word-123"  # noqa: S105
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+# Installed before the item is typed: resolves with the milliseconds from the Enter
+# keydown to the saved row carrying `text` in the list (not the pending copy).
+WATCH = """(text) => new Promise((resolve) => {
+  const list = document.getElementById("capture-items");
+  let pressed = null;
+  const onKey = (event) => { if (event.key === "Enter" && pressed === null) pressed = performance.now(); };
+  document.addEventListener("keydown", onKey, true);
+  const observer = new MutationObserver(() => {
+    for (const row of list.querySelectorAll("li.capture-item[data-number]")) {
+      if (row.textContent.includes(text)) {
+        const shown = performance.now();
+        observer.disconnect();
+        document.removeEventListener("keydown", onKey, true);
+        requestAnimationFrame(() => resolve(shown - pressed));
+        return;
+      }
+    }
+  });
+  observer.observe(list, { childList: true, subtree: true });
+})"""
+
+ROUND_TRIP = """async (url) => {
+  const started = performance.now();
+  const response = await fetch(url, { credentials: "same-origin" });
+  await response.text();
+  return performance.now() - started;
+}"""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def world() -> Meeting:
+    facilitator = User.objects.create_user(username="bench-facilitator", password=PASSWORD)
+    facilitator.groups.add(Group.objects.get_or_create(name=Role.FACILITATOR.value)[0])
+    region = Region.objects.create(name="Bench", countries=["GB"], time_zone="Europe/London")
+    now = timezone.now()
+    meeting = Meeting.objects.create(
+        title="Bench capture in the browser",
+        type=Meeting.Type.LEADERSHIP,
+        region=region,
+        country="GB",
+        owner=facilitator,
+        starts_at=now - dt.timedelta(minutes=30),
+        ends_at=now + dt.timedelta(hours=2),
+        time_zone="Europe/London",
+        status=Meeting.Status.INVITED,
+    )
+    meeting.facilitators.add(facilitator)
+    return meeting
+
+
+def serve(port: int) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env={**os.environ, "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=2)  # noqa: S310
+            return server
+        except OSError:
+            time.sleep(0.3)
+    server.kill()
+    raise SystemExit("the server did not start")
+
+
+def main() -> int:
+    from playwright.sync_api import sync_playwright
+
+    meeting = world()
+    connections.close_all()
+    port = free_port()
+    server = serve(port)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM,
+                headless=True,
+                args=["--no-sandbox", "--disable-background-networking"],
+            )
+            page = browser.new_page(base_url=base)
+            page.goto("/accounts/login/")
+            page.get_by_label("Username").fill("bench-facilitator")
+            page.get_by_label("Password").fill(PASSWORD)
+            page.get_by_role("button", name="Log in").click()
+            page.wait_for_url("**/home/**")
+            page.goto(f"/feedback/meetings/{meeting.pk}/capture/")
+            field = page.get_by_role("textbox", name="What was said")
+            poll = f"/feedback/meetings/{meeting.pk}/capture/poll/?since=0&rev=0&from=1"
+            loop, floor = [], []
+            for n in range(1, ITEMS + 1):
+                text = f"The portal logs us out every twenty minutes, visit {n}"
+                watching = page.evaluate_handle(WATCH, text)
+                field.fill(text)
+                field.press("Enter")
+                loop.append(page.evaluate("(done) => done", watching))
+                floor.append(page.evaluate(ROUND_TRIP, poll))
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    warm_loop, warm_floor = loop[3:], floor[3:]  # the first saves warm the server up
+    load = os.getloadavg()
+    print(f"capture in the browser, {ITEMS} items (load {load[0]:.2f} {load[1]:.2f})")
+    for label, values in (("Enter to the saved row", warm_loop), ("floor (round trip)", warm_floor)):
+        print(
+            f"  {label}: p50 {statistics.median(values):.1f} ms, "
+            f"p95 {percentile(values, 95):.1f} ms, n={len(values)}"
+        )
+    print(f"  first save (cold server): {loop[0]:.1f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    finally:
+        drop_scratch(scratch)
