@@ -11,6 +11,7 @@ from django.utils import timezone
 from anonymity.policy import guest_organisations_by_meeting, organisations_behind
 from feedback.models import FeedbackItem
 
+from .endorsements import endorsement_figures
 from .models import (
     Action,
     Charter,
@@ -244,6 +245,7 @@ def charter_items_with_measures(*, version: CharterVersion, months: list[dt.date
     charter = version.charter
     measures = measure_rows(charter=charter, months=months)
     heard = heard_sentiment_by_lineage(charter=charter)
+    endorsed = endorsement_figures(charter=charter)
     rows = []
     for item in version.items.all():
         item_measures = measures.get(item.lineage, [])
@@ -254,6 +256,7 @@ def charter_items_with_measures(*, version: CharterVersion, months: list[dt.date
                 "measures": item_measures,
                 "heard": item_heard,
                 "wrong_things": measuring_wrong_things(measures=item_measures, heard=item_heard),
+                "endorsed": endorsed.get(item.lineage),
             }
         )
     return rows

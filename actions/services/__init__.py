@@ -33,6 +33,7 @@ from .follow_up import (
     follow_up_preview,
     follow_up_publish,
 )
+from .guest import charter_endorse, follow_up_update_send
 
 __all__ = [
     "OWNER_ROLES",
@@ -42,6 +43,7 @@ __all__ = [
     "action_update",
     "actions_remind_overdue",
     "charter_create",
+    "charter_endorse",
     "charter_item_add",
     "charter_item_delete",
     "charter_item_update",
@@ -54,6 +56,7 @@ __all__ = [
     "follow_up_compose",
     "follow_up_preview",
     "follow_up_publish",
+    "follow_up_update_send",
     "measure_create",
     "measure_record",
     "month_start",
