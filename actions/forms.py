@@ -172,7 +172,7 @@ class EndorsementForm(NoColon, forms.Form):
 
     expectation = forms.ChoiceField(widget=forms.HiddenInput)
     stance = forms.ChoiceField(
-        label=_("Your organisation's answer"),
+        label=_("Your organisation’s answer"),
         choices=CharterEndorsement.Stance.choices,
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose agree, disagree or suggest a change.")},

@@ -38,8 +38,9 @@ def _guest_response(request, token, build):
         else:
             response = build(booking)
     for_guest(response, language)
+    # The link is the guest's key: the site-wide "same-origin" referrer policy keeps it
+    # from other sites; "no-referrer" would make the answer form's Origin null (CSRF).
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex"
     return response
 
