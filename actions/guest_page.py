@@ -44,14 +44,20 @@ def update_is_due(*, follow_up: FollowUp | None) -> bool:
     """The rule a guest would expect: the follow-up told them what we are working on;
     when the last of those actions closes (done, or decided against), they hear once
     how it ended. So: the follow-up was sent, the meeting has actions, every one of them
-    is closed, and at least one closed after the follow-up was sent (when all were
-    closed already, the follow-up itself said how everything ended)."""
+    is closed now, and when the follow-up was sent one of them was still open or did
+    not exist yet (when all were closed already, the follow-up itself said how
+    everything ended). Read from the follow-up's frozen content, not from clocks."""
     if follow_up is None or not follow_up.is_published:
         return False
-    statuses = list(follow_up.meeting.actions.values_list("status", "updated_at"))
-    if not statuses or any(s not in followup.CLOSED_STATUSES for s, _ in statuses):
+    statuses = list(follow_up.meeting.actions.values_list("status", flat=True))
+    if not statuses or any(s not in followup.CLOSED_STATUSES for s in statuses):
         return False
-    return any(updated > follow_up.published_at for _, updated in statuses)
+    content = follow_up.content
+    told = [a for s in content.get("sections", ()) for e in s["entries"] for a in e["actions"]]
+    told += content.get("other_actions", [])
+    return len(statuses) > len(told) or any(
+        a["status"] not in followup.CLOSED_STATUSES for a in told
+    )
 
 
 # --- The charter, for guests ----------------------------------------------------------------

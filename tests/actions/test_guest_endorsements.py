@@ -12,15 +12,13 @@ from actions import guest_page, services
 from actions.endorsements import endorsement_figures
 from actions.models import CharterEndorsement
 from actions.rules import guest_may_endorse
-from feedback.models import FeedbackItem
 from invitations.tokens import guest_page_token
 from tests.factories import (
     BookingFactory,
     ContactFactory,
-    FeedbackItemFactory,
     MeetingFactory,
     OrganisationFactory,
-    RegionFactory,
+    heard_on_published_charter,
     leader,
 )
 
@@ -41,21 +39,10 @@ def heard():
     """A published charter with one expectation, heard at a meeting with three guests
     from three organisations (and placed on the charter by the leader)."""
     owner = leader()
-    region = RegionFactory()
-    region.leaders.add(owner)
-    charter = services.charter_create(name="Nordic charter", region=region, by=owner)
-    version = charter.versions.get()
-    item = services.charter_item_add(
-        version=version, by=owner, category="relationship", text=ADVOCATE
-    )
-    services.charter_item_add(
-        version=version, by=owner, category="responsiveness", text="Answer within a day"
-    )
-    services.charter_version_mark_reviewed(version=version, by=owner)
-    services.charter_version_publish(version=version, by=owner)
     start = NOW - dt.timedelta(hours=1)
-    meeting = MeetingFactory(
-        owner=owner, region=region, starts_at=start, ends_at=start + dt.timedelta(hours=3)
+    meeting = MeetingFactory(owner=owner, starts_at=start, ends_at=start + dt.timedelta(hours=3))
+    charter, item = heard_on_published_charter(
+        by=owner, meeting=meeting, text=ADVOCATE, name="Nordic charter"
     )
     bookings = [
         BookingFactory(
@@ -65,10 +52,6 @@ def heard():
         )
         for n in range(3)
     ]
-    said = FeedbackItemFactory(
-        meeting=meeting, kind=FeedbackItem.Kind.EXPECTATION, text="Give me one advocate."
-    )
-    services.expectation_link(feedback_item=said, charter=charter, by=owner, item=item)
     return {
         "charter": charter,
         "item": item,
@@ -96,6 +79,8 @@ def post(client, booking, heard, **data):
 
 
 def test_guest_sees_only_the_expectations_heard_at_their_meeting(client, heard):
+    elsewhere = MeetingFactory(owner=heard["owner"])
+    heard_on_published_charter(by=heard["owner"], meeting=elsewhere, text="Answer within a day")
     page = client.get(reverse("actions:guest_page", args=[guest_page_token(heard["bookings"][0])]))
     text = page.content.decode()
     assert ADVOCATE in text

@@ -21,7 +21,6 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from actions import followup
 from actions import services as action_services
 from feedback.selectors import guest_link_token
 from invitations.services import invitation_for
@@ -40,6 +39,7 @@ from tests.factories import (
     OrganisationFactory,
     leader,
 )
+from tests.i18n.guest_world_after import after_follow_up_surfaces
 
 LANGUAGES = ("en-gb", "de", "fr", "es")
 CONTACT_LANGUAGE = {"en-gb": "en", "de": "de", "fr": "fr", "es": "es"}
@@ -324,24 +324,17 @@ def _follow_up(client, owner, language: str) -> dict[str, str]:
     }
     path = re.search(r"https?://\S+?(/actions/\S+/)", mail.text_body).group(1)
     out["“you said, we did” page"] = _guest_get(client, path, language)
-    # The snapshot page older follow-up mails link to.
-    follow_up.refresh_from_db()
-    booking = meeting.bookings.get()
-    snapshot = reverse(
-        "actions:follow_up_public",
-        args=[followup.guest_token(follow_up=follow_up, booking=booking)],
+    return out | after_follow_up_surfaces(
+        client,
+        owner=owner,
+        follow_up=follow_up,
+        email=contact.email,
+        path=path,
+        get=lambda url: _guest_get(client, url, language),
+        read=visible_text,
+        strip=strip_urls,
+        headers={"HTTP_ACCEPT_LANGUAGE": BROWSER[language]},
     )
-    out["“you said, we did” snapshot page"] = _guest_get(client, snapshot, language)
-    out.update(_charter_answer(client, owner, meeting, path, language))
-    # Every action closes: the one update mail, and the page as it is then.
-    for action in meeting.actions.exclude(status__in=("done", "wont_do")):
-        action_services.action_set_status(action=action, by=owner, status="done")
-    update = OutboxMail.objects.get(delivery_key__endswith=":update", recipient=contact.email)
-    out["update mail: subject"] = update.subject
-    out["update mail: text"] = strip_urls(update.text_body)
-    out["update mail: HTML"] = visible_text(update.html_body)
-    out["“you said, we did” page, all done"] = _guest_get(client, path, language)
-    return out
 
 
 def _guest_get(client, path: str, language: str) -> str:
@@ -349,32 +342,6 @@ def _guest_get(client, path: str, language: str) -> str:
     assert response.status_code == 200
     assert response["Content-Language"] == language
     return visible_text(response.content.decode())
-
-
-def _charter_answer(client, owner, meeting, path: str, language: str) -> dict[str, str]:
-    """The charter on the guest's page: an expectation heard, answered wrongly, then well."""
-    meeting.region.leaders.add(owner)
-    charter = action_services.charter_create(name="Quarz", region=meeting.region, by=owner)
-    version = charter.versions.get()
-    item = action_services.charter_item_add(
-        version=version, by=owner, category="relationship", text="Zahllauf Kazimierz"
-    )
-    action_services.charter_version_mark_reviewed(version=version, by=owner)
-    action_services.charter_version_publish(version=version, by=owner)
-    heard = FeedbackItemFactory(meeting=meeting, kind="expectation", text="Zahllauf Nordlicht")
-    action_services.expectation_link(feedback_item=heard, charter=charter, by=owner, item=item)
-    out = {"“you said, we did” page, charter": _guest_get(client, path, language)}
-    answer = {"expectation": f"{charter.pk}:{item.lineage}", "stance": "suggest"}
-    response = client.post(f"{path}charter/", answer, HTTP_ACCEPT_LANGUAGE=BROWSER[language])
-    assert response.status_code == 400
-    out["“you said, we did” page, charter answer refused"] = visible_text(response.content.decode())
-    answer["stance"] = "agree"
-    response = client.post(f"{path}charter/", answer, HTTP_ACCEPT_LANGUAGE=BROWSER[language])
-    assert response.status_code == 302
-    out["“you said, we did” page, charter answered"] = _guest_get(
-        client, response["Location"], language
-    )
-    return out
 
 
 def _pages_without_a_guest(client, language: str) -> dict[str, str]:

@@ -22,6 +22,7 @@ from tests.factories import (
     MeetingFactory,
     OrganisationFactory,
     RegionFactory,
+    heard_on_published_charter,
     leader,
 )
 
@@ -33,19 +34,10 @@ ADVOCATE = "One named advocate who stays with me until a case is solved"
 @pytest.fixture
 def followed_up():
     lena = leader(username="lena", first_name="Lena", last_name="Laurent")
-    region = RegionFactory(name="Nordics")
-    region.leaders.add(lena)
-    charter = services.charter_create(name="Nordic customer charter", region=region, by=lena)
-    version = charter.versions.get()
-    item = services.charter_item_add(
-        version=version, by=lena, category="relationship", text=ADVOCATE
-    )
-    services.charter_version_mark_reviewed(version=version, by=lena)
-    services.charter_version_publish(version=version, by=lena)
     start = timezone.now() - dt.timedelta(days=2)
     meeting = MeetingFactory(
         title="Northern region leadership meeting",
-        region=region,
+        region=RegionFactory(name="Nordics"),
         owner=lena,
         status="held",
         starts_at=start,
@@ -69,10 +61,9 @@ def followed_up():
         sentiment="negative",
         text="When something breaks we are passed from person to person",
     )
-    expectation = FeedbackItemFactory(
-        meeting=meeting, kind="expectation", text="Give us one advocate until it is solved"
+    charter, item = heard_on_published_charter(
+        by=lena, meeting=meeting, text=ADVOCATE, name="Nordic customer charter"
     )
-    services.expectation_link(feedback_item=expectation, charter=charter, by=lena, item=item)
     ActionFactory(
         meeting=meeting,
         feedback_item=concern,
@@ -90,7 +81,11 @@ def followed_up():
         due_date=timezone.localdate() + dt.timedelta(days=30),
     )
     follow_up = services.follow_up_compose(
-        meeting=meeting, by=lena, introduction="", closing="", feedback_items=[concern, expectation]
+        meeting=meeting,
+        by=lena,
+        introduction="",
+        closing="",
+        feedback_items=meeting.feedback_items.all(),
     )
     services.follow_up_publish(follow_up=follow_up, by=lena)
     # Two other organisations have already answered from their own pages.
