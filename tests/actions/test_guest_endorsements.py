@@ -97,7 +97,7 @@ def test_a_guest_agrees_from_the_page(client, heard):
     assert endorsement.organisation_id == heard["bookings"][0].contact.organisation_id
     page = client.get(response["Location"]).content.decode()
     assert "your answer is saved" in page
-    assert "Your organisation’s answer so far: I agree" in page
+    assert "Your organisation’s current answer: I agree" in page
 
 
 def test_one_answer_per_organisation_the_latest_wins(heard):

@@ -119,7 +119,7 @@ def test_guest_follows_the_actions_and_endorses_the_charter(
     expectation.get_by_label("I agree").check()
     expectation.get_by_role("button", name="Send my answer").click()
     expect(phone.get_by_text("Thank you: your answer is saved.")).to_be_visible()
-    expect(phone.get_by_text("Your organisation’s answer so far: I agree")).to_be_visible()
+    expect(phone.get_by_text("Your organisation’s current answer: I agree")).to_be_visible()
     fits_375(phone)
     steps.shot(phone, "02 guest endorses the charter", locator=phone.locator("#charter"))
     assert CharterEndorsement.objects.filter(stance="agree").count() == 3
