@@ -251,3 +251,13 @@ def test_heard_expectations_carry_the_organisations_answer(heard):
     assert expectation.stance == "disagree"
     [other] = guest_page.heard_expectations(booking=heard["bookings"][1])
     assert other.stance == ""
+
+
+def test_page_with_the_charter_reads_a_fixed_number_of_queries(
+    client, heard, django_assert_max_num_queries
+):
+    endorse(heard["bookings"][0], heard)
+    url = reverse("actions:guest_page", args=[guest_page_token(heard["bookings"][0])])
+    client.get(url)
+    with django_assert_max_num_queries(12):  # 9 measured
+        assert client.get(url).status_code == 200
