@@ -29,6 +29,7 @@ from .models import Action, FollowUp
 SIGNING_SALT = "actions.follow_up"
 # Kinds answered by default: what customers asked of us.
 ANSWERED_KINDS = ("concern", "idea", "expectation", "question")
+CLOSED_STATUSES = (Action.Status.DONE, Action.Status.WONT_DO)
 
 
 def held(meeting) -> bool:
@@ -88,7 +89,10 @@ def present(content: dict) -> dict:
         due = entry.get("due", "")
         if entry.get("due_date"):
             due = formats.date_format(dt.date.fromisoformat(entry["due_date"]), "YEAR_MONTH_FORMAT")
-        return {**entry, "due": due}
+        done_on = ""
+        if entry.get("done_on"):
+            done_on = formats.date_format(dt.date.fromisoformat(entry["done_on"]), "DATE_FORMAT")
+        return {**entry, "due": due, "done_on": done_on}
 
     def split(actions: list[dict]) -> dict:
         actions = [action(a) for a in actions]
@@ -185,6 +189,7 @@ def _action_entry(action: Action, redactor: Redactor) -> dict:
         "status_label": str(action.get_status_display()),
         "due": f"{action.due_date:%B %Y}",
         "due_date": action.due_date.isoformat(),
+        "done_on": action.completed_on.isoformat() if action.completed_on else "",
         "said": said,
     }
 

@@ -8,7 +8,7 @@ from accounts.rules import is_administrator
 from customers.models import Region
 from customers.rules import led_region_ids
 
-from .models import Action, Charter, CharterItem, Measure
+from .models import Action, Charter, CharterEndorsement, CharterItem, Measure
 from .services import OWNER_ROLES
 
 
@@ -164,3 +164,29 @@ class ExpectationLinkForm(NoColon, forms.Form):
     def chosen_item(self):
         value = self.cleaned_data["placement"]
         return None if value == self.NOT_ON_CHARTER else self.items[value]
+
+
+class EndorsementForm(NoColon, forms.Form):
+    """A guest's answer on one charter expectation. The expectations offered are the
+    ones heard at the guest's meeting (`choices`): any other value is refused here."""
+
+    expectation = forms.ChoiceField(widget=forms.HiddenInput)
+    stance = forms.ChoiceField(
+        label=_("Your organisation’s answer"),
+        choices=CharterEndorsement.Stance.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose agree, disagree or suggest a change.")},
+    )
+    suggestion = forms.CharField(
+        label=_("Your suggested change (optional unless you suggest one)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Please name nobody: names are removed."),
+    )
+
+    def __init__(self, *args, expectations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expectation"].choices = [
+            (f"{h.charter.pk}:{h.lineage}", h.text) for h in expectations
+        ]

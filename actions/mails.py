@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from . import followup
+from . import followup, guest_page
 from .models import Action
 
 
@@ -55,4 +55,21 @@ def follow_up(
             subject,
             render_to_string("actions/mail/follow_up.txt", context),
             render_to_string("actions/mail/follow_up.html", context),
+        )
+
+
+def follow_up_update(*, follow_up, greeting_name: str, url: str, language: str | None = None):
+    """Subject, text and HTML of the one update a guest gets when everything from their
+    meeting is closed (actions.guest_page.update_is_due): how each action ended, read
+    live and redacted like the page the link opens."""
+    with translation.override(language or translation.get_language()):
+        content = guest_page.standing_content(follow_up=follow_up)
+        context = {"content": content, "greeting_name": greeting_name, "url": url}
+        subject = gettext("Update — everything from {meeting} is closed").format(
+            meeting=content["meeting"]
+        )
+        return (
+            subject,
+            render_to_string("actions/mail/follow_up_update.txt", context),
+            render_to_string("actions/mail/follow_up_update.html", context),
         )

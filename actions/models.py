@@ -398,3 +398,6 @@ class ExpectationLink(models.Model):
 
     def __str__(self):
         return self.label or str(self.feedback_item)
+
+
+from .endorsement_model import CharterEndorsement  # noqa: E402, F401  (one module per model)

@@ -18,6 +18,11 @@
   region) is written by any leader who leads a region. Facilitators also place the
   expectations heard in the meetings they facilitated against the charter of those
   meetings' region. Executives only read.
+- Guests have no account: their signed link (invitations/tokens.py) opens their own
+  standing "you said, we did" page, for as long as they are not erased. From it, a guest
+  who counts as present (anonymity.policy) and belongs to a customer organisation
+  answers for that organisation on the charter expectations heard at their meeting,
+  once the meeting has started and unless it was cancelled (`guest_may_endorse`).
 """
 
 import rules
@@ -25,7 +30,7 @@ import rules
 from accounts.rules import has_any_role, is_administrator, is_facilitator, is_leader
 from customers.rules import led_region_ids
 from feedback.rules import meeting_is_open
-from meetings.models import Meeting
+from meetings.models import Booking, Meeting
 from meetings.rules import facilitates_meeting, owns_meeting, prepares_meeting
 
 
@@ -85,3 +90,15 @@ rules.add_perm("actions.add_charter", may_write_charter)
 rules.add_perm("actions.change_charter", may_write_charter)
 rules.add_perm("actions.record_measure", may_write_charter)
 rules.add_perm("actions.link_expectation", may_write_charter | (is_facilitator & facilitates_for))
+
+
+def guest_may_endorse(booking: Booking, *, now) -> bool:
+    """May this guest answer on the charter for their organisation (see the top)?"""
+    meeting = booking.meeting
+    if booking.contact.is_erased or booking.contact.organisation_id is None:
+        return False
+    if meeting.status == Meeting.Status.CANCELLED or meeting.starts_at > now:
+        return False
+    if booking.attended is not None:
+        return booking.attended
+    return booking.rsvp == Booking.Rsvp.ACCEPTED

@@ -11,6 +11,7 @@ from django.utils import timezone
 from anonymity.policy import guest_organisations_by_meeting, organisations_behind
 from feedback.models import FeedbackItem
 
+from .endorsements import endorsement_figures
 from .measure_theme_hooks import themes_of_measures
 from .models import (
     Action,
@@ -258,6 +259,7 @@ def charter_items_with_measures(*, version: CharterVersion, months: list[dt.date
     measures = measure_rows(charter=charter, months=months)
     heard = heard_sentiment_by_lineage(charter=charter)
     themes = themes_of_measures(charter=charter)
+    endorsed = endorsement_figures(charter=charter)
     rows = []
     for item in version.items.all():
         item_measures = measures.get(item.lineage, [])
@@ -274,6 +276,7 @@ def charter_items_with_measures(*, version: CharterVersion, months: list[dt.date
                 "wrong_things": measuring_wrong_things(
                     measures=item_measures, heard=item_heard, growing=growing
                 ),
+                "endorsed": endorsed.get(item.lineage),
             }
         )
     return rows

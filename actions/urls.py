@@ -23,6 +23,9 @@ urlpatterns = [
     ),
     path("meetings/<int:meeting_pk>/follow-up/send/", views.follow_up_send, name="follow_up_send"),
     path("you-said-we-did/<str:token>/", views.follow_up_public, name="follow_up_public"),
+    # The guest's standing page, and their answers on the charter (signed link).
+    path("guest/<str:token>/", views.guest_page_view, name="guest_page"),
+    path("guest/<str:token>/charter/", views.guest_endorse, name="guest_endorse"),
     # Charter
     path("charter/", views.charter_list, name="charter_list"),
     path("charter/<int:pk>/", views.charter_detail, name="charter_detail"),

@@ -146,7 +146,10 @@ def main() -> int:
     warm_loop, warm_floor = loop[3:], floor[3:]  # the first saves warm the server up
     load = os.getloadavg()
     print(f"capture in the browser, {ITEMS} items (load {load[0]:.2f} {load[1]:.2f})")
-    for label, values in (("Enter to the saved row", warm_loop), ("floor (round trip)", warm_floor)):
+    for label, values in (
+        ("Enter to the saved row", warm_loop),
+        ("floor (round trip)", warm_floor),
+    ):
         print(
             f"  {label}: p50 {statistics.median(values):.1f} ms, "
             f"p95 {percentile(values, 95):.1f} ms, n={len(values)}"

@@ -14,14 +14,26 @@ from django.urls import reverse
 from meetings.models import Booking
 
 SALT = "invitations.rsvp"
+# The guest's standing page ("you said, we did" and the charter): the same signing, bound
+# to the same booking, guest and meeting, under its own salt so that one link cannot be
+# used as the other.
+GUEST_PAGE_SALT = "invitations.guest-page"
 FORM_SALT = "invitations.rsvp-form"
 MAX_AGE = 60 * 60 * 24 * 400  # seconds
 
 
-def rsvp_token(booking: Booking) -> str:
+def rsvp_token(booking: Booking, *, salt: str = SALT) -> str:
     return signing.dumps(
-        {"b": booking.pk, "m": booking.meeting_id, "c": booking.contact_id}, salt=SALT
+        {"b": booking.pk, "m": booking.meeting_id, "c": booking.contact_id}, salt=salt
     )
+
+
+def guest_page_token(booking: Booking) -> str:
+    return rsvp_token(booking, salt=GUEST_PAGE_SALT)
+
+
+def guest_page_url(booking: Booking) -> str:
+    return settings.SITE_URL + reverse("actions:guest_page", args=[guest_page_token(booking)])
 
 
 def rsvp_url(booking: Booking, answer: str = "") -> str:
@@ -32,15 +44,21 @@ def rsvp_url(booking: Booking, answer: str = "") -> str:
 @dataclass(frozen=True)
 class TokenCheck:
     booking: Booking | None
-    problem: str = ""  # "invalid" or "" when the booking was found
+    problem: str = ""  # "invalid", "expired" or "" when the booking was found
 
 
-def booking_for_token(token: str) -> TokenCheck:
-    """The booking a link is for, or why it is not valid (never which guest it was)."""
+def booking_for_token(token: str, *, salt: str = SALT) -> TokenCheck:
+    """The booking a link is for, or why it is not valid (never which guest it was).
+    A guest who was erased has no link any more: "invalid", like a forged one."""
     try:
-        data = signing.loads(token, salt=SALT, max_age=MAX_AGE)
+        data = signing.loads(token, salt=salt, max_age=MAX_AGE)
+    except signing.SignatureExpired:
+        return TokenCheck(None, "expired")
+    except signing.BadSignature:
+        return TokenCheck(None, "invalid")
+    try:
         booking_id, meeting_id, contact_id = int(data["b"]), int(data["m"]), int(data["c"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError):
         return TokenCheck(None, "invalid")
     booking = (
         Booking.objects.select_related("meeting", "meeting__owner", "contact")

@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts.models import Role, User
+from actions import services as action_services
 from actions.models import Action
 from customers.models import Contact, Facet, Organisation, Region
 from feedback.models import FeedbackItem, JourneyStage, Tag
@@ -184,3 +185,20 @@ class ActionFactory(factory.django.DjangoModelFactory):
     owner = factory.LazyFunction(leader)
     created_by = factory.SelfAttribute("owner")
     due_date = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=14))
+
+
+def heard_on_published_charter(*, by: User, meeting: Meeting, text: str, name: str = "Charter"):
+    """A charter for the meeting's region (led by `by`) published with one expectation
+    (`text`), and that expectation heard at `meeting` and placed on it. Returns the
+    charter and its item."""
+    meeting.region.leaders.add(by)
+    charter = action_services.charter_create(name=name, region=meeting.region, by=by)
+    version = charter.versions.get()
+    item = action_services.charter_item_add(
+        version=version, by=by, category="relationship", text=text
+    )
+    action_services.charter_version_mark_reviewed(version=version, by=by)
+    action_services.charter_version_publish(version=version, by=by)
+    heard = FeedbackItemFactory(meeting=meeting, kind=FeedbackItem.Kind.EXPECTATION, text=text)
+    action_services.expectation_link(feedback_item=heard, charter=charter, by=by, item=item)
+    return charter, item

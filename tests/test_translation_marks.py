@@ -45,6 +45,8 @@ GUEST_FACING = {
     "actions/templates/actions/follow_up_public.html",
     "actions/templates/actions/follow_up_public_invalid.html",
     "actions/templates/actions/_follow_up_body.html",
+    "actions/templates/actions/guest_page.html",
+    "actions/templates/actions/guest_page_invalid.html",
     "feedback/templates/feedback/guest_comment.html",
     "invitations/templates/invitations/rsvp.html",
     "invitations/templates/invitations/rsvp_closed.html",

@@ -33,6 +33,7 @@ from .follow_up import (
     follow_up_preview,
     follow_up_publish,
 )
+from .guest import charter_endorse, follow_up_update_send
 from .recovery import action_recover_now, recovery_due_date
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "action_update",
     "actions_remind_overdue",
     "charter_create",
+    "charter_endorse",
     "charter_item_add",
     "charter_item_delete",
     "charter_item_update",
@@ -56,6 +58,7 @@ __all__ = [
     "follow_up_compose",
     "follow_up_preview",
     "follow_up_publish",
+    "follow_up_update_send",
     "measure_create",
     "measure_record",
     "month_start",

@@ -19,6 +19,7 @@ from ..models import (
     Action,
 )
 from .common import OWNER_ROLES
+from .guest import follow_up_update_send
 
 
 def user_may_own_actions(user: User) -> bool:
@@ -144,6 +145,8 @@ def action_set_status(
 
     Only the owner, the meeting's owner or co-owners and administrators may; "won't do"
     needs a reason. "Done" records the day it was completed; reopening clears it.
+    Closing the last open action of a meeting whose follow-up was sent tells its guests
+    once (`follow_up_update_send`).
     """
     if not by.has_perm("actions.change_action_status", action):
         raise PermissionDenied(_("Only the owner, the meeting's owners or an administrator may."))
@@ -165,6 +168,8 @@ def action_set_status(
         action.completed_on = None
     action.full_clean()
     action.save()
+    if action.is_closed and action.meeting_id:
+        follow_up_update_send(meeting=action.meeting)
     return action
 
 

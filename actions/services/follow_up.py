@@ -7,6 +7,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from invitations.tokens import guest_page_url
 from meetings.language import guest_language
 from outbox.keys import delivery_key
 from outbox.models import OutboxMail
@@ -143,7 +144,8 @@ def follow_up_publish(*, follow_up: FollowUp, by: User) -> int:
             introduction=follow_up.introduction,
             closing=follow_up.closing,
             greeting_name=booking.contact.name,
-            url=followup.guest_url(follow_up=follow_up, booking=booking),
+            # The guest's standing page: it stays current as the actions move.
+            url=guest_page_url(booking),
             language=guest_language(contact=booking.contact, meeting=meeting),
         )
         mails_to_guests.append(

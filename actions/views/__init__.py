@@ -30,6 +30,7 @@ from .charter import (
     measure_record,
 )
 from .follow_up import follow_up_compose, follow_up_preview, follow_up_public, follow_up_send
+from .guest import guest_endorse, guest_page_view
 from .recovery import recover_now
 
 __all__ = [
@@ -60,6 +61,8 @@ __all__ = [
     "follow_up_preview",
     "follow_up_public",
     "follow_up_send",
+    "guest_endorse",
+    "guest_page_view",
     "measure_add",
     "measure_record",
 ]

@@ -169,7 +169,7 @@ def test_guest_reads_the_follow_up_from_the_signed_link_in_the_mail(client, meet
     meeting, follow_up, guests = meeting_with_guests
     services.follow_up_publish(follow_up=follow_up, by=meeting.owner)
     mail = follow_ups().get(recipient=guests["Tom Achebe"].contact.email)
-    url = re.search(r"https?://\S+/you-said-we-did/\S+/", mail.text_body).group(0)
+    url = re.search(r"https?://\S+/actions/guest/\S+/", mail.text_body).group(0)
     response = client.get(url.replace(settings.SITE_URL, ""))
     assert response.status_code == 200
     content = response.content.decode()

@@ -109,6 +109,15 @@ def pages(w: dict) -> list[tuple[str, str | None, str]]:
 
         fu = w["follow_up"]
         booking = fu.meeting.bookings.first()
+        from invitations.tokens import guest_page_token
+
+        rows.append(
+            (
+                "Guest's standing page (guest)",
+                None,
+                reverse("actions:guest_page", args=[guest_page_token(booking)]),
+            )
+        )
         rows.append(
             (
                 "“You said, we did” (guest)",

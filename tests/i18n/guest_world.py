@@ -39,6 +39,7 @@ from tests.factories import (
     OrganisationFactory,
     leader,
 )
+from tests.i18n.guest_world_after import after_follow_up_surfaces
 
 LANGUAGES = ("en-gb", "de", "fr", "es")
 CONTACT_LANGUAGE = {"en-gb": "en", "de": "de", "fr": "fr", "es": "es"}
@@ -322,11 +323,25 @@ def _follow_up(client, owner, language: str) -> dict[str, str]:
         "“you said, we did” mail: HTML": visible_text(mail.html_body),
     }
     path = re.search(r"https?://\S+?(/actions/\S+/)", mail.text_body).group(1)
+    out["“you said, we did” page"] = _guest_get(client, path, language)
+    return out | after_follow_up_surfaces(
+        client,
+        owner=owner,
+        follow_up=follow_up,
+        email=contact.email,
+        path=path,
+        get=lambda url: _guest_get(client, url, language),
+        read=visible_text,
+        strip=strip_urls,
+        headers={"HTTP_ACCEPT_LANGUAGE": BROWSER[language]},
+    )
+
+
+def _guest_get(client, path: str, language: str) -> str:
     response = client.get(path, HTTP_ACCEPT_LANGUAGE=BROWSER[language])
     assert response.status_code == 200
     assert response["Content-Language"] == language
-    out["“you said, we did” page"] = visible_text(response.content.decode())
-    return out
+    return visible_text(response.content.decode())
 
 
 def _pages_without_a_guest(client, language: str) -> dict[str, str]:
@@ -336,6 +351,11 @@ def _pages_without_a_guest(client, language: str) -> dict[str, str]:
     for name, url, status in [
         ("RSVP, broken link", reverse("invitations:rsvp", args=["not-a-token"]), 404),
         ("opt-out, broken link", reverse("outbox:opt_out", args=["not-a-token"]), 400),
+        (
+            "guest's own page, broken link",
+            reverse("actions:guest_page", args=["not-a-token"]),
+            404,
+        ),
         (
             "“you said, we did”, broken link",
             reverse("actions:follow_up_public", args=["not-a-token"]),

@@ -679,6 +679,21 @@ ROUTES: list[Route] = [
         scoped=True,
         other=FORGED_LINK,
     ),
+    # The guest's standing page and their answers on the charter (signed link).
+    Route(
+        "actions:guest_page",
+        get=everyone(200),
+        kwargs=lambda w, which: {"token": token(w, "guest_page_token", which)},
+        scoped=True,
+        other=FORGED_LINK,
+    ),
+    Route(
+        "actions:guest_endorse",
+        post=everyone(OK),
+        kwargs=lambda w, which: {"token": token(w, "guest_page_token", which)},
+        scoped=True,
+        other=FORGED_LINK,
+    ),
     Route(
         "actions:charter_list",
         get=staff(200),

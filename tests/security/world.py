@@ -18,7 +18,7 @@ from actions.models import Charter, CharterItem, CharterVersion, FollowUp, Measu
 from customers.models import CustomerImport
 from dashboard.models import Theme
 from feedback.selectors import guest_link_token
-from invitations.tokens import rsvp_token
+from invitations.tokens import guest_page_token, rsvp_token
 from meetings.models import AgendaTemplate, Meeting, Question
 from outbox.mail import opt_out_token
 from outbox.models import OutboxMail
@@ -156,6 +156,7 @@ def build_world() -> World:
             follow_up=o["follow_up"][which], booking=o["booking"][which]
         ),
         "rsvp_token": lambda which: rsvp_token(o["booking"][which]),
+        "guest_page_token": lambda which: guest_page_token(o["booking"][which]),
         "opt_out_token": lambda which: opt_out_token(o["contact"][which].email),
         "guest_token": lambda which: guest_link_token(meeting=o["meeting"][which]),
     }
