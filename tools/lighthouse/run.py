@@ -28,8 +28,7 @@ CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 
 
 def main_pages() -> list[tuple[str, str | None, str]]:
-    """(name, demo user or None, path) for the ten main pages of the demo. A score of -1
-    means Lighthouse failed three times on that page."""
+    """(name, demo user or None, path) for the ten main pages of the demo."""
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
@@ -90,6 +89,7 @@ def wait_for(base: str) -> None:
 
 
 def lighthouse(url: str, *, form: str, cookie: str | None, out: Path) -> dict:
+    """The four category scores (0-100) of one page; -1 when Lighthouse failed three times."""
     command = [
         str(LIGHTHOUSE),
         url,
