@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 PYTHON := $(shell for p in python3.13 python3.12 python3.11 python3; do \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then echo $$p; break; fi; done)
 
-.PHONY: run test bench lint format worker beat install migrate seed clean help screenshots messages
+.PHONY: run test bench lint format worker beat install migrate seed clean help screenshots messages lighthouse
 
 help:
 	@echo "make run    - install, migrate, load demo data and serve on http://$(HOST):$(PORT)/"
@@ -19,6 +19,7 @@ help:
 	@echo "make bench  - run the benchmarks in bench/ and print their figures"
 	@echo "make lint   - ruff and the layer contract (lint-imports)"
 	@echo "make messages - gather the marked strings into locale/*.po and compile them (docs/i18n.md)"
+	@echo "make lighthouse - Lighthouse scores of the ten main pages (desktop and mobile) on the demo data"
 	@echo "make screenshots - run the browser journeys and refresh the user guide's pictures (docs/img/guide/)"
 	@echo "make worker / make beat - a Celery worker / beat (needs REDIS_URL)"
 
@@ -84,3 +85,14 @@ beat: install
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
+
+# Lighthouse 12.2.3 (pinned in tools/lighthouse/package.json, installed there, never
+# globally) on the ten main pages of the demo, desktop and mobile; prints the scores.
+# CHROME_PATH picks the browser (default /usr/bin/chromium); reports in artifacts/lighthouse/.
+LIGHTHOUSE_PORT ?= 8765
+tools/lighthouse/node_modules/.bin/lighthouse: tools/lighthouse/package.json tools/lighthouse/package-lock.json
+	cd tools/lighthouse && npm ci --no-audit --no-fund
+	@touch $@
+
+lighthouse: seed tools/lighthouse/node_modules/.bin/lighthouse
+	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(PY) tools/lighthouse/run.py --port $(LIGHTHOUSE_PORT)

@@ -16,8 +16,6 @@ def watch_csp(page) -> list[str]:
     problems: list[str] = []
 
     def on_console(msg):
-        if "favicon.ico" in (msg.location or {}).get("url", ""):
-            return  # browsers ask for it; the app has none
         if "Content Security Policy" in msg.text or msg.type == "error":
             problems.append(msg.text)
 
