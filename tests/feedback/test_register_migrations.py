@@ -2,7 +2,8 @@
 
 customers 0004 (front-line staff: Contact.organisation nullable) makes SQLite rebuild the
 contact table, which drops its triggers; feedback 0005 creates them again. Without them
-a new contact's name would not be redacted until the register's cache expired."""
+a new contact's name would not be redacted until the register's cache expired. customers
+0007 (the contact language's default) rebuilds it again; feedback 0008 follows it."""
 
 import os
 import sqlite3
@@ -50,3 +51,29 @@ def test_upgrading_from_before_front_line_staff_keeps_the_contact_triggers(tmp_p
         )
         after = connection.execute("SELECT number FROM feedback_registerversion").fetchone()
     assert before != after
+
+
+def test_a_fresh_sqlite_database_has_the_register_triggers_on_every_watched_table(tmp_path):
+    """Whatever migration rebuilds a watched table on SQLite, `migrate` ends with each of
+    them carrying its three triggers."""
+    import importlib
+
+    from django.apps import apps
+
+    register = importlib.import_module("feedback.migrations.0004_register_version")
+    database = tmp_path / "fresh.sqlite3"
+    _migrate(database)
+    with sqlite3.connect(database) as connection:
+        for table, _columns in register._tables(apps):
+            triggers = {
+                name
+                for (name,) in connection.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?",
+                    (table,),
+                )
+            }
+            assert triggers == {
+                f"{table}_register_insert",
+                f"{table}_register_delete",
+                f"{table}_register_names",
+            }, table
