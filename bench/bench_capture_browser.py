@@ -7,7 +7,6 @@ in the same page and run, the floor: one logged-in round trip to the same server
 capture page's quiet poll, fetched from the page), which any saved row must pay.
 """
 
-import datetime as dt
 import os
 import socket
 import statistics
@@ -16,14 +15,13 @@ import sys
 import time
 import urllib.request
 
-from common import ROOT, drop_scratch, percentile, scratch_postgres, setup_django
+from common import ROOT, drop_scratch, percentile, running_meeting, scratch_postgres, setup_django
 
 scratch = scratch_postgres("capture_browser")
 setup_django(scratch_sqlite="bench_capture_browser.sqlite3")
 
 from django.contrib.auth.models import Group  # noqa: E402
 from django.db import connections  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
 from accounts.models import Role, User  # noqa: E402
 from customers.models import Region  # noqa: E402
@@ -72,20 +70,7 @@ def world() -> Meeting:
     facilitator = User.objects.create_user(username="bench-facilitator", password=PASSWORD)
     facilitator.groups.add(Group.objects.get_or_create(name=Role.FACILITATOR.value)[0])
     region = Region.objects.create(name="Bench", countries=["GB"], time_zone="Europe/London")
-    now = timezone.now()
-    meeting = Meeting.objects.create(
-        title="Bench capture in the browser",
-        type=Meeting.Type.LEADERSHIP,
-        region=region,
-        country="GB",
-        owner=facilitator,
-        starts_at=now - dt.timedelta(minutes=30),
-        ends_at=now + dt.timedelta(hours=2),
-        time_zone="Europe/London",
-        status=Meeting.Status.INVITED,
-    )
-    meeting.facilitators.add(facilitator)
-    return meeting
+    return running_meeting("Bench capture in the browser", facilitator, region)
 
 
 def serve(port: int) -> subprocess.Popen:
@@ -129,7 +114,7 @@ def main() -> int:
             page.wait_for_url("**/home/**")
             page.goto(f"/feedback/meetings/{meeting.pk}/capture/")
             field = page.get_by_role("textbox", name="What was said")
-            poll = f"/feedback/meetings/{meeting.pk}/capture/poll/?since=0&rev=0&from=1"
+            poll = f"/feedback/meetings/{meeting.pk}/capture/poll/"
             loop, floor = [], []
             for n in range(1, ITEMS + 1):
                 text = f"The portal logs us out every twenty minutes, visit {n}"
@@ -139,7 +124,9 @@ def main() -> int:
                 loop.append(
                     page.wait_for_function("() => window.benchLatency", timeout=30_000).json_value()
                 )
-                floor.append(page.evaluate(ROUND_TRIP, poll))
+                # Quiet: nothing newer than the row just saved.
+                quiet = f"{poll}?since={n}&rev=0&from={max(1, n - 49)}"
+                floor.append(page.evaluate(ROUND_TRIP, quiet))
             browser.close()
     finally:
         server.terminate()

@@ -6,13 +6,19 @@ for a meeting with nothing captured (the page's fixed part), and the full list o
 rows as the page sent it before paging. Also the p50/p95 of the page and of a quiet poll.
 """
 
-import datetime as dt
 import gzip
 import os
 import re
 import uuid
 
-from common import Timer, drop_scratch, scratch_postgres, setup_django, summary_ms
+from common import (
+    Timer,
+    drop_scratch,
+    running_meeting,
+    scratch_postgres,
+    setup_django,
+    summary_ms,
+)
 
 scratch = scratch_postgres("capture_page")
 setup_django(scratch_sqlite="bench_capture_page.sqlite3")
@@ -20,13 +26,11 @@ setup_django(scratch_sqlite="bench_capture_page.sqlite3")
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
 from accounts.models import Role, User  # noqa: E402
 from customers.models import Region  # noqa: E402
 from feedback.models import FeedbackItem  # noqa: E402
 from feedback.rows import item_row  # noqa: E402
-from meetings.models import Meeting  # noqa: E402
 
 setup_test_environment()
 ITEMS = 1000
@@ -35,23 +39,6 @@ TEXT = (
     "The ordering portal logs us out every twenty minutes, so the team re-enters the same "
     "order three times; we would simplify it to one screen with the delivery date. {n}"
 )
-
-
-def meeting(title: str, facilitator: User, region: Region) -> Meeting:
-    now = timezone.now()
-    found = Meeting.objects.create(
-        title=title,
-        type=Meeting.Type.LEADERSHIP,
-        region=region,
-        country="GB",
-        owner=facilitator,
-        starts_at=now - dt.timedelta(minutes=30),
-        ends_at=now + dt.timedelta(hours=2),
-        time_zone="Europe/London",
-        status=Meeting.Status.INVITED,
-    )
-    found.facilitators.add(facilitator)
-    return found
 
 
 class Counted(list):
@@ -88,8 +75,8 @@ def main() -> None:
     facilitator = User.objects.create(username="bench-facilitator", first_name="Bench")
     facilitator.groups.add(Group.objects.get_or_create(name=Role.FACILITATOR.value)[0])
     region = Region.objects.create(name="Bench", countries=["GB"], time_zone="Europe/London")
-    full = meeting("Bench capture, 1,000 items", facilitator, region)
-    empty = meeting("Bench capture, nothing yet", facilitator, region)
+    full = running_meeting("Bench capture, 1,000 items", facilitator, region)
+    empty = running_meeting("Bench capture, nothing yet", facilitator, region)
     FeedbackItem.objects.bulk_create(
         FeedbackItem(
             meeting=full,

@@ -75,3 +75,28 @@ def drop_scratch(handle: str | None) -> None:
     admin_url, scratch = handle.split("|")
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{scratch}"')
+
+
+def running_meeting(title: str, facilitator, region):
+    """A GB leadership meeting that started half an hour ago, run and facilitated by
+    `facilitator`: what a capture benchmark types into."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from meetings.models import Meeting
+
+    now = timezone.now()
+    found = Meeting.objects.create(
+        title=title,
+        type=Meeting.Type.LEADERSHIP,
+        region=region,
+        country="GB",
+        owner=facilitator,
+        starts_at=now - dt.timedelta(minutes=30),
+        ends_at=now + dt.timedelta(hours=2),
+        time_zone="Europe/London",
+        status=Meeting.Status.INVITED,
+    )
+    found.facilitators.add(facilitator)
+    return found
