@@ -66,7 +66,7 @@ def themes_recompute() -> dict:
     is then read in batches of BATCH and given its nearest topic, and only numbers are
     kept per item (id, meeting, topic, strength: 24 bytes), never its text.
     """
-    import numpy as np
+    import numpy as np  # heavy: only the theme tasks load it, never a web worker
 
     now = timezone.now()
     tag_theme, new_themes = _tag_themes()
@@ -227,7 +227,7 @@ def _tag_themes() -> tuple[dict[int, str], dict[str, dict]]:
 
 def _sample_texts(ids) -> list[str]:
     """The texts of at most FIT_SAMPLE of these items, drawn with a fixed seed."""
-    import numpy as np
+    import numpy as np  # heavy: only the theme tasks load it, never a web worker
 
     rng = np.random.default_rng(8)
     sample = np.sort(rng.choice(ids, min(FIT_SAMPLE, len(ids)), replace=False)).tolist()
@@ -241,7 +241,7 @@ def _sample_texts(ids) -> list[str]:
 
 def _examples(chosen, theme_of, strength, meeting) -> set[int]:
     """Per theme its strongest items, one per meeting, at most EXAMPLES_PER_THEME."""
-    import numpy as np
+    import numpy as np  # heavy: only the theme tasks load it, never a web worker
 
     order = chosen[np.lexsort((-strength[chosen], theme_of[chosen]))]
     picked: Counter = Counter()

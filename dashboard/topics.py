@@ -36,7 +36,7 @@ def _fit_topics(texts: list[str]):
         return None
     # Lazy, not a cycle: scikit-learn and numpy take about a second and tens of MB to
     # import, which only the nightly theme task needs, never a web worker.
-    import numpy as np
+    import numpy as np  # heavy: only the theme tasks load it, never a web worker
     from sklearn.decomposition import NMF
     from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -93,7 +93,7 @@ def _nearest_topics(fitted, texts: list[str]):
     """(topic, strength) per text: the topic vector nearest its TF-IDF vector (cosine;
     both are unit length). The sample's fit reaches every text this way, batch by
     batch, without NMF's iterative solve per text: what keeps a million items in time."""
-    import numpy as np
+    import numpy as np  # heavy: only the theme tasks load it, never a web worker
 
     vectorizer, topics, _keywords = fitted
     scores = np.asarray(vectorizer.transform(texts) @ topics.T)
@@ -118,7 +118,7 @@ def _topic_identities(keywords, item_ids, best, themes_by_key) -> list[str]:
     theme keeps its identity — its key, an executive's name, its merges — when its
     content carries over, even when its keywords drift (issue #21: "Ordering catalogue ·
     partnership" became "Field engineers · ordering")."""
-    import numpy as np
+    import numpy as np  # heavy: only the theme tasks load it, never a web worker
 
     suggested = {
         t.pk: t

@@ -118,7 +118,7 @@ STOP_WORDS = EXTRA_STOP_WORDS | DOMAIN_STOP_WORDS
 
 def is_domain_word(term: str) -> bool:
     """A keyword or tag made only of stop words of the domain (or common English)."""
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS  # heavy: theme tasks only
 
     words = re.findall(r"[a-z]+", term.lower())
     return not words or all(w in STOP_WORDS or w in ENGLISH_STOP_WORDS for w in words)
@@ -130,7 +130,7 @@ def stop_words_for(language: str) -> frozenset[str]:
     scikit-learn, German, French and Spanish from the `stop-words` package, plus the
     subject-less words of every language (a German text may say "feedback", an English
     one "merci"); all lower case."""
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS  # heavy: theme tasks only
 
     extra = STOP_WORDS.union(*EXTRA_STOP_WORDS_IN.values())
     if language == "en":
@@ -150,7 +150,7 @@ def text_language(words: list[str]) -> str:
 
 @functools.cache
 def _function_words(language: str) -> frozenset[str]:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS  # heavy: theme tasks only
 
     if language == "en":
         return frozenset(ENGLISH_STOP_WORDS)

@@ -7,7 +7,7 @@ waits applies to it), and skipped when it no longer applies.
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -159,7 +159,6 @@ def render_reminder(*, mail: OutboxMail, booking: int, days: int | None = None) 
     _require_not_cancelled(booking)
     if booking.rsvp == Booking.Rsvp.DECLINED:
         raise SkipMail("The guest declined the invitation.")
-    from django.utils import timezone
 
     if booking.meeting.starts_at <= timezone.now():
         raise SkipMail("The meeting had already started.")

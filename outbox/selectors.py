@@ -1,4 +1,7 @@
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from accounts.models import Role
 
@@ -28,9 +31,6 @@ def outbox_meeting_summary(*, meeting) -> dict[str, int]:
 
 def mail_status_text(mail: OutboxMail) -> str:
     """The status in plain words, as the outbox page shows it."""
-    from django.utils import timezone
-    from django.utils.formats import date_format
-    from django.utils.translation import gettext as _
 
     def when(value):
         return date_format(timezone.localtime(value), "j M Y, H:i T")
