@@ -50,7 +50,7 @@ run: seed
 
 # In parallel, one worker per core, in a random order: pytest-randomly prints the seed,
 # and `make test PYTEST_ARGS=--randomly-seed=N` replays an order (-p no:randomly: none).
-# HYPOTHESIS_PROFILE=ci runs the fuzz test's full 200 examples per form, as CI does.
+# HYPOTHESIS_PROFILE=ci runs the fuzz test's 100 examples per form, as CI does (deep: 500).
 test: install
 	$(PY) -m pytest -n auto $(PYTEST_ARGS)
 

@@ -5,8 +5,10 @@ from hypothesis import settings
 
 from tests.security.world import build_world
 
-# Examples per form in the fuzz test: 200 in CI (REQUIRE_SERVICES=1), fewer locally.
-settings.register_profile("ci", max_examples=200, deadline=None)
+# Examples per form in the fuzz test: 100 in CI (REQUIRE_SERVICES=1; what fits the whole
+# run in its 15 minutes on two cores), fewer locally, 500 on demand (HYPOTHESIS_PROFILE=deep).
+settings.register_profile("deep", max_examples=500, deadline=None)
+settings.register_profile("ci", max_examples=100, deadline=None)
 settings.register_profile("dev", max_examples=25, deadline=None)
 settings.load_profile(
     os.environ.get(

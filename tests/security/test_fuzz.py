@@ -5,7 +5,8 @@ Endpoints come from the permission matrix: every route that accepts a POST (and 
 GET form found on a page) is fuzzed as a role allowed to use it, with the form's field
 names discovered from the page itself (hidden ones included) and every id the route
 reads listed in the matrix's ID_INPUTS (the hidden ids of small POST-only actions). Examples per form: the Hypothesis profile
-("ci": 200 when REQUIRE_SERVICES=1 or HYPOTHESIS_PROFILE=ci, "dev": 25 otherwise); a
+("ci": 100 when REQUIRE_SERVICES=1 or HYPOTHESIS_PROFILE=ci, "dev": 25 otherwise,
+"deep": 500 on demand); a
 page with no form gets 20 examples of guessed query parameters.
 
 "Never a partial write": whenever the input is refused (an error status, the form again
@@ -178,7 +179,7 @@ def test_fuzzed_input_never_breaks_a_form(world, relaxed_limits, route, method, 
     for entry in ID_INPUTS:
         if entry.route == route.name and (entry.where == QUERY) == (method == "get"):
             fields.setdefault(entry.name, [])
-    examples = None  # the profile's number: 200 in CI
+    examples = None  # the profile's number: 100 in CI
     if method == "get":
         if not fields:
             examples = 20  # no form on the page: only guessed query parameters
