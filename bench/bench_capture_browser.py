@@ -1,6 +1,7 @@
 """The capture loop as a facilitator feels it (issue #25): Enter to the saved row on screen.
 
-A real server (`manage.py runserver`, the app's middleware, login, CSRF and transaction)
+A real server (`manage.py runserver` as `make run` starts it, DEBUG on; the app's
+middleware, login, CSRF and transaction)
 and Debian's Chromium: a facilitator types an item and presses Enter; the page notes the
 keydown and the moment the saved row (numbered by the server) is in the list. Next to it,
 in the same page and run, the floor: one logged-in round trip to the same server (the
