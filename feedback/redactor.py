@@ -177,7 +177,7 @@ class Redactor:
                     lowered = text.lower()
         text = _URL_RE.sub(_link_replacement, text)
         text = _DOMAIN_RE.sub(LINK, text)
-        if sum(c.isdigit() for c in text) >= 6:
+        if sum(map(str.isdigit, text)) >= 6:
             text = self._redact_phones(text)
         text = _redact_titled_names(text)
         return self._redact_names(text)
