@@ -1,8 +1,11 @@
 from collections import Counter
 
+from django.db.models import Count, Q
 from django.utils import timezone
 
+from accounts.models import Role
 from meetings.models import Booking, Meeting
+from meetings.selectors import meetings_upcoming
 from outbox.models import OutboxMail
 
 from .models import MeetingInvitation
@@ -65,3 +68,17 @@ def invitation_overview(*, meeting: Meeting) -> dict:
             1 for b in bookings if b.pk in invited and b.rsvp == Booking.Rsvp.PENDING
         ),
     }
+
+
+def upcoming_with_answers(*, user, limit: int = 5) -> list[Meeting]:
+    """The leader's next meetings (as `meetings_upcoming` chooses them), each with its
+    guests counted: `guests`, `accepted`, `pending` (not answered). One query."""
+    return list(
+        meetings_upcoming(user=user, role=Role.LEADER).annotate(
+            guests=Count("bookings", distinct=True),
+            accepted=Count(
+                "bookings", filter=Q(bookings__rsvp=Booking.Rsvp.ACCEPTED), distinct=True
+            ),
+            pending=Count("bookings", filter=Q(bookings__rsvp=Booking.Rsvp.PENDING), distinct=True),
+        )[:limit]
+    )

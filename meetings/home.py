@@ -1,4 +1,7 @@
-"""Home page sections: the next meetings a leader owns or a facilitator facilitates."""
+"""Home page sections: the next meetings a facilitator facilitates.
+
+The leader's next meetings are one card in invitations/home.py, each with its answers,
+so that a leader's home lists each meeting once."""
 
 from zoneinfo import ZoneInfo
 
@@ -12,24 +15,24 @@ from .selectors import upcoming_for_home
 
 
 def home_sections(*, role: str, user) -> list[dict]:
-    if role not in (Role.LEADER, Role.FACILITATOR):
+    if role != Role.FACILITATOR:
         return []
     meetings = upcoming_for_home(user=user, role=role)
-    heading = _("Your next meetings") if role == Role.LEADER else _("Meetings you facilitate")
+    heading = _("Meetings you facilitate")
     return [
         {
             "template": "meetings/_home_upcoming.html",
             "meetings": meetings,
             "heading": heading,
-            "can_add": role == Role.LEADER,
-            "now": _next_meeting(meetings[0]) if meetings else [],
+            "now": next_meeting_now(meetings[0]) if meetings else [],
             "anchor": "home-meetings-heading",
             "title": heading,
         }
     ]
 
 
-def _next_meeting(meeting) -> list[dict]:
+def next_meeting_now(meeting) -> list[dict]:
+    """The "What needs you now" entry for the next meeting."""
     # In the meeting's own time zone, as everywhere a meeting's time is shown.
     when = date_format(meeting.starts_at.astimezone(ZoneInfo(meeting.time_zone)), "D j M, H:i")
     label = _("Next meeting: %(title)s") % {"title": meeting.title}

@@ -194,16 +194,21 @@ def upcoming_meetings_for_contact(*, contact: Contact, user) -> QuerySet[Meeting
     return qs
 
 
-def upcoming_for_home(*, user, role: str, limit: int = 5) -> list[Meeting]:
-    now = timezone.now()
-    qs = meetings_base().filter(ends_at__gte=now, status__in=ACTIVE_STATUSES)
+def meetings_upcoming(*, user, role: str) -> QuerySet[Meeting]:
+    """Meetings not over yet, neither closed nor cancelled, soonest first: those the user
+    owns or co-owns (Leader) or facilitates (Facilitator); none for another role."""
+    qs = Meeting.objects.filter(ends_at__gte=timezone.now(), status__in=ACTIVE_STATUSES)
     if role == Role.LEADER:
         qs = qs.filter(Q(owner=user) | Q(co_owners=user))
     elif role == Role.FACILITATOR:
         qs = qs.filter(facilitators=user)
     else:
-        return []
-    return list(qs.distinct().order_by("starts_at")[:limit])
+        return Meeting.objects.none()
+    return qs.distinct().order_by("starts_at")
+
+
+def upcoming_for_home(*, user, role: str, limit: int = 5) -> list[Meeting]:
+    return list(meetings_upcoming(user=user, role=role)[:limit])
 
 
 def active_questions() -> QuerySet[Question]:

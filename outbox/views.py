@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -78,6 +79,9 @@ def mail_detail(request, pk: int):
         "text": text,
         "has_html": bool(html),
         "status_text": mail_status_text(mail),
+        # Back to the list this mail was opened from: its meeting's mails when it has one.
+        "back_url": reverse("outbox:list")
+        + (f"?meeting={mail.meeting_id}" if mail.meeting_id else ""),
         "attachments": [
             {"filename": a["filename"], "mimetype": a["mimetype"]} for a in preview.attachments
         ],

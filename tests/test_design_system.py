@@ -68,3 +68,54 @@ def test_the_favicon_is_served_at_the_site_root():
     response = Client().get("/favicon.ico")
     assert response.status_code == 200
     assert b"".join(response.streaming_content)[:4] == b"\x00\x00\x01\x00"  # an ICO file
+
+
+BACK_LINK = re.compile(
+    r'<p class="(?:muted small|small muted|small)"><a href="[^"]*">[^<]*</a></p>'
+)
+
+
+def _block(text: str, start: int) -> str:
+    """The <div> opening at `start`, up to its own closing tag."""
+    depth = 0
+    for tag in re.finditer(r"<(/?)div\b", text[start:]):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            return text[start : start + tag.end()]
+    return text[start:]
+
+
+def _needs_hand_markup(header: str) -> bool:
+    """What components/page_header.html cannot show: a badge beside the title, tabs, a form,
+    several buttons, a status or facts line, or a second lede or one put together in the
+    template (loops, conditions)."""
+    paragraphs = re.findall(r"<p\b[^>]*>.*?</p>", header, flags=re.S)
+    ledes = [p for p in paragraphs if p.startswith('<p class="lede">')]
+    others = [p for p in paragraphs if p not in ledes and not BACK_LINK.fullmatch(p)]
+    outside_ledes = header
+    for lede in ledes:
+        outside_ledes = outside_ledes.replace(lede, "")
+    return bool(
+        "badge" in outside_ledes
+        or re.search(r"<nav|<form", header)
+        or len(re.findall(r'class="button|<button', header)) > 1
+        or others
+        or len(ledes) > 1
+        or any(re.search(r"{%\s*(if|for)\b", lede) for lede in ledes)
+    )
+
+
+def test_a_page_header_is_written_by_hand_only_when_the_partial_cannot_show_it():
+    """docs/design.md: a title, a lede, a back link and one action go through
+    components/page_header.html; richer headers keep the same markup by hand."""
+    plain = []
+    for path in templates():
+        if path.parent.name == "components":
+            continue
+        text = path.read_text(encoding="utf-8")
+        for match in re.finditer(r'<div class="page-header">', text):
+            if not _needs_hand_markup(_block(text, match.start())):
+                plain.append(str(path.relative_to(ROOT)))
+    assert plain == [], "use components/page_header.html"
+    header = (ROOT / "templates/components/page_header.html").read_text(encoding="utf-8")
+    assert not _needs_hand_markup(_block(header, header.index('<div class="page-header">')))

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -63,6 +64,7 @@ def _action_list(request, scope):
     query = request.GET.copy()
     query.pop("page", None)
     title, lede = SCOPES[scope]
+    can_add = request.user.has_perm("actions.add_action")
     if meeting:
         title = _("Actions from %(meeting)s") % {"meeting": meeting}
         lede = _("Every action from this meeting.")
@@ -82,7 +84,11 @@ def _action_list(request, scope):
         "regions": Region.objects.all(),
         "region": region,
         "meeting": meeting,
-        "can_add": request.user.has_perm("actions.add_action"),
+        "can_add": can_add,
+        # The new action belongs to the meeting whose actions are listed.
+        "new_url": reverse("actions:create") + (f"?meeting={meeting.pk}" if meeting else "")
+        if can_add
+        else None,
         "overdue_count": selectors.actions_overdue(today=today).count(),
         "mine_count": selectors.actions_mine(user=request.user)
         .filter(status__in=selectors.OPEN_STATUSES)

@@ -49,9 +49,31 @@ def test_leader_home_answers_first_with_next_meeting_answers_overdue_and_not_met
     assert "key customers not met for 6+ months" in card  # every guest organisation too
     # A long page gets in-page navigation to each of its sections.
     nav = html[html.index('class="page-toc"') :]
-    for anchor in ("home-meetings-heading", "upcoming-invitations-heading", "home-actions-heading"):
+    for anchor in ("not-met-heading", "home-meetings-heading", "home-actions-heading"):
         assert f'href="#{anchor}"' in nav
         assert f'id="{anchor}"' in html
+    # Below "what needs you now", each meeting is listed once, with its answers.
+    below = html[html.index("</section>", html.index('id="now-heading"')) :]
+    assert below.count("Nordic panel") == 1
+    assert "3 guests, 0 accepted, 3 not answered" in below
+    assert 'href="#home-meetings-heading"' in card  # the answers awaited lead to that list
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_meeting_under_way_is_listed_but_its_unanswered_guests_are_not_awaited(client):
+    me = f.leader()
+    running = f.MeetingFactory(
+        owner=me,
+        title="Panel under way",
+        starts_at=NOW - dt.timedelta(hours=1),
+        ends_at=NOW + dt.timedelta(hours=2),
+    )
+    f.BookingFactory(meeting=running)
+    client.force_login(me)
+    html = client.get(reverse("home_leader")).content.decode()
+    assert "Next meeting: Panel under way" in now_card(html)
+    assert "awaited" not in now_card(html)
+    assert "1 guest, 0 accepted, 1 not answered" in html
 
 
 @time_machine.travel(NOW, tick=False)

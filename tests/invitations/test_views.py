@@ -307,9 +307,13 @@ def test_leader_home_lists_upcoming_meetings_with_answers(client, meeting, guest
     rsvp_answer(booking=guest, answer="accepted", chatham_acknowledged=True)
     client.force_login(meeting.owner)
     page = client.get(reverse("home"), follow=True).content.decode()
-    assert "Your next meetings: invitations and answers" in page
-    assert reverse("invitations:meeting", args=[meeting.pk]) in page
-    assert "1 guest, 1 accepted, 0 not answered" in page
+    card = page[page.index('id="home-meetings-heading"') :]
+    card = card[: card.index("</section>")]
+    assert card.count(meeting.title) == 1  # one list of the leader's meetings, not two
+    assert reverse("meetings:detail", args=[meeting.pk]) in card
+    assert reverse("invitations:meeting", args=[meeting.pk]) in card
+    assert "1 guest, 1 accepted, 0 not answered" in card
+    assert "upcoming-invitations-heading" not in page
 
 
 def test_rsvp_link_is_rate_limited_per_address(client, guest, settings):
