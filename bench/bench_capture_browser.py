@@ -1,20 +1,27 @@
 """The capture loop as a facilitator feels it (issue #25): Enter to the saved row on screen.
 
-A real server (`manage.py runserver` as `make run` starts it, DEBUG on; the app's
-middleware, login, CSRF and transaction)
+    python bench/bench_capture_browser.py                     # runserver, as `make run`
+    python bench/bench_capture_browser.py --server gunicorn   # DEBUG off, as deployed
+
+A real server (`manage.py runserver` as `make run` starts it, DEBUG on; or with
+`--server gunicorn`, DEBUG off, collected static files and gunicorn's workers as the
+Dockerfile runs it; either way the app's middleware, login, CSRF and transaction)
 and Debian's Chromium: a facilitator types an item and presses Enter; the page notes the
 keydown and the moment the saved row (numbered by the server) is in the list. Next to it,
 in the same page and run, the floor: one logged-in round trip to the same server (the
 capture page's quiet poll, fetched from the page), which any saved row must pay.
 """
 
+import argparse
 import os
+import secrets
 import socket
 import statistics
 import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 from common import ROOT, drop_scratch, percentile, running_meeting, scratch_postgres, setup_django
 
@@ -74,10 +81,28 @@ def world() -> Meeting:
     return running_meeting("Bench capture in the browser", facilitator, region)
 
 
-def serve(port: int) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+def serve(port: int, kind: str) -> subprocess.Popen:
+    env = dict(os.environ)
+    command = [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"]
+    if kind == "gunicorn":
+        env |= {
+            "DEBUG": "0",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_HTTPS": "0",  # plain http on the loopback; everything else as deployed
+        }
+        subprocess.run(  # noqa: S603 - our own manage.py
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        command = [str(gunicorn), "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2"]
+    server = subprocess.Popen(  # noqa: S603 - our own server
+        command,
         cwd=ROOT,
+        env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -95,10 +120,14 @@ def serve(port: int) -> subprocess.Popen:
 def main() -> int:
     from playwright.sync_api import sync_playwright
 
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--server", choices=["runserver", "gunicorn"], default="runserver")
+    kind = parser.parse_args().server
+
     meeting = world()
     connections.close_all()
     port = free_port()
-    server = serve(port)
+    server = serve(port, kind)
     base = f"http://127.0.0.1:{port}"
     try:
         with sync_playwright() as playwright:
@@ -134,7 +163,7 @@ def main() -> int:
         server.wait(timeout=10)
     warm_loop, warm_floor = loop[3:], floor[3:]  # the first saves warm the server up
     load = os.getloadavg()
-    print(f"capture in the browser, {ITEMS} items (load {load[0]:.2f} {load[1]:.2f})")
+    print(f"capture in the browser, {ITEMS} items, {kind} (load {load[0]:.2f} {load[1]:.2f})")
     for label, values in (
         ("Enter to the saved row", warm_loop),
         ("floor (round trip)", warm_floor),

@@ -73,6 +73,7 @@ def main() -> None:
         f"  recompute: {t.seconds:.1f} s wall, {cpu:.1f} s CPU (this process), "
         f"peak memory {peak_mb():.0f} MB; {result['themes']} themes, {result['items']} items"
     )
+    print("  stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in result["seconds"].items()))
     print(
         f"  floors: memory before reading items {floor_mb:.0f} MB; reading every text once "
         f"({characters / 1e6:.1f} M characters) {read.seconds:.1f} s"

@@ -9,6 +9,7 @@ theme whose keywords it shares most (and a merged theme keeps pointing to its ta
 
 from __future__ import annotations
 
+import time
 from collections import Counter, defaultdict
 
 from django.core.exceptions import ValidationError
@@ -69,6 +70,14 @@ def themes_recompute() -> dict:
     import numpy as np  # heavy: only the theme tasks load it, never a web worker
 
     now = timezone.now()
+    stages: dict[str, float] = {}  # seconds per stage: what bench/bench_themes.py prints
+    mark = time.perf_counter()
+
+    def stage(name: str) -> None:
+        nonlocal mark
+        stages[name] = time.perf_counter() - mark
+        mark = time.perf_counter()
+
     tag_theme, new_themes = _tag_themes()
     themes_by_key = {t.key: t for t in Theme.objects.all()}
     item_ids = np.fromiter(
@@ -76,7 +85,9 @@ def themes_recompute() -> dict:
         dtype=np.int64,
     )
     tagged = np.fromiter(tag_theme, dtype=np.int64, count=len(tag_theme))
+    stage("ids")
     fitted = _fit_topics(_sample_texts(item_ids[~np.isin(item_ids, tagged)]))
+    stage("fit")
 
     # One pass over every item, in batches: its topic, its highlights.
     meeting = np.zeros(len(item_ids), dtype=np.int64)
@@ -110,6 +121,7 @@ def themes_recompute() -> dict:
             best[free_rows] = topics
             strength[free_rows] = weights
 
+    stage("assign")
     keys: list[str] = []
     if fitted is not None:
         keywords = fitted[2]
@@ -163,6 +175,7 @@ def themes_recompute() -> dict:
         theme_of = final[best]
         chosen = np.flatnonzero(theme_of >= 0)
         examples = _examples(chosen, theme_of, strength, meeting)
+        stage("themes")
         ThemeItem.objects.all().delete()
         insert_rows(
             ThemeItem,
@@ -172,6 +185,7 @@ def themes_recompute() -> dict:
                 for r in chosen.tolist()
             ),
         )
+        stage("items")
         per_theme = Counter(theme_of[chosen].tolist())
         for theme in themes_by_key.values():
             theme.size = per_theme.get(theme.pk, 0)
@@ -186,11 +200,13 @@ def themes_recompute() -> dict:
 
         Highlight.objects.all().delete()
         _highlights_write(found)
+        stage("highlights")
         state = CubeState.objects.order_by("pk").first()
         if state is not None:
             state.themes_computed_at = now
             state.save(update_fields=["themes_computed_at"])
-    return {"themes": len(per_theme), "items": len(chosen)}
+    stage("commit")
+    return {"themes": len(per_theme), "items": len(chosen), "seconds": stages}
 
 
 def _tag_themes() -> tuple[dict[int, str], dict[str, dict]]:
