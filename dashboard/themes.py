@@ -176,15 +176,7 @@ def themes_recompute() -> dict:
         chosen = np.flatnonzero(theme_of >= 0)
         examples = _examples(chosen, theme_of, strength, meeting)
         stage("themes")
-        ThemeItem.objects.all().delete()
-        insert_rows(
-            ThemeItem,
-            ("theme_id", "item_id", "score", "example"),
-            (
-                (int(theme_of[r]), int(item_ids[r]), float(strength[r]), r in examples)
-                for r in chosen.tolist()
-            ),
-        )
+        _write_links(item_ids, theme_of, strength, chosen, examples)
         stage("items")
         per_theme = Counter(theme_of[chosen].tolist())
         for theme in themes_by_key.values():
@@ -239,6 +231,52 @@ def _tag_themes() -> tuple[dict[int, str], dict[str, dict]]:
         if usable:  # the most used tag; on a tie the oldest, whatever order the rows came in
             chosen[item_id] = f"tag:{max(usable, key=lambda t: (tag_counts[t], -t))}"
     return chosen, specs
+
+
+def _write_links(item_ids, theme_of, strength, chosen, examples: set[int]) -> None:
+    """Store each chosen item's theme link, writing only what changed.
+
+    Themes stay put, so from one recompute to the next most items keep their theme: a
+    stored link whose theme is unchanged is left as it is, and only links that are new,
+    moved to another theme or gone are written, with every example (old or new) written
+    afresh, since examples are shown in the order of their strength. A link kept as it
+    was keeps the strength it had when it was written; only examples are ever ordered
+    by it. A first recompute, or one after the topics changed, writes every link, as a
+    plain rewrite would. `chosen` and `examples` are rows of `item_ids` (sorted)."""
+    import numpy as np  # heavy: only the theme tasks load it, never a web worker
+
+    new_items = item_ids[chosen]
+    new_themes = theme_of[chosen]
+    stored = np.fromiter(
+        ThemeItem.objects.order_by("item_id").values_list("item_id", "theme_id", "example")
+        .iterator(50_000),
+        dtype=[("item", np.int64), ("theme", np.int64), ("example", np.bool_)],
+    )  # fmt: skip
+    _common, old_rows, new_rows = np.intersect1d(
+        stored["item"], new_items, assume_unique=True, return_indices=True
+    )
+    is_example = np.zeros(len(item_ids), dtype=bool)
+    is_example[sorted(examples)] = True
+    kept = (stored["theme"][old_rows] == new_themes[new_rows]) & ~stored["example"][old_rows]
+    kept &= ~is_example[chosen[new_rows]]
+    keep = np.zeros(len(chosen), dtype=bool)
+    keep[new_rows[kept]] = True
+    stale = np.ones(len(stored), dtype=bool)
+    stale[old_rows[kept]] = False
+    if stale.all():
+        ThemeItem.objects.all().delete()
+    else:
+        gone = stored["item"][stale].tolist()
+        for start in range(0, len(gone), 10_000):
+            ThemeItem.objects.filter(item_id__in=gone[start : start + 10_000]).delete()
+    insert_rows(
+        ThemeItem,
+        ("theme_id", "item_id", "score", "example"),
+        (
+            (int(theme_of[r]), int(item_ids[r]), float(strength[r]), bool(is_example[r]))
+            for r in chosen[~keep].tolist()
+        ),
+    )
 
 
 def _sample_texts(ids) -> list[str]:

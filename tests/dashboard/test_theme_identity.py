@@ -156,3 +156,38 @@ def test_an_item_with_two_tags_used_as_often_gets_the_oldest_whatever_the_row_or
         item.tags.add(older)
     recompute_themes.delay()
     assert set(ThemeItem.objects.values_list("theme__key", flat=True)) == {f"tag:{older.pk}"}
+
+
+def _links() -> set[tuple]:
+    return set(ThemeItem.objects.values_list("item_id", "theme_id", "example"))
+
+
+def test_a_recompute_writes_only_the_links_that_changed_and_ends_as_a_full_rewrite(world):
+    """The links after a recompute are the same whether the old ones were kept where they
+    were right or all written afresh: a moved link moves, a stray one goes, an example
+    is marked, and the examples' strengths (the order they are quoted in) are current."""
+    seed_texts(world)
+    recompute_themes.delay()
+    expected = _links()
+    examples = dict(ThemeItem.objects.filter(example=True).values_list("item_id", "score"))
+    assert expected, "nothing computed: the test would prove nothing"
+    assert examples
+    # Damage what a recompute must repair: a link on the wrong theme, a lost example
+    # flag, a non-example marked as one, a stale strength.
+    moved, flagged = ThemeItem.objects.filter(example=False).order_by("item_id")[:2]
+    other = Theme.objects.exclude(pk=moved.theme_id).first()
+    ThemeItem.objects.filter(pk=moved.pk).update(theme=other)
+    first_example = ThemeItem.objects.filter(example=True).order_by("item_id").first()
+    ThemeItem.objects.filter(pk=first_example.pk).update(example=False)
+    ThemeItem.objects.filter(pk=flagged.pk).update(example=True)
+    ThemeItem.objects.filter(example=True).update(score=0)
+    recompute_themes.delay()
+    assert _links() == expected
+    assert dict(ThemeItem.objects.filter(example=True).values_list("item_id", "score")) == (
+        pytest.approx(examples)
+    )
+    # Steady state: a second recompute over the same items rewrites nothing but examples.
+    untouched = set(ThemeItem.objects.filter(example=False).values_list("pk", flat=True))
+    recompute_themes.delay()
+    assert set(ThemeItem.objects.filter(example=False).values_list("pk", flat=True)) == untouched
+    assert _links() == expected
