@@ -7,11 +7,14 @@
    in the same run. Targets: >= 200/s and >= half the loop.
 3. The invitation page with 100 guests while the broker refuses connections, and while
    it accepts them and never answers (a TCP proxy of the bench's own). Target < 2 s.
-4. 1,500 mails while the worker's process group is SIGKILLed 80 times: lost, duplicated.
+4. 1,500 mails while the worker's process group is SIGKILLed 80 times: lost, duplicated;
+   twice, side by side: plain SMTP, then with the provider's acceptance check
+   (`outbox.acceptance.mailpit` asking the SMTP server's Mailpit-compatible search).
 
 Needs PostgreSQL and Redis: DATABASE_URL=postgres://… REDIS_URL=redis://… python
-bench/bench_mail.py. MAILS=, SEND=, KILL_MAILS=, KILLS= change the sizes. Its rows and
-queues are removed at the end.
+bench/bench_mail.py. MAILS=, SEND=, KILL_MAILS=, KILLS= change the sizes (e.g. a quick
+look: KILL_MAILS=300 KILLS=10 python bench/bench_mail.py kills). Its rows and queues are
+removed at the end.
 """
 
 import base64
@@ -259,23 +262,27 @@ def bench_kills():
     from outbox.models import OutboxMail
     from tests.outbox.kills import run_kills
 
-    run = run_kills(
-        mails=KILL_MAILS,
-        kills=KILLS,
-        redis_url=os.environ["REDIS_URL"],
-        tmp_path=Path(tempfile.mkdtemp()),
-    )
-    OutboxMail.objects.filter(delivery_key__startswith="kill-").delete()
-    results.append(
-        (
-            f"{run.mails:,} mails, worker process group SIGKILLed {run.kills} times",
-            f"lost {len(run.lost)}, duplicated {len(run.duplicated)} "
-            f"(different Message-IDs: {len(run.other_message_ids)}; not the mail accepted "
-            f"last before a kill: {len(run.outside_window)}); attempts a kill "
-            f"interrupted: {run.interrupted}; {run.seconds:.0f} s",
-            "0 lost, 0 duplicated",
+    for check in (False, True):
+        run = run_kills(
+            mails=KILL_MAILS,
+            kills=KILLS,
+            redis_url=os.environ["REDIS_URL"],
+            tmp_path=Path(tempfile.mkdtemp()),
+            acceptance_check=check,
         )
-    )
+        OutboxMail.objects.filter(delivery_key__startswith="kill-").delete()
+        how = "with the provider's acceptance check" if check else "plain SMTP"
+        confirmed = f"confirmed by the provider, not sent again: {run.confirmed}; " if check else ""
+        results.append(
+            (
+                f"{run.mails:,} mails, worker process group SIGKILLed {run.kills} times, {how}",
+                f"lost {len(run.lost)}, duplicated {len(run.duplicated)} "
+                f"(different Message-IDs: {len(run.other_message_ids)}; not the mail accepted "
+                f"last before a kill: {len(run.outside_window)}); {confirmed}attempts a kill "
+                f"interrupted: {run.interrupted}; {run.seconds:.0f} s",
+                "0 lost, 0 duplicated",
+            )
+        )
 
 
 def main():
@@ -290,9 +297,10 @@ def main():
     logging.disable(logging.WARNING)
     parts = sys.argv[1:] or ["handover", "throughput", "page", "kills"]
     for name in parts:
+        printed = len(results)
         globals()[f"bench_{'page_with_broker_down' if name == 'page' else name}"]()
-        label, measured, target = results[-1]
-        print(f"{label}: {measured}  |  target {target}", flush=True)
+        for label, measured, target in results[printed:]:
+            print(f"{label}: {measured}  |  target {target}", flush=True)
 
 
 if __name__ == "__main__":

@@ -283,6 +283,13 @@ INVITATION_UPDATE_DELAY_SECONDS = env.int("INVITATION_UPDATE_DELAY_SECONDS", def
 OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=900)
 OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=200)
 OUTBOX_PUBLISH_PAUSE_SECONDS = env.int("OUTBOX_PUBLISH_PAUSE_SECONDS", default=30)
+# Optional: the mail provider's word on a mail whose earlier attempt may have reached it
+# (a worker died before recording the outcome), asked before it is sent again. A dotted
+# path to a callable (outbox/acceptance.py), e.g. "outbox.acceptance.mailpit" with
+# MAILPIT_URL; unset: such a mail is sent again (a duplicate rather than a lost mail).
+OUTBOX_ACCEPTANCE_CHECK = env("OUTBOX_ACCEPTANCE_CHECK", default="") or None
+OUTBOX_ACCEPTANCE_CHECK_TIMEOUT = env.float("OUTBOX_ACCEPTANCE_CHECK_TIMEOUT", default=2.0)
+MAILPIT_URL = env("MAILPIT_URL", default="")
 # Without a broker (embedded), a thread of the web process is the poller (outbox/apps.py).
 OUTBOX_EMBEDDED_POLLER = env.bool("OUTBOX_EMBEDDED_POLLER", default=not REDIS_URL)
 

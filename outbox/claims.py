@@ -16,9 +16,13 @@ def max_attempts() -> int:
 
 
 _COLUMNS = ", ".join(f.column for f in OutboxMail._meta.concrete_fields)
+# A row the claim finds still "sending" had an attempt with no outcome recorded (its
+# worker died, perhaps after the server accepted the mail): it becomes "in doubt" (the
+# right-hand side of SET reads the row as it was before the statement).
 _CLAIM = f"""
     UPDATE outbox_outboxmail
-    SET status = 'sending', attempts = attempts + 1, claimed_at = %(now)s, updated_at = %(now)s
+    SET status = 'sending', in_doubt = (in_doubt OR status = 'sending'),
+        attempts = attempts + 1, claimed_at = %(now)s, updated_at = %(now)s
     WHERE id = %(claim_id)s AND status IN ('queued', 'sending') AND attempts < %(max_attempts)s
       AND (due_at IS NULL OR due_at <= %(due_by)s)
       AND (%(any_lease)s OR claimed_until = %(lease)s)

@@ -12,6 +12,9 @@ Guarantees, for every mail of a batch:
   and it goes out later; only a death in the instant between the acceptance and the
   commit reaching PostgreSQL can make the server receive it twice (same Message-ID;
   see docs/mail.md).
+- Such a mail is "in doubt" when it is claimed again; with a provider's acceptance
+  check configured (`outbox.acceptance`) it is first checked, and marked sent without
+  going out again if the provider accepted it. Mail never tried before is never checked.
 
 Cost, for a worker on PostgreSQL: one round trip to the database per mail. The mark of
 a mail and the claim of the batch's next one are one statement (prepared once per
@@ -41,6 +44,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from .acceptance import accepted_by_provider, checked_first, mark_confirmed
 from .claims import _claim, max_attempts
 from .mail import build_message
 from .models import OutboxMail, encode_attachments
@@ -59,7 +63,9 @@ def retry_delay(attempts: int) -> int:
 
 @dataclass(frozen=True)
 class DeliveryResult:
-    outcome: str  # sent, skipped, failed, retry, ignored
+    # sent, confirmed (by the provider: an earlier attempt was accepted), skipped,
+    # failed, retry, ignored
+    outcome: str
     retry_in: int | None = None
 
 
@@ -79,6 +85,15 @@ class BatchResult:
 
 class _Unreachable(Exception):
     """The mail server could not be reached: the rest of the batch waits too."""
+
+
+class _Unanswered(Exception):
+    """The exchange broke off without the server's answer (a dropped connection, a
+    timeout): the server may have accepted the mail, so it is in doubt."""
+
+
+# Errors that are the server's own answer: it refused the mail, so it did not accept it.
+_REFUSALS = (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused)
 
 
 def _is_transient(exc: Exception) -> bool:
@@ -218,13 +233,23 @@ def _send(
         if not marked:
             tx.commit()  # only the next mail's claim
             return "ignored", upcoming
-        if upcoming is not None and tx.chains and not _needs_database(claimed):
+        if (
+            upcoming is not None
+            and tx.chains
+            and not _needs_database(claimed)
+            and not checked_first(claimed)  # asked between two transactions
+        ):
             try:
                 upcoming.prepared = sender.prepare(claimed)
                 tx.prebuild(claimed, after_that, lease, timezone.now())
             except Exception:  # its own turn meets the error again, and records it
                 upcoming.prepared = None
-        sender.send(prepared)
+        try:
+            sender.send(prepared)
+        except _REFUSALS:
+            raise
+        except Exception as error:
+            raise _Unanswered from error
     except BaseException:
         tx.settle()
         raise
@@ -232,7 +257,7 @@ def _send(
     return "sent", upcoming
 
 
-def _after_error(mail_id: int, error: Exception) -> DeliveryResult:
+def _after_error(mail_id: int, error: Exception, *, in_doubt: bool = False) -> DeliveryResult:
     transient = _is_transient(error)
     description = f"{type(error).__name__}: {error}"[:2000]
     logger.warning("outbox: mail %s not sent: %s", mail_id, description)
@@ -244,6 +269,9 @@ def _after_error(mail_id: int, error: Exception) -> DeliveryResult:
         )
         if mail is None:
             return DeliveryResult("ignored")
+        if in_doubt and not mail.in_doubt:
+            mail.in_doubt = True
+            mail.save(update_fields=["in_doubt"])
         if transient and mail.attempts < max_attempts():
             delay = retry_delay(mail.attempts)
             mail.status = OutboxMail.Status.QUEUED
@@ -316,6 +344,14 @@ def outbox_deliver_batch(*, mail_ids: Sequence[int], lease: datetime | None) -> 
             if isinstance(claimed, str):
                 result.outcomes[mail_id] = DeliveryResult(claimed)
                 continue
+            if checked_first(claimed):
+                tx.settle()  # nothing is open: the provider is asked between transactions
+                if accepted_by_provider(claimed):
+                    confirmed = mark_confirmed(claimed)
+                    result.outcomes[mail_id] = DeliveryResult(
+                        "confirmed" if confirmed else "ignored"
+                    )
+                    continue
             following = mail_ids[index + 1 : index + 3]
             try:
                 outcome, upcoming = _send(
@@ -338,6 +374,12 @@ def outbox_deliver_batch(*, mail_ids: Sequence[int], lease: datetime | None) -> 
                     for pk in rest:
                         result.outcomes[pk] = DeliveryResult("retry", retry_in=outcome.retry_in)
                 break
+            except _Unanswered as unanswered:
+                tx.settle()
+                sender.reset()
+                result.outcomes[mail_id] = _after_error(
+                    mail_id, unanswered.__cause__, in_doubt=True
+                )
             except Exception as error:
                 tx.settle()
                 sender.reset()

@@ -66,6 +66,12 @@ class OutboxMail(models.Model):
     enqueued_at = models.DateTimeField(null=True, blank=True)
     claimed_until = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # An earlier attempt may have reached the mail server without its outcome being
+    # recorded: the claim found the row still "sending" (its worker died), or the
+    # connection broke once the message had begun to go. Such a mail is first checked
+    # with the provider, when a check is configured (outbox/acceptance.py). Once set it
+    # stays set. `db_default`: rows written by raw SQL (outbox_schedule) get it too.
+    in_doubt = models.BooleanField(default=False, db_default=False)
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)

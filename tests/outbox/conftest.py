@@ -5,6 +5,7 @@ import time
 import pytest
 
 from tests.services import free_port, missing
+from tests.smtpsink import SmtpSink
 
 
 @pytest.fixture
@@ -16,6 +17,19 @@ def mail_sink(tmp_path, settings, monkeypatch):
     monkeypatch.delenv("EMAIL_URL", raising=False)
     settings.EMAIL_BACKEND = "tests.mailsink.FileSinkBackend"
     return path
+
+
+@pytest.fixture
+def sink(tmp_path, settings):
+    """A real SMTP server (tests/smtpsink.py) this process's mail goes to; it records
+    what it accepted and answers Mailpit's search by Message-ID at `sink.api_url`."""
+    sink = SmtpSink(tmp_path / "smtp.jsonl").start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", sink.port
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    yield sink
+    sink.stop()
 
 
 @pytest.fixture

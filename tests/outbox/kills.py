@@ -5,6 +5,10 @@ Shared by the suite's test (300 mails, 10 kills) and `bench/bench_mail.py` (1,50
 SIGKILL to the whole process group at a uniformly random moment after the restarted
 worker has sent a mail, and the worker is started again. After each kill the test does
 what beat does once the killed batch's lease has expired: hand the unsent mail over again.
+
+With `acceptance_check=True` the worker asks the SMTP server's Mailpit-compatible search
+(tests/smtpsink.py) through the outbox's own Mailpit check (`outbox.acceptance.mailpit`)
+whether a mail left "sending" by a kill was accepted, before sending it again.
 """
 
 import os
@@ -19,6 +23,7 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.utils import timezone
 
+from outbox.acceptance import CONFIRMED_BY_PROVIDER
 from outbox.models import OutboxMail
 from outbox.services import outbox_dispatch_due, outbox_enqueue_many
 from tests.services import CeleryWorker, database_env
@@ -38,6 +43,9 @@ class KillRun:
     # Duplicates whose first copy is not the last mail the server accepted before a
     # kill: a repeat the commit window (docs/mail.md) cannot explain, i.e. a bug.
     outside_window: list[str]
+    # Mails marked sent without a second copy because the provider's check said an
+    # earlier attempt was accepted (only with the check).
+    confirmed: int = 0
 
 
 def queue_mails(n: int, prefix: str, *, due_at=None) -> list[str]:
@@ -61,7 +69,9 @@ def queue_mails(n: int, prefix: str, *, due_at=None) -> list[str]:
     return keys
 
 
-def worker_env(*, redis_url: str, queue: str, sink: SmtpSink) -> dict[str, str]:
+def worker_env(
+    *, redis_url: str, queue: str, sink: SmtpSink, acceptance_check: bool = False
+) -> dict[str, str]:
     env = {
         **os.environ,
         **database_env(connection),
@@ -73,6 +83,10 @@ def worker_env(*, redis_url: str, queue: str, sink: SmtpSink) -> dict[str, str]:
         "LOG_LEVEL": "WARNING",
     }
     env.pop("EMAIL_BACKEND", None)
+    env.pop("OUTBOX_ACCEPTANCE_CHECK", None)
+    if acceptance_check:
+        env["OUTBOX_ACCEPTANCE_CHECK"] = "outbox.acceptance.mailpit"
+        env["MAILPIT_URL"] = sink.api_url
     return env
 
 
@@ -84,19 +98,24 @@ def run_kills(
     tmp_path: Path,
     seed: int | None = None,
     jitter: float = 0.05,
+    acceptance_check: bool = False,
+    reply_delay: float = 0.0,
 ) -> KillRun:
     """Queue `mails`, hand them over, kill the sending worker `kills` times, then let it
     finish; return what the SMTP server received. Each kill comes up to `jitter` seconds
-    after the next mail reached the server (smaller: more kills fit in fewer mails)."""
+    after the next mail reached the server (smaller: more kills fit in fewer mails).
+    `acceptance_check`: the worker asks the server's Mailpit-compatible search first.
+    `reply_delay`: the server answers each DATA that long after recording the mail, which
+    widens the window between its acceptance and the worker's commit."""
     from config.celery import app
 
     rng = random.Random(seed)
     queue = f"kills-{uuid.uuid4().hex[:8]}"
     app.conf.task_always_eager = False
     app.conf.task_default_queue = queue
-    sink = SmtpSink(tmp_path / "smtp.jsonl").start()
+    sink = SmtpSink(tmp_path / "smtp.jsonl", reply_delay=reply_delay).start()
     worker = CeleryWorker(
-        worker_env(redis_url=redis_url, queue=queue, sink=sink),
+        worker_env(redis_url=redis_url, queue=queue, sink=sink, acceptance_check=acceptance_check),
         tmp_path / "worker.log",
         queues=queue,
         concurrency=1,
@@ -139,7 +158,8 @@ def run_kills(
     # answers, and the worker sends nothing else before that mail's commit).
     last_before_kill = {n - 1 for n in sent_at_kills}
     duplicated = {key: len(ids) for key, ids in copies.items() if len(ids) > 1}
-    attempts = OutboxMail.objects.filter(delivery_key__in=keys).values_list("attempts", flat=True)
+    rows = OutboxMail.objects.filter(delivery_key__in=keys)
+    attempts = rows.values_list("attempts", flat=True)
     return KillRun(
         mails=mails,
         kills=len(sent_at_kills),
@@ -150,4 +170,5 @@ def run_kills(
         seconds=seconds,
         interrupted=sum(1 for n in attempts if n > 1),
         outside_window=[key for key in duplicated if first_copy[key] not in last_before_kill],
+        confirmed=rows.filter(last_error=CONFIRMED_BY_PROVIDER).count(),
     )

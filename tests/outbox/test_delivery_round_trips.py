@@ -9,18 +9,6 @@ from outbox.delivery import outbox_deliver_batch
 from outbox.models import OutboxMail
 from tests.outbox.kills import queue_mails
 from tests.services import missing
-from tests.smtpsink import SmtpSink
-
-
-@pytest.fixture
-def sink(tmp_path, settings):
-    sink = SmtpSink(tmp_path / "smtp.jsonl").start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", sink.port
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    yield sink
-    sink.stop()
 
 
 @pytest.mark.django_db(transaction=True)
