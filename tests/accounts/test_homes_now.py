@@ -84,6 +84,12 @@ def test_facilitator_home_starts_with_the_meeting_to_capture_today(
     today = f.MeetingFactory(
         facilitators=[me], starts_at=NOW - dt.timedelta(hours=1), title="Live panel"
     )
+    later = f.MeetingFactory(
+        facilitators=[me],
+        starts_at=NOW + dt.timedelta(days=3),
+        time_zone="Europe/Berlin",
+        title="Berlin panel",
+    )
     client.force_login(me)
     with django_assert_max_num_queries(14):
         html = client.get(reverse("home_facilitator")).content.decode()
@@ -91,6 +97,18 @@ def test_facilitator_home_starts_with_the_meeting_to_capture_today(
     assert "meeting to capture today" in card
     assert reverse("feedback:capture", args=[today.pk]) in card  # straight to the capture page
     assert "now-list__value--urgent" in card  # it is running
+    assert "Next meeting: Berlin panel" in card  # the one after today's
+    assert "Thu 10 Dec, 12:00" in card  # in the meeting's own time zone
+    # Below "what needs you now", one card lists each meeting once: today's to capture
+    # first, then the next ones, each with its preparation (the meeting) and capture page.
+    below = html[html.index("</section>", html.index('id="now-heading"')) :]
+    assert below.count("Live panel") == 1
+    assert below.count("Berlin panel") == 1
+    assert below.index("Live panel") < below.index("Berlin panel")
+    assert "Thu 10 Dec 2026, 12:00–15:00 (Europe/Berlin)" in below
+    for meeting in (today, later):
+        assert reverse("meetings:detail", args=[meeting.pk]) in below
+        assert reverse("feedback:capture", args=[meeting.pk]) in below
 
 
 @time_machine.travel(NOW, tick=False)
