@@ -1,4 +1,8 @@
-"""The facilitator's home: which meetings to capture today and next."""
+"""The facilitator's home: the meetings they facilitate, once each, today's to capture first.
+
+One card lists today's meetings (each with its capture page, marked while it runs), then
+the next ones (each with its preparation and capture page), so that a facilitator's home
+lists each meeting once. The leader's meetings are one card in invitations/home.py."""
 
 import datetime as dt
 
@@ -7,11 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from meetings.home import next_meeting_now
 from meetings.models import Meeting
 
 from .rules import LOCKED_STATUSES
 
 UPCOMING_LIMIT = 5
+ANCHOR = "home-meetings-heading"
 
 
 def home_sections(*, role: str, user) -> list[dict]:
@@ -19,6 +25,8 @@ def home_sections(*, role: str, user) -> list[dict]:
         return []
     today = timezone.localdate()
     start_of_today = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
+    # Today's meetings stay until the day ends, so that a facilitator can still capture
+    # what was said after the meeting.
     meetings = list(
         Meeting.objects.filter(facilitators=user, ends_at__gte=start_of_today)
         .exclude(status__in=LOCKED_STATUSES)
@@ -29,14 +37,18 @@ def home_sections(*, role: str, user) -> list[dict]:
     next_meetings = [m for m in meetings if m not in today_meetings][:UPCOMING_LIMIT]
     for meeting in today_meetings:
         meeting.is_running = meeting.starts_at <= now <= meeting.ends_at
+    # Today's meetings are in the capture entry; "next meeting" is the one after them.
+    next_now = next_meeting_now(next_meetings[0]) if next_meetings else []
+    title = _("Meetings you facilitate")
     return [
         {
-            "template": "feedback/_home_capture.html",
+            "template": "feedback/_home_meetings.html",
             "today": today_meetings,
             "upcoming": next_meetings,
-            "now": _capture_now(today_meetings),
-            "anchor": "capture-home-heading",
-            "title": _("Meetings to capture"),
+            "heading": title,
+            "now": _capture_now(today_meetings) + next_now,
+            "anchor": ANCHOR,
+            "title": title,
         }
     ]
 
@@ -46,11 +58,7 @@ def _capture_now(today_meetings: list) -> list[dict]:
     if not today_meetings:
         return []
     count = len(today_meetings)
-    href = (
-        reverse("feedback:capture", args=[today_meetings[0].pk])
-        if count == 1
-        else "#capture-home-heading"
-    )
+    href = reverse("feedback:capture", args=[today_meetings[0].pk]) if count == 1 else f"#{ANCHOR}"
     label = ngettext("meeting to capture today", "meetings to capture today", count)
     urgent = any(m.is_running for m in today_meetings)
     return [{"value": count, "label": label, "href": href, "urgent": urgent, "order": 5}]

@@ -1,11 +1,13 @@
 from collections import Counter
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Role
 from meetings.models import Booking, Meeting
 from meetings.selectors import meetings_upcoming
+from outbox.keys import delivery_key_expression
 from outbox.models import OutboxMail
 
 from .models import MeetingInvitation
@@ -72,13 +74,44 @@ def invitation_overview(*, meeting: Meeting) -> dict:
 
 def upcoming_with_answers(*, user, limit: int = 5) -> list[Meeting]:
     """The leader's next meetings (as `meetings_upcoming` chooses them), each with its
-    guests counted: `guests`, `accepted`, `pending` (not answered). One query."""
-    return list(
+    guests counted: `guests`, `accepted`, `pending` (invited, not answered yet: the
+    answers awaited) and `not_invited` (not answered because not invited yet: the guests
+    of a draft, a guest booked after the invitations went out). One query."""
+    meetings = list(
         meetings_upcoming(user=user, role=Role.LEADER).annotate(
             guests=Count("bookings", distinct=True),
             accepted=Count(
                 "bookings", filter=Q(bookings__rsvp=Booking.Rsvp.ACCEPTED), distinct=True
             ),
-            pending=Count("bookings", filter=Q(bookings__rsvp=Booking.Rsvp.PENDING), distinct=True),
+            unanswered=Count(
+                "bookings", filter=Q(bookings__rsvp=Booking.Rsvp.PENDING), distinct=True
+            ),
+            pending=Coalesce(Subquery(_invited_unanswered_count()), 0),
         )[:limit]
+    )
+    for meeting in meetings:
+        meeting.not_invited = meeting.unanswered - meeting.pending
+    return meetings
+
+
+def _invited_unanswered_count() -> QuerySet:
+    """How many of the outer meeting's guests were invited and have not answered.
+
+    A guest was invited when their invitation mail was queued (the outbox row that
+    `invitation_send` writes under the key `invitation:<meeting>:<booking>`, what the
+    invitation page counts as invited), or when the meeting left draft with no mail ever
+    sent: its leader marked it invited, the guests having been invited another way."""
+    mailed = OutboxMail.objects.filter(
+        delivery_key=delivery_key_expression("invitation", OuterRef("meeting_id"), OuterRef("pk"))
+    )
+    invited_another_way = ~Q(meeting__status=Meeting.Status.DRAFT) & Q(
+        meeting__invitation__sent_at__isnull=True
+    )
+    return (
+        Booking.objects.filter(meeting=OuterRef("pk"), rsvp=Booking.Rsvp.PENDING)
+        .filter(Exists(mailed) | invited_another_way)
+        .order_by()
+        .values("meeting")
+        .annotate(n=Count("pk"))
+        .values("n")
     )

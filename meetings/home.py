@@ -1,7 +1,9 @@
-"""Home page sections: the next meetings a facilitator facilitates.
+"""The "next meeting" entry of a home's "What needs you now".
 
-The leader's next meetings are one card in invitations/home.py, each with its answers,
-so that a leader's home lists each meeting once."""
+Meetings contribute no section of their own: each role's meetings are one card in the
+app that knows what the role does with them, so that a home lists each meeting once —
+the leader's with their answers (invitations/home.py), the facilitator's with what to
+capture today (feedback/home.py)."""
 
 from zoneinfo import ZoneInfo
 
@@ -9,26 +11,9 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
-
-from .selectors import upcoming_for_home
-
 
 def home_sections(*, role: str, user) -> list[dict]:
-    if role != Role.FACILITATOR:
-        return []
-    meetings = upcoming_for_home(user=user, role=role)
-    heading = _("Meetings you facilitate")
-    return [
-        {
-            "template": "meetings/_home_upcoming.html",
-            "meetings": meetings,
-            "heading": heading,
-            "now": next_meeting_now(meetings[0]) if meetings else [],
-            "anchor": "home-meetings-heading",
-            "title": heading,
-        }
-    ]
+    return []
 
 
 def next_meeting_now(meeting) -> list[dict]:

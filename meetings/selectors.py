@@ -207,10 +207,6 @@ def meetings_upcoming(*, user, role: str) -> QuerySet[Meeting]:
     return qs.distinct().order_by("starts_at")
 
 
-def upcoming_for_home(*, user, role: str, limit: int = 5) -> list[Meeting]:
-    return list(meetings_upcoming(user=user, role=role)[:limit])
-
-
 def active_questions() -> QuerySet[Question]:
     return Question.objects.filter(is_active=True)
 

@@ -8,6 +8,9 @@ import time_machine
 from django.urls import reverse
 
 from dashboard.models import Theme, ThemeItem
+from invitations.services import invitation_send
+from meetings.models import Meeting
+from meetings.services import meeting_transition
 from tests import factories as f
 from tests.dashboard.conftest import World
 
@@ -23,9 +26,12 @@ def now_card(html: str) -> str:
 
 def busy_leader():
     me = f.leader(first_name="Lena")
-    meeting = f.MeetingFactory(owner=me, title="Nordic panel", starts_at=NOW + dt.timedelta(days=3))
+    meeting = f.MeetingFactory(
+        owner=me, title="Nordic panel", starts_at=NOW + dt.timedelta(days=3), agenda=True
+    )
     for _ in range(3):
-        f.BookingFactory(meeting=meeting)  # not answered yet
+        f.BookingFactory(meeting=meeting)
+    invitation_send(meeting=meeting, user=me)  # invited, not answered yet
     f.ActionFactory(owner=me, due_date=NOW.date() - dt.timedelta(days=2))
     f.OrganisationFactory(name="Never Met Ltd")
     return me, meeting
@@ -67,6 +73,7 @@ def test_a_meeting_under_way_is_listed_but_its_unanswered_guests_are_not_awaited
         title="Panel under way",
         starts_at=NOW - dt.timedelta(hours=1),
         ends_at=NOW + dt.timedelta(hours=2),
+        status=Meeting.Status.INVITED,
     )
     f.BookingFactory(meeting=running)
     client.force_login(me)
@@ -77,12 +84,46 @@ def test_a_meeting_under_way_is_listed_but_its_unanswered_guests_are_not_awaited
 
 
 @time_machine.travel(NOW, tick=False)
+def test_answers_are_awaited_only_from_guests_who_were_invited(client):
+    me = f.leader()
+    draft = f.MeetingFactory(owner=me, title="Draft panel", starts_at=NOW + dt.timedelta(days=2))
+    for _ in range(2):
+        f.BookingFactory(meeting=draft)  # booked, no invitation sent yet
+    mailed = f.MeetingFactory(
+        owner=me, title="Mailed panel", starts_at=NOW + dt.timedelta(days=5), agenda=True
+    )
+    for _ in range(3):
+        f.BookingFactory(meeting=mailed)
+    invitation_send(meeting=mailed, user=me)
+    f.BookingFactory(meeting=mailed)  # booked after the invitations went out
+    by_phone = f.MeetingFactory(
+        owner=me, title="Phoned panel", starts_at=NOW + dt.timedelta(days=8), agenda=True
+    )
+    f.BookingFactory(meeting=by_phone)
+    # "Mark invited (no mail sent)": the guests were invited another way.
+    meeting_transition(meeting=by_phone, to=Meeting.Status.INVITED, by=me)
+    client.force_login(me)
+    html = client.get(reverse("home_leader")).content.decode()
+    assert re.search(r">4</span><span[^>]*>answers awaited from guests", now_card(html))
+    cards = html[html.index('id="home-meetings-heading"') :]
+    assert "2 guests, 0 accepted, 0 not answered, 2 not invited yet" in cards
+    assert "4 guests, 0 accepted, 3 not answered, 1 not invited yet" in cards
+    assert "1 guest, 0 accepted, 1 not answered<" in cards
+
+
+@time_machine.travel(NOW, tick=False)
 def test_facilitator_home_starts_with_the_meeting_to_capture_today(
     client, django_assert_max_num_queries
 ):
     me = f.facilitator()
     today = f.MeetingFactory(
         facilitators=[me], starts_at=NOW - dt.timedelta(hours=1), title="Live panel"
+    )
+    later = f.MeetingFactory(
+        facilitators=[me],
+        starts_at=NOW + dt.timedelta(days=3),
+        time_zone="Europe/Berlin",
+        title="Berlin panel",
     )
     client.force_login(me)
     with django_assert_max_num_queries(14):
@@ -91,6 +132,18 @@ def test_facilitator_home_starts_with_the_meeting_to_capture_today(
     assert "meeting to capture today" in card
     assert reverse("feedback:capture", args=[today.pk]) in card  # straight to the capture page
     assert "now-list__value--urgent" in card  # it is running
+    assert "Next meeting: Berlin panel" in card  # the one after today's
+    assert "Thu 10 Dec, 12:00" in card  # in the meeting's own time zone
+    # Below "what needs you now", one card lists each meeting once: today's to capture
+    # first, then the next ones, each with its preparation (the meeting) and capture page.
+    below = html[html.index("</section>", html.index('id="now-heading"')) :]
+    assert below.count("Live panel") == 1
+    assert below.count("Berlin panel") == 1
+    assert below.index("Live panel") < below.index("Berlin panel")
+    assert "Thu 10 Dec 2026, 12:00–15:00 (Europe/Berlin)" in below
+    for meeting in (today, later):
+        assert reverse("meetings:detail", args=[meeting.pk]) in below
+        assert reverse("feedback:capture", args=[meeting.pk]) in below
 
 
 @time_machine.travel(NOW, tick=False)

@@ -178,6 +178,10 @@ def test_a_held_meeting_with_nothing_captured_is_a_likely_advertisement(db):
 def test_facilitator_home_page_links_to_the_capture_page(client, running):
     client.force_login(running.facilitator)
     page = client.get(reverse("home_facilitator")).content.decode()
-    assert "Meetings to capture" in page
-    assert f'href="{reverse("feedback:capture", args=[running.meeting.pk])}"' in page
-    assert "Capture: Leadership meeting, North" in page
+    card = page[page.index('id="home-meetings-heading"') :]
+    card = card[: card.index("</section>")]
+    assert "Meetings you facilitate" in card
+    today = card[card.index("Today") :]
+    assert today.count("Leadership meeting, North") == 1
+    assert f'href="{reverse("feedback:capture", args=[running.meeting.pk])}"' in today
+    assert "Running now" in today
