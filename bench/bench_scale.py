@@ -105,6 +105,7 @@ def main() -> None:
             "BENCH_DASHBOARD_MEETINGS": str(max(100, size // 100)),
             "BENCH_DASHBOARD_RUNS": str(args.runs),
             "BENCH_DASHBOARD_THEMES": "0",
+            "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
         }
         output = run("bench_dashboard.py", [], env)
         for found in PAGE.finditer(output):
