@@ -211,34 +211,80 @@ def outbox_dispatch_due(
 
     Due mail is queued mail whose time has come and mail left "sending" (its worker died)
     whose lease has expired or that never had one. Mail never handed over comes first.
-    Each chunk is chosen and leased in one statement and published after its commit, `OUTBOX_BATCH_SIZE` mails per message. `stale` treats
+    Each chunk is chosen and leased in one statement and published after its commit,
+    `OUTBOX_BATCH_SIZE` mails per message. `stale` treats
     leases taken more than that long ago as expired (tests, `outbox_dispatch`).
     Returns how many mails were handed over.
     """
     handed = 0
-    while handed < limit:
-        now = timezone.now()
-        lease = now + lease_length()
-        expired = now if stale is None else now + lease_length() - stale
-        ops = connection.ops
-        params = {
-            "lease": ops.adapt_datetimefield_value(lease),
-            "now": ops.adapt_datetimefield_value(now),
-            "expired": ops.adapt_datetimefield_value(expired),
-            "limit": min(chunk, limit - handed),
-        }
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                allow_long_statements(cursor)
-                cursor.execute(_SWEEP, params)
-                ids = sorted(row[0] for row in cursor.fetchall())
-            if ids:
-                size = batch_size()
-                batches = [ids[i : i + size] for i in range(0, len(ids), size)]
-                transaction.on_commit(
-                    lambda b=batches, lease=lease: publish_batches(b, lease=lease)
-                )
-        handed += len(ids)
-        if len(ids) < params["limit"] or broker_paused():
-            break
+    # On PostgreSQL in autocommit (the poller, `outbox_dispatch`) with a real broker, a
+    # chunk's batches are published by one thread while the next chunk is chosen and
+    # leased: the database and the broker work at once, each chunk still published only
+    # after its own commit. Inside a caller's transaction they are published when that
+    # transaction commits; eager Celery (the embedded mode) sends in the caller's thread.
+    overlap = (
+        connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+        and not current_app.conf.task_always_eager
+    )
+    publisher = _Publisher() if overlap else None
+    try:
+        while handed < limit:
+            handed_now, full = _sweep_chunk(stale, min(chunk, limit - handed), publisher)
+            handed += handed_now
+            if not full or broker_paused():
+                break
+    finally:
+        if publisher is not None:
+            publisher.finish()
     return handed
+
+
+class _Publisher:
+    """One thread publishing the committed chunks' batches in order."""
+
+    def __init__(self):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-publish")
+
+    def submit(self, batches, lease) -> None:
+        self._pool.submit(self._publish, batches, lease)
+
+    @staticmethod
+    def _publish(batches, lease) -> None:
+        try:
+            publish_batches(batches, lease=lease)
+        finally:
+            connection.close()  # this thread's own, if releasing a lease opened one
+
+    def finish(self) -> None:
+        self._pool.shutdown(wait=True)
+
+
+def _sweep_chunk(stale: timedelta | None, limit: int, publisher) -> tuple[int, bool]:
+    """Choose and lease one chunk of due mail; publish its batches after the commit.
+    Returns how many mails it leased and whether the chunk was full."""
+    now = timezone.now()
+    lease = now + lease_length()
+    expired = now if stale is None else now + lease_length() - stale
+    ops = connection.ops
+    params = {
+        "lease": ops.adapt_datetimefield_value(lease),
+        "now": ops.adapt_datetimefield_value(now),
+        "expired": ops.adapt_datetimefield_value(expired),
+        "limit": limit,
+    }
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            allow_long_statements(cursor)
+            cursor.execute(_SWEEP, params)
+            ids = sorted(row[0] for row in cursor.fetchall())
+        if ids:
+            size = batch_size()
+            batches = [ids[i : i + size] for i in range(0, len(ids), size)]
+            if publisher is None:
+                transaction.on_commit(lambda: publish_batches(batches, lease=lease))
+            else:
+                transaction.on_commit(lambda: publisher.submit(batches, lease))
+    return len(ids), len(ids) == limit
