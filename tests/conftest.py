@@ -6,7 +6,13 @@ import pytest
 # Playwright's sync API runs an event loop in the test thread; Django must still allow ORM use.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-from tests.services import CeleryWorker, chromium_path, database_env, missing  # noqa: E402
+from tests.services import (  # noqa: E402
+    CeleryWorker,
+    chromium_path,
+    database_env,
+    flush_by_deleting,
+    missing,
+)
 from tests.suite import (  # noqa: E402
     A11Y_REPORT,
     forget_cached_row_ids,
@@ -40,6 +46,7 @@ def _a_redis_database_per_worker() -> None:
 
 
 _a_redis_database_per_worker()
+flush_by_deleting()
 
 
 def pytest_addoption(parser):

@@ -175,7 +175,7 @@ class DemoSite:
             self.server = None
         # What pytest-django and tests/conftest.py do after a transactional test.
         with self.blocker.unblock():
-            call_command("flush", verbosity=0, interactive=False)
+            call_command("flush", verbosity=0, interactive=False, reset_sequences=False)
             restore_migration_data()
 
 
