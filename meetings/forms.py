@@ -37,6 +37,12 @@ class LocalDateTimeField(forms.Field):
         raise ValidationError(_("Enter a date and time, for example 2026-12-03 10:00."))
 
 
+def country_choices() -> list[tuple[str, str]]:
+    # Called each time the form is shown, so that the names are in the reader's language
+    # (a list built at import would keep the language of whichever request imported it).
+    return [("", "---------"), *countries]
+
+
 class MeetingForm(forms.Form):
     title = forms.CharField(max_length=200)
     type = forms.ChoiceField(
@@ -46,7 +52,7 @@ class MeetingForm(forms.Form):
         initial=Meeting.Type.LEADERSHIP,
     )
     region = IdChoiceField(queryset=Region.objects.all())
-    country = forms.ChoiceField(choices=[("", "---------"), *countries])
+    country = forms.ChoiceField(choices=country_choices)
     starts_at = LocalDateTimeField(label=_("Starts"), help_text=_("In the meeting's time zone."))
     ends_at = LocalDateTimeField(label=_("Ends"), help_text=_("In the meeting's time zone."))
     time_zone = forms.CharField(

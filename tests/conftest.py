@@ -6,7 +6,19 @@ import pytest
 # Playwright's sync API runs an event loop in the test thread; Django must still allow ORM use.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-from tests.services import CeleryWorker, chromium_path, database_env, missing  # noqa: E402
+from tests.services import (  # noqa: E402
+    CeleryWorker,
+    chromium_path,
+    database_env,
+    flush_by_deleting,
+    missing,
+)
+from tests.suite import (  # noqa: E402
+    A11Y_REPORT,
+    forget_cached_row_ids,
+    screenshot_root,
+    suite_settings,
+)
 
 
 def _a_redis_database_per_worker() -> None:
@@ -34,6 +46,7 @@ def _a_redis_database_per_worker() -> None:
 
 
 _a_redis_database_per_worker()
+flush_by_deleting()
 
 
 def pytest_addoption(parser):
@@ -83,6 +96,22 @@ def pytest_terminal_summary(terminalreporter):
         )
 
 
+_a11y_rows: list = []
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call":
+        _a11y_rows.extend(value for key, value in report.user_properties if key == A11Y_REPORT)
+
+
+def pytest_sessionfinish(session):
+    """The every-page sweep's table, in page order, whichever xdist worker ran each page
+    (the controller gets every worker's reports; a worker writes nothing)."""
+    if _a11y_rows and not hasattr(session.config, "workerinput"):
+        text = "\n".join(row for _number, row in sorted(_a11y_rows))
+        (screenshot_root() / "a11y-report.txt").write_text(text + "\n", encoding="utf-8")
+
+
 def _flushes(item) -> bool:
     """Whether the test ran on committed data, which pytest-django flushes after it."""
     if {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())):
@@ -113,23 +142,12 @@ def pytest_report_header(config):
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
-    # Tests run tasks eagerly unless they ask for a real worker (the `celery_worker` fixture).
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+    for name, value in suite_settings().items():
+        setattr(settings, name, value)
     from config.celery import app
 
     app.conf.task_always_eager = True
-    # The cached tag and journey-stage ids name rows of the database they were read from:
-    # a test's rollback or flush removes those rows, so no test starts with another's.
-    from django.core.cache import cache
-
-    from feedback.selectors import STAGES_CACHE_KEY, TAGS_CACHE_KEY
-
-    cache.delete_many([TAGS_CACHE_KEY, STAGES_CACHE_KEY])
+    forget_cached_row_ids()
     # LocaleMiddleware leaves the last request's language active in the thread (a server
     # sets it afresh per request): every test starts in the site's default language.
     from django.utils import translation
@@ -247,12 +265,4 @@ def phone_page(browser, live_server):
 
 @pytest.fixture
 def screenshot_dir():
-    from pathlib import Path
-
-    path = Path(
-        os.environ.get(
-            "SCREENSHOT_DIR", Path(__file__).resolve().parent.parent / "artifacts" / "screenshots"
-        )
-    )
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return screenshot_root()

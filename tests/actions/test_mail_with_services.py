@@ -41,7 +41,7 @@ def test_follow_up_reaches_each_guest_once_through_the_worker(celery_worker):
     wait_until_sent(mails, 3, worker=celery_worker)
     # A second publish (a retry, a double click) sends nothing more.
     assert services.follow_up_publish(follow_up=follow_up, by=meeting.owner) == 0
-    time.sleep(1)
+    celery_worker.wait_until_idle()
     assert mails.count() == 3
     assert all(m.attempts == 1 for m in mails)
 
@@ -53,5 +53,5 @@ def test_beat_reminder_task_on_the_worker_sends_one_reminder(celery_worker):
     reminders = OutboxMail.objects.filter(kind=OutboxMail.Kind.ACTION_REMINDER)
     [mail] = wait_until_sent(reminders, 1, worker=celery_worker)
     assert mail.recipient == action.owner.email
-    time.sleep(1)
+    celery_worker.wait_until_idle()  # the second reminder task ran to its end too
     assert reminders.count() == 1

@@ -1,191 +1,141 @@
 """Every main page, with the demo's data: axe-core finds no serious or critical
 violation, and nothing scrolls sideways at 375 px.
 
-Prints (and writes to the screenshot directory) a table of what axe reported per page.
+One test per page, so that xdist can spread the pages over its workers; each worker
+builds the demo world and signs the demo users in once (`tests/browser/demo.py`). Each
+page's row of what axe reported is printed, and the whole table written to the
+screenshot directory (`a11y-report.txt`, by tests/conftest.py).
 """
 
-import datetime as dt
+import os
 
 import pytest
-from django.core.management import call_command
-from django.urls import reverse
-from django.utils import timezone
+from django.conf import settings
+from django.shortcuts import resolve_url
 
-from accounts.demo import DEMO_PASSWORD
 from tests.browser.a11y import BLOCKING_IMPACTS, axe_violations
+from tests.browser.demo import DemoSite
+from tests.suite import A11Y_REPORT
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
-
-def demo_world() -> dict:
-    """seed_demo, plus a meeting running now (capture, guest link) and the objects each
-    page needs."""
-    from actions.models import Charter, FollowUp
-    from customers.models import Organisation
-    from feedback.selectors import guest_link_token
-    from invitations.tokens import rsvp_token
-    from meetings.models import Booking, Meeting
-    from tests.factories import BookingFactory, MeetingFactory
-
-    call_command("seed_demo", force=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
-    now = timezone.now()
-    leader = Meeting.objects.filter(owner__username="leader")
-    upcoming = leader.filter(starts_at__gt=now, bookings__isnull=False).order_by("starts_at")[0]
-    held = leader.filter(status__in=["held", "closed"]).order_by("-starts_at")[0]
-    running = leader.filter(starts_at__lte=now, ends_at__gte=now).first()
-    if running is None:
-        from accounts.models import User
-
-        running = MeetingFactory(
-            owner=User.objects.get(username="leader"),
-            facilitators=[User.objects.get(username="facilitator")],
-            status="invited",
-            region=upcoming.region,
-            starts_at=now - dt.timedelta(minutes=15),
-            ends_at=now + dt.timedelta(hours=2),
-        )
-        for booking in upcoming.bookings.all()[:3]:
-            BookingFactory(meeting=running, contact=booking.contact)
-    booking = Booking.objects.filter(meeting=upcoming).first()
-    follow_up = FollowUp.objects.filter(published_at__isnull=False).first()
-    return {
-        "upcoming": upcoming,
-        "held": held,
-        "running": running,
-        "organisation": Organisation.objects.order_by("name").first(),
-        "rsvp": reverse("invitations:rsvp", args=[rsvp_token(booking)]),
-        "guest_link": reverse("feedback:guest_comment", args=[guest_link_token(meeting=running)]),
-        "charter": Charter.objects.order_by("pk").first(),
-        "follow_up": follow_up,
-    }
-
-
-def pages(w: dict) -> list[tuple[str, str | None, str]]:
-    """(name, demo user or None for a guest, address)."""
-    up, held, running = w["upcoming"].pk, w["held"].pk, w["running"].pk
-    rows = [
-        ("Leader home", "leader", "/home/leader/"),
-        ("Facilitator home", "facilitator", "/home/facilitator/"),
-        ("Executive home", "executive", "/home/executive/"),
-        ("Administrator home", "admin", "/home/administrator/"),
-        ("Customer list", "leader", "/customers/"),
-        ("Organisation", "leader", f"/customers/{w['organisation'].pk}/"),
-        ("Invite next", "leader", "/customers/invite-next/"),
-        ("Import customers", "leader", "/customers/import/"),
-        ("Meetings", "leader", "/meetings/"),
-        ("Meeting (upcoming)", "leader", f"/meetings/{up}/"),
-        ("Meeting (held)", "leader", f"/meetings/{held}/"),
-        ("New meeting", "leader", "/meetings/new/"),
-        ("Agenda", "leader", f"/meetings/{up}/agenda/"),
-        ("Book guests", "leader", f"/meetings/{up}/guests/"),
-        ("Monthly rhythm", "leader", "/meetings/rhythm/"),
-        ("Prep brief", "leader", f"/meetings/{up}/prep/brief/"),
-        ("Questions", "leader", f"/meetings/{up}/questions/"),
-        ("Outbox", "leader", "/outbox/"),
-        ("Invitation preview", "leader", f"/invitations/meeting/{up}/"),
-        ("RSVP (guest)", None, w["rsvp"]),
-        ("Capture", "facilitator", f"/feedback/meetings/{running}/capture/"),
-        ("Captured feedback (after)", "leader", f"/feedback/meetings/{held}/capture/"),
-        ("Guest comment (guest)", None, w["guest_link"]),
-        ("Dashboard", "executive", "/dashboard/"),
-        ("Themes", "executive", "/dashboard/themes/"),
-        ("Actions", "leader", "/actions/"),
-        ("My actions", "leader", "/actions/mine/"),
-        ("Actions by region", "executive", "/actions/regions/"),
-        ("Charters", "leader", "/actions/charter/"),
-        ("Follow-up compose", "leader", f"/actions/meetings/{held}/follow-up/"),
-        ("Audit log", "admin", "/audit/"),
-        ("Next month's guests", "leader", "/invitations/next-month/"),
-    ]
-    from actions.models import Measure
-
-    measure = Measure.objects.filter(charter__region__leaders__username="leader").first()
-    if measure is not None:
-        rows.append(("Themes of a measure", "leader", f"/dashboard/measures/{measure.pk}/themes/"))
-    if w["charter"] is not None:
-        rows.append(("Charter", "leader", f"/actions/charter/{w['charter'].pk}/"))
-    if w["follow_up"] is not None:
-        from actions.followup import guest_token
-
-        fu = w["follow_up"]
-        booking = fu.meeting.bookings.first()
-        from invitations.tokens import guest_page_token
-
-        rows.append(
-            (
-                "Guest's standing page (guest)",
-                None,
-                reverse("actions:guest_page", args=[guest_page_token(booking)]),
-            )
-        )
-        rows.append(
-            (
-                "“You said, we did” (guest)",
-                None,
-                reverse(
-                    "actions:follow_up_public", args=[guest_token(follow_up=fu, booking=booking)]
-                ),
-            )
-        )
-    return rows
+# (name, demo user or None for a guest, the page's address in the demo world; None when
+# the demo has no such page).
+PAGES = [
+    ("Leader home", "leader", lambda w: "/home/leader/"),
+    ("Facilitator home", "facilitator", lambda w: "/home/facilitator/"),
+    ("Executive home", "executive", lambda w: "/home/executive/"),
+    ("Administrator home", "admin", lambda w: "/home/administrator/"),
+    ("Customer list", "leader", lambda w: "/customers/"),
+    ("Organisation", "leader", lambda w: f"/customers/{w['organisation'].pk}/"),
+    ("Invite next", "leader", lambda w: "/customers/invite-next/"),
+    ("Import customers", "leader", lambda w: "/customers/import/"),
+    ("Meetings", "leader", lambda w: "/meetings/"),
+    ("Meeting (upcoming)", "leader", lambda w: f"/meetings/{w['upcoming'].pk}/"),
+    ("Meeting (held)", "leader", lambda w: f"/meetings/{w['held'].pk}/"),
+    ("New meeting", "leader", lambda w: "/meetings/new/"),
+    ("Agenda", "leader", lambda w: f"/meetings/{w['upcoming'].pk}/agenda/"),
+    ("Book guests", "leader", lambda w: f"/meetings/{w['upcoming'].pk}/guests/"),
+    ("Monthly rhythm", "leader", lambda w: "/meetings/rhythm/"),
+    ("Prep brief", "leader", lambda w: f"/meetings/{w['upcoming'].pk}/prep/brief/"),
+    ("Questions", "leader", lambda w: f"/meetings/{w['upcoming'].pk}/questions/"),
+    ("Outbox", "leader", lambda w: "/outbox/"),
+    ("Invitation preview", "leader", lambda w: f"/invitations/meeting/{w['upcoming'].pk}/"),
+    ("RSVP (guest)", None, lambda w: w["rsvp"]),
+    ("Capture", "facilitator", lambda w: f"/feedback/meetings/{w['running'].pk}/capture/"),
+    (
+        "Captured feedback (after)",
+        "leader",
+        lambda w: f"/feedback/meetings/{w['held'].pk}/capture/",
+    ),
+    ("Guest comment (guest)", None, lambda w: w["guest_link"]),
+    ("Dashboard", "executive", lambda w: "/dashboard/"),
+    ("Themes", "executive", lambda w: "/dashboard/themes/"),
+    ("Actions", "leader", lambda w: "/actions/"),
+    ("My actions", "leader", lambda w: "/actions/mine/"),
+    ("Actions by region", "executive", lambda w: "/actions/regions/"),
+    ("Charters", "leader", lambda w: "/actions/charter/"),
+    ("Follow-up compose", "leader", lambda w: f"/actions/meetings/{w['held'].pk}/follow-up/"),
+    ("Audit log", "admin", lambda w: "/audit/"),
+    ("Next month's guests", "leader", lambda w: "/invitations/next-month/"),
+    (
+        "Themes of a measure",
+        "leader",
+        lambda w: w["measure"] and f"/dashboard/measures/{w['measure'].pk}/themes/",
+    ),
+    ("Charter", "leader", lambda w: w["charter"] and f"/actions/charter/{w['charter'].pk}/"),
+    ("Guest's standing page (guest)", None, lambda w: w["guest_page"]),
+    ("“You said, we did” (guest)", None, lambda w: w["follow_up_public"]),
+]
 
 
-def test_every_main_page_is_accessible_and_fits_a_phone(browser, live_server, screenshot_dir):
-    world = demo_world()
-    contexts = {}
+def slug(name: str) -> str:
+    return "-".join("".join(c if c.isalnum() else " " for c in name.lower()).split())
 
-    def page_for(user, phone):
-        key = (user, phone)
-        if key not in contexts:
-            options = {"base_url": live_server.url}
-            if phone:
-                options.update(viewport={"width": 375, "height": 740}, is_mobile=True)
-            else:
-                options.update(viewport={"width": 1200, "height": 900})
-            context = browser.new_context(**options)
-            context.set_default_timeout(15_000)
-            page = context.new_page()
-            if user:
-                page.goto("/accounts/login/")
-                page.get_by_label("Username").fill(user)
-                page.get_by_label("Password").fill(DEMO_PASSWORD)
-                page.get_by_role("button", name="Log in").click()
-                page.wait_for_url("**/home/**")
-            contexts[key] = page
-        return contexts[key]
 
-    report, problems = [], []
+@pytest.fixture(scope="module")
+def demo_site(request, browser, django_db_setup, django_db_blocker):
+    address = (
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    users = {user for _name, user, _address in PAGES if user}
+    with DemoSite(
+        browser=browser, django_db_blocker=django_db_blocker, address=address, users=users
+    ) as site:
+        yield site
+
+
+def loaded(page) -> None:
+    """The page as a person sees it: its `load` event (stylesheets, scripts and images
+    in; the pages are rendered on the server and their scripts run on DOMContentLoaded)
+    and no htmx request in flight."""
+    page.wait_for_load_state("load")
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+
+
+@pytest.mark.parametrize(
+    ("number", "name", "user", "address"),
+    [(number, *page) for number, page in enumerate(PAGES)],
+    ids=[slug(name) for name, _user, _address in PAGES],
+)
+def test_main_page_is_accessible_and_fits_a_phone(
+    number, name, user, address, demo_site, screenshot_dir, record_property
+):
+    url = address(demo_site.world)
+    if url is None:
+        pytest.skip(f"the demo has nothing to show on “{name}”")
+    page = demo_site.page(user, phone=False)
+    response = page.goto(url)
+    loaded(page)
+    status = response.status if response else 0
+    violations = axe_violations(page)
+    blocking = [v for v in violations if v.get("impact") in BLOCKING_IMPACTS]
+    others = [v for v in violations if v.get("impact") not in BLOCKING_IMPACTS]
+    phone = demo_site.page(user, phone=True)
+    phone.goto(url)
+    loaded(phone)
+    width = phone.evaluate("document.documentElement.scrollWidth")
     out = screenshot_dir / "every-page"
     out.mkdir(exist_ok=True)
-    for name, user, url in pages(world):
-        page = page_for(user, phone=False)
-        response = page.goto(url)
-        page.wait_for_load_state("networkidle")
-        status = response.status if response else 0
-        violations = axe_violations(page)
-        blocking = [v for v in violations if v.get("impact") in BLOCKING_IMPACTS]
-        others = [v for v in violations if v.get("impact") not in BLOCKING_IMPACTS]
-        phone = page_for(user, phone=True)
-        phone.goto(url)
-        phone.wait_for_load_state("networkidle")
-        width = phone.evaluate("document.documentElement.scrollWidth")
-        slug = "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-")
-        phone.screenshot(path=out / f"{slug}-phone.png")
-        report.append(
-            f"{name:<28} {status:>3}  serious/critical: {len(blocking)}"
-            f"  moderate/minor: {len(others)} ({', '.join(sorted({v['id'] for v in others})) or '-'})"
-            f"  width at 375: {width}"
-        )
-        if status != 200:
-            problems.append(f"{name}: {url} answered {status}")
-        for v in blocking:
-            targets = "; ".join(n["target"][0] for n in v["nodes"][:3] if n["target"])
-            problems.append(f"{name}: {v['id']} ({v['impact']}) {v['help']} — {targets}")
-        if width > 375:
-            problems.append(f"{name}: {width}px wide at 375px")
-    for page in contexts.values():
-        page.context.close()
-    text = "\n".join(report)
-    (screenshot_dir / "a11y-report.txt").write_text(text + "\n", encoding="utf-8")
-    print(text)
+    phone.screenshot(path=out / f"{slug(name)}-phone.png")
+    row = (
+        f"{name:<28} {status:>3}  serious/critical: {len(blocking)}"
+        f"  moderate/minor: {len(others)} ({', '.join(sorted({v['id'] for v in others})) or '-'})"
+        f"  width at 375: {width}"
+    )
+    record_property(A11Y_REPORT, (number, row))
+    print(row)
+    problems = []
+    if status != 200:
+        problems.append(f"{name}: {url} answered {status}")
+    for shown in (page, phone):  # a session lost on the way would show the login page
+        if shown.url.startswith(demo_site.url + resolve_url(settings.LOGIN_URL)):
+            problems.append(f"{name}: {url} led to {shown.url}")
+    for v in blocking:
+        targets = "; ".join(n["target"][0] for n in v["nodes"][:3] if n["target"])
+        problems.append(f"{name}: {v['id']} ({v['impact']}) {v['help']} — {targets}")
+    if width > 375:
+        problems.append(f"{name}: {width}px wide at 375px")
     assert not problems, "\n".join(problems)

@@ -9,7 +9,7 @@ import time_machine
 from playwright.sync_api import expect
 
 from accounts.demo import DEMO_PASSWORD
-from tests.browser.test_every_page import demo_world
+from tests.browser.demo import demo_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -60,6 +60,14 @@ def test_leader_creates_a_meeting_in_its_own_time_zone(client):
     assert "10:00–13:00 (Europe/Paris)" in page
 
 
+def test_the_countries_are_named_in_the_readers_language(client):
+    client.force_login(leader())
+    german = client.get(reverse("meetings:create"), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    english = client.get(reverse("meetings:create"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<option value="GB">Vereinigtes Königreich</option>' in german
+    assert '<option value="GB">United Kingdom</option>' in english
+
+
 def test_end_before_start_is_explained_and_nothing_is_saved(client):
     client.force_login(leader())
     region = RegionFactory()
