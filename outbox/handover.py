@@ -212,7 +212,8 @@ def outbox_dispatch_due(
     Due mail is queued mail whose time has come and mail left "sending" (its worker died)
     whose lease has expired or that never had one. Mail never handed over comes first.
     Each chunk is chosen and leased in one statement and published after its commit,
-    `OUTBOX_BATCH_SIZE` mails per message. `stale` treats
+    `OUTBOX_BATCH_SIZE` mails per message, even while pages leave a broker that failed
+    them alone: the poller is what finds it back, and its success ends their pause. `stale` treats
     leases taken more than that long ago as expired (tests, `outbox_dispatch`).
     Returns how many mails were handed over.
     """
@@ -254,7 +255,7 @@ class _Publisher:
     @staticmethod
     def _publish(batches, lease) -> None:
         try:
-            publish_batches(batches, lease=lease)
+            publish_batches(batches, lease=lease, even_if_paused=True)
         finally:
             connection.close()  # this thread's own, if releasing a lease opened one
 
@@ -284,7 +285,9 @@ def _sweep_chunk(stale: timedelta | None, limit: int, publisher) -> tuple[int, b
             size = batch_size()
             batches = [ids[i : i + size] for i in range(0, len(ids), size)]
             if publisher is None:
-                transaction.on_commit(lambda: publish_batches(batches, lease=lease))
+                transaction.on_commit(
+                    lambda: publish_batches(batches, lease=lease, even_if_paused=True)
+                )
             else:
                 transaction.on_commit(lambda: publisher.submit(batches, lease))
     return len(ids), len(ids) == limit

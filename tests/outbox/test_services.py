@@ -261,3 +261,22 @@ def test_death_between_server_acceptance_and_commit_repeats_the_same_message(set
     assert mail.status == OutboxMail.Status.SENT
     first, second = DiesAfterServerAccepts.accepted
     assert first.extra_headers["Message-ID"] == second.extra_headers["Message-ID"]
+
+
+def test_the_poller_tries_the_broker_while_pages_leave_it_alone_and_ends_their_pause(
+    django_capture_on_commit_callbacks,
+):
+    from outbox import handover
+
+    mail = enqueue()
+    # Its page's publish failed: the lease was dropped and this process paused publishing.
+    OutboxMail.objects.filter(pk=mail.pk).update(claimed_until=None)
+    handover._pause_publishing()
+    try:
+        assert handover.broker_paused()
+        with django_capture_on_commit_callbacks(execute=True):
+            assert outbox_dispatch_due() == 1
+        assert not handover.broker_paused()  # the next page publishes at once again
+        assert OutboxMail.objects.get(pk=mail.pk).status == OutboxMail.Status.SENT
+    finally:
+        handover.resume_publishing()
