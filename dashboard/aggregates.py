@@ -3,9 +3,10 @@
 The dashboard never scans feedback items on a page view: it sums aggregate rows (a few
 thousand for the usual views, up to the whole cube only when two or more of country,
 meeting type, meeting kind and journey stage are combined) and reads the exact
-organisation sets of the few small rows. `cube_refresh()` rebuilds everything, the
-highlights included, in one pass over the items; the Celery task `dashboard.refresh_aggregates` runs it on a beat
-schedule, after every theme recomputation, and when an executive asks for it.
+organisation sets of the few small rows. `cube_refresh()` rebuilds everything from one
+grouped read of the items and, for the highlights, one read of their texts; the Celery
+task `dashboard.refresh_aggregates` runs it on a beat schedule, after every theme
+recomputation, and when an executive asks for it.
 """
 
 from __future__ import annotations
