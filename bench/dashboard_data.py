@@ -132,8 +132,6 @@ def generate(*, meetings: int, items: int, seed: int = 8, themes: bool = False, 
     columns = ("meeting_id", "section", "kind", "sentiment", "stage_id", "source", "text",
                "number", "meeting_date", "idempotency_key")  # fmt: skip
     subjects: list[str] = []
-    lists: list = []
-    from dashboard.highlights import highlight_lists
 
     def rows():
         made = 0
@@ -145,13 +143,6 @@ def generate(*, meetings: int, items: int, seed: int = 8, themes: bool = False, 
                 stage_id = stages[stage] if rng.random() < 0.6 else None
                 if themes is False:
                     subjects.append(subject)
-                    found = highlight_lists(text=text, kind=kind)
-                    lists.append(
-                        (found, (meeting.pk, date.replace(day=1), meeting.region_id,
-                                 str(meeting.country), meeting.type, meeting.kind, section, kind,
-                                 sentiment, stage_id), text)
-                        if found else None
-                    )  # fmt: skip
                 yield (
                     meeting.pk, section, kind, sentiment, stage_id,
                     "guest" if rng.random() < 0.85 else "staff",
@@ -190,14 +181,14 @@ def generate(*, meetings: int, items: int, seed: int = 8, themes: bool = False, 
         themes_recompute()
         out(f"  themes computed in {time.perf_counter() - started:.1f} s")
     else:
-        _synthetic_themes(subjects, lists)
+        _synthetic_themes(subjects)
         out(
             f"  themes assigned from the generator's subjects in {time.perf_counter() - started:.1f} s"
         )
     from dashboard.aggregates import cube_refresh
 
-    state = cube_refresh()
-    out(f"  aggregates refreshed in {state.seconds:.1f} s")
+    state = cube_refresh()  # writes the highlights too
+    out(f"  aggregates and highlights refreshed in {state.seconds:.1f} s")
     if connection.vendor == "postgresql":
         # What autovacuum would do soon after a bulk load: fresh statistics for the planner.
         with connection.cursor() as cursor:
@@ -205,15 +196,11 @@ def generate(*, meetings: int, items: int, seed: int = 8, themes: bool = False, 
     return {"meetings": meetings, "items": items}
 
 
-HIGHLIGHT_DIMS = ("meeting_id", "month", "region_id", "country", "meeting_type", "meeting_kind",
-                  "section", "kind", "sentiment", "stage_id")  # fmt: skip
-
-
-def _synthetic_themes(subjects: list[str], lists: list) -> None:
+def _synthetic_themes(subjects: list[str]) -> None:
     """At a million items, assign each item its generator subject as a theme (fast, COPY)."""
     from django.db import connection
 
-    from dashboard.models import Highlight, Theme, ThemeItem
+    from dashboard.models import Theme, ThemeItem
     from feedback.models import FeedbackItem
 
     theme_ids = {
@@ -248,34 +235,11 @@ def _synthetic_themes(subjects: list[str], lists: list) -> None:
                         examples[subject] % 997 == 0 and examples[subject] < 10_000,
                     )
                 )
-        columns = f"item_id, list, {', '.join(HIGHLIGHT_DIMS)}, text"
-        with (
-            connection.cursor() as cursor,
-            cursor.cursor.copy(f"COPY dashboard_highlight ({columns}) FROM STDIN") as copy,
-        ):
-            for item_id, found in zip(ordered, lists, strict=True):
-                if found:
-                    for value in found[0]:
-                        copy.write_row((item_id, value, *found[1], found[2]))
     else:
         ThemeItem.objects.bulk_create(
             (
                 ThemeItem(theme_id=theme_ids[s], item_id=i, score=1.0, example=n % 50 == 0)
                 for n, (i, s) in enumerate(zip(ordered, subjects, strict=True))
-            ),
-            batch_size=5000,
-        )
-        Highlight.objects.bulk_create(
-            (
-                Highlight(
-                    item_id=i,
-                    list=v,
-                    text=found[2],
-                    **dict(zip(HIGHLIGHT_DIMS, found[1], strict=True)),
-                )
-                for i, found in zip(ordered, lists, strict=True)
-                if found
-                for v in found[0]
             ),
             batch_size=5000,
         )

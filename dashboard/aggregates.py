@@ -3,9 +3,10 @@
 The dashboard never scans feedback items on a page view: it sums aggregate rows (a few
 thousand for the usual views, up to the whole cube only when two or more of country,
 meeting type, meeting kind and journey stage are combined) and reads the exact
-organisation sets of the few small rows. `cube_refresh()` rebuilds everything in one
-pass over the items; the Celery task `dashboard.refresh_aggregates` runs it on a beat
-schedule, after every theme recomputation, and when an executive asks for it.
+organisation sets of the few small rows. `cube_refresh()` rebuilds everything from one
+grouped read of the items and, for the highlights, one read of their texts; the Celery
+task `dashboard.refresh_aggregates` runs it on a beat schedule, after every theme
+recomputation, and when an executive asks for it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import time
 from collections import defaultdict
 
 from django.db import connection, transaction
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Max, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -25,6 +26,7 @@ from feedback.selectors import meeting_kind_suggestions
 from meetings.models import Booking, Meeting
 
 from .bulk import insert_rows, vacuum
+from .highlights import highlights_rewrite
 from .models import (
     CubeContribution,
     CubeState,
@@ -122,13 +124,14 @@ def by_dimension_keys(key: tuple) -> list[tuple]:
 
 
 def cube_refresh() -> CubeState:
-    """Rebuild the cube and the meeting signals from scratch, atomically.
+    """Rebuild the cube, the meeting signals and the highlights from scratch, atomically.
 
     Guarantees: the cube and its roll-ups hold only atomic cells that pass
     (`anonymity.policy.cell_passes`: at least the threshold of distinct guest
     organisations in the cell itself), so every figure read from them is a sum of
     passing cells; only example quotes and highlights whose item lies in a passing cell
-    are marked `published`; only meeting signals in a passing meeting cell are.
+    are marked `published`; only meeting signals in a passing meeting cell are. Every
+    highlight is rewritten from its item's text, redacted as the register is now.
 
     The live updates (`dashboard.live`) keep the same tables between two rebuilds; this
     one holds the same lock from its first read to its commit, so a live update waits
@@ -204,9 +207,11 @@ def _rebuild() -> CubeState:
     for key, n in passing.items():
         for short in by_dimension_keys(key):
             by_dimension[short] += n
+    # Every item's highlights from its text as it is, redacted as the register is now
+    # (and its meeting's kind as it is), before the published ones are chosen.
+    highlights_rewrite(meeting_ids=None, up_to=last_item_id)
     quoted = _published_quotes(key_of, passing, last_item_id)
     signals = _meeting_signals(organisations, threshold)
-    kind_of_meeting = Meeting.objects.filter(pk=OuterRef("meeting_id")).values("kind")[:1]
     FeedbackCube.objects.all().delete()
     FeedbackMonthly.objects.all().delete()
     FeedbackByDimension.objects.all().delete()
@@ -221,10 +226,6 @@ def _rebuild() -> CubeState:
     )
     MeetingSignal.objects.all().delete()
     MeetingSignal.objects.bulk_create(signals, batch_size=5000)
-    # Meetings get rated after the themes were computed: keep the filter true.
-    Highlight.objects.exclude(meeting_kind=Subquery(kind_of_meeting)).update(
-        meeting_kind=Subquery(kind_of_meeting)
-    )
     _mark_published(ThemeItem.objects.filter(example=True), quoted)
     _mark_published(Highlight.objects.all(), quoted)
     state = CubeState.objects.order_by("pk").first() or CubeState()

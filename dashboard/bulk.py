@@ -10,12 +10,19 @@ from django.db import connection, models
 BATCH = 5000
 
 
-def insert_rows(model: type[models.Model], fields: tuple[str, ...], rows: Iterable[tuple]) -> int:
+def insert_rows(
+    model: type[models.Model],
+    fields: tuple[str, ...],
+    rows: Iterable[tuple],
+    *,
+    analyze: bool = True,
+) -> int:
     """Insert plain tuples (values in `fields` order, JSON fields as Python values).
 
-    On PostgreSQL the rows stream through one COPY and the table is analysed, so that
-    the planner knows them before autovacuum does; no model instance is built. Returns
-    how many rows were written.
+    On PostgreSQL the rows stream through one COPY and (unless `analyze` is false: a
+    caller writing a few rows, or analysing once after many calls) the table is analysed,
+    so that the planner knows them before autovacuum does; no model instance is built.
+    Returns how many rows were written.
     """
     written = 0
     if connection.vendor == "postgresql":
@@ -34,8 +41,8 @@ def insert_rows(model: type[models.Model], fields: tuple[str, ...], rows: Iterab
                     [json.dumps(v) if j else v for v, j in zip(row, as_json, strict=True)]
                 )
                 written += 1
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+        if analyze:
+            analyze_table(model)
         return written
     batch: list = []
     for row in rows:
@@ -46,6 +53,13 @@ def insert_rows(model: type[models.Model], fields: tuple[str, ...], rows: Iterab
             batch = []
     model.objects.bulk_create(batch)
     return written + len(batch)
+
+
+def analyze_table(model: type[models.Model]) -> None:
+    """Refresh the planner's statistics of a table just written (PostgreSQL)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def vacuum(*tables: type[models.Model]) -> None:

@@ -1,17 +1,21 @@
 """Highlights: the two question lists ("what to simplify", "what we dream of") a redacted
-text answers, the filter dimensions each highlight stores, and their writing (moved out
-of dashboard/themes.py, #19)."""
+text answers, the filter dimensions each highlight stores, and their one writer.
+
+The lists depend on an item's text and kind alone, never on the themes: a meeting's
+highlights are rewritten with its figures by every live update, and everyone's by the
+nightly reconciliation (`highlights_rewrite`)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from django.db.models.functions import TruncMonth
 
 from feedback.models import FeedbackItem
 from feedback.redaction import register_redactor
 
-from .bulk import insert_rows
+from .bulk import analyze_table, insert_rows
 from .models import Highlight
 
 BATCH = 20_000  # items read at a time: their texts are not kept meanwhile
@@ -45,49 +49,69 @@ HIGHLIGHT_DIMENSIONS = ("meeting_id", "month", "region_id", "country", "meeting_
                         "meeting_kind", "section", "kind", "sentiment", "stage_id")  # fmt: skip
 
 
-# The values `_dimension_rows` reads after the id: HIGHLIGHT_DIMENSIONS, as the item has them.
+# The values `_dimensions` reads after the id: HIGHLIGHT_DIMENSIONS, as the item has them.
 DIMENSION_FIELDS = ("meeting_id", "month", "meeting__region_id", "meeting__country",
                     "meeting__type", "meeting__kind", "section", "kind", "sentiment",
                     "stage_id")  # fmt: skip
+COLUMNS = ("item_id", "list", "text", *HIGHLIGHT_DIMENSIONS)
 
 
-def _dimension_rows():
-
+def _dimensions(item_ids: list[int]):
+    """(id, *HIGHLIGHT_DIMENSIONS) of these items, their meeting's as it is now."""
     return (
-        FeedbackItem.objects.order_by()
+        FeedbackItem.objects.filter(pk__in=item_ids)
+        .order_by()
         .annotate(month=TruncMonth("meeting_date"))
         .values_list("pk", *DIMENSION_FIELDS)
     )
 
 
-def highlight_dimensions() -> dict[int, dict]:
-    """Every item's filter dimensions, as Highlight stores them."""
-    return {
-        pk: dict(zip(HIGHLIGHT_DIMENSIONS, values, strict=True))
-        for pk, *values in _dimension_rows().iterator(20_000)
-    }
+def highlights_rewrite(*, meeting_ids: Iterable[int] | None, up_to: int | None = None) -> int:
+    """Replace the highlights of these meetings' items (every item's when `meeting_ids` is
+    None; only items up to id `up_to` when given) with what their texts answer now.
+    Returns how many rows were written.
 
-
-def _highlights_write(found: list[tuple[int, str]]) -> None:
-    """Write the highlights, BATCH items at a time (their texts are not kept meanwhile).
-
+    The one writer of highlights: the live update rewrites a changed meeting's
+    (`dashboard.live`), the nightly reconciliation everyone's (`dashboard.aggregates`).
     Quoted to executives: each text is read again by the redactor as the register is
-    now, so a name learnt since the item was captured does not reach the dashboard."""
+    now, so a name learnt since the item was captured does not reach the dashboard.
+    Rows are written unpublished; the caller publishes those of passing cells. Bounded
+    memory: BATCH items are read at a time and their texts not kept meanwhile; the
+    dimensions are read for the items found only (a fifth of them in the bench's data).
+    """
+    items = FeedbackItem.objects.all()
+    highlights = Highlight.objects.all()
+    if meeting_ids is not None:
+        ids = sorted(set(meeting_ids))
+        items = items.filter(meeting_id__in=ids)
+        highlights = highlights.filter(meeting_id__in=ids)
+    if up_to is not None:
+        items = items.filter(pk__lte=up_to)
+    highlights.delete()
     redact = register_redactor().redact
-    for start in range(0, len(found), BATCH):
-        chunk = found[start : start + BATCH]
-        items = {
-            pk: (text, dims)
-            for pk, text, *dims in _dimension_rows()
-            .filter(pk__in=sorted({pk for pk, _ in chunk}))
-            .values_list("pk", "text", *DIMENSION_FIELDS)
-        }
-        insert_rows(
-            Highlight,
-            ("item_id", "list", "text", *HIGHLIGHT_DIMENSIONS),
-            [
-                (pk, value, redact(items[pk][0]), *items[pk][1])
-                for pk, value in chunk
-                if pk in items
-            ],
-        )
+    rows = items.order_by("pk").values_list("pk", "kind", "text")
+    written, last = 0, 0
+    while True:
+        batch = list(rows.filter(pk__gt=last)[:BATCH])
+        found: dict[int, tuple[list[str], str]] = {}
+        for pk, kind, text in batch:
+            lists = highlight_lists(text=text, kind=kind)
+            if lists:
+                found[pk] = (lists, redact(text))
+        if found:
+            written += insert_rows(
+                Highlight,
+                COLUMNS,
+                [
+                    (pk, value, found[pk][1], *dims)
+                    for pk, *dims in _dimensions(list(found))
+                    for value in found[pk][0]
+                ],
+                analyze=False,
+            )
+        if len(batch) < BATCH:
+            break
+        last = batch[-1][0]
+    if meeting_ids is None:
+        analyze_table(Highlight)
+    return written

@@ -11,6 +11,9 @@ have left them, without reading anything else:
   counted guests, and it is published only when `suppression.cell_passes` says so — the
   same rule, on the same cell, as the rebuild; a cell that starts or stops passing adds
   or removes its whole count from the roll-ups, never a part of it;
+- the meetings' highlights are rewritten from their items' texts as they are now
+  (`highlights.highlights_rewrite`, the rebuild's own writer): a captured "dream" is
+  listed, a corrected item's old wording and a removed item's are gone;
 - the quotes (theme examples, highlights) of those cells are published or withdrawn
   with their cell, and each meeting's signal and its meeting cell are recomputed.
 
@@ -56,6 +59,7 @@ from .aggregates import (
     monthly_key,
     refresh_lock,
 )
+from .highlights import highlights_rewrite
 from .models import (
     CubeContribution,
     CubeState,
@@ -114,6 +118,7 @@ def _apply(ids: list[int], state: CubeState) -> int:
     )
     cells = {row[1:] for row in old} | {row[1:] for row in new}
     published_change = _recount(cells)
+    highlights_rewrite(meeting_ids=ids)
     _publish_quotes(cells)
     _signals_apply(ids)
     state.feedback_items += sum(new.values()) - sum(old.values())

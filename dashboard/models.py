@@ -76,7 +76,8 @@ class Highlight(models.Model):
     """Feedback answering two of the questions worth asking (found in the redacted text).
 
     Carries the item's filter dimensions so that a filtered list is one indexed read;
-    they are set when themes are computed, and the meeting's kind on every refresh.
+    rows are written by `dashboard.highlights.highlights_rewrite` only (a meeting's on
+    each live update, everyone's on each rebuild); both then set `published`.
     """
 
     class List(models.TextChoices):

@@ -18,7 +18,7 @@ logger = logging.getLogger(__name__)
 
 @shared_task(name="dashboard.recompute_themes")
 def recompute_themes() -> dict:
-    """Recompute themes and highlight lists, then the aggregates that carry them."""
+    """Recompute themes, then the aggregates that carry them (and the highlights)."""
     result = themes_recompute()
     vacuum(ThemeItem)  # Highlight is vacuumed by the refresh
     state = cube_refresh()

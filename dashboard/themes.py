@@ -22,14 +22,8 @@ from customers.models import Contact, Organisation
 from feedback.models import FeedbackItem, Tag
 
 from .bulk import insert_rows
-from .highlights import (
-    BATCH,
-    DIMENSION_FIELDS,
-    _dimension_rows,
-    _highlights_write,
-    highlight_lists,
-)
-from .models import CubeState, Highlight, Theme, ThemeItem
+from .highlights import BATCH
+from .models import CubeState, Theme, ThemeItem
 from .topics import (
     MIN_TOPIC_ITEMS,
     _fit_topics,
@@ -58,7 +52,7 @@ def _names_someone(text: str, names: set[str]) -> bool:
 
 
 def themes_recompute() -> dict:
-    """Recompute every item's theme and the highlight lists. Idempotent.
+    """Recompute every item's theme. Idempotent.
 
     Guarantees: renamed themes keep their name, merged themes keep pointing to their
     target (their items go to the target), and each item has at most one theme.
@@ -66,6 +60,9 @@ def themes_recompute() -> dict:
     Bounded memory: topics are fitted on a sample of at most FIT_SAMPLE texts; every item
     is then read in batches of BATCH and given its nearest topic, and only numbers are
     kept per item (id, meeting, topic, strength: 24 bytes), never its text.
+
+    The highlight lists do not depend on themes: the live updates and the nightly
+    reconciliation write them (`dashboard.highlights.highlights_rewrite`).
     """
     import numpy as np  # heavy: only the theme tasks load it, never a web worker
 
@@ -89,18 +86,18 @@ def themes_recompute() -> dict:
     fitted = _fit_topics(_sample_texts(item_ids[~np.isin(item_ids, tagged)]))
     stage("fit")
 
-    # One pass over every item, in batches: its topic, its highlights.
+    # One pass over every item, in batches: its topic.
     meeting = np.zeros(len(item_ids), dtype=np.int64)
     best = np.full(len(item_ids), -1, dtype=np.int32)
     strength = np.zeros(len(item_ids), dtype=np.float32)
-    found: list[tuple[int, str]] = []  # (item, highlight list): texts are read again
     last = 0
     while True:
         batch = list(
-            _dimension_rows()
-            .filter(pk__gt=last, pk__lte=int(item_ids[-1]) if len(item_ids) else 0)
+            FeedbackItem.objects.filter(
+                pk__gt=last, pk__lte=int(item_ids[-1]) if len(item_ids) else 0
+            )
             .order_by("pk")
-            .values_list("pk", "text", *DIMENSION_FIELDS)[:BATCH]
+            .values_list("pk", "text", "meeting_id")[:BATCH]
         )
         if not batch:
             break
@@ -108,14 +105,13 @@ def themes_recompute() -> dict:
         pks = np.fromiter((r[0] for r in batch), dtype=np.int64, count=len(batch))
         rows = np.searchsorted(item_ids, pks)
         free_rows, free_texts = [], []
-        for row, (pk, text, *dims) in zip(rows.tolist(), batch, strict=True):
+        for row, (pk, text, meeting_id) in zip(rows.tolist(), batch, strict=True):
             if item_ids[row] != pk:  # not there when the ids were read
                 continue
-            meeting[row] = dims[0]
+            meeting[row] = meeting_id
             if pk not in tag_theme:
                 free_rows.append(row)
                 free_texts.append(text)
-            found += [(pk, value) for value in highlight_lists(text=text, kind=dims[7])]
         if fitted is not None and free_rows:
             topics, weights = _nearest_topics(fitted, free_texts)
             best[free_rows] = topics
@@ -189,10 +185,6 @@ def themes_recompute() -> dict:
         Theme.objects.filter(origin=Theme.Origin.TAG, size=0, renamed_at__isnull=True).exclude(
             key__in=new_themes
         ).exclude(merged__isnull=False).delete()
-
-        Highlight.objects.all().delete()
-        _highlights_write(found)
-        stage("highlights")
         state = CubeState.objects.order_by("pk").first()
         if state is not None:
             state.themes_computed_at = now

@@ -4,6 +4,8 @@ import pytest
 from django.utils import timezone
 
 from dashboard.aggregates import cube_refresh
+from dashboard.highlights import highlight_lists, highlights_rewrite
+from dashboard.models import Highlight
 from meetings.models import Meeting
 from tests import factories as f
 
@@ -38,11 +40,11 @@ class World:
         return [f.FeedbackItemFactory(meeting=meeting, **kwargs) for _ in range(n)]
 
     def highlight(self, item, value):
-        from dashboard.highlights import highlight_dimensions
-        from dashboard.models import Highlight
-
-        dims = highlight_dimensions()[item.pk]
-        return Highlight.objects.create(item=item, list=value, text=item.text, **dims)
+        """The item's highlight in `value`'s list, as the writer finds it in its text (the
+        live updates and the rebuild rewrite highlights: a planted one would not last)."""
+        assert value in highlight_lists(text=item.text, kind=item.kind), item.text
+        highlights_rewrite(meeting_ids=[item.meeting_id])
+        return Highlight.objects.get(item=item, list=value)
 
     def refresh(self):
         return cube_refresh()

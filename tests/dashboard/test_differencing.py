@@ -48,11 +48,17 @@ TODAY = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
 THRESHOLD = 3
 
 
+# What the last item says when it is to be a highlight: words its list is found by.
+ANSWERS = {Highlight.List.DREAM: " We dream of it.", Highlight.List.SIMPLIFY: " Simplify it."}
+
+
 def _item_rows(world, meeting, specs, theme, *, example=True, highlight=None):
     """Items from (section, kind, sentiment, stage) specs; each text unique, so quotable."""
     items = []
     for n, (section, kind, sentiment, stage) in enumerate(specs):
         text = f"{meeting.title} said point {n} about {section} and {kind}."
+        if highlight and n == len(specs) - 1:
+            text += ANSWERS[highlight]
         (item,) = world.feedback(
             meeting, 1, section=section, kind=kind, sentiment=sentiment, stage=stage, text=text
         )
@@ -106,7 +112,8 @@ def seed(world):
     _item_rows(world, war, [concern_neg, ("customer", "concern", "neutral", None)], invoices)
     # Another country and meeting type: a panel in Ireland with two organisations.
     panel = meeting(2, SEP, country="IE", type=Meeting.Type.PANEL, kind="")
-    _item_rows(world, panel, [praise_pos, praise_pos, praise_pos], portal, highlight="simplify")
+    # Praise never answers "what to simplify": the highlighted item is a concern.
+    _item_rows(world, panel, [praise_pos, praise_pos, concern_neg], portal, highlight="simplify")
     # Actions (open, overdue, done) and a published "you said, we did".
     for m, due in ((jun, dt.date(2026, 7, 1)), (aug, dt.date(2026, 9, 1)), (aug, None)):
         f.ActionFactory(meeting=m, due_date=due or dt.date(2027, 1, 1), status=Action.Status.OPEN)

@@ -53,7 +53,9 @@ def demo_like(world):
                 kind="concern" if i % 2 else "idea",
                 sentiment=SENTIMENTS[i % 3],
                 section=SECTIONS[i % len(SECTIONS)],
-                text=f"We would like the invoice portal to improve, remark {n}.",
+                text=f"We would like the invoice portal to improve, remark {n}."
+                if i < 9
+                else f"We dream of an invoice portal that improves, remark {n}.",
             )[0]
             ThemeItem.objects.create(theme=themes[i % 8], item=item, example=i < 8)
             if i == 9:

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from dashboard import aggregates
+from dashboard import aggregates, tasks
 from dashboard.aggregates import cube_refresh
 from dashboard.models import (
     CubeContribution,
@@ -20,7 +20,13 @@ from dashboard.models import (
     Theme,
     ThemeItem,
 )
-from dashboard.selectors import CubeReader, Filters, concerns_by_section, volume_by_month
+from dashboard.selectors import (
+    CubeReader,
+    Filters,
+    concerns_by_section,
+    highlights,
+    volume_by_month,
+)
 from feedback.models import FeedbackItem
 from feedback.services import feedback_capture, feedback_delete, feedback_update
 from meetings.models import Booking
@@ -116,6 +122,101 @@ def test_a_small_meeting_joins_a_cell_only_with_enough_organisations(
     assert totals()["all"] == 2
 
 
+def listed() -> dict[str, list[str]]:
+    """The dashboard's "what to simplify" and "what we dream of" lists, as shown."""
+    return {value: lst.extra["texts"] for value, lst in highlights(Filters()).items()}
+
+
+def no_rebuild(monkeypatch):
+    """Only the live update may move the dashboard: a full rebuild or a theme
+    recomputation fails the test."""
+    monkeypatch.setattr(aggregates, "_rebuild", lambda: pytest.fail("a full rebuild ran"))
+    monkeypatch.setattr(tasks, "themes_recompute", lambda: pytest.fail("themes recomputed"))
+
+
+DREAM = "Our dream: one portal for every order"
+
+
+def test_a_captured_dream_is_listed_at_once_and_leaves_with_its_correction_or_removal(
+    world, django_capture_on_commit_callbacks, monkeypatch
+):
+    meeting = world.meeting(organisations=3, month=JAN)
+    world.feedback(meeting, 2, text="Invoices arrive late")
+    world.refresh()
+    no_rebuild(monkeypatch)
+    with django_capture_on_commit_callbacks(execute=True):
+        item = capture(meeting, text=DREAM, kind="idea", sentiment="positive")
+    assert listed() == {"simplify": [], "dream": [DREAM]}
+    with django_capture_on_commit_callbacks(execute=True):
+        feedback_update(
+            item=FeedbackItem.objects.select_related("meeting").get(pk=item.pk),
+            text="One portal for every order",
+            kind="idea",
+            sentiment="positive",
+            section="customer",
+            source="guest",
+        )
+    assert listed() == {"simplify": [], "dream": []}
+    with django_capture_on_commit_callbacks(execute=True):
+        feedback_update(
+            item=FeedbackItem.objects.select_related("meeting").get(pk=item.pk),
+            text="Three forms could be eliminated",
+            kind="concern",
+            sentiment="negative",
+            section="customer",
+            source="guest",
+        )
+    assert listed() == {"simplify": ["Three forms could be eliminated"], "dream": []}
+    with django_capture_on_commit_callbacks(execute=True):
+        feedback_delete(item=FeedbackItem.objects.select_related("meeting").get(pk=item.pk))
+    assert listed() == {"simplify": [], "dream": []}
+    assert not Highlight.objects.exists()
+
+
+def test_a_dream_captured_in_a_meeting_of_two_organisations_is_never_listed(
+    world, django_capture_on_commit_callbacks, monkeypatch
+):
+    small = world.meeting(organisations=2, month=JAN)
+    world.refresh()
+    no_rebuild(monkeypatch)
+    with django_capture_on_commit_callbacks(execute=True):
+        item = capture(small, text=DREAM, kind="idea", sentiment="positive")
+    assert listed() == {"simplify": [], "dream": []}
+    assert Highlight.objects.get(item=item).published is False
+    # A third organisation's guest joins the meeting's cell: the whole cell is shown.
+    with django_capture_on_commit_callbacks(execute=True):
+        capture(
+            world.meeting(organisations=1, month=JAN, country=small.country, type=small.type),
+            text="A second idea from another guest",
+            kind="idea",
+            sentiment="positive",
+        )
+    assert listed()["dream"] == [DREAM]
+
+
+def test_a_name_learnt_after_capture_leaves_the_highlight_when_its_meeting_changes(
+    world, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Items said before a colleague was in the register still name them: the highlight
+    drops the name at the meeting's next change, and at the nightly rebuild for a meeting
+    that does not change."""
+    said = "We would love a single portal, as {} said"
+    changed, quiet = (world.meeting(organisations=3, month=m) for m in (JAN, FEB))
+    for meeting, name in ((changed, "Quill Hartnell"), (quiet, "Wren Abernathy")):
+        world.feedback(meeting, 1, kind="idea", sentiment="positive", text=said.format(name))
+    world.refresh()
+    f.ContactFactory(name="Quill Hartnell")
+    f.ContactFactory(name="Wren Abernathy")
+    with monkeypatch.context() as patched:
+        no_rebuild(patched)
+        with django_capture_on_commit_callbacks(execute=True):
+            capture(changed, text="Invoices arrive late")
+        assert said.format("[person]") in listed()["dream"]
+    cube_refresh()
+    assert listed()["dream"] == [said.format("[person]")]  # the list shows a text once
+    assert list(Highlight.objects.values_list("text", flat=True)) == [said.format("[person]")] * 2
+
+
 def snapshot() -> dict:
     """Everything the dashboard reads that the rebuild and the live updates write."""
 
@@ -135,9 +236,19 @@ def snapshot() -> dict:
         "contributions": rows(CubeContribution, *contribution),
         "signals": rows(MeetingSignal, *signal),
         "examples": rows(ThemeItem.objects.filter(example=True).model, "item_id", "published"),
-        "highlights": rows(Highlight, "item_id", "list", "published", "meeting_kind"),
+        "highlights": rows(Highlight, *[f.name for f in Highlight._meta.fields if f.name != "id"]),
         "state": (state.feedback_items, state.published_items),
     }
+
+
+# Texts that answer "what to simplify", "what we dream of", both or neither (by kind).
+TEXTS = [
+    "The portal logs us out",
+    "Three forms could be eliminated",
+    "We would love a single portal",
+    "Our dream: no paperwork at all",
+    "Corrected text",
+]
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -159,12 +270,14 @@ def test_the_nightly_rebuild_finds_no_drift_after_random_changes(
     ]
     theme = Theme.objects.create(key="topic:portal", name="Portal", origin="suggested")
     for meeting in meetings:
-        for item in world.feedback(
-            meeting, rng.randint(0, 3), sentiment=rng.choice(["negative", "neutral"])
-        ):
+        for _ in range(rng.randint(0, 3)):
+            (item,) = world.feedback(
+                meeting,
+                sentiment=rng.choice(["negative", "neutral"]),
+                kind=rng.choice(["concern", "idea"]),
+                text=rng.choice(TEXTS),
+            )
             ThemeItem.objects.create(theme=theme, item=item, example=rng.random() < 0.5)
-            if rng.random() < 0.3:
-                world.highlight(item, Highlight.List.SIMPLIFY)
     world.refresh()
     choices = {
         "kind": [c for c, _ in FeedbackItem.Kind.choices],
@@ -177,11 +290,15 @@ def test_the_nightly_rebuild_finds_no_drift_after_random_changes(
         action = rng.choice(["capture", "capture", "edit", "remove", "attendance"])
         with django_capture_on_commit_callbacks(execute=True):
             if action == "capture" or (action in ("edit", "remove") and not items):
-                capture(meeting, **{k: rng.choice(v) for k, v in choices.items()})
+                capture(
+                    meeting,
+                    text=rng.choice(TEXTS),
+                    **{k: rng.choice(v) for k, v in choices.items()},
+                )
             elif action == "edit":
                 feedback_update(
                     item=rng.choice(items),
-                    text="Corrected text",
+                    text=rng.choice(TEXTS),
                     source="guest",
                     **{k: rng.choice(v) for k, v in choices.items()},
                 )
@@ -202,3 +319,7 @@ def test_the_nightly_rebuild_finds_no_drift_after_random_changes(
     for table in live:
         assert live[table] == rebuilt[table], table
     assert rebuilt["cube"], "the random world published nothing: the test would prove little"
+    published = {
+        row[1] for row in Highlight.objects.filter(published=True).values_list("item", "list")
+    }
+    assert published == {"simplify", "dream"}, "some highlights of each list are shown"
