@@ -5,6 +5,7 @@ the next ones (each with its preparation and capture page), so that a facilitato
 lists each meeting once. The leader's meetings are one card in invitations/home.py."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.urls import reverse
 from django.utils import timezone
@@ -23,17 +24,18 @@ ANCHOR = "home-meetings-heading"
 def home_sections(*, role: str, user) -> list[dict]:
     if role != "Facilitator":
         return []
-    today = timezone.localdate()
-    start_of_today = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
-    # Today's meetings stay until the day ends, so that a facilitator can still capture
-    # what was said after the meeting.
-    meetings = list(
-        Meeting.objects.filter(facilitators=user, ends_at__gte=start_of_today)
-        .exclude(status__in=LOCKED_STATUSES)
-        .order_by("starts_at")[: UPCOMING_LIMIT + 1]
-    )
     now = timezone.now()
-    today_meetings = [m for m in meetings if timezone.localdate(m.starts_at) <= today]
+    # "Today" is the meeting's own day, where it is held: a Sydney meeting at 09:00 is
+    # today from midnight in Sydney, whatever the server's time zone. A meeting stays
+    # until its day ends there, so that a facilitator can still capture what was said
+    # after it. A day has ended everywhere 26 hours after it began somewhere (UTC+14).
+    candidates = (
+        Meeting.objects.filter(facilitators=user, ends_at__gte=now - dt.timedelta(hours=26))
+        .exclude(status__in=LOCKED_STATUSES)
+        .order_by("starts_at")[: UPCOMING_LIMIT + 6]
+    )
+    meetings = [m for m in candidates if _local_day(m.ends_at, m) >= _local_day(now, m)]
+    today_meetings = [m for m in meetings if _local_day(m.starts_at, m) <= _local_day(now, m)]
     next_meetings = [m for m in meetings if m not in today_meetings][:UPCOMING_LIMIT]
     for meeting in today_meetings:
         meeting.is_running = meeting.starts_at <= now <= meeting.ends_at
@@ -51,6 +53,15 @@ def home_sections(*, role: str, user) -> list[dict]:
             "title": title,
         }
     ]
+
+
+def _local_day(moment: dt.datetime, meeting: Meeting) -> dt.date:
+    """The date of `moment` where the meeting is held (the site's zone if it has none)."""
+    try:
+        zone = ZoneInfo(meeting.time_zone) if meeting.time_zone else None
+    except (ValueError, ZoneInfoNotFoundError):
+        zone = None
+    return timezone.localtime(moment, zone or timezone.get_default_timezone()).date()
 
 
 def _capture_now(today_meetings: list) -> list[dict]:

@@ -211,3 +211,53 @@ def test_administrator_home_points_to_people_without_a_role(client, django_asser
     card = now_card(html)
     assert "without a role" in card
     assert reverse("admin:accounts_user_changelist") + "?groups__isnull=True" in card
+
+
+# 13:30 in London on 7 December is 02:30 on 8 December in Auckland and 05:30 on
+# 7 December in Los Angeles.
+LATE = dt.datetime(2026, 12, 7, 13, 30, tzinfo=dt.UTC)
+
+
+@time_machine.travel(LATE, tick=False)
+def test_a_facilitators_today_is_each_meetings_own_day_where_it_is_held(client):
+    me = f.facilitator()
+    # 09:00 on 8 December in Auckland: already today there, tomorrow by the server's clock.
+    auckland = f.MeetingFactory(
+        facilitators=[me],
+        starts_at=dt.datetime(2026, 12, 7, 20, 0, tzinfo=dt.UTC),
+        time_zone="Pacific/Auckland",
+        title="Auckland panel",
+    )
+    # Ended at 01:00 on 7 December in Los Angeles: still today there, for late capture.
+    los_angeles = f.MeetingFactory(
+        facilitators=[me],
+        starts_at=dt.datetime(2026, 12, 7, 6, 0, tzinfo=dt.UTC),
+        ends_at=dt.datetime(2026, 12, 7, 9, 0, tzinfo=dt.UTC),
+        time_zone="America/Los_Angeles",
+        title="Los Angeles panel",
+    )
+    # Ended at 23:00 on 7 December in Auckland, yesterday there now: gone from the home.
+    f.MeetingFactory(
+        facilitators=[me],
+        starts_at=dt.datetime(2026, 12, 7, 7, 0, tzinfo=dt.UTC),
+        ends_at=dt.datetime(2026, 12, 7, 10, 0, tzinfo=dt.UTC),
+        time_zone="Pacific/Auckland",
+        title="Yesterday in Auckland",
+    )
+    # 09:00 on 8 December in London: tomorrow there, so upcoming.
+    f.MeetingFactory(
+        facilitators=[me],
+        starts_at=dt.datetime(2026, 12, 8, 9, 0, tzinfo=dt.UTC),
+        time_zone="Europe/London",
+        title="London panel",
+    )
+    client.force_login(me)
+    html = client.get(reverse("home_facilitator")).content.decode()
+    card = now_card(html)
+    assert re.search(r">2</span><span[^>]*>meetings to capture today<", card), card
+    below = html[html.index("</section>", html.index('id="now-heading"')) :]
+    upcoming = below.index("Upcoming")
+    for meeting in (auckland, los_angeles):
+        assert below.index(meeting.title) < upcoming, meeting.title
+    assert below.index("London panel") > upcoming
+    assert "Yesterday in Auckland" not in html
