@@ -123,8 +123,10 @@ def run_kills(
     started = time.monotonic()
     try:
         keys = queue_mails(mails, f"kill-{uuid.uuid4().hex[:6]}")
-        outbox_dispatch_due()
+        # Handed over once the worker is up: while `start` waits for it to be ready, a
+        # worker with mail to send can get through much of the batch before the first kill.
         worker.start()
+        outbox_dispatch_due()
         sent_at_kills = []
         while len(sent_at_kills) < kills and sink.count() < mails:
             target = sink.count() + 1
@@ -134,9 +136,10 @@ def run_kills(
             time.sleep(rng.uniform(0, jitter))
             worker.kill(signal.SIGKILL)
             sent_at_kills.append(sink.count())
-            # The killed batch's lease has expired: beat hands its mail over again.
-            outbox_dispatch_due(stale=timedelta(0))
+            # The killed batch's lease has expired: beat hands its mail over again, to the
+            # worker started again (as above).
             worker.start()
+            outbox_dispatch_due(stale=timedelta(0))
         deadline = time.monotonic() + 120
         pending = OutboxMail.objects.filter(delivery_key__in=keys).exclude(
             status=OutboxMail.Status.SENT
